@@ -1,0 +1,1 @@
+"""Yimatong feedback service: reports, officers, enterprises, search."""

@@ -1,0 +1,1 @@
+"""Yimatong generator: content model, validation and static site build."""

@@ -1,0 +1,36 @@
+"""Plain JSON-ready records of the model, shared by unit JSON, open data and the search index."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from enum import Enum
+from typing import Any
+
+from .model import Site, Unit
+
+
+def plain(value: Any) -> Any:
+    """Turn dataclasses, enums, dates and tuples into JSON-ready values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+def unit_record(unit: Unit, site: Site) -> dict[str, Any]:
+    """The full public record of one unit, with derived names and permit state."""
+    record = plain(unit)
+    record.pop("source", None)
+    record["city_code"] = unit.city_code
+    record["county_name"] = site.division_name(unit.county_code)
+    record["city_name"] = site.division_name(unit.city_code)
+    record["permit_state"] = unit.permit_state(site.as_of).value
+    return record

@@ -1,0 +1,62 @@
+"""Settings declared once: name, default and help, overridable from the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One setting: its name, default value and the help a newcomer reads."""
+
+    name: str
+    default: Any
+    help: str
+
+    @property
+    def env(self) -> str:
+        """Environment variable that overrides the default."""
+        return "YIMATONG_" + self.name.upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("base_url", "http://localhost:8000", "Absolute address of the published site; QR codes encode it."),
+    Setting("feedback_url", "http://localhost:5000", "Address of the feedback service (reports, search)."),
+    Setting("content_dir", "content", "Folder of source records and pages."),
+    Setting("out_dir", "build/site", "Folder the static site is written to."),
+    Setting("cache_dir", "build/cache", "Folder for caches kept between builds (QR codes, hashes)."),
+    Setting("expiring_days", 60, "Permits ending within this many days are shown as expiring soon."),
+    Setting("qr_error", "q", "QR error correction level: q (25%) or h (30%)."),
+    Setting("qr_border", 4, "QR quiet zone in modules."),
+    Setting("stats_file", "", "Public report statistics JSON written by the feedback service."),
+    Setting("hotline", "12369", "Environmental complaints hotline printed on signs and pages."),
+    Setting("gate_sign_mm", "600x400", "Gate signboard size in millimetres (width x height)."),
+    Setting("outlet_sign_mm", "480x300", "Outlet prompt signboard size in millimetres."),
+    Setting("sign_bleed_mm", 3, "Bleed around each signboard in millimetres."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def _coerce(setting: Setting, raw: str) -> Any:
+    if isinstance(setting.default, bool):
+        return raw.lower() in {"1", "true", "yes", "on"}
+    if isinstance(setting.default, int):
+        return int(raw)
+    return raw
+
+
+def get(name: str, overrides: dict[str, Any] | None = None) -> Any:
+    """Value of setting ``name``: an explicit override, else the environment, else the default."""
+    setting = _BY_NAME[name]
+    if overrides and overrides.get(name) is not None:
+        return overrides[name]
+    raw = os.environ.get(setting.env)
+    return setting.default if raw is None else _coerce(setting, raw)
+
+
+def resolve(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """All settings resolved at once."""
+    return {s.name: get(s.name, overrides) for s in SETTINGS}
