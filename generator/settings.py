@@ -30,6 +30,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("expiring_days", 60, "Permits ending within this many days are shown as expiring soon."),
     Setting("qr_error", "q", "QR error correction level: q (25%) or h (30%)."),
     Setting("qr_border", 4, "QR quiet zone in modules."),
+    Setting("search_index_dir", "build/search-index", "Folder of the whoosh search index (not published)."),
     Setting("stats_file", "", "Public report statistics JSON written by the feedback service."),
     Setting("hotline", "12369", "Environmental complaints hotline printed on signs and pages."),
     Setting("gate_sign_mm", "600x400", "Gate signboard size in millimetres (width x height)."),
