@@ -1,0 +1,101 @@
+"""Load ``content/`` into a Site: read every file, validate the whole model, report all problems.
+
+Readers are keyed by format (see ``files.UNIT_READERS``); docs/content.md describes the schema.
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from pathlib import Path
+
+from ..model import Division, EnforcementBody, Page, Site, Unit
+from ..problems import ContentError, Problem
+from .files import UNIT_READERS, read_bodies, read_page, read_site_settings, read_stats
+from .units import read_unit
+
+__all__ = ["load_site", "load_divisions", "read_content", "read_unit", "UNIT_READERS"]
+
+DIVISIONS_CSV = Path(__file__).resolve().parent.parent / "data" / "divisions.csv"
+
+
+@cache
+def _divisions() -> tuple[Division, ...]:
+    with DIVISIONS_CSV.open(encoding="utf-8", newline="") as handle:
+        return tuple(Division(r["code"], r["name"], r["parent"] or None) for r in csv.DictReader(handle))
+
+
+def load_divisions() -> dict[str, Division]:
+    """Guangxi administrative divisions (GB/T 2260) by code, from generator/data/divisions.csv."""
+    return {d.code: d for d in _divisions()}
+
+
+def read_units(content: Path) -> tuple[list[Unit], list[Problem]]:
+    """Every unit in ``content/units`` in every known format, sorted by fixed-source code."""
+    units: list[Unit] = []
+    problems: list[Problem] = []
+    folder = content / "units"
+    for path in sorted(folder.iterdir()) if folder.is_dir() else ():
+        reader = UNIT_READERS.get(path.suffix)
+        if reader is None or not path.is_file():
+            continue
+        found, trouble = reader(path, path.relative_to(content).as_posix())
+        units.extend(found)
+        problems.extend(trouble)
+    units.sort(key=lambda u: u.fixed_source_code)
+    return units, problems
+
+
+def read_pages(content: Path) -> tuple[list[Page], list[Problem]]:
+    """Markdown pages in ``content/pages``, sorted by (order, slug)."""
+    pages: list[Page] = []
+    problems: list[Problem] = []
+    folder = content / "pages"
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
+        found, trouble = read_page(path, path.relative_to(content).as_posix())
+        pages.extend(found)
+        problems.extend(trouble)
+    pages.sort(key=lambda p: (p.order, p.slug))
+    return pages, problems
+
+
+def read_content(content_dir: Path | str, stats_file: Path | str | None = None) -> tuple[Site, list[Problem]]:
+    """Read everything into a Site without validating it; return it with the read problems."""
+    content = Path(content_dir)
+    if not content.is_dir():
+        return Site(units=()), [Problem(str(content), "", "", "找不到内容文件夹")]
+    units, problems = read_units(content)
+    pages, found = read_pages(content)
+    problems += found
+    bodies: list[EnforcementBody] = []
+    if (content / "bodies.yaml").is_file():
+        bodies, found = read_bodies(content / "bodies.yaml", "bodies.yaml")
+        problems += found
+    settings: dict[str, str] = {}
+    if (content / "site.yaml").is_file():
+        settings, found = read_site_settings(content / "site.yaml", "site.yaml")
+        problems += found
+    stats: dict = {}
+    if stats_file and Path(stats_file).is_file():
+        stats, found = read_stats(Path(stats_file), str(stats_file))
+        problems += found
+    site = Site(
+        units=tuple(units),
+        pages=tuple(pages),
+        bodies=tuple(bodies),
+        divisions=load_divisions(),
+        report_stats=stats,
+        **{k: v for k, v in settings.items() if v},
+    )
+    return site, problems
+
+
+def load_site(content_dir: Path | str, stats_file: Path | str | None = None) -> Site:
+    """Read and validate ``content_dir``; raise ContentError carrying every problem found."""
+    from ..validate import validate
+
+    site, problems = read_content(content_dir, stats_file)
+    problems += validate(site)
+    if problems:
+        raise ContentError(problems)
+    return site

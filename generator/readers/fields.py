@@ -1,0 +1,165 @@
+"""Typed access to raw records: every wrong value becomes a Problem, never a traceback."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from enum import Enum
+from typing import Any
+
+from ..problems import Problem
+
+_MISSING = object()
+_DATE_CACHE: dict[str, dt.date] = {}
+
+
+def as_date(value: Any) -> dt.date | None:
+    """A date from a YAML date, a datetime or an ISO string (2026-11-20); None if not a date."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        cached = _DATE_CACHE.get(value)
+        if cached is not None:
+            return cached
+        try:
+            parsed = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+        if len(_DATE_CACHE) < 100_000:
+            _DATE_CACHE[value] = parsed
+        return parsed
+    return None
+
+
+def as_number(value: Any) -> float | None:
+    """A finite number from an int or a float (not a bool, not a string); None otherwise."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def shown(value: Any) -> str:
+    """A raw value as a clerk would recognise it in a message."""
+    text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+class RecordReader:
+    """Collects the problems of one record (a unit file, a JSON line, a body) while reading it."""
+
+    def __init__(self, file: str, record: str, line: int | None = None) -> None:
+        self.file = file
+        self.record = record
+        self.line = line
+        self.problems: list[Problem] = []
+
+    def fail(self, field: str, message: str) -> None:
+        """Record one problem in ``field``."""
+        self.problems.append(Problem(self.file, self.record, field, message, self.line))
+
+    def _raw(self, data: dict, key: str, path: str, required: bool) -> Any:
+        value = data.get(key, _MISSING)
+        if value is _MISSING or value is None or value == "":
+            if required:
+                self.fail(path + key, "缺少必填项（不能为空）")
+            return _MISSING
+        return value
+
+    def text(self, data: dict, key: str, path: str = "", required: bool = True) -> str:
+        """A text field; numbers are refused so codes keep their leading zeros."""
+        value = self._raw(data, key, path, required)
+        if value is _MISSING:
+            return ""
+        if not isinstance(value, str):
+            self.fail(path + key, f"应为文字，实为 {shown(value)}；代码类的值请加引号，如 \"450126\"")
+            return ""
+        return value.strip()
+
+    def date(self, data: dict, key: str, path: str = "", required: bool = True) -> dt.date | None:
+        """A date field: YAML date or ISO text such as 2026-11-20."""
+        value = self._raw(data, key, path, required)
+        if value is _MISSING:
+            return None
+        parsed = as_date(value)
+        if parsed is None:
+            self.fail(path + key, f"应为日期，格式如 2026-11-20，实为 {shown(value)}")
+        return parsed
+
+    def number(self, data: dict, key: str, path: str = "", required: bool = False) -> float | None:
+        """A number field (a quoted number is refused)."""
+        value = self._raw(data, key, path, required)
+        if value is _MISSING:
+            return None
+        parsed = as_number(value)
+        if parsed is None:
+            self.fail(path + key, f"应为数字，实为 {shown(value)}")
+        return parsed
+
+    def flag(self, data: dict, key: str, path: str = "", default: bool = False) -> bool:
+        """A yes/no field written as true or false."""
+        value = data.get(key)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            self.fail(path + key, f"应为 true（是）或 false（否），实为 {shown(value)}")
+            return default
+        return value
+
+    def choice(self, data: dict, key: str, enum: type[Enum], path: str = "", default: Any = None):
+        """An enum field; the message lists the allowed values."""
+        value = self._raw(data, key, path, default is None)
+        if value is _MISSING:
+            return default
+        try:
+            return enum(value)
+        except ValueError:
+            allowed = "、".join(_choice_text(m) for m in enum)
+            self.fail(path + key, f"“{shown(value)}” 不是允许的值；可用：{allowed}")
+            return default
+
+    def mapping(self, data: dict, key: str, path: str = "", required: bool = False) -> dict | None:
+        """A nested mapping such as ``industry: {code: ..., name: ...}``."""
+        value = self._raw(data, key, path, required)
+        if value is _MISSING:
+            return None
+        if not isinstance(value, dict):
+            self.fail(path + key, "应为键值对（如 {code: ..., name: ...}）")
+            return None
+        return value
+
+    def items(self, data: dict, key: str, path: str = "") -> list[dict]:
+        """A list of records; entries that are not records are reported and skipped."""
+        value = data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.fail(path + key, "应为列表（每项以 - 开头）")
+            return []
+        good = [v for v in value if isinstance(v, dict)]
+        if len(good) != len(value):
+            self.fail(path + key, "列表中有的项不是键值对记录")
+        return good
+
+    def texts(self, data: dict, key: str, path: str = "") -> tuple[str, ...]:
+        """A list of texts such as ``short_names``."""
+        value = data.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(path + key, "应为文字列表，如 [名称一, 名称二]")
+            return ()
+        return tuple(v.strip() for v in value)
+
+    def unknown_keys(self, data: dict, known: frozenset[str], path: str = "") -> None:
+        """Report keys the schema does not know (usually typing mistakes)."""
+        for key in data.keys() - known:
+            allowed = "、".join(sorted(known))
+            self.fail(path + str(key), f"未知字段（可能拼写错误）；此处可用：{allowed}")
+
+
+def _choice_text(member: Enum) -> str:
+    label = getattr(member, "label", None)
+    return f"{member.value}（{label}）" if label else str(member.value)

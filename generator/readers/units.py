@@ -1,0 +1,211 @@
+"""One unit record (a YAML file or a JSON line, same schema) into a Unit. See docs/content.md."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import (
+    Category,
+    Coordinates,
+    DataAsOf,
+    Execution,
+    Industry,
+    Inspection,
+    Measurement,
+    Method,
+    Outlet,
+    OutletPollutant,
+    Penalty,
+    Permit,
+    PermitStatus,
+    PermittedAmount,
+    Rectification,
+    RectificationStatus,
+    Unit,
+)
+from ..problems import Problem
+from .fields import RecordReader, as_date, as_number, shown
+
+UNIT_KEYS = frozenset(
+    "fixed_source_code name short_names former_names uscc category industry county address "
+    "coordinates legal_representative data_as_of permit outlets monitoring inspections "
+    "penalties rectifications".split()
+)
+PERMIT_KEYS = frozenset("number authority valid_from valid_to status status_date permitted".split())
+OUTLET_KEYS = frozenset(
+    "code name type location coordinates stack_height_m diameter_m receiving_water pollutants".split()
+)
+POLLUTANT_KEYS = frozenset(
+    "name unit limit_max limit_min standard method networked frequency".split()
+)
+SERIES_KEYS = frozenset("outlet pollutant unit method values".split())
+OUTLET_TYPES = ("main", "general")
+
+
+def read_unit(data: Any, file: str, line: int | None = None) -> tuple[Unit | None, list[Problem]]:
+    """Turn one raw unit record into a Unit, or None with every problem found in it."""
+    record = file.rsplit("/", 1)[-1].split(".")[0] if line is None else f"第{line}行"
+    if not isinstance(data, dict):
+        problem = Problem(file, record, "", "整个记录应为键值对（字段: 值）", line)
+        return None, [problem]
+    code = data.get("fixed_source_code")
+    r = RecordReader(file, code if isinstance(code, str) and code else record, line)
+    r.unknown_keys(data, UNIT_KEYS)
+    industry = r.mapping(data, "industry", required=True) or {}
+    as_of = r.mapping(data, "data_as_of", required=True) or {}
+    outlets = tuple(_outlet(r, o) for o in r.items(data, "outlets"))
+    fields = dict(
+        fixed_source_code=r.text(data, "fixed_source_code"),
+        name=r.text(data, "name"),
+        uscc=r.text(data, "uscc"),
+        category=r.choice(data, "category", Category),
+        industry=Industry(r.text(industry, "code", "industry."), r.text(industry, "name", "industry.")),
+        county_code=r.text(data, "county"),
+        address=r.text(data, "address"),
+        legal_representative=r.text(data, "legal_representative"),
+        data_as_of=DataAsOf(
+            permit=r.date(as_of, "permit", "data_as_of."),
+            monitoring=r.date(as_of, "monitoring", "data_as_of.", required=False),
+            enforcement=r.date(as_of, "enforcement", "data_as_of.", required=False),
+        ),
+        coordinates=_coordinates(r, data, ""),
+        short_names=r.texts(data, "short_names"),
+        former_names=r.texts(data, "former_names"),
+        permit=_permit(r, r.mapping(data, "permit")),
+        outlets=outlets,
+        measurements=_measurements(r, r.items(data, "monitoring")),
+        inspections=tuple(_inspection(r, i, n) for n, i in enumerate(r.items(data, "inspections"), 1)),
+        penalties=tuple(_penalty(r, p, n) for n, p in enumerate(r.items(data, "penalties"), 1)),
+        rectifications=tuple(
+            _rectification(r, x, n) for n, x in enumerate(r.items(data, "rectifications"), 1)
+        ),
+        source=file if line is None else f"{file}:{line}",
+    )
+    if r.problems:
+        return None, r.problems
+    return Unit(**fields), []
+
+
+def _coordinates(r: RecordReader, data: dict, path: str) -> Coordinates | None:
+    raw = r.mapping(data, "coordinates", path)
+    if raw is None:
+        return None
+    lat = r.number(raw, "lat", path + "coordinates.", required=True)
+    lon = r.number(raw, "lon", path + "coordinates.", required=True)
+    return Coordinates(lat, lon) if lat is not None and lon is not None else None
+
+
+def _permit(r: RecordReader, data: dict | None) -> Permit | None:
+    if data is None:
+        return None
+    r.unknown_keys(data, PERMIT_KEYS, "permit.")
+    permitted = []
+    for n, item in enumerate(r.items(data, "permitted", "permit."), 1):
+        path = f"permit.permitted[{n}]."
+        amount = r.number(item, "amount", path, required=True)
+        permitted.append(
+            PermittedAmount(r.text(item, "pollutant", path), amount or 0.0, r.text(item, "unit", path, False) or "t/a")
+        )
+    return Permit(
+        number=r.text(data, "number", "permit."),
+        authority=r.text(data, "authority", "permit."),
+        valid_from=r.date(data, "valid_from", "permit."),
+        valid_to=r.date(data, "valid_to", "permit."),
+        status=r.choice(data, "status", PermitStatus, "permit.", PermitStatus.VALID),
+        status_date=r.date(data, "status_date", "permit.", required=False),
+        permitted=tuple(permitted),
+    )
+
+
+def _outlet(r: RecordReader, data: dict) -> Outlet:
+    code = data.get("code")
+    path = f"outlets[{shown(code)}]."
+    r.unknown_keys(data, OUTLET_KEYS, path)
+    kind = r.text(data, "type", path, required=False) or "general"
+    if kind not in OUTLET_TYPES:
+        r.fail(path + "type", f"“{kind}” 不是允许的值；可用：main（主要排放口）、general（一般排放口）")
+    return Outlet(
+        code=r.text(data, "code", path),
+        name=r.text(data, "name", path),
+        type=kind,
+        location=r.text(data, "location", path, required=False),
+        coordinates=_coordinates(r, data, path),
+        stack_height_m=r.number(data, "stack_height_m", path),
+        diameter_m=r.number(data, "diameter_m", path),
+        receiving_water=r.text(data, "receiving_water", path, required=False),
+        pollutants=tuple(_pollutant(r, p, path) for p in r.items(data, "pollutants", path)),
+    )
+
+
+def _pollutant(r: RecordReader, data: dict, outlet_path: str) -> OutletPollutant:
+    path = f"{outlet_path}pollutants[{shown(data.get('name'))}]."
+    r.unknown_keys(data, POLLUTANT_KEYS, path)
+    return OutletPollutant(
+        name=r.text(data, "name", path),
+        unit=r.text(data, "unit", path),
+        limit_max=r.number(data, "limit_max", path),
+        limit_min=r.number(data, "limit_min", path),
+        standard=r.text(data, "standard", path, required=False),
+        method=r.choice(data, "method", Method, path, Method.MANUAL),
+        networked=r.flag(data, "networked", path),
+        frequency=r.text(data, "frequency", path, required=False),
+    )
+
+
+def _measurements(r: RecordReader, series: list[dict]) -> tuple[Measurement, ...]:
+    found: list[Measurement] = []
+    for n, data in enumerate(series, 1):
+        path = f"monitoring[{n}]."
+        r.unknown_keys(data, SERIES_KEYS, path)
+        outlet = r.text(data, "outlet", path)
+        pollutant = r.text(data, "pollutant", path)
+        unit = r.text(data, "unit", path)
+        method = r.choice(data, "method", Method, path, Method.MANUAL)
+        values = r.mapping(data, "values", path, required=True) or {}
+        for raw_date, raw_value in values.items():
+            date, value = as_date(raw_date), as_number(raw_value)
+            if date is None:
+                r.fail(f"{path}values", f"“{shown(raw_date)}” 不是日期，格式如 2026-11-20")
+            elif value is None:
+                r.fail(f"{path}values.{date}", f"监测值应为数字，实为 {shown(raw_value)}")
+            else:
+                found.append(Measurement(outlet, pollutant, date, value, unit, method))
+    return tuple(found)
+
+
+def _inspection(r: RecordReader, data: dict, n: int) -> Inspection:
+    path = f"inspections[{n}]."
+    return Inspection(
+        date=r.date(data, "date", path),
+        authority=r.text(data, "authority", path),
+        kind=r.text(data, "kind", path, required=False),
+        findings=r.text(data, "findings", path, required=False),
+        problems_found=r.flag(data, "problems_found", path),
+    )
+
+
+def _penalty(r: RecordReader, data: dict, n: int) -> Penalty:
+    path = f"penalties[{shown(data.get('decision_number') or n)}]."
+    return Penalty(
+        decision_number=r.text(data, "decision_number", path),
+        date=r.date(data, "date", path),
+        authority=r.text(data, "authority", path),
+        violation=r.text(data, "violation", path),
+        legal_basis=r.text(data, "legal_basis", path),
+        amount=r.number(data, "amount", path, required=True),
+        execution=r.choice(data, "execution", Execution, path, Execution.PENDING),
+        document_url=r.text(data, "document_url", path, required=False),
+    )
+
+
+def _rectification(r: RecordReader, data: dict, n: int) -> Rectification:
+    path = f"rectifications[{shown(data.get('ref') or n)}]."
+    return Rectification(
+        ref=r.text(data, "ref", path),
+        issued=r.date(data, "issued", path),
+        authority=r.text(data, "authority", path),
+        requirement=r.text(data, "requirement", path),
+        due=r.date(data, "due", path),
+        status=r.choice(data, "status", RectificationStatus, path, RectificationStatus.OPEN),
+        closed=r.date(data, "closed", path, required=False),
+    )

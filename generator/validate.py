@@ -1,0 +1,260 @@
+"""Whole-model checks on loaded content, and the ``yimatong check`` command.
+
+Readers report what cannot be read (missing fields, wrong types, unknown values); these checks
+report what was read but cannot be true. Every problem is collected; nothing stops at the first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+import click
+
+from . import settings
+from .codes import FIXED_SOURCE_LETTERS, fixed_source_problem, outlet_problem, uscc_problem
+from .model import (
+    Category,
+    Division,
+    EnforcementBody,
+    Outlet,
+    Permit,
+    PermitStatus,
+    RectificationStatus,
+    Site,
+    Unit,
+)
+from .problems import ContentError, Problem
+
+#: The fixed-source letter that marks a discharge permit (HJ 608: P).
+PERMIT_LETTER = next(k for k, v in FIXED_SOURCE_LETTERS.items() if v == "排污许可证")
+
+
+class _Checker:
+    """Collects problems for one unit, naming its file, line and code."""
+
+    def __init__(self, unit: Unit, problems: list[Problem]) -> None:
+        file, _, line = unit.source.partition(":")
+        self.file = file or "?"
+        self.line = int(line) if line.isdigit() else None
+        self.record = unit.fixed_source_code
+        self.problems = problems
+
+    def fail(self, field: str, message: str) -> None:
+        """Record one problem in ``field`` of this unit."""
+        self.problems.append(Problem(self.file, self.record, field, message, self.line))
+
+
+def validate(
+    site_or_records: Site | Iterable[Unit],
+    divisions: dict[str, Division] | None = None,
+    bodies: Iterable[EnforcementBody] | None = None,
+    today: dt.date | None = None,
+) -> list[Problem]:
+    """Every problem in a Site (or a list of units), in file order; an empty list if all is well."""
+    if isinstance(site_or_records, Site):
+        site = site_or_records
+        units, divisions = site.units, divisions or site.divisions
+        bodies = site.bodies if bodies is None else bodies
+    else:
+        units = tuple(site_or_records)
+    if not divisions:
+        from .readers import load_divisions
+
+        divisions = load_divisions()
+    today = today or dt.date.today()
+    problems: list[Problem] = []
+    for unit in units:
+        check_unit(unit, divisions, today, problems)
+    check_duplicates(units, problems)
+    check_bodies(tuple(bodies or ()), divisions, problems)
+    return problems
+
+
+def check_unit(unit: Unit, divisions: dict[str, Division], today: dt.date, problems: list[Problem]) -> None:
+    """All checks that look at one unit alone."""
+    c = _Checker(unit, problems)
+    _check_codes(c, unit)
+    division = divisions.get(unit.county_code)
+    if division is None or division.level != "county":
+        c.fail("county", f"“{unit.county_code}” 不是广西的县级行政区划代码（GB/T 2260，如 450126 宾阳县）")
+    _check_category(c, unit)
+    if unit.permit:
+        _check_permit(c, unit.permit, unit.fixed_source_code)
+    _check_outlets(c, unit.outlets)
+    _check_measurements(c, unit, today)
+    _check_enforcement(c, unit)
+
+
+def _check_codes(c: _Checker, unit: Unit) -> None:
+    code = unit.fixed_source_code
+    problem = fixed_source_problem(code)
+    if problem:
+        c.fail("fixed_source_code", problem)
+    problem = uscc_problem(unit.uscc)
+    if problem:
+        c.fail("uscc", problem)
+    elif unit.uscc != code[:18]:
+        c.fail("uscc", f"统一社会信用代码 {unit.uscc} 应与排污单位编码前18位 {code[:18]} 一致")
+    stem, dot, suffix = c.file.rsplit("/", 1)[-1].rpartition(".")
+    if dot and suffix in ("yaml", "yml") and stem != code:
+        c.fail("fixed_source_code", f"文件名应与排污单位编码一致：文件应命名为 {code}.yaml，实为 {stem}.{suffix}")
+
+
+def _check_category(c: _Checker, unit: Unit) -> None:
+    letter = unit.fixed_source_code[21:22]
+    if unit.category is Category.REGISTRATION:
+        if unit.permit is not None:
+            c.fail("permit", "登记管理单位没有排污许可证，请删除 permit 或改正管理类别")
+        if letter == PERMIT_LETTER:
+            c.fail("fixed_source_code", f"登记管理单位的排污单位编码第22位不应是 {PERMIT_LETTER}（排污许可证）")
+        return
+    if unit.permit is None:
+        c.fail("permit", f"{unit.category.label}单位必须有排污许可证（permit）")
+    if letter and letter != PERMIT_LETTER:
+        c.fail("fixed_source_code", f"持证单位的排污单位编码第22位应为 {PERMIT_LETTER}，实为 {letter}")
+
+
+def _check_permit(c: _Checker, permit: Permit, code: str) -> None:
+    if permit.number != code:
+        c.fail("permit.number", f"许可证编号 {permit.number} 应与排污单位编码 {code} 一致")
+    if permit.valid_from >= permit.valid_to:
+        c.fail("permit.valid_to", f"有效期止 {permit.valid_to} 应晚于有效期起 {permit.valid_from}")
+    if permit.status in (PermitStatus.REVOKED, PermitStatus.CANCELLED) and permit.status_date is None:
+        c.fail("permit.status_date", f"许可证状态为 {permit.status.value}（撤销或注销）时必须填写 status_date 日期")
+    for item in permit.permitted:
+        if item.amount < 0:
+            c.fail(f"permit.permitted[{item.pollutant}].amount", f"许可排放量不能为负数：{item.amount:g}")
+
+
+def _check_outlets(c: _Checker, outlets: tuple[Outlet, ...]) -> None:
+    for code, count in Counter(o.code for o in outlets).items():
+        if count > 1:
+            c.fail(f"outlets[{code}]", f"排放口编号 {code} 在本单位出现了 {count} 次，编号不能重复")
+    for outlet in outlets:
+        path = f"outlets[{outlet.code}]"
+        problem = outlet_problem(outlet.code)
+        if problem:
+            c.fail(path + ".code", problem)
+        for name, value in (("stack_height_m", outlet.stack_height_m), ("diameter_m", outlet.diameter_m)):
+            if value is not None and value <= 0:
+                c.fail(f"{path}.{name}", f"应为正数，实为 {value:g}")
+        for name, count in Counter(p.name for p in outlet.pollutants).items():
+            if count > 1:
+                c.fail(f"{path}.pollutants[{name}]", f"污染物 {name} 在该排放口列了 {count} 次")
+        for p in outlet.pollutants:
+            where = f"{path}.pollutants[{p.name}]"
+            if p.limit_min is not None and p.limit_max is not None and p.limit_min > p.limit_max:
+                c.fail(where + ".limit_min", f"下限 {p.limit_min:g} 大于上限 {p.limit_max:g}")
+            if p.limit_max is not None and p.limit_max < 0:
+                c.fail(where + ".limit_max", f"限值不能为负数：{p.limit_max:g}")
+
+
+def _check_measurements(c: _Checker, unit: Unit, today: dt.date) -> None:
+    if not unit.measurements:
+        return
+    listed = {(o.code, p.name): p for o in unit.outlets for p in o.pollutants}
+    outlets = {o.code for o in unit.outlets}
+    as_of = unit.data_as_of.monitoring
+    if as_of is None:
+        c.fail("data_as_of.monitoring", "有监测数据时必须填写监测数据截至日期 data_as_of.monitoring")
+    limit = min(as_of, today) if as_of else today
+    reported: set[tuple] = set()
+    for m in unit.measurements:
+        key = (m.outlet, m.pollutant)
+        path = f"monitoring[{m.outlet}/{m.pollutant}]"
+        entry = listed.get(key)
+        if entry is None and key not in reported:
+            reported.add(key)
+            if m.outlet not in outlets:
+                c.fail(path + ".outlet", f"排放口 {m.outlet} 不存在（本单位排放口：{'、'.join(sorted(outlets)) or '无'}）")
+            else:
+                c.fail(path + ".pollutant", f"排放口 {m.outlet} 没有列出污染物 {m.pollutant}，请先在 outlets 中登记")
+        elif entry is not None and entry.unit != m.unit and key + (m.unit,) not in reported:
+            reported.add(key + (m.unit,))
+            c.fail(path + ".unit", f"监测值单位 {m.unit} 与排放口该污染物的单位 {entry.unit} 不一致")
+        if m.value < 0:
+            c.fail(f"{path}.values.{m.date}", f"监测值不能为负数：{m.value:g}")
+        if m.date > limit:
+            when = "今天" if limit == today else f"监测数据截至日期 {as_of}"
+            c.fail(f"{path}.values.{m.date}", f"监测日期 {m.date} 晚于{when}，不能是将来的数据")
+
+
+def _check_enforcement(c: _Checker, unit: Unit) -> None:
+    for p in unit.penalties:
+        if p.amount < 0:
+            c.fail(f"penalties[{p.decision_number}].amount", f"罚款金额不能为负数：{p.amount:g}")
+    for r in unit.rectifications:
+        path = f"rectifications[{r.ref}]"
+        if r.due < r.issued:
+            c.fail(path + ".due", f"整改期限 {r.due} 早于下达日期 {r.issued}")
+        if r.status is RectificationStatus.CLOSED and r.closed is None:
+            c.fail(path + ".closed", "整改已销号（closed）时必须填写销号日期 closed")
+        elif r.closed is not None and r.closed < r.issued:
+            c.fail(path + ".closed", f"销号日期 {r.closed} 早于下达日期 {r.issued}")
+        if r.status is RectificationStatus.OPEN and r.closed is not None:
+            c.fail(path + ".status", "填写了销号日期，但状态仍为 open（整改中）；已销号请写 closed")
+
+
+def check_duplicates(units: Iterable[Unit], problems: list[Problem]) -> None:
+    """Unit codes and penalty decision numbers must be unique across all files and lines."""
+    first_unit: dict[str, str] = {}
+    first_penalty: dict[str, str] = {}
+    for unit in units:
+        c = _Checker(unit, problems)
+        code = unit.fixed_source_code
+        if code in first_unit:
+            c.fail("fixed_source_code", f"排污单位编码重复：{first_unit[code]} 已有同一编码的单位")
+        else:
+            first_unit[code] = unit.source
+        for p in unit.penalties:
+            if p.decision_number in first_penalty:
+                where = first_penalty[p.decision_number]
+                c.fail(f"penalties[{p.decision_number}]", f"处罚决定书文号重复：{where} 已使用该文号")
+            else:
+                first_penalty[p.decision_number] = f"{unit.source} [{code}]"
+
+
+def check_bodies(bodies: tuple[EnforcementBody, ...], divisions: dict[str, Division], problems: list[Problem]) -> None:
+    """Enforcement bodies: unique ids, known parents, known area codes."""
+    ids = Counter(b.id for b in bodies)
+    for body in bodies:
+        def fail(field: str, message: str, body: EnforcementBody = body) -> None:
+            problems.append(Problem("bodies.yaml", body.id, field, message))
+
+        if ids[body.id] > 1:
+            fail("id", f"执法机构编号 {body.id} 重复")
+        if body.parent and body.parent not in ids:
+            fail("parent", f"上级机构 {body.parent} 不存在（parent 应为另一机构的 id）")
+        for area in body.areas:
+            if area not in divisions:
+                fail("areas", f"“{area}” 不是已知的广西行政区划代码（GB/T 2260）")
+
+
+def summary(site: Site) -> str:
+    """One line a clerk reads after a clean check."""
+    outlets = sum(len(u.outlets) for u in site.units)
+    measurements = sum(len(u.measurements) for u in site.units)
+    return (
+        f"内容无误：{len(site.units)} 个排污单位，{outlets} 个排放口，{measurements} 条监测数据，"
+        f"{len(site.pages)} 个页面，{len(site.bodies)} 个执法机构。数据截至 {site.as_of}。"
+    )
+
+
+@click.command("check")
+@click.option("--content", "content_dir", type=click.Path(path_type=Path), default=None,
+              help="内容文件夹 (content folder); default: the content_dir setting.")
+def check_command(content_dir: Path | None) -> None:
+    """检查内容文件，一次列出所有问题 (validate content, list every problem)."""
+    from .readers import load_site
+
+    folder = content_dir or Path(settings.get("content_dir"))
+    try:
+        site = load_site(folder)
+    except ContentError as error:
+        click.echo(error.report())
+        sys.exit(1)
+    click.echo(summary(site))
