@@ -1,0 +1,79 @@
+"""Lighthouse at mobile settings on a built unit page, with Debian's Chromium, on loopback.
+
+Usage: .venv/bin/python bench/lighthouse.py [--site build/site] [--path /e/xx/code/]
+Builds nothing: run `yimatong build` first. Prints the four category scores (0-100) and
+writes the full report to test-artifacts/lighthouse/report.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --no-first-run --disable-background-networking"
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        """No request log."""
+
+
+def first_unit_path(site: Path) -> str:
+    """Site path of the first unit page in a built site (``/e/<shard>/<code>/``)."""
+    pages = sorted(site.glob("e/*/*/index.html"))
+    if not pages:
+        sys.exit(f"{site} 里没有单位页面：请先运行 yimatong build")
+    return "/" + pages[0].parent.relative_to(site).as_posix() + "/"
+
+
+def serve(site: Path) -> ThreadingHTTPServer:
+    """Serve ``site`` on 127.0.0.1 on a free port in a background thread."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd
+
+
+def run_lighthouse(url: str, report: Path, chromium: str) -> dict[str, int]:
+    """Run npm's lighthouse on ``url`` at mobile settings; the four category scores."""
+    report.parent.mkdir(parents=True, exist_ok=True)
+    cmd = [
+        "npx", "--no-install", "lighthouse", url,
+        f"--chrome-path={chromium}", f"--chrome-flags={CHROME_FLAGS}",
+        "--form-factor=mobile", "--output=json", f"--output-path={report}", "--quiet",
+        "--only-categories=" + ",".join(CATEGORIES),
+    ]
+    subprocess.run(cmd, check=True, cwd=ROOT)
+    data = json.loads(report.read_text(encoding="utf-8"))
+    return {c: round((data["categories"][c]["score"] or 0) * 100) for c in CATEGORIES}
+
+
+def main() -> None:
+    """Command-line entry: serve the site, run lighthouse, print the scores."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", type=Path, default=ROOT / "build" / "site")
+    parser.add_argument("--path", help="page to test; default: the first unit page")
+    parser.add_argument("--report", type=Path, default=ROOT / "test-artifacts/lighthouse/report.json")
+    parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
+    args = parser.parse_args()
+    httpd = serve(args.site)
+    url = f"http://127.0.0.1:{httpd.server_address[1]}{args.path or first_unit_path(args.site)}"
+    try:
+        scores = run_lighthouse(url, args.report, args.chromium)
+    finally:
+        httpd.shutdown()
+    print(f"lighthouse (mobile) {url}")
+    for name, score in scores.items():
+        print(f"  {name:15} {score}")
+
+
+if __name__ == "__main__":
+    main()

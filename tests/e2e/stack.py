@@ -1,0 +1,209 @@
+"""The running system for browser tests: fixture site built and served, feedback service up.
+
+Session-scoped pytest fixtures, imported by tests/e2e/conftest.py and tests/quality/conftest.py.
+Everything is real: the generator builds tests/fixtures/content, a static server and the
+feedback service listen on 127.0.0.1, mail goes to an aiosmtpd server on loopback, and
+Debian's Chromium is driven by Playwright.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .servers import AppServer, SiteServer
+from .validators import CHROMIUM, ROOT, chromium_missing
+
+FIXTURE_CONTENT = ROOT / "tests" / "fixtures" / "content"
+ARTIFACTS = ROOT / "test-artifacts" / "e2e"
+LAUNCH_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 800}
+
+
+@dataclass
+class Mailbox:
+    """Messages received by the loopback SMTP server."""
+
+    messages: list[Message] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        """aiosmtpd hook: keep the message."""
+        with self.lock:
+            self.messages.append(message_from_bytes(envelope.original_content or envelope.content))
+        return "250 OK"
+
+    def to(self, address: str) -> list[Message]:
+        """Messages sent to ``address``."""
+        with self.lock:
+            return [m for m in self.messages if address in (m.get("To") or "")]
+
+
+@dataclass
+class Stack:
+    """Addresses and handles of the running system."""
+
+    site_dir: Path
+    site_url: str
+    app_url: str
+    app: Any
+    accounts: Any
+    mailbox: Mailbox
+    tmp: Path
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def build_site(content: Path, out: Path, index_dir: Path, site_url: str, app_url: str) -> None:
+    """Build ``content`` into ``out`` with the real generator, search index into ``index_dir``."""
+    from generator import build as build_mod
+
+    overrides = {
+        "content_dir": str(content),
+        "out_dir": str(out),
+        "cache_dir": str(out.parent / "cache"),
+        "search_index_dir": str(index_dir),
+        "base_url": site_url,
+        "feedback_url": app_url,
+    }
+    site = build_mod.build(overrides)
+    if not (index_dir / "yimatong-search.json").is_file():
+        # The search step not (yet) in generator/steps.py: run it as the build would.
+        from generator import searchindex, settings
+
+        searchindex.write_index(site, out, settings.resolve(overrides))
+
+
+def start_smtp(mailbox: Mailbox) -> tuple[Any, int]:
+    """An aiosmtpd server on loopback delivering into ``mailbox``."""
+    from aiosmtpd.controller import Controller
+
+    port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    return controller, port
+
+
+def service_config(tmp: Path, stack_urls: tuple[str, str], smtp_port: int, index: Path) -> dict:
+    """Configuration of the feedback service under test (SQLite and files in ``tmp``)."""
+    site_url, app_url = stack_urls
+    return {
+        "SECRET_KEY": "e2e-secret",
+        "DATABASE_URL": f"sqlite:///{tmp / 'feedback.sqlite3'}",
+        "CONTENT_DIR": str(FIXTURE_CONTENT),
+        "BASE_URL": site_url,
+        "FEEDBACK_URL": app_url,
+        "STORAGE_DIR": str(tmp / "uploads"),
+        "SEARCH_INDEX_DIR": str(index),
+        "MAIL_ENABLED": True,
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": smtp_port,
+        "RATE_LIMIT_REPORTS": 1000,
+        "RATE_LIMIT_LOGINS": 1000,
+    }
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """Fixture content built and served, the feedback service running, demo accounts made."""
+    from feedback.demo import ensure_demo
+
+    from feedback import create_app
+
+    tmp = tmp_path_factory.mktemp("e2e")
+    site_dir, index_dir = tmp / "site", tmp / "search-index"
+    site_server, app_server = SiteServer(site_dir), AppServer()
+    build_site(FIXTURE_CONTENT, site_dir, index_dir, site_server.url, app_server.url)
+    mailbox = Mailbox()
+    smtp, smtp_port = start_smtp(mailbox)
+    urls = (site_server.url, app_server.url)
+    app = create_app(service_config(tmp, urls, smtp_port, index_dir))
+    accounts = ensure_demo(app)
+    site_server.start()
+    app_server.start(app)
+    try:
+        yield Stack(site_dir, site_server.url, app_server.url, app, accounts, mailbox, tmp)
+    finally:
+        app_server.stop()
+        site_server.stop()
+        smtp.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, driven by Playwright."""
+    reason = chromium_missing()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _context(browser: Any, viewport: dict, mobile: bool) -> Any:
+    context = browser.new_context(
+        viewport=viewport, locale="zh-CN", is_mobile=mobile, has_touch=mobile, bypass_csp=True
+    )
+    context.set_default_timeout(10_000)
+    return context
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:
+    """A fresh page at a 360×740 phone viewport (the public side)."""
+    context = _context(browser, PHONE, mobile=True)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def desktop(browser: Any) -> Iterator[Any]:
+    """A fresh page at a 1280×800 desktop viewport (officers and enterprises)."""
+    context = _context(browser, DESKTOP, mobile=False)
+    yield context.new_page()
+    context.close()
+
+
+class Shots:
+    """Numbered full-page screenshots of one test, in test-artifacts/e2e/<test>/."""
+
+    def __init__(self, name: str) -> None:
+        self.folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", name)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for old in self.folder.glob("*.png"):
+            old.unlink()
+        self.count = 0
+
+    def __call__(self, page: Any, step: str) -> Path:
+        """Save a screenshot of ``page`` named after ``step``."""
+        self.count += 1
+        path = self.folder / f"{self.count:02d}-{step}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture
+def shots(request: pytest.FixtureRequest) -> Shots:
+    """Screenshot helper for the current test."""
+    return Shots(request.node.name)
