@@ -1,0 +1,10 @@
+"""Printable signboards: the gate sign of each unit and a prompt sign per outlet (issue 5).
+
+One layout model (layout.py, built by signboards.py) is drawn twice: SVG (svg.py) and the
+PDF print master (pdf.py). See docs/signs.md.
+"""
+
+from .command import signs_command, write_signs
+from .signboards import SignOptions, gate_sign, outlet_sign, unit_signs
+
+__all__ = ["SignOptions", "gate_sign", "outlet_sign", "signs_command", "unit_signs", "write_signs"]

@@ -1,0 +1,144 @@
+"""``yimatong signs``: write every sign of the chosen units, per-city print files and manifests."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+from .. import settings
+from ..model import Site, Unit
+from .fonts import FontMissing, font_name
+from .layout import Sign
+from .manifest import ManifestRow, row_for, write_manifest
+from .pdf import write_pdf
+from .signboards import SignOptions, unit_signs
+from .svg import write_svg
+
+_SIZE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*[x×*]\s*(\d+(?:\.\d+)?)\s*$")
+
+
+def parse_size(text: str, name: str) -> tuple[float, float]:
+    """``"600x400"`` → (600.0, 400.0); a clear message otherwise."""
+    match = _SIZE_RE.match(str(text))
+    if not match:
+        raise click.UsageError(f"设置 {name} 应写成“宽x高”（毫米），例如 600x400，而不是 {text!r}。")
+    return float(match[1]), float(match[2])
+
+
+def options_from_settings(base_url: str | None = None) -> SignOptions:
+    """Sign options from the settings table (environment overrides included)."""
+    return SignOptions(
+        base_url=base_url or settings.get("base_url"),
+        gate_mm=parse_size(settings.get("gate_sign_mm"), "gate_sign_mm"),
+        outlet_mm=parse_size(settings.get("outlet_sign_mm"), "outlet_sign_mm"),
+        bleed_mm=float(settings.get("sign_bleed_mm")),
+        hotline=str(settings.get("hotline")),
+        border=int(settings.get("qr_border")),
+    )
+
+
+@dataclass
+class Summary:
+    """What a run wrote."""
+
+    units: int = 0
+    cities: list[str] = field(default_factory=list)
+    rows: list[ManifestRow] = field(default_factory=list)
+    smallest: Sign | None = None
+
+
+def choose_units(site: Site, city: str | None, unit: str | None) -> list[Unit]:
+    """Units selected by ``--city`` and ``--unit``, by city then code; an error if none."""
+    chosen = [u for u in site.units
+              if (city is None or u.city_code == city) and (unit is None or u.code == unit)]
+    if unit and not chosen:
+        raise click.UsageError(f"内容中没有固定污染源编码为 {unit} 的单位（或它不在所选城市）。")
+    if city and not chosen:
+        raise click.UsageError(f"城市 {city} 没有任何单位。城市代码是 6 位数字，例如 450100。")
+    return sorted(chosen, key=lambda u: (u.city_code, u.code))
+
+
+def write_unit(site: Site, unit: Unit, opts: SignOptions, out: Path,
+               summary: Summary) -> list[Sign]:
+    """Write one unit's signs as SVG and PDF into ``out/<city>/<code>/``."""
+    folder = out / unit.city_code / unit.code
+    folder.mkdir(parents=True, exist_ok=True)
+    signs = unit_signs(site, unit, opts)
+    for sign in signs:
+        pdf, svg = folder / f"{sign.name}.pdf", folder / f"{sign.name}.svg"
+        write_pdf([sign], pdf, f"{unit.name} {sign.name}")
+        write_svg(sign, svg)
+        summary.rows.append(row_for(sign, unit.city_code, unit.name,
+                                    pdf.relative_to(out).as_posix(), svg.relative_to(out).as_posix()))
+        if summary.smallest is None or sign.qr.module_mm < summary.smallest.qr.module_mm:
+            summary.smallest = sign
+    return signs
+
+
+def write_signs(site: Site, units: list[Unit], opts: SignOptions, out: Path) -> Summary:
+    """Write each unit's signs, then per city one multi-page PDF and a manifest, plus manifest.csv."""
+    font_name()  # fail before writing anything if the font is missing
+    summary = Summary(units=len(units))
+    by_city: dict[str, list[Sign]] = {}
+    for unit in units:
+        by_city.setdefault(unit.city_code, []).extend(write_unit(site, unit, opts, out, summary))
+    for city, signs in sorted(by_city.items()):
+        folder = out / city
+        write_pdf(signs, folder / f"signs-{city}.pdf", f"{site.division_name(city)} 标识牌")
+        write_manifest([r for r in summary.rows if r.city == city], folder / f"manifest-{city}.csv")
+        summary.cities.append(city)
+    write_manifest(summary.rows, out / "manifest.csv")
+    return summary
+
+
+def describe(summary: Summary, site: Site, out: Path) -> str:
+    """The closing lines printed by the command."""
+    cities = "、".join(f"{site.division_name(c)}（{c}）" for c in summary.cities)
+    lines = [f"已写出 {len(summary.rows)} 块标识牌（{summary.units} 个单位）到 {out}：{cities}"]
+    if summary.smallest:
+        qr = summary.smallest.qr
+        lines.append(
+            f"二维码最小印刷模块 {qr.module_mm:.2f} mm（{summary.smallest.unit_code} "
+            f"{summary.smallest.name}，纠错等级 {qr.error}，版本 {qr.version}，静区 {qr.border} 模块）"
+        )
+    lines.append(f"印刷清单：{out / 'manifest.csv'}；印刷母版是 PDF（含 {summary_bleed(summary)} 出血和裁切线）。")
+    return "\n".join(lines)
+
+
+def summary_bleed(summary: Summary) -> str:
+    """The bleed of the written signs, for the summary line."""
+    return f"{summary.rows[0].bleed_mm} mm" if summary.rows else "—"
+
+
+@click.command("signs")
+@click.option("--city", metavar="CODE", help="只写这个城市（6 位代码，例如 450100）的标识牌。")
+@click.option("--unit", metavar="CODE", help="只写这个单位（22 位固定污染源编码）的标识牌。")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build/signs"), show_default=True, help="输出文件夹。")
+@click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="内容文件夹（默认取设置 content_dir）。")
+@click.option("--base-url", default=None, help="二维码指向的站点地址（默认取设置 base_url）。")
+def signs_command(city: str | None, unit: str | None, out_dir: Path, content_dir: Path | None,
+                  base_url: str | None) -> None:
+    """Write printable signboards: a gate sign per unit and a sign per outlet (SVG + PDF).
+
+    Per city also one multi-page PDF and a CSV manifest for the print order. The PDF is
+    the print master: true size in mm, 3 mm bleed, crop marks, embedded 黑体 font.
+    """
+    from ..problems import ContentError
+    from ..readers import load_site
+
+    try:
+        site = load_site(content_dir or Path(settings.get("content_dir")))
+    except ContentError as error:
+        raise click.ClickException(f"内容有问题，无法制作标识牌：\n{error.report()}") from error
+    units = choose_units(site, city, unit)
+    opts = options_from_settings(base_url)
+    try:
+        summary = write_signs(site, units, opts, out_dir)
+    except FontMissing as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(describe(summary, site, out_dir))

@@ -1,0 +1,48 @@
+"""The print order: one CSV row per sign (UTF-8 with BOM so spreadsheet programs read Chinese)."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import astuple, dataclass, fields
+from pathlib import Path
+
+from .layout import Sign
+from .signboards import KIND_LABELS
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestRow:
+    """One sign in the print order; file paths are relative to the output folder."""
+
+    city: str
+    unit: str
+    unit_name: str
+    outlet: str
+    kind: str
+    pdf: str
+    svg: str
+    size_mm: str
+    bleed_mm: str
+    page_mm: str
+    url: str
+    qr_version: int
+    qr_error: str
+    module_mm: str
+
+
+def row_for(sign: Sign, city: str, unit_name: str, pdf: str, svg: str) -> ManifestRow:
+    """The manifest row of ``sign`` written to ``pdf`` and ``svg``."""
+    pw, ph = sign.page_size
+    return ManifestRow(
+        city, sign.unit_code, unit_name, sign.outlet_code, KIND_LABELS[sign.kind], pdf, svg,
+        f"{sign.width:g}x{sign.height:g}", f"{sign.bleed:g}", f"{pw:g}x{ph:g}", sign.url,
+        sign.qr.version, sign.qr.error, f"{sign.qr.module_mm:.2f}",
+    )
+
+
+def write_manifest(rows: list[ManifestRow], path: Path) -> None:
+    """Write ``rows`` as CSV with a header, UTF-8 with BOM and CRLF line ends."""
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([f.name for f in fields(ManifestRow)])
+        writer.writerows(astuple(r) for r in rows)

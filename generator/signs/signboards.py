@@ -1,0 +1,164 @@
+"""Lay out the gate signboard and the outlet prompt signboards of a unit.
+
+Positions scale with the configured trim size: horizontal measures are fractions of the
+width, vertical measures and font sizes fractions of the height (references 600×400 gate,
+480×300 outlet). Every text is measured with the embedded font and fitted to its box.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import urls
+from ..model import Outlet, Site, Unit
+from .fonts import fit, text_width
+from .layout import Rect, Shape, Sign, Text, qr_shape
+from .symbols import symbol
+
+GREEN = "#00843D"
+WHITE = "#FFFFFF"
+INK = "#1A1A1A"
+GREY = "#555555"
+#: Ascent of WenQuanYi Zen Hei as a fraction of the font size (baseline below the box top).
+ASCENT = 0.8
+#: Error correction tried first and the fallback if its modules would print smaller than this.
+QR_ERRORS = ("h", "q")
+MIN_MODULE_MM = 1.5
+KIND_LABELS = {"gate": "一码通管理信息化标识牌", "outlet": "污染物排放口标识牌"}
+
+
+@dataclass(frozen=True, slots=True)
+class SignOptions:
+    """What the signs need beyond the content: addresses, sizes and the hotline."""
+
+    base_url: str
+    gate_mm: tuple[float, float] = (600.0, 400.0)
+    outlet_mm: tuple[float, float] = (480.0, 300.0)
+    bleed_mm: float = 3.0
+    hotline: str = "12369"
+    border: int = 4
+
+
+def text_box(text: str, x: float, y: float, w: float, h: float, size: float, fill: str,
+             anchor: str = "start", max_lines: int = 1, middle: bool = False) -> list[Text]:
+    """Lines of ``text`` fitted into the box (x, y, w, h); ``anchor`` aligns them horizontally."""
+    fitted = fit(text, size, w, h, max_lines)
+    block = fitted.size + (len(fitted.lines) - 1) * fitted.leading
+    top = y + (h - block) / 2 if middle else y
+    ax = {"start": x, "middle": x + w / 2, "end": x + w}[anchor]
+    return [
+        Text(ax, top + ASCENT * fitted.size + i * fitted.leading, fitted.size, line, fill, anchor,
+             text_width(line, fitted.size))
+        for i, line in enumerate(fitted.lines)
+    ]
+
+
+def labelled(label: str, value: str, x: float, y: float, w: float, h: float, size: float,
+             colours: tuple[str, str], max_lines: int = 1) -> list[Shape]:
+    """A row ``label：value`` whose value wraps or shrinks inside the rest of the row."""
+    label_text = f"{label}："
+    label_w = text_width(label_text, size)
+    baseline = y + ASCENT * size
+    shapes: list[Shape] = [Text(x, baseline, size, label_text, colours[0], "start", label_w)]
+    fitted = fit(value, size, w - label_w, h - ASCENT * size * 0.25, max_lines)
+    # The value's first line shares the label's baseline, so shrunk text stays on the row.
+    return shapes + [
+        Text(x + label_w, baseline + i * fitted.leading, fitted.size, line, colours[1], "start",
+             text_width(line, fitted.size))
+        for i, line in enumerate(fitted.lines)
+    ]
+
+
+def qr_panel(url: str, x: float, y: float, side: float, border: int) -> list[Shape]:
+    """A white panel holding the code with its quiet zone; H unless modules get too small."""
+    for error in QR_ERRORS:
+        code = qr_shape(url, x, y, side, error, border)
+        if code.module_mm >= MIN_MODULE_MM:
+            break
+    return [Rect(x, y, side, side, fill=WHITE), code]
+
+
+def _background(w: float, h: float, bleed: float, fill: str) -> Rect:
+    return Rect(-bleed, -bleed, w + 2 * bleed, h + 2 * bleed, fill=fill)
+
+
+def validity(unit: Unit) -> tuple[str, str]:
+    """Label and text of the permit validity row (排污登记 for registration-only units)."""
+    if unit.permit is None:
+        return "排污许可", "排污登记"
+    return "许可证有效期", f"{unit.permit.valid_from:%Y-%m-%d} 至 {unit.permit.valid_to:%Y-%m-%d}"
+
+
+def gate_sign(site: Site, unit: Unit, opts: SignOptions) -> Sign:
+    """The gate signboard (一码通管理信息化标识牌) of ``unit``."""
+    w, h = opts.gate_mm
+    url = urls.absolute(opts.base_url, urls.unit_path(unit.code))
+    pad, band, foot = 0.04 * w, 0.2 * h, 0.85 * h
+    qr_side = 0.5 * h
+    qr_x, qr_y = w - pad - qr_side, band + 0.03 * h
+    col = qr_x - 2 * pad
+    shapes: list[Shape] = [
+        _background(w, h, opts.bleed_mm, WHITE),
+        Rect(-opts.bleed_mm, -opts.bleed_mm, w + 2 * opts.bleed_mm, band + opts.bleed_mm, fill=GREEN),
+        Rect(-opts.bleed_mm, foot, w + 2 * opts.bleed_mm, h - foot + opts.bleed_mm, fill=GREEN),
+        *text_box(f"{site.title}管理信息化标识牌", pad, 0, w - 2 * pad, band, 0.075 * h, WHITE,
+                  "middle", middle=True),
+        *text_box(unit.name, pad, qr_y, col, 0.17 * h, 0.07 * h, INK, max_lines=2, middle=True),
+        Rect(pad, 0.42 * h, col, 0.004 * h, fill=GREEN),
+        *qr_panel(url, qr_x, qr_y, qr_side, opts.border),
+        *text_box("扫码查看　扫码举报", qr_x, qr_y + qr_side + 0.015 * h, qr_side, 0.06 * h,
+                  0.045 * h, GREEN, "middle"),
+    ]
+    rows = [("固定污染源编码", unit.code), ("管理类别", unit.category.label), validity(unit)]
+    for i, (label, value) in enumerate(rows):
+        shapes += labelled(label, value, pad, 0.46 * h + i * 0.11 * h, col, 0.06 * h, 0.045 * h,
+                           (GREY, INK))
+    half = (w - 3 * pad) / 2
+    shapes += text_box(f"环保举报热线：{opts.hotline}", pad, foot, half, h - foot, 0.055 * h, WHITE,
+                       middle=True)
+    shapes += text_box(site.issuer, 2 * pad + half, foot, half, h - foot, 0.035 * h, WHITE, "end",
+                       middle=True)
+    return Sign("gate", unit.code, "", w, h, opts.bleed_mm, url, tuple(shapes))
+
+
+def outlet_sign(site: Site, unit: Unit, outlet: Outlet, opts: SignOptions) -> Sign:
+    """The prompt signboard (污染物排放口标识牌) of one outlet."""
+    w, h = opts.outlet_mm
+    url = urls.absolute(opts.base_url, urls.outlet_path(unit.code, outlet.code))
+    pad, side, qr_side = 0.07 * h, 0.34 * h, 0.56 * h
+    qr_x = w - pad - qr_side
+    title_x = pad + side + 0.04 * w
+    col = qr_x - 0.03 * w - pad
+    inset = 0.03 * h
+    shapes: list[Shape] = [
+        _background(w, h, opts.bleed_mm, GREEN),
+        Rect(inset, inset, w - 2 * inset, h - 2 * inset, stroke=WHITE, stroke_width=0.012 * h),
+        *symbol(outlet.kind, pad, pad, side, WHITE, GREEN),
+        *text_box(f"{outlet.kind_label}排放口", title_x, pad, qr_x - 0.03 * w - title_x, side,
+                  0.1 * h, WHITE, middle=True),
+        *qr_panel(url, qr_x, pad, qr_side, opts.border),
+        *text_box("扫码查看排放口信息", qr_x, pad + qr_side + 0.02 * h, qr_side, 0.05 * h, 0.04 * h,
+                  WHITE, "middle"),
+        *text_box(site.issuer, pad, h - 0.115 * h, w - 2 * pad, 0.05 * h, 0.035 * h, WHITE,
+                  "middle", middle=True),
+    ]
+    pollutants = "、".join(p.name for p in outlet.pollutants) or "—"
+    rows = [("单位名称", unit.name, 2, 0.12), ("排放口编号", outlet.code, 1, 0.06),
+            ("污染物种类", pollutants, 2, 0.12)]
+    y = pad + side + 0.05 * h
+    for label, value, lines, share in rows:
+        shapes += labelled(label, value, pad, y, col, share * h, 0.05 * h, (WHITE, WHITE), lines)
+        y += (share + 0.025) * h
+    return Sign("outlet", unit.code, outlet.code, w, h, opts.bleed_mm, url, tuple(shapes))
+
+
+def unit_signs(site: Site, unit: Unit, opts: SignOptions) -> list[Sign]:
+    """The gate sign followed by one sign per outlet, in outlet order."""
+    return [gate_sign(site, unit, opts)] + [outlet_sign(site, unit, o, opts) for o in unit.outlets]
+
+
+def smallest_module(signs: list[Sign]) -> float | None:
+    """Smallest printed QR module (mm) over ``signs``."""
+    return min((s.qr.module_mm for s in signs), default=None)
+
+
