@@ -1,0 +1,200 @@
+"""``yimatong build``: load, validate, freeze the site app in parallel, run steps, swap in.
+
+Incremental: every output file has a content key (see views.common.Output). The keys of the
+last build are kept in the cache folder; a build renders only the paths whose key changed,
+removes the paths that are gone, and applies the result over the published folder. A change
+of template, asset, setting or generator code changes the global key and redoes everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import settings as settings_mod
+from .problems import ContentError
+from .render import render_outputs
+from .site_app import ROOT, STATIC, create_site_app, fingerprinted
+from .state import BuildState, load_state, save_state
+from .steps import load_steps
+from .views import all_outputs
+from .views.common import Catalog, Output, digest
+from .views.pages import sitemap_outputs
+
+
+class FileOverwriteError(Exception):
+    """Two records would write the same file of the site."""
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    """What a build did."""
+
+    total: int
+    rendered: int
+    removed: int
+    full: bool
+    seconds: float
+
+
+def plan(cat: Catalog, conf: dict[str, Any]) -> list[Output]:
+    """Every output of the site, checked for two records writing the same path."""
+    outputs = list(all_outputs(cat, conf))
+    cat.page_paths = sorted(o.path for o in outputs if o.kind == "page" and o.path.endswith("/"))
+    outputs += sitemap_outputs(cat.page_paths)
+    for name, fingerprint in fingerprinted().items():
+        outputs.append(Output(f"/static/{fingerprint}", "静态文件", fingerprint, "asset", name))
+    check_unique(outputs)
+    return outputs
+
+
+def check_unique(outputs: list[Output]) -> None:
+    """Fail if two records would write the same path (Pelican's FileOverwriteFailedError)."""
+    owners: dict[str, str] = {}
+    for output in outputs:
+        if output.path in owners:
+            raise FileOverwriteError(
+                f"{output.path} 会被重复写入：{owners[output.path]} 与 {output.owner}"
+                "（两条记录生成同一地址）")
+        owners[output.path] = output.owner
+
+
+#: Settings that change what pages show; any change redoes the whole site.
+PAGE_SETTINGS = ("base_url", "feedback_url", "hotline", "qr_error", "qr_border", "expiring_days")
+
+
+def global_key(cat: Catalog, conf: dict[str, Any]) -> str:
+    """Key of everything every page depends on: templates, assets, code, settings, site."""
+    sha = hashlib.sha256()
+    folders = [ROOT / "site" / "templates", STATIC, ROOT / "generator"]
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.suffix in {".html", ".css", ".py", ".csv", ".svg"}:
+                sha.update(str(path.relative_to(ROOT)).encode())
+                sha.update(path.read_bytes())
+    site = cat.site
+    sha.update(digest([conf[name] for name in PAGE_SETTINGS], site.title, site.issuer,
+                      sorted((p.slug, p.title, p.order) for p in site.pages),
+                      sorted(site.divisions.items())).encode())
+    return sha.hexdigest()[:24]
+
+
+def _temporary(out: Path) -> Path:
+    tmp = out.parent / f".{out.name}.building"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    return tmp
+
+
+def _files(root: Path) -> set[str]:
+    found = set()
+    for folder, _, names in os.walk(root):
+        rel = "/" + os.path.relpath(folder, root).replace(os.sep, "/")
+        rel = "/" if rel == "/." else rel + "/"
+        found.update(rel + name for name in names)
+    return found
+
+
+def _file_of(path: str) -> str:
+    return path + "index.html" if path.endswith("/") else path
+
+
+def swap_in(tmp: Path, out: Path) -> None:
+    """Replace ``out`` with ``tmp`` by two renames; the old site is deleted afterwards."""
+    old = out.parent / f".{out.name}.old"
+    if old.exists():
+        shutil.rmtree(old)
+    if out.exists():
+        out.rename(old)
+    tmp.rename(out)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def apply_over(tmp: Path, out: Path, gone: set[str]) -> None:
+    """Move every file of ``tmp`` over ``out`` and delete the paths in ``gone``."""
+    for rel in sorted(_files(tmp)):
+        target = out / rel.lstrip("/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp / rel.lstrip("/"), target)
+    for rel in sorted(gone, reverse=True):
+        target = out / rel.lstrip("/")
+        target.unlink(missing_ok=True)
+        folder = target.parent
+        while folder != out and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    shutil.rmtree(tmp)
+
+
+def build(content_dir: str | Path, out_dir: str | Path, base_url: str | None = None, *,
+          jobs: int | None = None, full: bool = False, progress: bool = True,
+          overrides: dict[str, Any] | None = None) -> BuildResult:
+    """Build the static site of ``content_dir`` into ``out_dir``; raises ContentError."""
+    from .readers import load_site
+
+    started = time.monotonic()
+    conf = settings_mod.resolve({**(overrides or {}), "base_url": base_url})
+    site = load_site(Path(content_dir), stats_file=conf["stats_file"] or None)
+    app = create_site_app(site, conf)
+    cat: Catalog = app.extensions["yimatong.catalog"]
+    outputs = plan(cat, conf)
+    out, cache = Path(out_dir).resolve(), Path(conf["cache_dir"]).resolve()
+    key = global_key(cat, conf)
+    previous = None if full else load_state(cache, out)
+    incremental = previous is not None and previous.global_key == key and out.is_dir()
+    keys = {_file_of(o.path): o.key for o in outputs}
+    todo = [o for o in outputs
+            if not incremental or previous.outputs.get(_file_of(o.path)) != o.key]
+    tmp = _temporary(out)
+    try:
+        render_outputs(app, todo, tmp, conf, jobs=jobs, progress=progress)
+        for _name, step in load_steps():
+            step(site, tmp, conf)
+        extra = _files(tmp) - set(keys)
+        if incremental:
+            gone = (set(previous.outputs) - set(keys)) | (previous.extra - extra)
+            apply_over(tmp, out, gone)
+        else:
+            gone = set()
+            swap_in(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    save_state(cache, out, BuildState(key, keys, extra))
+    return BuildResult(len(outputs), len(todo), len(gone), not incremental,
+                       time.monotonic() - started)
+
+
+@click.command("build")
+@click.option("--content", "content_dir", default=None, help="内容目录（默认 content/）。")
+@click.option("--out", "out_dir", default=None, help="输出目录（默认 build/site）。")
+@click.option("--base-url", default=None, help="网站地址，二维码编码此地址。")
+@click.option("--jobs", "-j", type=int, default=None, help="并行进程数（默认 CPU 核数）。")
+@click.option("--full", is_flag=True, help="忽略增量缓存，全部重新生成。")
+def build_command(content_dir: str | None, out_dir: str | None, base_url: str | None,
+                  jobs: int | None, full: bool) -> None:
+    """Validate content and build the static site (only what changed, unless --full)."""
+    content_dir = content_dir or settings_mod.get("content_dir")
+    out_dir = out_dir or settings_mod.get("out_dir")
+    try:
+        result = build(content_dir, out_dir, base_url, jobs=jobs, full=full,
+                       progress=True)
+    except ContentError as error:
+        click.echo(error.report(), err=True)
+        sys.exit(1)
+    except FileOverwriteError as error:
+        click.echo(f"构建失败：{error}", err=True)
+        sys.exit(1)
+    kind = "全量" if result.full else "增量"
+    click.echo(f"{kind}构建完成：共 {result.total} 个文件，生成 {result.rendered} 个，"
+               f"删除 {result.removed} 个，用时 {result.seconds:.1f} 秒 → {out_dir}")

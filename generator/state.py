@@ -1,0 +1,45 @@
+"""What the last build wrote, kept in the cache folder so the next build can skip it."""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Bump when the state format changes; an unknown version means a full build.
+VERSION = 1
+
+
+@dataclass
+class BuildState:
+    """The global key, the key of every output file, and files written by build steps."""
+
+    global_key: str
+    outputs: dict[str, str]
+    extra: set[str] = field(default_factory=set)
+
+
+def state_file(cache: Path, out: Path) -> Path:
+    """Where the state of the build into ``out`` is kept (one per output folder)."""
+    name = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]
+    return cache / "builds" / f"{name}.pickle"
+
+
+def load_state(cache: Path, out: Path) -> BuildState | None:
+    """The state of the last build into ``out``, or None (then the build is full)."""
+    path = state_file(cache, out)
+    try:
+        version, state = pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+        return None
+    return state if version == VERSION and isinstance(state, BuildState) else None
+
+
+def save_state(cache: Path, out: Path, state: BuildState) -> None:
+    """Keep the state of the build just published into ``out``."""
+    path = state_file(cache, out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(pickle.dumps((VERSION, state), protocol=pickle.HIGHEST_PROTOCOL))
+    tmp.replace(path)

@@ -1,0 +1,172 @@
+"""What every page type shares: outputs with content keys, the catalog of lookups, paging."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import abort, current_app
+
+from .. import urls
+from ..model import Penalty, PermitState, Site, Unit
+
+#: At most this many units on one listing page, so listings stay small at province scale.
+PER_PAGE = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One file of the built site: its URL path, the record that makes it, and a content key.
+
+    Two builds that compute the same key for a path write the same bytes there, so an
+    incremental build renders only the paths whose key changed.
+    """
+
+    path: str
+    owner: str
+    key: str
+    kind: str = "page"  # page: rendered by the site app | qr: bytes from the QR cache
+    url: str = ""  # for qr outputs: the absolute URL the code encodes
+
+
+def digest(*parts: Any) -> str:
+    """A short stable hash of the repr of ``parts``."""
+    return hashlib.sha1(repr(parts).encode()).hexdigest()[:20]
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRow:
+    """What a listing shows of one unit."""
+
+    code: str
+    name: str
+    path: str
+    city: str
+    county: str
+    category: str
+    industry: str
+    state: PermitState
+    valid_to: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class PenaltyRow:
+    """What the penalties listing shows of one decision."""
+
+    penalty: Penalty
+    code: str
+    name: str
+    path: str
+
+
+@dataclass
+class Catalog:
+    """Lookups computed once per process from the site, shared by every view."""
+
+    site: Site
+    as_of: dt.date
+    rows: dict[str, UnitRow]
+    by_division: dict[str, list[str]]
+    by_industry: dict[str, list[str]]
+    industry_names: dict[str, str]
+    penalties: list[PenaltyRow]
+    page_paths: list[str] = field(default_factory=list)
+    unit_keys: dict[str, str] = field(default_factory=dict)
+
+    def unit_or_404(self, shard: str, code: str) -> Unit:
+        """The unit at ``/e/<shard>/<code>/`` or a 404."""
+        unit = self.site.unit(code)
+        if unit is None or urls.shard(code) != shard:
+            abort(404)
+        return unit
+
+    def units_in_state(self, *states: PermitState) -> list[UnitRow]:
+        """Rows of units whose permit badge is one of ``states``, by permit end date then code."""
+        found = [r for r in self.rows.values() if r.state in states]
+        return sorted(found, key=lambda r: (r.valid_to or dt.date.min, r.code))
+
+
+def build_catalog(site: Site) -> Catalog:
+    """Compute the catalog: one pass over the units."""
+    as_of = site.as_of
+    rows: dict[str, UnitRow] = {}
+    by_division: dict[str, list[str]] = defaultdict(list)
+    by_industry: dict[str, list[str]] = defaultdict(list)
+    industry_names: dict[str, str] = {}
+    penalties: list[PenaltyRow] = []
+    for unit in sorted(site.units, key=lambda u: u.code):
+        path = urls.unit_path(unit.code)
+        rows[unit.code] = UnitRow(
+            unit.code, unit.name, path, site.division_name(unit.city_code),
+            site.division_name(unit.county_code), unit.category.label, unit.industry.name,
+            unit.permit_state(as_of), unit.permit.valid_to if unit.permit else None)
+        by_division[unit.city_code].append(unit.code)
+        by_division[unit.county_code].append(unit.code)
+        by_industry[unit.industry.code].append(unit.code)
+        industry_names.setdefault(unit.industry.code, unit.industry.name)
+        penalties.extend(PenaltyRow(p, unit.code, unit.name, path) for p in unit.penalties)
+    penalties.sort(key=lambda p: (p.penalty.date, p.penalty.decision_number), reverse=True)
+    return Catalog(site, as_of, rows, dict(by_division), dict(by_industry),
+                   industry_names, penalties)
+
+
+def catalog() -> Catalog:
+    """The catalog of the running site app."""
+    return current_app.extensions["yimatong.catalog"]
+
+
+def settings() -> dict[str, Any]:
+    """The settings of the running site app."""
+    return current_app.extensions["yimatong.settings"]
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    """One page of a paginated listing."""
+
+    items: list
+    number: int
+    count: int
+    base: str
+
+    def href(self, number: int) -> str:
+        """Address of page ``number`` of this listing."""
+        return self.base if number == 1 else f"{self.base}{number}/"
+
+    @property
+    def previous(self) -> str | None:
+        """Address of the previous page, if any."""
+        return self.href(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        """Address of the next page, if any."""
+        return self.href(self.number + 1) if self.number < self.count else None
+
+
+def page_count(total: int, per_page: int = PER_PAGE) -> int:
+    """How many pages a listing of ``total`` items takes (at least one)."""
+    return max(1, -(-total // per_page))
+
+
+def paginate(items: list, number: int, base: str, per_page: int = PER_PAGE) -> Pager:
+    """Page ``number`` of ``items`` (404 if out of range)."""
+    count = page_count(len(items), per_page)
+    if not 1 <= number <= count:
+        abort(404)
+    start = (number - 1) * per_page
+    return Pager(items[start:start + per_page], number, count, base)
+
+
+def paged_outputs(base: str, owner: str, items: list, *extra: Any) -> list[Output]:
+    """Outputs of every page of a paginated listing, each keyed by what it shows."""
+    count = page_count(len(items))
+    outputs = []
+    for number in range(1, count + 1):
+        part = items[(number - 1) * PER_PAGE:number * PER_PAGE]
+        path = base if number == 1 else f"{base}{number}/"
+        outputs.append(Output(path, owner, digest(part, number, count, *extra)))
+    return outputs

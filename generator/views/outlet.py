@@ -1,0 +1,50 @@
+"""The outlet page: the target of the QR code on an outlet's signboard."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flask import Flask, Response, abort, render_template
+
+from .. import urls
+from .common import Catalog, Output, catalog, digest, settings
+from .unit import monitoring_end, outlet_series, qr_outputs, qr_response, unit_key
+
+
+def outlet_page(shard: str, code: str, outlet: str) -> str:
+    """One outlet of one unit: details, pollutants with limits, monitoring, report link."""
+    cat = catalog()
+    unit = cat.unit_or_404(shard, code)
+    found = unit.outlet(outlet)
+    if found is None:
+        abort(404)
+    series = outlet_series(unit, found, monitoring_end(unit, cat))
+    return render_template(
+        "outlet.html", unit=unit, outlet=found, row=cat.rows[code], series=series,
+        report_href=urls.report_url(settings()["feedback_url"], code))
+
+
+def outlet_qr(shard: str, code: str, outlet: str, kind: str) -> Response:
+    """The outlet's QR code, encoding the absolute address of its page."""
+    unit = catalog().unit_or_404(shard, code)
+    if unit.outlet(outlet) is None:
+        abort(404)
+    return qr_response(urls.absolute(settings()["base_url"], urls.outlet_path(code, outlet)), kind)
+
+
+def register(app: Flask) -> None:
+    """Add the outlet routes to the site app."""
+    app.add_url_rule("/e/<shard>/<code>/<outlet>/", "outlet", outlet_page)
+    app.add_url_rule("/e/<shard>/<code>/<outlet>/qr.<any(svg,png):kind>", "outlet_qr", outlet_qr)
+
+
+def outputs(cat: Catalog, conf: dict) -> Iterator[Output]:
+    """The page and QR codes of every outlet."""
+    for unit in cat.site.units:
+        key = None
+        for outlet in unit.outlets:
+            key = key or unit_key(unit, cat)
+            path = urls.outlet_path(unit.code, outlet.code)
+            owner = f"单位 {unit.code} 排放口 {outlet.code}"
+            yield Output(path, owner, digest(key, outlet.code))
+            yield from qr_outputs(path, owner, conf)

@@ -1,0 +1,156 @@
+"""The unit page (the target of a unit's QR code), its JSON and CSV data and its QR code."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from flask import Flask, Response, render_template
+from markupsafe import Markup
+
+from .. import urls
+from ..charts import line_chart
+from ..model import Measurement, Outlet, OutletPollutant, Unit
+from ..qr import QRCache
+from ..serialize import unit_record
+from .common import Catalog, Output, catalog, digest, settings
+
+#: The chart and table show this many days before the unit's monitoring data date.
+WINDOW_DAYS = 365
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """One pollutant on one outlet over the last 12 months, checked against its limit."""
+
+    outlet: Outlet
+    pollutant: OutletPollutant
+    points: tuple[tuple[Measurement, bool], ...]
+    chart: Markup
+
+    @property
+    def exceedances(self) -> int:
+        """How many results exceed the limit."""
+        return sum(1 for _, bad in self.points if bad)
+
+
+def monitoring_end(unit: Unit, cat: Catalog) -> dt.date:
+    """The last day of the unit's monitoring window."""
+    return unit.data_as_of.monitoring or cat.as_of
+
+
+def outlet_series(unit: Unit, outlet: Outlet, end: dt.date) -> list[Series]:
+    """Every monitored pollutant of ``outlet`` over the window ending ``end``."""
+    start = end - dt.timedelta(days=WINDOW_DAYS)
+    found = []
+    for pollutant in outlet.pollutants:
+        rows = [m for m in unit.series(outlet.code, pollutant.name) if start < m.date <= end]
+        if not rows:
+            continue
+        points = tuple((m, pollutant.exceeds(m.value)) for m in rows)
+        limits = [v for v in (pollutant.limit_min, pollutant.limit_max) if v is not None]
+        label = (f"{outlet.code} {pollutant.name} 近12个月监测值（{pollutant.unit}），"
+                 f"限值 {pollutant.limit_text}，超标 {sum(b for _, b in points)} 次")
+        chart = line_chart([(m.date, m.value) for m in rows], limits, label,
+                           f"c-{outlet.code}-{len(found)}", [b for _, b in points])
+        found.append(Series(outlet, pollutant, points, chart))
+    return found
+
+
+def unit_page(shard: str, code: str) -> str:
+    """The public disclosure page of one unit."""
+    cat = catalog()
+    unit = cat.unit_or_404(shard, code)
+    end = monitoring_end(unit, cat)
+    series = [s for o in unit.outlets for s in outlet_series(unit, o, end)]
+    stats = cat.site.report_stats.get("units", {}).get(code) if cat.site.report_stats else None
+    return render_template(
+        "unit.html", unit=unit, row=cat.rows[code], series=series, stats=stats, as_of=cat.as_of,
+        report_href=urls.report_url(settings()["feedback_url"], code),
+        penalties=sorted(unit.penalties, key=lambda p: p.date, reverse=True),
+        inspections=sorted(unit.inspections, key=lambda i: i.date, reverse=True),
+        rectifications=sorted(unit.rectifications, key=lambda r: r.issued, reverse=True))
+
+
+def unit_json(shard: str, code: str) -> Response:
+    """The unit's full public record as JSON."""
+    cat = catalog()
+    unit = cat.unit_or_404(shard, code)
+    body = json.dumps(unit_record(unit, cat.site), ensure_ascii=False, indent=1, sort_keys=True)
+    return Response(body + "\n", mimetype="application/json")
+
+
+CSV_HEADER = ["排放口编号", "污染物", "日期", "监测值", "单位", "监测方式", "限值下限", "限值上限",
+              "执行标准", "是否超标"]
+
+
+def unit_csv(shard: str, code: str) -> Response:
+    """The unit's monitoring results with their limits as CSV (UTF-8 with BOM for Excel)."""
+    unit = catalog().unit_or_404(shard, code)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for m in sorted(unit.measurements, key=lambda m: (m.outlet, m.pollutant, m.date)):
+        outlet = unit.outlet(m.outlet)
+        pol = outlet.pollutant(m.pollutant) if outlet else None
+        writer.writerow([
+            m.outlet, m.pollutant, m.date.isoformat(), f"{m.value:g}", m.unit, m.method.label,
+            "" if pol is None or pol.limit_min is None else f"{pol.limit_min:g}",
+            "" if pol is None or pol.limit_max is None else f"{pol.limit_max:g}",
+            pol.standard if pol else "", "是" if pol and pol.exceeds(m.value) else "否"])
+    data = codecs.BOM_UTF8 + buffer.getvalue().encode()
+    return Response(data, mimetype="text/csv")
+
+
+def qr_response(url: str, kind: str) -> Response:
+    """The QR code for ``url`` as SVG or PNG, from the QR cache."""
+    conf = settings()
+    svg, png = QRCache(conf["cache_dir"] + "/qr", conf["qr_error"], conf["qr_border"]).get(url)
+    return Response(svg, mimetype="image/svg+xml") if kind == "svg" else Response(
+        png, mimetype="image/png")
+
+
+def unit_qr(shard: str, code: str, kind: str) -> Response:
+    """The unit's QR code, encoding the absolute address of its page."""
+    catalog().unit_or_404(shard, code)
+    return qr_response(urls.absolute(settings()["base_url"], urls.unit_path(code)), kind)
+
+
+def register(app: Flask) -> None:
+    """Add the unit routes to the site app."""
+    app.add_url_rule("/e/<shard>/<code>/", "unit", unit_page)
+    app.add_url_rule("/e/<shard>/<code>/data.json", "unit_json", unit_json)
+    app.add_url_rule("/e/<shard>/<code>/data.csv", "unit_csv", unit_csv)
+    app.add_url_rule("/e/<shard>/<code>/qr.<any(svg,png):kind>", "unit_qr", unit_qr)
+
+
+def unit_key(unit: Unit, cat: Catalog) -> str:
+    """Content key of everything a unit's own files show (computed once per build)."""
+    known = cat.unit_keys.get(unit.code)
+    if known:
+        return known
+    stats = cat.site.report_stats.get("units", {}).get(unit.code) if cat.site.report_stats else None
+    key = cat.unit_keys[unit.code] = digest(unit, cat.as_of, stats)
+    return key
+
+
+def qr_outputs(path: str, owner: str, conf: dict) -> list[Output]:
+    """The SVG and PNG QR code files in the folder of page ``path``."""
+    url = urls.absolute(conf["base_url"], path)
+    key = digest(url, conf["qr_error"], conf["qr_border"])
+    return [Output(f"{path}qr.{kind}", owner, key, "qr", url) for kind in ("svg", "png")]
+
+
+def outputs(cat: Catalog, conf: dict) -> Iterator[Output]:
+    """Every file of every unit: page, data, QR codes."""
+    for unit in cat.site.units:
+        path, owner = urls.unit_path(unit.code), f"单位 {unit.code}"
+        key = unit_key(unit, cat)
+        for name in ("", "data.json", "data.csv"):
+            yield Output(path + name, owner, key)
+        yield from qr_outputs(path, owner, conf)
