@@ -1,0 +1,126 @@
+"""Application factory of the feedback service."""
+
+from __future__ import annotations
+
+import importlib
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Flask, render_template, send_from_directory
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from feedback import mail
+from feedback.config import from_env
+from feedback.directory import Directory
+from feedback.extensions import csrf, db, login_manager
+from feedback.storage import make_storage
+
+SITE_STATIC = Path(__file__).resolve().parent.parent / "site" / "static"
+CSP = "default-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'"
+
+
+def _blueprints() -> dict[str, list[Blueprint]]:
+    """Blueprints by audience; the Open311 API joins 'api' when feedback.open311 exists."""
+    from feedback.search import bp as search_bp
+    from feedback.views import enterprise, officer, public
+
+    api: list[Blueprint] = []
+    try:
+        api.append(importlib.import_module("feedback.open311").bp)
+    except (ImportError, AttributeError):
+        pass
+    return {"public": [public.bp, search_bp], "officer": [officer.bp],
+            "enterprise": [enterprise.bp], "api": api}
+
+
+def _secret_key(app: Flask) -> str:
+    """A secret kept in the instance folder, for development when none is set."""
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def _configure(app: Flask, config: dict[str, Any] | None) -> None:
+    app.config.update(from_env())
+    app.config.update(config or {})
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _secret_key(app)
+    url = app.config.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'feedback.sqlite3'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    per_file = app.config["MAX_PHOTO_MB"] * 1_000_000
+    app.config["MAX_CONTENT_LENGTH"] = per_file * app.config["MAX_PHOTOS"] + 2_000_000
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """WAL journal and foreign keys on every SQLite connection."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def _load_directory(app: Flask) -> Directory:
+    site = app.config.get("SITE")
+    if site is None:
+        from generator.readers import load_site
+
+        site = load_site(app.config["CONTENT_DIR"])
+    return Directory.from_site(site)
+
+
+def _security_headers(response):  # type: ignore[no-untyped-def]
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    # Private links carry a secret token: never leak it through Referer.
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    return response
+
+
+def _errors(app: Flask) -> None:
+    def page(code: int, message: str):  # type: ignore[no-untyped-def]
+        return render_template("error.html", code=code, message=message), code
+
+    app.register_error_handler(403, lambda e: page(403, "您无权查看或办理此案件。"))
+    app.register_error_handler(404, lambda e: page(404, "页面不存在，请检查地址或受理编号。"))
+    app.register_error_handler(413, lambda e: page(413, "上传的文件太大，请压缩照片后重新提交。"))
+    app.register_error_handler(429, lambda e: page(429, "提交太频繁，请稍后再试。"))
+    app.register_error_handler(
+        CSRFError, lambda e: page(400, "表单已过期或来源不明，请返回上一页刷新后重新提交（填写的内容可能需要重新输入）。")
+    )
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the feedback service; ``config`` overrides settings (see feedback.config)."""
+    app = Flask(__name__, instance_relative_config=True)
+    if config and config.get("INSTANCE_PATH"):
+        app.instance_path = str(config["INSTANCE_PATH"])
+    _configure(app, config)
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    mail.init_app(app)
+    app.extensions["yimatong_directory"] = _load_directory(app)
+    app.extensions["yimatong_storage"] = make_storage(app.config, app.instance_path)
+    app.config["BLUEPRINTS"] = {}
+    for audience, blueprints in _blueprints().items():
+        for blueprint in blueprints:
+            app.register_blueprint(blueprint)
+        app.config["BLUEPRINTS"][audience] = [b.name for b in blueprints]
+    app.after_request(_security_headers)
+    _errors(app)
+    from feedback import views
+
+    views.init_app(app)
+    if SITE_STATIC.is_dir():
+        app.add_url_rule("/site-static/<path:filename>", "site_static",
+                         lambda filename: send_from_directory(SITE_STATIC, filename))
+    return app

@@ -1,0 +1,128 @@
+"""`yimatong feedback ...`: database, accounts, statistics and the mail outbox."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask import Flask
+
+from feedback.app import create_app
+
+
+def _app() -> Flask:
+    return create_app()
+
+
+@click.group("feedback")
+def feedback_group() -> None:
+    """Feedback service: reports, officers, enterprises."""
+
+
+@feedback_group.command("init-db")
+def init_db() -> None:
+    """Create or upgrade the database (alembic upgrade head)."""
+    from feedback.migrate import upgrade
+
+    app = _app()
+    upgrade(app)
+    click.echo(f"数据库已就绪：{app.config['SQLALCHEMY_DATABASE_URI']}")
+
+
+def _create(role: str, login: str, password: str, **extra: str | None) -> None:
+    from feedback.auth import create_account, find_account
+    from feedback.cases import SYSTEM, audit
+    from feedback.extensions import db
+
+    app = _app()
+    with app.app_context():
+        if find_account(login) is not None:
+            raise click.ClickException(f"账号 {login} 已存在。")
+        try:
+            create_account(login, password, role, **extra)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+        audit(SYSTEM, "account", f"创建 {role} 账号 {login}")
+        db.session.commit()
+    click.echo(f"已创建 {role} 账号 {login}")
+
+
+def _check_body(body: str) -> str:
+    directory = _app().extensions["yimatong_directory"]
+    if body not in directory.bodies:
+        raise click.ClickException(f"内容中没有执法机构 {body}（见 bodies.yaml）。")
+    return body
+
+
+password_option = click.option("--password", prompt=True, hide_input=True,
+                               confirmation_prompt=True, help="Password (prompted if omitted).")
+
+
+@feedback_group.command("create-admin")
+@click.option("--body", required=True, help="Enforcement body id from bodies.yaml.")
+@click.option("--login", required=True)
+@click.option("--name", default="")
+@password_option
+def create_admin(body: str, login: str, name: str, password: str) -> None:
+    """Create a body's first admin."""
+    _create("admin", login, password, body_id=_check_body(body), name=name)
+
+
+@feedback_group.command("create-officer")
+@click.option("--body", required=True, help="Enforcement body id from bodies.yaml.")
+@click.option("--login", required=True)
+@click.option("--role", type=click.Choice(["officer", "supervisor", "admin"]), default="officer")
+@click.option("--name", default="")
+@password_option
+def create_officer(body: str, login: str, role: str, name: str, password: str) -> None:
+    """Create an officer, supervisor or admin account."""
+    _create(role, login, password, body_id=_check_body(body), name=name)
+
+
+@feedback_group.command("create-enterprise")
+@click.option("--unit", "unit_code", required=True, help="Fixed-source code of the unit.")
+@click.option("--login", required=True)
+@password_option
+def create_enterprise(unit_code: str, login: str, password: str) -> None:
+    """Create the enterprise account of a unit (one per unit)."""
+    unit = _app().extensions["yimatong_directory"].unit(unit_code)
+    if unit is None:
+        raise click.ClickException(f"内容中没有单位 {unit_code}。")
+    _create("enterprise", login, password, unit_code=unit_code, name=unit.name)
+
+
+@feedback_group.command("stats")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def stats(out: Path) -> None:
+    """Write public report statistics JSON (docs/statistics.md) for `yimatong build`."""
+    from feedback.stats import build_stats
+
+    app = _app()
+    with app.app_context():
+        data = build_stats(app.extensions["yimatong_directory"])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+    click.echo(f"已写入 {out}：{len(data['units'])} 个单位，{len(data['bodies'])} 个机构")
+
+
+@feedback_group.command("send-mail")
+def send_mail() -> None:
+    """Send every due message in the outbox (failed ones are retried later)."""
+    from feedback.mail import send_pending
+
+    app = _app()
+    if not app.config["MAIL_ENABLED"]:
+        raise click.ClickException("邮件未开启：设置 YIMATONG_MAIL_ENABLED=1。")
+    with app.app_context():
+        sent, failed = send_pending()
+    click.echo(f"已发送 {sent} 封，失败 {failed} 封（稍后重试）")
+
+
+@feedback_group.command("demo")
+def demo() -> None:
+    """Create demo accounts and print them."""
+    from feedback.demo import ensure_demo
+
+    for role, login, password in ensure_demo(_app()):
+        click.echo(f"{role:12} {login:22} {password}")

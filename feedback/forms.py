@@ -1,0 +1,173 @@
+"""WTForms with their own messages, in plain Chinese."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    MultipleFileField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from feedback.reward_labels import REWARD_CHOICES
+from feedback.states import CATEGORIES, FINDINGS, RATINGS
+
+
+def not_in_future(form: FlaskForm, field: DateField) -> None:
+    """The day something was seen cannot be after today."""
+    if field.data and field.data > dt.date.today() + dt.timedelta(days=1):
+        raise ValidationError("发现日期不能晚于今天。")
+
+
+class ReportForm(FlaskForm):
+    """The citizen's report."""
+
+    submission_key = HiddenField()
+    draft_token = HiddenField()
+    category = RadioField("问题类别", choices=[(c, c) for c in CATEGORIES],
+                          validators=[InputRequired("请选择问题类别。")])
+    description = TextAreaField("您看到了什么", validators=[
+        DataRequired("请描述您看到的情况，例如颜色、气味、持续时间。"),
+        Length(min=10, max=5000, message="描述请写 10 到 5000 字。")])
+    seen_on = DateField("发现日期", validators=[
+        InputRequired("请填写发现日期（格式：2026-11-23）。"), not_in_future],
+        format="%Y-%m-%d")
+    seen_time = StringField("大约时间", validators=[Optional(), Length(max=40, message="时间请写短一些。")])
+    city = SelectField("所在城市", validators=[Optional()], validate_choice=False)
+    county = SelectField("所在县（市、区）", validators=[Optional()], validate_choice=False)
+    place = TextAreaField("具体地点", validators=[Length(max=500, message="地点请写 500 字以内。")])
+    reporter_name = StringField("姓名（可不填）", validators=[Optional(), Length(max=80, message="姓名太长。")])
+    reporter_phone = StringField("电话（可不填）", validators=[Optional(), Length(max=40, message="电话号码太长。")])
+    reporter_email = StringField("电子邮箱（可不填）", validators=[
+        Optional(), Email("电子邮箱格式不对，例如 name@example.com。"), Length(max=200)])
+    photos = MultipleFileField("照片（可不传，最多 5 张，JPEG、PNG 或 WebP，每张不超过 10 MB）")
+    email_link = BooleanField("把专属查询链接发到我的邮箱")
+    agree = BooleanField("我已阅读并同意隐私说明", validators=[
+        DataRequired("请阅读隐私说明并勾选同意，才能提交。")])
+    website = StringField("网址（请勿填写）")  # honeypot: people never see it
+
+
+class LoginForm(FlaskForm):
+    """Officer or enterprise login."""
+
+    login = StringField("账号", validators=[DataRequired("请输入账号。")])
+    password = PasswordField("密码", validators=[DataRequired("请输入密码。")])
+
+
+class TextForm(FlaskForm):
+    """One text box: reply, note, reason."""
+
+    text = TextAreaField("内容", validators=[DataRequired("内容不能为空。")])
+
+
+class NotAcceptForm(FlaskForm):
+    """Refusal with a reason, optionally naming the case it repeats."""
+
+    text = TextAreaField("不予受理理由", validators=[DataRequired("请填写理由，举报人会看到。")])
+    duplicate_of = StringField("重复举报关联的受理编号（可不填）")
+
+
+class ConcludeForm(FlaskForm):
+    """The conclusion of an investigation."""
+
+    finding = RadioField("调查结论", choices=list(FINDINGS.items()),
+                         validators=[InputRequired("请选择调查结论。")])
+    action_taken = TextAreaField("采取的措施")
+    penalty = StringField("处罚决定书文号（可不填）")
+    text = TextAreaField("给举报人的答复", validators=[DataRequired("请填写给举报人的答复。")])
+
+
+class RectifyForm(FlaskForm):
+    """A rectification order."""
+
+    requirement = TextAreaField("整改要求", validators=[DataRequired("请填写整改要求。")])
+    due = DateField("整改期限", validators=[InputRequired("请填写整改期限。")])
+
+
+class ExtendForm(FlaskForm):
+    """One extension of the conclusion deadline."""
+
+    days = IntegerField("延长天数", validators=[InputRequired("请填写天数。"),
+                                             NumberRange(1, 30, "延长天数须在 1 至 30 天之间。")])
+    text = TextAreaField("延期理由", validators=[DataRequired("请填写延期理由。")])
+
+
+class TransferForm(FlaskForm):
+    """Transfer to another body."""
+
+    body = SelectField("接收机构", validate_choice=False)
+    text = TextAreaField("转办理由", validators=[DataRequired("请填写转办理由。")])
+
+
+class AssignForm(FlaskForm):
+    """Assign to an officer."""
+
+    officer = SelectField("承办人", coerce=int, validate_choice=False)
+
+
+class ReviewForm(FlaskForm):
+    """Verify or send back an enterprise's answer."""
+
+    decision = RadioField("核实结果", choices=[("verify", "整改到位，核实通过"), ("send_back", "退回重新整改")],
+                          validators=[InputRequired("请选择核实结果。")])
+    text = TextAreaField("意见")
+
+
+class RewardForm(FlaskForm):
+    """A reward decision."""
+
+    amount = StringField("金额（元）", validators=[DataRequired("请填写金额。")])
+    decided_on = DateField("决定日期", validators=[InputRequired("请填写决定日期。")])
+    status = SelectField("状态", choices=REWARD_CHOICES)
+    note = TextAreaField("说明")
+
+
+class ReplyForm(FlaskForm):
+    """A public reply, optionally from a body's template."""
+
+    template = SelectField("使用答复模板", coerce=int, validate_choice=False, validators=[Optional()])
+    text = TextAreaField("公开答复")
+
+
+class TemplateForm(FlaskForm):
+    """A response template of the body."""
+
+    title = StringField("模板名称", validators=[DataRequired("请填写模板名称。")])
+    text = TextAreaField("模板内容", validators=[DataRequired("请填写模板内容。")])
+
+
+class RateForm(FlaskForm):
+    """The reporter's rating."""
+
+    value = RadioField("您对办理结果的评价", choices=list(RATINGS.items()),
+                       validators=[InputRequired("请选择评价。")])
+    reason = TextAreaField("原因（不满意时必填）")
+
+
+class RespondForm(FlaskForm):
+    """The enterprise's answer to a rectification order."""
+
+    text = TextAreaField("整改情况说明", validators=[DataRequired("请说明整改情况。")])
+    files = MultipleFileField("证明材料（照片或 PDF，最多 5 个）")
+
+
+class ConfirmForm(FlaskForm):
+    """A button only (CSRF token included)."""

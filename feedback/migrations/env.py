@@ -1,0 +1,29 @@
+"""Alembic environment: runs on the connection handed in by feedback.migrate, or on the URL."""
+
+from alembic import context
+from sqlalchemy import create_engine
+
+import feedback.models  # noqa: F401  (registers the tables)
+from feedback.extensions import db
+
+target_metadata = db.metadata
+
+
+def _run(connection) -> None:  # type: ignore[no-untyped-def]
+    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    """Migrate through the given connection or a new engine."""
+    connection = context.config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    engine = create_engine(context.config.get_main_option("sqlalchemy.url"))
+    with engine.begin() as conn:
+        _run(conn)
+
+
+run_migrations_online()

@@ -1,0 +1,239 @@
+"""Database tables: reports, their history, accounts, files, mail outbox, rate-limit hits."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from feedback.extensions import db
+from feedback.states import State
+
+
+def utcnow() -> dt.datetime:
+    """Current time in UTC without tzinfo (stored as naive UTC)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Account(UserMixin, db.Model):
+    """A login: officer, supervisor, admin (scoped to a body) or enterprise (one unit)."""
+
+    __tablename__ = "account"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(120), default="")
+    role: Mapped[str] = mapped_column(String(20))  # officer | supervisor | admin | enterprise
+    body_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    unit_code: Mapped[str | None] = mapped_column(String(22), unique=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    @property
+    def is_officer(self) -> bool:
+        """Any enforcement role."""
+        return self.role in ("officer", "supervisor", "admin")
+
+    @property
+    def is_supervisor(self) -> bool:
+        """Supervisor or admin."""
+        return self.role in ("supervisor", "admin")
+
+    @property
+    def is_active(self) -> bool:  # flask-login
+        return self.active
+
+
+class Report(db.Model):
+    """One citizen report (举报) and where its handling stands."""
+
+    __tablename__ = "report"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracking_number: Mapped[str] = mapped_column(String(20), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    submission_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    unit_code: Mapped[str | None] = mapped_column(String(22), index=True)
+    unit_name: Mapped[str] = mapped_column(String(200), default="")
+    county_code: Mapped[str] = mapped_column(String(6), default="")
+    place: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str] = mapped_column(Text)
+    public_description: Mapped[str | None] = mapped_column(Text)
+    seen_on: Mapped[dt.date]
+    seen_time: Mapped[str] = mapped_column(String(40), default="")
+    reporter_name: Mapped[str] = mapped_column(String(80), default="")
+    reporter_phone: Mapped[str] = mapped_column(String(40), default="")
+    reporter_email: Mapped[str] = mapped_column(String(200), default="")
+    state: Mapped[str] = mapped_column(String(30), default=State.RECEIVED.value, index=True)
+    body_id: Mapped[str] = mapped_column(String(40), index=True)
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    accepted_at: Mapped[dt.datetime | None]
+    concluded_at: Mapped[dt.datetime | None]
+    closed_at: Mapped[dt.datetime | None]
+    accept_due: Mapped[dt.date]
+    conclude_due: Mapped[dt.date | None]
+    extension_days: Mapped[int] = mapped_column(default=0)
+    extension_reason: Mapped[str] = mapped_column(Text, default="")
+    not_accepted_reason: Mapped[str] = mapped_column(Text, default="")
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("report.id"))
+    finding: Mapped[str] = mapped_column(String(30), default="")
+    action_taken: Mapped[str] = mapped_column(Text, default="")
+    penalty_number: Mapped[str] = mapped_column(String(80), default="")
+    rectification_requirement: Mapped[str] = mapped_column(Text, default="")
+    rectification_due: Mapped[dt.date | None]
+    reopened_count: Mapped[int] = mapped_column(default=0)
+    concluded_on_time: Mapped[bool | None]
+
+    assigned_to: Mapped[Account | None] = relationship()
+    duplicate_of: Mapped[Report | None] = relationship(remote_side=[id])
+    updates: Mapped[list[Update]] = relationship(
+        back_populates="report", order_by="Update.id", cascade="save-update"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="report", order_by="Attachment.id"
+    )
+
+    @property
+    def state_enum(self) -> State:
+        """The state as an enum."""
+        return State(self.state)
+
+    @property
+    def shown_description(self) -> str:
+        """Text shown outside the handling body: the moderated text if any."""
+        return self.public_description if self.public_description is not None else self.description
+
+    @property
+    def real_name(self) -> bool:
+        """Whether the reporter gave a name and a way to reach them (reward eligibility)."""
+        return bool(self.reporter_name and (self.reporter_phone or self.reporter_email))
+
+
+class Update(db.Model):
+    """One entry of a case's history: a state change, reply, note, transfer hop or rating."""
+
+    __tablename__ = "report_update"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    action: Mapped[str] = mapped_column(String(30))
+    actor_kind: Mapped[str] = mapped_column(String(20))  # reporter | officer | enterprise | system
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    state_before: Mapped[str] = mapped_column(String(30), default="")
+    state_after: Mapped[str] = mapped_column(String(30), default="")
+    public: Mapped[bool] = mapped_column(default=False)
+    text: Mapped[str] = mapped_column(Text, default="")
+    body_from: Mapped[str] = mapped_column(String(40), default="")
+    body_to: Mapped[str] = mapped_column(String(40), default="")
+
+    report: Mapped[Report] = relationship(back_populates="updates")
+    actor: Mapped[Account | None] = relationship()
+
+
+class AuditEntry(db.Model):
+    """Who did what, when, to which case, with the state before and after and the reason."""
+
+    __tablename__ = "audit"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(30))
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("report.id"), index=True)
+    state_before: Mapped[str] = mapped_column(String(30), default="")
+    state_after: Mapped[str] = mapped_column(String(30), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class Attachment(db.Model):
+    """A stored file: a report photo (original + stripped copy) or enterprise evidence."""
+
+    __tablename__ = "attachment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("report.id"), index=True)
+    response_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise_response.id"))
+    draft_token: Mapped[str | None] = mapped_column(String(64), index=True)
+    original_key: Mapped[str] = mapped_column(String(200))
+    public_key: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(80))
+    size: Mapped[int]
+    filename: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    report: Mapped[Report | None] = relationship(back_populates="attachments")
+
+
+class EnterpriseResponse(db.Model):
+    """An enterprise's answer to a rectification order, verified or sent back by an officer."""
+
+    __tablename__ = "enterprise_response"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"), index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="submitted")  # verified | sent_back
+    officer_comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    reviewed_at: Mapped[dt.datetime | None]
+
+    files: Mapped[list[Attachment]] = relationship(order_by="Attachment.id")
+
+
+class Rating(db.Model):
+    """The reporter's rating of the handling."""
+
+    __tablename__ = "rating"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"), index=True)
+    value: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Reward(db.Model):
+    """A reward decision (举报奖励) for a substantiated real-name report."""
+
+    __tablename__ = "reward"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"), index=True)
+    amount: Mapped[str] = mapped_column(String(20))
+    decided_on: Mapped[dt.date]
+    status: Mapped[str] = mapped_column(String(20))  # decided | paid | declined
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ResponseTemplate(db.Model):
+    """A reply text a body's officers reuse."""
+
+    __tablename__ = "response_template"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body_id: Mapped[str] = mapped_column(String(40), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class OutboxMail(db.Model):
+    """An e-mail waiting to be sent; kept after sending."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    next_try_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+
+
+class RateHit(db.Model):
+    """One counted event for the rate limiter (key is a hash of the client and the action)."""
+
+    __tablename__ = "rate_hit"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)

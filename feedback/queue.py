@@ -1,0 +1,100 @@
+"""The officer queue: scoped listing, filters, counts, deadline marks and CSV export."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import Select, func, select
+
+from feedback.cases import china_today
+from feedback.directory import Directory
+from feedback.extensions import db
+from feedback.models import Account, Report
+from feedback.states import CONCLUSION_CLOCK, FINDINGS, State
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Queue filters from the query string."""
+
+    state: str = ""
+    category: str = ""
+    unit: str = ""
+    overdue: bool = False
+    mine: bool = False
+
+
+def due_date(report: Report) -> dt.date | None:
+    """The deadline running now: acceptance while received, conclusion while being handled."""
+    if report.state == State.RECEIVED.value:
+        return report.accept_due
+    if State(report.state) in CONCLUSION_CLOCK:
+        return report.conclude_due
+    return None
+
+
+def deadline_mark(report: Report, today: dt.date | None = None) -> str:
+    """'overdue', 'due_soon' or '' for a report."""
+    due = due_date(report)
+    if due is None:
+        return ""
+    today = today or china_today()
+    if today > due:
+        return "overdue"
+    if (due - today).days <= current_app.config["DUE_SOON_DAYS"]:
+        return "due_soon"
+    return ""
+
+
+def scoped(account: Account, directory: Directory) -> Select:
+    """Reports of the account's body and every body under it."""
+    bodies = directory.descendants(account.body_id or "")
+    return select(Report).where(Report.body_id.in_(bodies))
+
+
+def queue(account: Account, directory: Directory, filters: Filters) -> list[Report]:
+    """The filtered queue, oldest deadline first."""
+    query = scoped(account, directory)
+    if filters.state:
+        query = query.where(Report.state == filters.state)
+    if filters.category:
+        query = query.where(Report.category == filters.category)
+    if filters.unit:
+        query = query.where(Report.unit_code == filters.unit)
+    if filters.mine:
+        query = query.where(Report.assigned_to_id == account.id)
+    reports = list(db.session.scalars(query.order_by(Report.received_at)))
+    if filters.overdue:
+        reports = [r for r in reports if deadline_mark(r) == "overdue"]
+    return sorted(reports, key=lambda r: (due_date(r) or dt.date.max, r.id))
+
+
+def counts(account: Account, directory: Directory) -> dict[str, int]:
+    """Number of cases in each state within the account's scope."""
+    query = scoped(account, directory).with_only_columns(Report.state, func.count(Report.id))
+    return dict(db.session.execute(query.group_by(Report.state)).tuples().all())
+
+
+CSV_COLUMNS = ("受理编号", "收到日期", "状态", "类别", "单位代码", "单位名称", "地点", "承办机构",
+               "受理期限", "办结期限", "延期天数", "结论", "处罚决定书文号")
+
+
+def export_csv(reports: list[Report], directory: Directory) -> str:
+    """The cases as CSV (UTF-8 with BOM for spreadsheet programs); no reporter data."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for r in reports:
+        writer.writerow([
+            r.tracking_number, f"{r.received_at:%Y-%m-%d}", State(r.state).label, r.category,
+            r.unit_code or "", r.unit_name, directory.place_name(r.county_code) + r.place,
+            directory.body_name(r.body_id), r.accept_due.isoformat(),
+            r.conclude_due.isoformat() if r.conclude_due else "", r.extension_days,
+            FINDINGS.get(r.finding, ""), r.penalty_number,
+        ])
+    return out.getvalue()

@@ -1,0 +1,61 @@
+"""Blueprints by audience and what their templates share."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g
+from flask_login import current_user
+
+from feedback.directory import Directory
+from feedback.extensions import db, login_manager
+from feedback.models import Account
+from feedback.states import FINDINGS, RATINGS, State
+from feedback.storage import Storage
+from generator import urls
+
+
+def directory() -> Directory:
+    """The app's directory of units and bodies."""
+    return current_app.extensions["yimatong_directory"]
+
+
+def storage() -> Storage:
+    """The app's file storage."""
+    return current_app.extensions["yimatong_storage"]
+
+
+def unit_page_url(code: str | None) -> str:
+    """Absolute address of a unit's page on the static site."""
+    if not code:
+        return ""
+    return urls.absolute(current_app.config["BASE_URL"], urls.unit_path(code))
+
+
+def state_label(state: str) -> str:
+    """Chinese label of a state value."""
+    try:
+        return State(state).label
+    except ValueError:
+        return state
+
+
+@login_manager.user_loader
+def _load_account(account_id: str) -> Account | None:
+    account = db.session.get(Account, int(account_id))
+    return account if account is not None and account.active else None
+
+
+def init_app(app: Flask) -> None:
+    """Template helpers shared by every audience."""
+    app.jinja_env.globals.update(
+        unit_page_url=unit_page_url,
+        state_label=state_label,
+        findings=FINDINGS,
+        rating_labels=RATINGS,
+        directory=directory,
+        site_url=lambda: app.config["BASE_URL"],
+        current_user=current_user,
+    )
+
+    @app.context_processor
+    def _audience() -> dict:
+        return {"audience": g.get("audience", "public")}

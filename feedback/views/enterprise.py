@@ -1,0 +1,107 @@
+"""Enterprise pages: reports about the own unit (no reporter identity) and rectification answers."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from feedback.actions import ActionError
+from feedback.auth import enterprise_required, login_page, logout
+from feedback.cases import find_by_tracking
+from feedback.extensions import db
+from feedback.followup import enterprise_sees, pending_response, respond
+from feedback.forms import RespondForm
+from feedback.models import Attachment, EnterpriseResponse, Report
+from feedback.photos import CheckedFile, UploadError, check_evidence
+from feedback.states import State
+from feedback.views import directory, storage
+
+bp = Blueprint("enterprise", __name__, url_prefix="/enterprise")
+
+
+@bp.before_request
+def _audience() -> None:
+    g.audience = "enterprise"
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():  # type: ignore[no-untyped-def]
+    """Enterprise login."""
+    return login_page(lambda a: a.role == "enterprise", "enterprise/login.html", "enterprise.index")
+
+
+bp.add_url_rule("/logout", "logout", login_required(logout), methods=["POST"])
+
+
+@bp.get("/")
+@enterprise_required
+def index():  # type: ignore[no-untyped-def]
+    """Reports about the enterprise's unit."""
+    query = select(Report).where(Report.unit_code == current_user.unit_code)
+    reports = db.session.scalars(query.order_by(Report.id.desc())).all()
+    return render_template("enterprise/index.html", reports=reports,
+                           unit=directory().unit(current_user.unit_code))
+
+
+def _own(number: str) -> Report:
+    report = find_by_tracking(number) or abort(404)
+    if not enterprise_sees(current_user, report):
+        abort(403)
+    return report
+
+
+def _files(form: RespondForm) -> tuple[list[CheckedFile], list[str]]:
+    max_bytes = current_app.config["MAX_PHOTO_MB"] * 1_000_000
+    files, errors = [], []
+    uploads = [u for u in request.files.getlist(form.files.name) if u.filename]
+    if len(uploads) > current_app.config["MAX_PHOTOS"]:
+        return [], [f"最多上传 {current_app.config['MAX_PHOTOS']} 个文件。"]
+    for upload in uploads:
+        try:
+            files.append(check_evidence(upload.read(max_bytes + 1), upload.filename, max_bytes))
+        except UploadError as exc:
+            errors.append(str(exc))
+    return files, errors
+
+
+@bp.route("/case/<number>", methods=["GET", "POST"])
+@enterprise_required
+def case(number: str):  # type: ignore[no-untyped-def]
+    """A report about the unit, and the rectification answer form."""
+    report = _own(number)
+    form = RespondForm()
+    error = ""
+    if request.method == "POST":
+        files, errors = _files(form)
+        if form.validate() and not errors:
+            try:
+                respond(report, current_user, form.text.data, files)
+            except ActionError as exc:
+                db.session.rollback()
+                error = str(exc)
+            else:
+                db.session.commit()
+                return redirect(url_for("enterprise.case", number=number))
+        error = error or "请改正下面标出的内容（附件需要重新选择）。"
+        form.files.errors = list(errors)
+    responses = db.session.scalars(select(EnterpriseResponse).where(
+        EnterpriseResponse.report_id == report.id).order_by(EnterpriseResponse.id)).all()
+    can_respond = report.state == State.RECTIFICATION_ORDERED.value and pending_response(report) is None
+    return render_template("enterprise/case.html", report=report, form=form, error=error,
+                           responses=responses, can_respond=can_respond), 422 if error else 200
+
+
+@bp.get("/file/<int:attachment_id>")
+@enterprise_required
+def file(attachment_id: int):  # type: ignore[no-untyped-def]
+    """A stripped copy of a photo or evidence file about the own unit."""
+    attachment = db.session.get(Attachment, attachment_id) or abort(404)
+    report_id = attachment.report_id
+    if report_id is None and attachment.response_id is not None:
+        report_id = db.session.get(EnterpriseResponse, attachment.response_id).report_id
+    report = db.session.get(Report, report_id) if report_id else None
+    if report is None or not enterprise_sees(current_user, report):
+        abort(403)
+    return storage().get(attachment.public_key), 200, {
+        "Content-Type": attachment.content_type, "Cache-Control": "private, no-store"}

@@ -1,0 +1,198 @@
+"""Officer console: queue, case page, actions, files, export, on-site unit view, templates."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from feedback import actions
+from feedback.actions import ActionError, allowed, in_scope
+from feedback.auth import login_page, logout, officer_required
+from feedback.cases import Actor, audit, find_by_tracking
+from feedback.extensions import db
+from feedback.followup import pending_response, ratings, rewards
+from feedback.forms import TemplateForm
+from feedback.models import (
+    Account,
+    Attachment,
+    AuditEntry,
+    EnterpriseResponse,
+    Report,
+    ResponseTemplate,
+)
+from feedback.queue import Filters, counts, deadline_mark, export_csv, queue
+from feedback.states import ACTION_LABELS, CATEGORIES, OPEN, State, actions_from
+from feedback.views import directory, storage
+from feedback.views.officer_actions import HANDLERS, forms_for
+
+bp = Blueprint("officer", __name__, url_prefix="/officer")
+
+
+@bp.before_request
+def _audience() -> None:
+    g.audience = "officer"
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():  # type: ignore[no-untyped-def]
+    """Officer login."""
+    return login_page(lambda a: a.is_officer, "officer/login.html", "officer.index")
+
+
+bp.add_url_rule("/logout", "logout", login_required(logout), methods=["POST"])
+
+
+def _filters() -> Filters:
+    args = request.args
+    return Filters(state=args.get("state", ""), category=args.get("category", ""),
+                   unit=args.get("unit", "").strip(), overdue=args.get("overdue") == "1",
+                   mine=args.get("mine") == "1")
+
+
+@bp.get("/")
+@officer_required
+def index():  # type: ignore[no-untyped-def]
+    """The queue with filters and counts."""
+    filters = _filters()
+    reports = queue(current_user, directory(), filters)
+    return render_template("officer/queue.html", reports=reports, filters=filters,
+                           counts=counts(current_user, directory()), states=list(State),
+                           categories=CATEGORIES, mark=deadline_mark)
+
+
+def _case_or_403(number: str) -> Report:
+    report = find_by_tracking(number) or abort(404)
+    if not in_scope(current_user, report, directory()):
+        abort(403)
+    return report
+
+
+def _officers(report: Report) -> list[Account]:
+    query = select(Account).where(Account.body_id == report.body_id,
+                                  Account.role.in_(("officer", "supervisor", "admin")))
+    return list(db.session.scalars(query.order_by(Account.login)))
+
+
+def _templates(body_id: str) -> list[ResponseTemplate]:
+    query = select(ResponseTemplate).where(ResponseTemplate.body_id == body_id)
+    return list(db.session.scalars(query.order_by(ResponseTemplate.title)))
+
+
+def _related(report: Report) -> list[Report]:
+    if not report.unit_code:
+        return []
+    query = select(Report).where(Report.unit_code == report.unit_code, Report.id != report.id,
+                                 Report.state.in_([s.value for s in OPEN]))
+    return list(db.session.scalars(query))
+
+
+def _render_case(report: Report, forms: dict | None = None, error: str = "", code: int = 200):
+    available = [a for a in [*actions_from(report.state), "reply", "note", "moderate", "reward"]
+                 if allowed(current_user, report, a, directory())]
+    all_forms = forms_for(report, available, _officers(report), _templates(report.body_id))
+    all_forms.update(forms or {})
+    responses = db.session.scalars(
+        select(EnterpriseResponse).where(EnterpriseResponse.report_id == report.id)
+        .order_by(EnterpriseResponse.id)).all()
+    return render_template(
+        "officer/case.html", report=report, available=available, forms=all_forms, error=error,
+        labels=ACTION_LABELS, mark=deadline_mark(report), given_ratings=ratings(report),
+        rewards=rewards(report), responses=responses, pending=pending_response(report),
+        related=_related(report)), code
+
+
+@bp.get("/case/<number>")
+@officer_required
+def case(number: str):  # type: ignore[no-untyped-def]
+    """Case page: the report with reporter details, photos, history and actions."""
+    return _render_case(_case_or_403(number))
+
+
+@bp.post("/case/<number>/<action>")
+@officer_required
+def act(number: str, action: str):  # type: ignore[no-untyped-def]
+    """Take one action on the case."""
+    report = _case_or_403(number)
+    if action not in HANDLERS:
+        abort(404)
+    if not allowed(current_user, report, action, directory()):
+        abort(403)
+    form_class, handler = HANDLERS[action]
+    form = form_class(prefix=action)
+    forms_for(report, [action], _officers(report), _templates(report.body_id), {action: form})
+    if not form.validate():
+        return _render_case(report, {action: form}, "请改正下面标出的内容。", 422)
+    try:
+        handler(report, current_user, form, directory())
+    except ActionError as exc:
+        db.session.rollback()
+        return _render_case(report, {action: form}, str(exc), 422)
+    actions.commit()
+    flash(f"已{ACTION_LABELS.get(action, action)}。")
+    return redirect(url_for("officer.case", number=report.tracking_number))
+
+
+@bp.get("/file/<int:attachment_id>")
+@officer_required
+def file(attachment_id: int):  # type: ignore[no-untyped-def]
+    """The original upload (with metadata) for the handling officers."""
+    attachment = db.session.get(Attachment, attachment_id) or abort(404)
+    report_id = attachment.report_id
+    if report_id is None and attachment.response_id is not None:
+        report_id = db.session.get(EnterpriseResponse, attachment.response_id).report_id
+    report = db.session.get(Report, report_id) if report_id else None
+    if report is None or not in_scope(current_user, report, directory()):
+        abort(403)
+    return storage().get(attachment.original_key), 200, {
+        "Content-Type": attachment.content_type, "Cache-Control": "private, no-store"}
+
+
+@bp.get("/export.csv")
+@officer_required
+def export():  # type: ignore[no-untyped-def]
+    """CSV of the body's cases (filters apply); no reporter data."""
+    reports = queue(current_user, directory(), _filters())
+    audit(Actor("officer", current_user), "export", f"{len(reports)} 件")
+    db.session.commit()
+    return Response(export_csv(reports, directory()), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=cases.csv"})
+
+
+@bp.get("/unit/<code>")
+@officer_required
+def unit(code: str):  # type: ignore[no-untyped-def]
+    """On-site view (部门扫码监管): every case about a unit within the officer's scope."""
+    entry = directory().unit(code) or abort(404)
+    reports = queue(current_user, directory(), Filters(unit=code))
+    return render_template("officer/unit.html", unit=entry, reports=reports, mark=deadline_mark,
+                           rectifying=[r for r in reports if r.state == State.RECTIFICATION_ORDERED])
+
+
+@bp.route("/templates", methods=["GET", "POST"])
+@officer_required
+def templates():  # type: ignore[no-untyped-def]
+    """Response templates of the officer's body (supervisors add them)."""
+    form = TemplateForm()
+    if request.method == "POST":
+        if not current_user.is_supervisor:
+            abort(403)
+        if form.validate():
+            db.session.add(ResponseTemplate(body_id=current_user.body_id, title=form.title.data,
+                                            text=form.text.data))
+            audit(Actor("officer", current_user), "template", form.title.data)
+            db.session.commit()
+            return redirect(url_for("officer.templates"))
+    return render_template("officer/templates.html", form=form,
+                           items=_templates(current_user.body_id or ""))
+
+
+@bp.get("/audit")
+@officer_required
+def audit_log():  # type: ignore[no-untyped-def]
+    """The audit log of the body's cases (supervisors and admins)."""
+    if not current_user.is_supervisor:
+        abort(403)
+    ids = select(Report.id).where(Report.body_id.in_(directory().descendants(current_user.body_id)))
+    query = select(AuditEntry).where(AuditEntry.report_id.in_(ids)).order_by(AuditEntry.id.desc())
+    return render_template("officer/audit.html", entries=db.session.scalars(query.limit(500)).all())

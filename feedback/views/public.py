@@ -1,0 +1,212 @@
+"""Public pages: the report form, the receipt, the public case page and the private link."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from feedback import ratelimit
+from feedback.actions import ActionError
+from feedback.cases import (
+    NewReport,
+    create_report,
+    existing_submission,
+    find_by_token,
+    find_by_tracking,
+)
+from feedback.extensions import db
+from feedback.followup import rate, ratings, rewards
+from feedback.forms import RateForm, ReportForm
+from feedback.models import Attachment, Report
+from feedback.photos import UploadError, check_photo
+from feedback.views import directory, storage
+
+bp = Blueprint("public", __name__)
+KEY = re.compile(r"^[0-9a-f]{32}$")
+
+
+@bp.get("/")
+def index():  # type: ignore[no-untyped-def]
+    """Start page: file a report or look one up."""
+    return render_template("public/index.html")
+
+
+@bp.get("/privacy")
+def privacy():  # type: ignore[no-untyped-def]
+    """The privacy note the reporter agrees to."""
+    return render_template("public/privacy.html")
+
+
+def _drafts(token: str) -> list[Attachment]:
+    if not KEY.match(token or ""):
+        return []
+    query = select(Attachment).where(Attachment.draft_token == token, Attachment.report_id.is_(None))
+    return list(db.session.scalars(query.order_by(Attachment.id)))
+
+
+def _keep_photos(form: ReportForm) -> list[str]:
+    """Store valid uploads as drafts so a form error loses none; return the refusals."""
+    token = form.draft_token.data
+    removed = set(request.form.getlist("remove_photo"))
+    for draft in _drafts(token):
+        if str(draft.id) in removed:
+            draft.draft_token = "removed-" + token[:20]
+    errors = []
+    limit = current_app.config["MAX_PHOTOS"]
+    max_bytes = current_app.config["MAX_PHOTO_MB"] * 1_000_000
+    for upload in request.files.getlist(form.photos.name):
+        if not upload.filename:
+            continue
+        if len(_drafts(token)) >= limit:
+            errors.append(f"最多上传 {limit} 张照片，“{upload.filename}”没有保存。")
+            continue
+        try:
+            photo = check_photo(upload.read(max_bytes + 1), upload.filename, max_bytes)
+        except UploadError as exc:
+            errors.append(str(exc))
+            continue
+        original_key, public_key = photo.keys()
+        storage().put(original_key, photo.original, photo.content_type)
+        storage().put(public_key, photo.public, photo.content_type)
+        db.session.add(Attachment(draft_token=token, original_key=original_key, public_key=public_key,
+                                  content_type=photo.content_type, size=len(photo.original),
+                                  filename=photo.filename))
+        db.session.flush()
+    db.session.commit()
+    return errors
+
+
+def _place_errors(form: ReportForm, unit: object) -> bool:
+    if unit is not None:
+        return True
+    ok = True
+    county = form.county.data or ""
+    if not county or county not in directory().divisions:
+        form.county.errors = [*form.county.errors, "请选择所在县（市、区）。"]
+        ok = False
+    if not (form.place.data or "").strip():
+        form.place.errors = [*form.place.errors, "请写明具体地点，例如乡镇、路名、附近的标志。"]
+        ok = False
+    return ok
+
+
+def _choices(form: ReportForm) -> None:
+    d = directory()
+    form.city.choices = [("", "请选择")] + [(c.code, c.name) for c in d.cities()]
+    form.county.choices = [("", "请选择")] + [
+        (c.code, f"{d.division_name(c.parent or '')} {c.name}") for c in d.counties()
+    ]
+
+
+def _receipt(report: Report, token: str, created: bool):  # type: ignore[no-untyped-def]
+    private_url = url_for("public.private", token=token, _external=True)
+    return render_template("public/receipt.html", report=report, private_url=private_url,
+                           created=created)
+
+
+def _new_report(form: ReportForm, code: str | None) -> NewReport:
+    return NewReport(
+        category=form.category.data, description=form.description.data, seen_on=form.seen_on.data,
+        submission_key=form.submission_key.data, unit_code=code, county_code=form.county.data or "",
+        place=form.place.data or "", seen_time=form.seen_time.data or "",
+        reporter_name=form.reporter_name.data or "", reporter_phone=form.reporter_phone.data or "",
+        reporter_email=form.reporter_email.data or "", email_link=form.email_link.data,
+        draft_token=form.draft_token.data)
+
+
+@bp.route("/report", methods=["GET", "POST"], defaults={"code": None})
+@bp.route("/report/<code>", methods=["GET", "POST"])
+def report(code: str | None):  # type: ignore[no-untyped-def]
+    """The report form, for a listed unit or a free place."""
+    unit = directory().unit(code)
+    if code and unit is None:
+        abort(404)
+    form = ReportForm()
+    _choices(form)
+    if request.method == "GET" or not KEY.match(form.submission_key.data or ""):
+        form.submission_key.data = uuid.uuid4().hex
+        form.draft_token.data = uuid.uuid4().hex
+        return render_template("public/report.html", form=form, unit=unit, drafts=[], photo_errors=[])
+    if form.website.data:
+        abort(400)
+    found = existing_submission(form.submission_key.data)
+    if found is not None:
+        return _receipt(found, _token_of(form), False)
+    if not KEY.match(form.draft_token.data or ""):
+        form.draft_token.data = uuid.uuid4().hex
+    photo_errors = _keep_photos(form)
+    valid = form.validate()
+    if not (_place_errors(form, unit) and valid) or photo_errors:
+        return render_template("public/report.html", form=form, unit=unit,
+                               drafts=_drafts(form.draft_token.data), photo_errors=photo_errors), 422
+    if ratelimit.over_limit("report", current_app.config["RATE_LIMIT_REPORTS"]):
+        abort(429)
+    ratelimit.hit("report")
+    filed = create_report(_new_report(form, unit.code if unit else None), directory())
+    return _receipt(filed.report, filed.token, filed.created)
+
+
+def _token_of(form: ReportForm) -> str:
+    from feedback.cases import token_for
+
+    return token_for(form.submission_key.data)
+
+
+@bp.get("/case")
+def lookup():  # type: ignore[no-untyped-def]
+    """Look a case up by tracking number."""
+    number = (request.args.get("number") or "").strip().upper()
+    if not number:
+        return redirect(url_for("public.index"))
+    return redirect(url_for("public.case", number=number))
+
+
+@bp.get("/case/<number>")
+def case(number: str):  # type: ignore[no-untyped-def]
+    """The public case page: never the reporter's identity or contact details."""
+    report = find_by_tracking(number) or abort(404)
+    return render_template("public/case.html", report=report, private=False)
+
+
+@bp.route("/r/<token>", methods=["GET", "POST"])
+def private(token: str):  # type: ignore[no-untyped-def]
+    """The reporter's private page: their own text and photos, rewards, rating."""
+    report = find_by_token(token) or abort(404)
+    form = RateForm()
+    error = ""
+    if request.method == "POST" and form.validate():
+        try:
+            rate(report, form.value.data, form.reason.data or "")
+        except ActionError as exc:
+            error = str(exc)
+        else:
+            db.session.commit()
+            return redirect(url_for("public.private", token=token))
+    response = render_template("public/case.html", report=report, private=True, token=token,
+                               form=form, error=error, given_ratings=ratings(report),
+                               rewards=rewards(report))
+    return response, 200, {"Cache-Control": "no-store"}
+
+
+@bp.get("/r/<token>/photo/<int:attachment_id>")
+def private_photo(token: str, attachment_id: int):  # type: ignore[no-untyped-def]
+    """A photo of the reporter's own report, metadata stripped."""
+    report = find_by_token(token) or abort(404)
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.report_id != report.id:
+        abort(404)
+    data = storage().get(attachment.public_key)
+    return data, 200, {"Content-Type": attachment.content_type, "Cache-Control": "private, no-store"}
+
+
+@bp.get("/draft/<token>/<int:attachment_id>")
+def draft_photo(token: str, attachment_id: int):  # type: ignore[no-untyped-def]
+    """A photo kept while the form is being corrected (stripped copy)."""
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.draft_token != token or attachment.report_id is not None:
+        abort(404)
+    data = storage().get(attachment.public_key)
+    return data, 200, {"Content-Type": attachment.content_type, "Cache-Control": "private, no-store"}
