@@ -90,14 +90,14 @@ def chunks(outputs: list[Output], size: int = CHUNK) -> list[list[Output]]:
 def render_outputs(app: Flask, outputs: list[Output], dest: Path, conf: dict[str, Any], *,
                    jobs: int | None = None, progress: bool = True) -> None:
     """Write ``outputs`` into ``dest``, in parallel when there is enough work."""
-    jobs = jobs or os.cpu_count() or 1
+    explicit, jobs = jobs is not None, jobs or os.cpu_count() or 1
     work = chunks(outputs)
     bar = tqdm(total=len(outputs), desc="生成页面", unit="文件", disable=not progress,
                smoothing=0.1)
     _STATE.clear()
     _STATE["args"] = (app, dest, conf)
     try:
-        if jobs == 1 or len(outputs) < SERIAL_BELOW:
+        if jobs == 1 or (len(outputs) < SERIAL_BELOW and not explicit):
             for chunk in work:
                 bar.update(_run_chunk(chunk))
         else:

@@ -1,0 +1,59 @@
+"""The build: refuses bad content, never half-writes, fails on two records at one path."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from generator.build import FileOverwriteError, build, build_command, check_unique
+from generator.views.common import Output
+
+from .site_helpers import BASE_URL, FIXTURE, overrides, tree
+
+KEY_UNIT = "91450126MA5L3K2R5Q001P"
+
+
+def _cli(tmp_path, content, out):
+    env = {"YIMATONG_CACHE_DIR": str(tmp_path / "cache"), "YIMATONG_STATS_FILE": ""}
+    return CliRunner().invoke(build_command, ["--content", str(content), "--out", str(out),
+                                              "--base-url", BASE_URL, "--jobs", "1"], env=env)
+
+
+def test_bad_content_exits_non_zero_and_keeps_the_previous_site(tmp_path):
+    out = tmp_path / "site"
+    result = _cli(tmp_path, FIXTURE, out)
+    assert result.exit_code == 0, result.output
+    before = tree(out)
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    unit_file = content / "units" / f"{KEY_UNIT}.yaml"
+    text = unit_file.read_text(encoding="utf-8")
+    unit_file.write_text(text.replace("uscc: 91450126MA5L3K2R5Q", "uscc: 91450126MA5L3K2R5X"),
+                         encoding="utf-8")
+    result = _cli(tmp_path, content, out)
+    assert result.exit_code != 0
+    assert f"{KEY_UNIT}.yaml" in result.output
+    assert tree(out) == before
+    assert not list(tmp_path.glob(".site.*"))
+
+
+def test_two_records_writing_one_path_fail():
+    outputs = [Output("/e/5Q/x/", "单位 A", "1"), Output("/e/5Q/x/", "单位 B", "2")]
+    with pytest.raises(FileOverwriteError, match="单位 A.*单位 B"):
+        check_unique(outputs)
+
+
+def test_same_content_same_bytes(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    build(FIXTURE, first, BASE_URL, jobs=1, progress=False, overrides=overrides(tmp_path / "1"))
+    build(FIXTURE, second, BASE_URL, jobs=2, progress=False, full=True,
+          overrides=overrides(tmp_path / "2"))
+    assert tree(first) == tree(second)
+
+
+def test_cli_help_names_the_options():
+    result = CliRunner().invoke(build_command, ["--help"])
+    for option in ("--content", "--out", "--base-url", "--jobs", "--full"):
+        assert option in result.output
