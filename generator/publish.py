@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
 
@@ -42,7 +43,8 @@ _TEXT_TYPES = {"application/json", "application/jsonl", "application/xml", "text
 NETLIFY_ONLY = {"_redirects", "_headers"}
 MANIFEST = "_yimatong-manifest.json"
 #: Paths the static host hands to the feedback service (Netlify proxies, status 200!).
-PROXY_PATHS = ("/report", "/case", "/officer", "/enterprise", "/search", "/api", "/open311")
+PROXY_PATHS = ("/report", "/case", "/officer", "/enterprise", "/search", "/api", "/open311",
+               "/r", "/draft", "/privacy")
 
 
 def content_type(name: str) -> str:
@@ -237,8 +239,12 @@ def _write_manifest(client: Any, bucket: str, key: str, old: dict, new: dict) ->
 def feedback_origin(settings: dict[str, Any]) -> str:
     """The feedback service the static host proxies to: ONE value, see docs/publishing.md."""
     origin = (settings.get("feedback_origin") or os.environ.get("YIMATONG_FEEDBACK_ORIGIN")
-              or settings["feedback_url"])
-    return origin.rstrip("/")
+              or settings["feedback_url"]).rstrip("/")
+    if urlsplit(origin).netloc == urlsplit(settings["base_url"]).netloc:
+        raise click.ClickException(
+            f"反馈服务地址 {origin} 与网站地址相同，代理会指向自己："
+            "请设置 YIMATONG_FEEDBACK_ORIGIN 为反馈服务的实际地址。")
+    return origin
 
 
 def netlify_redirects(origin: str) -> str:

@@ -1,0 +1,174 @@
+"""netlify.toml and the build it publishes: proxies, headers, assets, CSP-safe pages."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+from generator import publish
+from generator.opendata import TABLES
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE = ROOT / "tests" / "fixtures" / "content"
+BASE = "https://yimatong.example.cn"
+ORIGIN = "https://feedback.example.cn"
+#: Service paths that land with other issues (search #4, API and Open311 #8). Each test of
+#: such a path is an expected failure until the feedback service registers it; then it passes.
+PENDING = {"/search", "/api", "/open311"}
+
+
+@pytest.fixture(scope="module")
+def netlify() -> dict:
+    """netlify.toml, parsed."""
+    return tomllib.loads((ROOT / "netlify.toml").read_text(encoding="utf-8"))
+
+
+def _headers(netlify: dict, path: str) -> dict[str, str]:
+    return next(h["values"] for h in netlify["headers"] if h["for"] == path)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """The fixture content built as on Netlify, with the open data, feeds and _redirects."""
+    from generator.build import build
+    from generator.feeds import write_feeds
+    from generator.opendata import write_open_data
+    from generator.settings import resolve
+    from generator.steps import STEPS
+
+    tmp = tmp_path_factory.mktemp("netlify")
+    overrides = {"cache_dir": str(tmp / "cache"), "feedback_url": BASE, "feedback_origin": ORIGIN}
+    out = tmp / "site"
+    build(FIXTURE, out, BASE, jobs=1, progress=False, overrides=overrides)
+    settings = resolve({**overrides, "base_url": BASE})
+    settings["feedback_origin"] = ORIGIN
+    steps = {"generator.opendata:write_open_data": write_open_data,
+             "generator.feeds:write_feeds": write_feeds,
+             "generator.publish:write_netlify_redirects": publish.write_netlify_redirects}
+    for name, step in steps.items():
+        if name not in STEPS:  # until the lead lists them in generator/steps.py
+            step(None if name.endswith("redirects") else _site(), out, settings)
+    return out
+
+
+def _site():
+    from generator.readers import load_site
+
+    return load_site(FIXTURE)
+
+
+def test_build_settings(netlify):
+    build = netlify["build"]
+    assert build["publish"] == "build/site"
+    assert "pip install -e ." in build["command"] and "yimatong build" in build["command"]
+    assert build["environment"]["PYTHON_VERSION"].startswith("3.1")
+    assert build["environment"]["YIMATONG_FEEDBACK_ORIGIN"].startswith("https://")
+    assert {"from": "/*", "to": "/404.html", "status": 404} in netlify["redirects"]
+
+
+def test_security_and_cache_headers(netlify):
+    from generator.site_app import CSP
+
+    every = _headers(netlify, "/*")
+    csp = every["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    directives = {d.strip() for d in csp.split(";")}
+    assert {d.strip() for d in CSP.split(";")} <= directives, "netlify CSP must cover the app's"
+    assert every["X-Content-Type-Options"] == "nosniff"
+    assert every["Referrer-Policy"]
+    assert every["Cache-Control"] == publish.REVALIDATE
+    assert _headers(netlify, "/static/*")["Cache-Control"] == publish.IMMUTABLE
+    for table in TABLES:
+        jsonl = _headers(netlify, f"/data/{table.name}.jsonl")["Content-Type"]
+        assert jsonl == publish.content_type("x.jsonl")
+    assert _headers(netlify, "/feeds/*")["Content-Type"] == publish.content_type("x.atom")
+
+
+def _proxied(built: Path) -> dict[str, str]:
+    rules = {}
+    for line in (built / "_redirects").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            source, target, status = line.split()
+            assert status == "200!" and target.startswith(ORIGIN)
+            rules[source] = target
+    return rules
+
+
+def test_redirects_proxy_every_service_path_to_the_one_origin(built):
+    rules = _proxied(built)
+    for path in publish.PROXY_PATHS:
+        assert rules[path] == ORIGIN + path
+        assert rules[path + "/*"] == ORIGIN + path + "/:splat"
+
+
+@pytest.fixture(scope="module")
+def service_rules(tmp_path_factory) -> list[str]:
+    """Every URL rule of the feedback service (real app, SQLite in a temporary folder)."""
+    from feedback.app import create_app
+
+    tmp = tmp_path_factory.mktemp("feedback")
+    app = create_app({"SECRET_KEY": "test", "DATABASE_URL": f"sqlite:///{tmp / 'f.sqlite3'}",
+                      "CONTENT_DIR": str(FIXTURE), "STORAGE_DIR": str(tmp / "uploads"),
+                      "SEARCH_INDEX_DIR": str(tmp / "index")})
+    return [rule.rule for rule in app.url_map.iter_rules()]
+
+
+@pytest.mark.parametrize("path", [
+    pytest.param(p, marks=pytest.mark.xfail(reason="lands with its issue", strict=False))
+    if p in PENDING else p for p in publish.PROXY_PATHS])
+def test_proxied_path_exists_in_the_service(path, service_rules):
+    assert any(r == path or r.startswith(path + "/") for r in service_rules), path
+
+
+def _references(page: BeautifulSoup, page_url: str) -> set[str]:
+    """Site-relative paths of every href/src of the page (other sites and fragments left out)."""
+    refs = {el.get(attr) for attr in ("href", "src") for el in page.find_all(attrs={attr: True})}
+    found = set()
+    for ref in refs:
+        ref = ref.removeprefix(BASE)
+        if urlsplit(ref).scheme or ref.startswith(("//", "#")):
+            continue
+        found.add(urljoin(page_url, ref))
+    return found
+
+
+def _url(built: Path, html: Path) -> str:
+    relative = html.relative_to(built).as_posix()
+    return "/" + relative.removesuffix("index.html")
+
+
+def _exists(built: Path, ref: str) -> bool:
+    path = ref.split("#")[0].split("?")[0]
+    if any(path == p or path.startswith(p + "/") for p in publish.PROXY_PATHS):
+        return True  # served by the feedback service through the proxy
+    target = built / path.lstrip("/")
+    return (target / "index.html").is_file() if path.endswith("/") else target.is_file()
+
+
+def test_every_referenced_asset_exists_and_pages_are_csp_safe(built):
+    pages = sorted(built.rglob("*.html"))
+    assert (built / "404.html").is_file() and len(pages) > 5
+    missing, checked = [], 0
+    for html in pages:
+        page = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        assert not page.find_all("style"), f"{html}: inline <style>"
+        assert not page.find_all("script", src=False), f"{html}: inline <script>"
+        assert not page.find_all(style=True), f"{html}: style attribute"
+        assert not [a for el in page.find_all(True) for a in el.attrs if a.startswith("on")]
+        refs = _references(page, _url(built, html))
+        checked += len(refs)
+        missing += [(_url(built, html), ref) for ref in refs if not _exists(built, ref)]
+    assert missing == [] and checked > 50
+
+
+def test_static_assets_are_all_fingerprinted(built):
+    for path in (built / "static").rglob("*"):
+        if path.is_file():
+            relative = path.relative_to(built).as_posix()
+            assert publish.cache_control(relative) == publish.IMMUTABLE, relative
+            assert re.search(r"\.[0-9a-f]{8,}\.", path.name)
