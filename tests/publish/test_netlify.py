@@ -172,3 +172,13 @@ def test_static_assets_are_all_fingerprinted(built):
             relative = path.relative_to(built).as_posix()
             assert publish.cache_control(relative) == publish.IMMUTABLE, relative
             assert re.search(r"\.[0-9a-f]{8,}\.", path.name)
+
+
+def test_proxy_to_the_site_itself_is_refused(monkeypatch):
+    import click
+
+    monkeypatch.delenv("YIMATONG_FEEDBACK_ORIGIN", raising=False)
+    with pytest.raises(click.ClickException, match="代理会指向自己"):
+        publish.feedback_origin({"base_url": BASE, "feedback_url": BASE + "/"})
+    assert publish.feedback_origin({"base_url": BASE, "feedback_url": BASE,
+                                    "feedback_origin": ORIGIN + "/"}) == ORIGIN
