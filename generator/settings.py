@@ -24,6 +24,7 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("base_url", "http://localhost:8000", "Absolute address of the published site; QR codes encode it."),
     Setting("feedback_url", "http://localhost:5000", "Address of the feedback service (reports, search)."),
+    Setting("feedback_origin", "", "Origin Netlify proxies service paths to (default: feedback_url)."),
     Setting("content_dir", "content", "Folder of source records and pages."),
     Setting("out_dir", "build/site", "Folder the static site is written to."),
     Setting("cache_dir", "build/cache", "Folder for caches kept between builds (QR codes, hashes)."),

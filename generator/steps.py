@@ -15,6 +15,9 @@ from typing import Any
 from .model import Site
 
 STEPS: list[str] = [
+    "generator.opendata:write_open_data",
+    "generator.feeds:write_feeds",
+    "generator.publish:write_netlify_redirects",
 ]
 
 Step = Callable[[Site, Path, dict[str, Any]], None]
