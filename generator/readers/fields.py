@@ -155,7 +155,7 @@ class RecordReader:
 
     def unknown_keys(self, data: dict, known: frozenset[str], path: str = "") -> None:
         """Report keys the schema does not know (usually typing mistakes)."""
-        for key in data.keys() - known:
+        for key in sorted(data.keys() - known, key=str):
             allowed = "、".join(sorted(known))
             self.fail(path + str(key), f"未知字段（可能拼写错误）；此处可用：{allowed}")
 

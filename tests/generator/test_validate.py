@@ -155,3 +155,34 @@ def test_check_command_ok_and_failing(content):
 def test_check_command_uses_content_dir_setting(monkeypatch):
     monkeypatch.setenv("YIMATONG_CONTENT_DIR", str(FIXTURE))
     assert CliRunner().invoke(check_command, []).exit_code == 0
+
+
+def _paths(value, path=()):
+    """Every path to every value inside a raw record."""
+    yield path
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, child in items:
+        yield from _paths(child, path + (key,))
+
+
+def _replaced(record, path, new):
+    if not path:
+        return new
+    copy = dict(record) if isinstance(record, dict) else list(record)
+    copy[path[0]] = _replaced(record[path[0]], path[1:], new)
+    return copy
+
+
+def test_wrong_types_anywhere_become_problems_never_tracebacks():
+    from generator.readers import read_unit
+
+    raw = yaml.safe_load((FIXTURE / "units" / f"{KEY}.yaml").read_text(encoding="utf-8"))
+    checked = 0
+    for path in list(_paths(raw)):
+        for wrong in (None, "文字", -3, True, [1], {"x": 1}, dt.date(2030, 1, 1)):
+            unit, problems = read_unit(_replaced(raw, path, wrong), f"units/{KEY}.yaml")
+            if unit is not None:
+                problems = validate([unit])
+            assert all(isinstance(p.message, str) and p.message for p in problems)
+            checked += 1
+    assert checked > 1000
