@@ -115,3 +115,30 @@ def test_missing_content_folder(tmp_path):
     with pytest.raises(ContentError) as caught:
         load_site(tmp_path / "nowhere")
     assert "找不到内容文件夹" in caught.value.report()
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("bodies.yaml", "{id: gx}\n", "执法机构列表"),
+        ("bodies.yaml", "- {id: gx, name: 厅, level: nation, areas: []}\n- 3\n", "province（省级）"),
+        ("bodies.yaml", "- {id: gx, name: 厅, level: province}\n", "缺少管辖区域"),
+        ("site.yaml", "- title\n", "应为键值对"),
+        ("site.yaml", "title: 一码通\nprovince: 450000\n", "加引号"),
+        ("pages/Bad Name.md", "---\ntitle: 标题\n---\n正文\n", "小写英文字母"),
+        ("pages/x.md", "---\n- a\n---\n正文\n", "信息头应为键值对"),
+        ("pages/y.md", "---\ntitle: [\n---\n正文\n", "信息头 YAML 格式错误"),
+    ],
+)
+def test_file_level_problems(content, name, text, message):
+    (content / name).write_text(text, encoding="utf-8")
+    _, problems = read_content(content)
+    assert any(p.file == name and message in p.message for p in problems), [str(p) for p in problems]
+
+
+def test_not_utf8_and_bad_stats(content, tmp_path):
+    (content / "units" / f"{KEY_UNIT}.yaml").write_bytes("名称".encode("gbk"))
+    stats = tmp_path / "stats.json"
+    stats.write_text("[1, 2", encoding="utf-8")
+    _, problems = read_content(content, stats)
+    assert {p.message[:6] for p in problems} == {"文件不是 U", "统计文件不是"}
