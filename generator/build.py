@@ -22,7 +22,7 @@ import click
 from . import settings as settings_mod
 from .problems import ContentError
 from .render import render_outputs
-from .site_app import ROOT, STATIC, create_site_app, fingerprinted
+from .site_app import ROOT, create_site_app, fingerprinted
 from .state import BuildState, load_state, save_state
 from .steps import load_steps
 from .views import all_outputs
@@ -71,13 +71,20 @@ def check_unique(outputs: list[Output]) -> None:
 PAGE_SETTINGS = ("base_url", "feedback_url", "hotline", "qr_error", "qr_border", "expiring_days")
 
 
+#: Code and data that shape the pages; a change to any of them redoes the whole site.
+PAGE_CODE = ("site/templates", "site/static", "generator/views", "generator/readers",
+             "generator/data", "generator/site_app.py", "generator/charts.py", "generator/urls.py",
+             "generator/serialize.py", "generator/model.py", "generator/qr.py",
+             "generator/codes.py", "generator/render.py", "generator/build.py")
+
+
 def global_key(cat: Catalog, conf: dict[str, Any]) -> str:
     """Key of everything every page depends on: templates, assets, code, settings, site."""
     sha = hashlib.sha256()
-    folders = [ROOT / "site" / "templates", STATIC, ROOT / "generator"]
-    for folder in folders:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and path.suffix in {".html", ".css", ".py", ".csv", ".svg"}:
+    for name in PAGE_CODE:
+        root = ROOT / name
+        for path in sorted(root.rglob("*")) if root.is_dir() else [root]:
+            if path.is_file() and path.suffix != ".pyc":
                 sha.update(str(path.relative_to(ROOT)).encode())
                 sha.update(path.read_bytes())
     site = cat.site
@@ -85,6 +92,29 @@ def global_key(cat: Catalog, conf: dict[str, Any]) -> str:
                       sorted((p.slug, p.title, p.order) for p in site.pages),
                       sorted(site.divisions.items())).encode())
     return sha.hexdigest()[:24]
+
+
+def source_keys(content_dir: Path, cat: Catalog) -> None:
+    """Key each unit by the bytes of its source record (file, or line of a JSON Lines file).
+
+    Hashing the source is much faster than hashing the loaded model; the readers' code is
+    part of the global key, so the same bytes always load to the same unit.
+    """
+    lines: dict[str, list[bytes]] = {}
+    stats = (cat.site.report_stats or {}).get("units", {})
+    for unit in cat.site.units:
+        name, _, number = unit.source.partition(":")
+        path = content_dir / name
+        if not unit.source or not path.is_file():
+            continue
+        if number:
+            if name not in lines:
+                lines[name] = path.read_bytes().split(b"\n")
+            raw = lines[name][int(number) - 1]
+        else:
+            raw = path.read_bytes()
+        source = hashlib.sha1(raw).hexdigest()
+        cat.unit_keys[unit.code] = digest(source, cat.as_of, stats.get(unit.code))
 
 
 def _temporary(out: Path) -> Path:
@@ -147,6 +177,7 @@ def build(content_dir: str | Path, out_dir: str | Path, base_url: str | None = N
     site = load_site(Path(content_dir), stats_file=conf["stats_file"] or None)
     app = create_site_app(site, conf)
     cat: Catalog = app.extensions["yimatong.catalog"]
+    source_keys(Path(content_dir), cat)
     outputs = plan(cat, conf)
     out, cache = Path(out_dir).resolve(), Path(conf["cache_dir"]).resolve()
     key = global_key(cat, conf)

@@ -1,0 +1,158 @@
+"""Build benchmark: cold, warm full and one-unit incremental builds beside a plain-Jinja floor.
+
+    .venv/bin/python bench/build_bench.py                 # 5,000 and 55,900 units
+    .venv/bin/python bench/build_bench.py --units 5000    # one size
+
+Content comes from `yimatong sample` when it exists, else fixture units cloned with new codes.
+Each measurement runs in its own process so peak memory (parent and largest worker) is honest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+FIXTURE = ROOT / "tests" / "fixtures" / "content"
+BASE_URL = "https://ymt.example.cn"
+
+
+def make_content(units: int, folder: Path) -> None:
+    """Write ``units`` synthetic units into ``folder``."""
+    command = Path(sys.executable).parent / "yimatong"
+    sample = subprocess.run([str(command), "sample", "--units", str(units), "--seed", "1",
+                             "--out", str(folder)], cwd=ROOT, capture_output=True, text=True)
+    if sample.returncode == 0 and (folder / "units").is_dir():
+        print(f"content: yimatong sample --units {units}")
+        return
+    print(f"content: {units} fixture units cloned (yimatong sample not available)")
+    shutil.rmtree(folder, ignore_errors=True)
+    clone_fixture(units, folder)
+
+
+def clone_fixture(units: int, folder: Path) -> None:
+    """Fallback: the fixture units cloned with fresh valid codes, as one JSON Lines file."""
+    import yaml
+
+    from generator.codes import make_uscc
+
+    shutil.copytree(FIXTURE, folder, ignore=shutil.ignore_patterns("units"))
+    (folder / "units").mkdir()
+    templates = [yaml.safe_load(p.read_text(encoding="utf-8"))
+                 for p in sorted((FIXTURE / "units").glob("*.yaml"))]
+    with (folder / "units" / "bulk.jsonl").open("w", encoding="utf-8") as out:
+        for n in range(units):
+            record = json.loads(json.dumps(templates[n % len(templates)], default=str))
+            uscc = make_uscc(f"91{record['county']}{n:09d}")
+            code = uscc + record["fixed_source_code"][18:]
+            record.update(fixed_source_code=code, uscc=uscc, name=f"{record['name']}{n}")
+            if record.get("permit"):
+                record["permit"]["number"] = code
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def touch_one_unit(folder: Path) -> None:
+    """Change the name of one unit (the first record found)."""
+    for path in sorted((folder / "units").iterdir()):
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".jsonl":
+            first, _, rest = text.partition("\n")
+            record = json.loads(first)
+            record["name"] += "（更名）"
+            path.write_text(json.dumps(record, ensure_ascii=False) + "\n" + rest, encoding="utf-8")
+        else:
+            path.write_text(text.replace("\nname: ", "\nname: 更名", 1), encoding="utf-8")
+        return
+
+
+def measure_build(content: Path, out: Path, cache: Path, full: bool) -> dict:
+    """One build in this process; seconds, counts and peak memory."""
+    from generator.build import build
+
+    started = time.monotonic()
+    result = build(content, out, BASE_URL, full=full, progress=True,
+                   overrides={"cache_dir": str(cache), "stats_file": ""})
+    seconds = time.monotonic() - started
+    return {"seconds": seconds, "total": result.total, "rendered": result.rendered,
+            "full": result.full, **_peaks()}
+
+
+def measure_floor(content: Path, out: Path) -> dict:
+    """Plain Jinja: the unit and outlet HTML pages rendered to files on all cores, no Flask."""
+    from bench.jinja_floor import render_floor
+
+    started = time.monotonic()
+    pages = render_floor(content, out)
+    return {"seconds": time.monotonic() - started, "rendered": pages, **_peaks()}
+
+
+def _peaks() -> dict:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"peak_parent_mb": round(own), "peak_worker_mb": round(child)}
+
+
+def run_one(kind: str, work: Path) -> dict:
+    """Run one measurement in a fresh process and return its figures."""
+    code = (f"import json, sys; sys.path.insert(0, {str(ROOT)!r}); from bench import build_bench "
+            f"as b; from pathlib import Path; w = Path({str(work)!r}); "
+            f"print('RESULT' + json.dumps(b._measure({kind!r}, w)))")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE,
+                          text=True, check=True)
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("RESULT"))
+    return json.loads(line[6:])
+
+
+def _measure(kind: str, work: Path) -> dict:
+    content, out, cache = work / "content", work / "site", work / "cache"
+    if kind == "floor":
+        return measure_floor(content, work / "floor")
+    return measure_build(content, out, cache, full=kind != "incremental")
+
+
+def bench(units: int, work: Path) -> dict:
+    """All measurements for one size."""
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    make_content(units, work / "content")
+    figures = {"cold": run_one("cold", work), "warm": run_one("warm", work)}
+    touch_one_unit(work / "content")
+    figures["incremental"] = run_one("incremental", work)
+    figures["floor"] = run_one("floor", work)
+    return figures
+
+
+def report(units: int, figures: dict) -> None:
+    """Print the table for one size."""
+    print(f"\n== {units:,} units, {os.cpu_count()} cores ==")
+    for name, f in figures.items():
+        rate = f["rendered"] / f["seconds"] if f["seconds"] else 0
+        print(f"{name:12} {f['seconds']:8.1f} s  {f['rendered']:>8} files  {rate:8.0f} files/s  "
+              f"peak parent {f['peak_parent_mb']} MB, largest worker {f['peak_worker_mb']} MB")
+    ratio = figures["warm"]["seconds"] / figures["floor"]["seconds"]
+    print(f"warm full build / plain-Jinja floor (HTML pages only): {ratio:.2f}x")
+
+
+def main() -> None:
+    """Run the benchmark for the sizes asked."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, nargs="*", default=[5000, 55900])
+    parser.add_argument("--work", type=Path, default=ROOT / "build" / "bench")
+    args = parser.parse_args()
+    for units in args.units:
+        figures = bench(units, args.work / str(units))
+        report(units, figures)
+        (args.work / f"results-{units}.json").write_text(json.dumps(figures, indent=1))
+
+
+if __name__ == "__main__":
+    main()
