@@ -1,3 +1,3 @@
 """Browser journeys: fixtures for the running system (see stack.py)."""
 
-from .stack import browser, desktop, phone, shots, stack  # noqa: F401
+from .stack import browser, desktop, make_page, phone, shots, stack  # noqa: F401
