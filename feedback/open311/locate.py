@@ -1,0 +1,102 @@
+"""Where an Open311 request is: a unit code (address_id), coordinates or an address string."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from flask import current_app
+
+from feedback.directory import Directory
+
+#: A point farther than this from every known unit cannot be placed in a county.
+MAX_KM = 30.0
+
+
+class PlaceError(ValueError):
+    """The request's location cannot be used; the message goes back to the client."""
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """What create_report needs: a unit or a county, and the place in words."""
+
+    unit_code: str | None
+    county_code: str
+    place: str
+
+
+def coordinates() -> dict[str, tuple[float, float]]:
+    """Coordinates of each unit by fixed-source code, read from content once per app."""
+    cached = current_app.extensions.get("open311_coordinates")
+    if cached is None:
+        site = current_app.config.get("SITE")
+        if site is None:
+            from generator.readers import load_site
+
+            site = load_site(current_app.config["CONTENT_DIR"])
+        cached = {u.fixed_source_code: (u.coordinates.lat, u.coordinates.lon)
+                  for u in site.units if getattr(u, "coordinates", None) is not None}
+        current_app.extensions["open311_coordinates"] = cached
+    return cached
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(h))
+
+
+def county_near(point: tuple[float, float], directory: Directory) -> str:
+    """County of the nearest known unit within MAX_KM (no division polygons in content)."""
+    best: tuple[float, str] | None = None
+    for code, where in coordinates().items():
+        unit = directory.unit(code)
+        distance = _km(point, where)
+        if unit is not None and distance <= MAX_KM and (best is None or distance < best[0]):
+            best = (distance, unit.county_code)
+    if best is None:
+        raise PlaceError("该坐标附近没有已知的行政区，请同时提供 address_string（写明县、区）。")
+    return best[1]
+
+
+def county_named(address: str, directory: Directory) -> str:
+    """The county (or else city) whose name appears in the address, longest name first."""
+    found = ""
+    for division in sorted(directory.divisions.values(), key=lambda d: -len(d.name)):
+        if division.level in ("county", "city") and division.name in address:
+            if division.level == "county":
+                return division.code
+            found = found or division.code
+    return found
+
+
+def _point(lat: str, lon: str) -> tuple[float, float]:
+    try:
+        point = (float(lat), float(lon))
+    except ValueError:
+        raise PlaceError("lat 和 long 必须是数字（WGS-84 十进制度）。") from None
+    if not (-90 <= point[0] <= 90 and -180 <= point[1] <= 180):
+        raise PlaceError("lat 或 long 超出范围。")
+    return point
+
+
+def locate(form: dict[str, str], directory: Directory) -> Place:
+    """Resolve address_id, lat/long or address_string, in that order, to a routable place."""
+    address = form.get("address_string", "").strip()
+    unit_code = form.get("address_id", "").strip().upper()
+    lat, lon = form.get("lat", "").strip(), form.get("long", "").strip()
+    if unit_code:
+        unit = directory.unit(unit_code)
+        if unit is None:
+            raise PlaceError(f"address_id {unit_code} 不是已公开的排污单位编码（22 位）。")
+        return Place(unit.code, unit.county_code, address)
+    county = county_named(address, directory) if address else ""
+    words = address
+    if lat or lon:
+        point = _point(lat, lon)
+        county = county or county_near(point, directory)
+        words = f"{address}（坐标 {point[0]:.5f},{point[1]:.5f}）".lstrip()
+    if not county:
+        raise PlaceError("请提供位置：lat 和 long、address_string（写明县、区）或 address_id（排污单位编码）。")
+    return Place(None, county, words or directory.place_name(county))
