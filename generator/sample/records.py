@@ -95,7 +95,9 @@ class Maker:
         )
 
     def _next(self, key: str) -> int:
-        self.counters[key] = self.counters.get(key, 0) + 1
+        """Next serial number for ``key``; a series starts part-way, as real registers do."""
+        self.counters[key] = self.counters.get(key) or self.rng.randint(2, 40)
+        self.counters[key] += 1
         return self.counters[key]
 
     def _uscc(self, county: str, individual: bool) -> str:
@@ -230,13 +232,14 @@ class Maker:
         local = county_bureau(city, county)
         inspections, penalties, orders = [], [], []
         if spec.penalty:
-            penalties.append(self._penalty(city, enforced))
+            penalties.append(self._penalty(city, enforced, {p.code[1] for p in spec.profile.outlets}))
         kinds = {"both": ("closed", "open")}.get(spec.rectification, (spec.rectification,))
         for kind in filter(None, kinds):
-            order = self._order(kind, local, enforced, city)
+            finding, requirement = rng.choice(REQUIREMENTS)
+            order = self._order(kind, local, enforced, city, requirement)
             orders.append(order)
             inspections.append({"date": order["issued"], "authority": local, "kind": rng.choice(INSPECTION_KINDS),
-                                "problems_found": True, "findings": order["requirement"].split("并")[0]})
+                                "problems_found": True, "findings": finding})
         if not inspections and rng.random() < 0.2:
             inspections.append({"date": self._date_before(enforced, 0, 300), "authority": local,
                                 "kind": rng.choice(INSPECTION_KINDS), "problems_found": False,
@@ -247,12 +250,12 @@ class Maker:
             if items:
                 record[key] = sorted(items, key=lambda x: x.get("date") or x.get("issued"))
 
-    def _penalty(self, city: Division, enforced: dt.date) -> dict:
+    def _penalty(self, city: Division, enforced: dt.date, kinds: set[str]) -> dict:
         rng = self.rng
         day = self._date_before(enforced, 5, 600)
         prefix = CITIES[city.code][1]
         number = self._next(f"{city.code}-{day.year}")
-        violation, basis, lo, hi = rng.choice(VIOLATIONS)
+        violation, basis, lo, hi, _ = rng.choice([v for v in VIOLATIONS if not v[4] or v[4] in kinds])
         return {
             "decision_number": f"{prefix}环罚〔{day.year}〕{number}号",
             "date": day,
@@ -264,15 +267,15 @@ class Maker:
             "document_url": f"https://sthjt.example.gov.cn/xxgk/cfjd/{day.year}/{CITIES[city.code][0]}-{number}.pdf",
         }
 
-    def _order(self, kind: str, local: str, enforced: dt.date, city: Division) -> dict:
+    def _order(self, kind: str, local: str, enforced: dt.date, city: Division, requirement: str) -> dict:
         rng = self.rng
         issued = self._date_before(enforced, 200, 500) if kind == "closed" else self._date_before(enforced, 3, 90)
         due = issued + dt.timedelta(days=rng.choice((30, 45, 60, 90)))
         order = {
-            "ref": f"ZG-{CITIES[city.code][0].upper()}-{issued.year}-{self._next('zg' + city.code):04d}",
+            "ref": f"ZG-{CITIES[city.code][0].upper()}-{issued.year}-{self._next(f'zg{city.code}-{issued.year}'):04d}",
             "issued": issued,
             "authority": local,
-            "requirement": rng.choice(REQUIREMENTS),
+            "requirement": requirement,
             "due": due,
             "status": kind,
         }
