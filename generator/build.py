@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from tqdm import tqdm
 
 from . import settings as settings_mod
 from .problems import ContentError
@@ -189,7 +190,8 @@ def build(content_dir: str | Path, out_dir: str | Path, base_url: str | None = N
     tmp = _temporary(out)
     try:
         render_outputs(app, todo, tmp, conf, jobs=jobs, progress=progress)
-        for _name, step in load_steps():
+        steps = load_steps()
+        for _name, step in tqdm(steps, desc="构建步骤", unit="步", disable=not progress):
             step(site, tmp, conf)
         extra = _files(tmp) - set(keys)
         if incremental:
