@@ -66,12 +66,12 @@ def bodies(counties: Iterable[str], divisions: dict[str, Division]) -> list[dict
         city = divisions[city_code]
         prefix = PHONE_PREFIX[city_code]
         found.append({"id": ident, "name": city_bureau(city), "level": "city", "parent": "gx",
-                      "areas": [city_code], "email": f"{ident}@hb.example.gov.cn", "phone": f"{prefix}-12369"})
+                      "areas": [city_code], "email": f"{ident}@hb.example.gov.cn", "phone": f"{prefix}-2{city_code}"})
         for county in (c for c in wanted if divisions[c].parent == city_code):
             body = f"{ident}-{COUNTY_PINYIN[county]}"
             found.append({"id": body, "name": county_bureau(city, divisions[county]), "level": "county",
                           "parent": ident, "areas": [county], "email": f"{body}@hb.example.gov.cn",
-                          "phone": f"{prefix}-{int(county[-3:]) + 6200:04d}{county[-1]}"})
+                          "phone": f"{prefix}-8{county}"})
     return found
 
 
@@ -101,8 +101,8 @@ def write_content(out: Path, records: list[dict], fmt: str = "jsonl") -> None:
 
 def _body_yaml(listed: list[dict]) -> str:
     head = "# 执法机构：id、名称、级别（province/city/county）、上级、管辖区域（GB/T 2260）、联系方式\n"
-    rows = [yaml.dump([b], Dumper=Dumper, allow_unicode=True, sort_keys=False, default_flow_style=None,
-                      width=300) for b in listed]
+    rows = ["- " + yaml.dump(b, Dumper=Dumper, allow_unicode=True, sort_keys=False, default_flow_style=True,
+                             width=4096) for b in listed]
     return head + "".join(rows)
 
 
