@@ -1,5 +1,130 @@
-"""Search over published records: the /search page and /api/search (owned by the search work)."""
+"""Search over published records: the /search page and /api/search. See docs/search.md."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+
+from generator import settings
+from generator.searchindex import FACETS, IndexMissing, SearchIndex, open_index
+
+from .engine import FACET_TITLES, MAX_PER_PAGE, PER_PAGE, SearchResult, search
+from .query import QueryError, parse
 
 bp = Blueprint("search", __name__)
+
+UNAVAILABLE = "搜索暂时不可用（搜索索引尚未生成）。可以先在网站上按地区或行业浏览排污单位名录。"
+#: Filter names in addresses: the record type is "type", the rest are the facet names.
+PARAMS = {"kind": "type", "city": "city", "industry": "industry", "category": "category",
+          "state": "state"}
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a search request came to: results, or an error with its code and status."""
+
+    q: str
+    result: SearchResult | None = None
+    error: QueryError | None = None
+    status: int = 200
+
+
+def _index() -> SearchIndex:
+    folder = current_app.config.get("SEARCH_INDEX_DIR") or settings.get("search_index_dir")
+    return open_index(folder)
+
+
+def _base_url() -> str:
+    return current_app.config.get("BASE_URL") or settings.get("base_url")
+
+
+def _int(name: str, default: int) -> int:
+    raw = request.args.get(name, "")
+    return int(raw) if raw.isdigit() and len(raw) < 7 else default
+
+
+def _filters() -> dict[str, str]:
+    return {facet: request.args.get(param, "")[:40] for facet, param in PARAMS.items()
+            if request.args.get(param)}
+
+
+def run_search() -> Outcome:
+    """Parse the request, search, and catch every expected failure as a citizen's message."""
+    q = request.args.get("q", "")
+    try:
+        query = parse(q)
+        index = _index()
+    except QueryError as exc:
+        return Outcome(q, error=exc, status=400)
+    except IndexMissing:
+        return Outcome(q, error=QueryError("unavailable", UNAVAILABLE), status=503)
+    per_page = min(max(_int("per_page", PER_PAGE), 1), MAX_PER_PAGE)
+    result = search(index, query, _filters(), _int("page", 1), per_page, _base_url())
+    return Outcome(q, result)
+
+
+def page_url(result: SearchResult, **changes: Any) -> str:
+    """Address of this search with some filters or the page changed (None removes one)."""
+    args: dict[str, Any] = {"q": result.query.raw}
+    args.update({PARAMS[k]: v for k, v in result.filters.items()})
+    for name, value in changes.items():
+        key = PARAMS.get(name, name)
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return url_for("search.page", **args)
+
+
+@bp.get("/search")
+def page():  # type: ignore[no-untyped-def]
+    """The search page: results with facets, or a helpful message."""
+    outcome = run_search()
+    if outcome.result and outcome.result.redirect:
+        return redirect(outcome.result.redirect, code=302)
+    status = 200 if outcome.error and outcome.error.code == "empty" else outcome.status
+    return render_template("search/search.html", outcome=outcome, result=outcome.result,
+                           page_url=page_url, facet_titles=FACET_TITLES), status
+
+
+def _hit_json(hit: Any) -> dict[str, Any]:
+    doc = hit.doc
+    return {
+        "type": doc.kind, "type_label": hit.kind_label, "url": hit.url,
+        "title": doc.title, "subtitle": doc.subtitle, "snippet": doc.snippet,
+        "title_html": str(hit.title_html), "subtitle_html": str(hit.subtitle_html),
+        "snippet_html": str(hit.snippet_html), "unit_code": doc.unit_code or None,
+        "city": doc.city or None, "industry": doc.industry or None,
+        "category": doc.category or None, "state": doc.state or None,
+        "date": doc.date or None, "amount": doc.amount,
+    }
+
+
+def result_json(result: SearchResult) -> dict[str, Any]:
+    """The JSON body of /api/search for ``result``."""
+    return {
+        "query": result.query.raw, "total": result.total, "page": result.page,
+        "per_page": result.per_page, "pages": result.pages, "redirect": result.redirect or None,
+        "filters": {PARAMS[k]: v for k, v in result.filters.items()},
+        "notices": list(result.notices),
+        "results": [_hit_json(hit) for hit in result.hits],
+        "facets": {PARAMS[f.name]: [{"value": v.value, "label": v.label, "count": v.count,
+                                     "selected": v.selected} for v in f.values]
+                   for f in result.facets},
+    }
+
+
+@bp.get("/api/search")
+def api():  # type: ignore[no-untyped-def]
+    """JSON search: the same results, facets and messages as the page."""
+    outcome = run_search()
+    if outcome.error:
+        body = {"error": {"code": outcome.error.code, "message": outcome.error.message}}
+        return jsonify(body), outcome.status
+    assert outcome.result is not None
+    return jsonify(result_json(outcome.result))
+
+
+__all__ = ["bp", "FACETS", "page_url", "result_json", "run_search"]

@@ -1,0 +1,108 @@
+"""Search benchmark: build the index for N synthetic units and time realistic queries.
+
+Run: ``.venv/bin/python bench/search_bench.py --units 55900``. Prints build time, index
+size, open time, recall of name and address fragments, and query latency (median and 95th
+percentile) on a cold searcher and again warm. Figures go to docs/search.md.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import click
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from feedback.search.engine import match, search  # noqa: E402
+from feedback.search.query import parse  # noqa: E402
+from generator.model import Site, Unit  # noqa: E402
+from generator.readers import load_site  # noqa: E402
+from generator.sample import write_sample  # noqa: E402
+from generator.searchindex import SearchIndex, build_index, runs  # noqa: E402
+
+GENERIC = ["有限公司", "广西", "科技", "南宁", "水泥", "化工", "污水处理", "猪场", "超标排放",
+           "废水", "化学需氧量", "DA001", "DW001", "股份", "柳州", "工业园区"]
+
+
+def fragment(text: str, rng: random.Random) -> str:
+    """A random 2–4 character piece of one run of ``text``."""
+    pieces = [r for r in runs(text) if len(r) >= 2]
+    run = rng.choice(pieces)
+    size = rng.randint(2, min(4, len(run)))
+    start = rng.randint(0, len(run) - size)
+    return run[start : start + size]
+
+
+def queries(site: Site, rng: random.Random, count: int) -> list[tuple[str, Unit | None]]:
+    """A realistic mix: name and address fragments, codes, generic words."""
+    units = site.units
+    out: list[tuple[str, Unit | None]] = []
+    for _ in range(count * 4 // 10):
+        unit = rng.choice(units)
+        out.append((fragment(unit.name, rng), unit))
+    for _ in range(count * 15 // 100):
+        unit = rng.choice(units)
+        out.append((fragment(unit.address, rng), unit))
+    for i in range(count * 15 // 100):
+        unit = rng.choice(units)
+        code = [unit.code, unit.uscc, unit.code[: rng.randint(10, 16)]][i % 3]
+        out.append((code, unit))
+    out += [(rng.choice(GENERIC), None) for _ in range(count - len(out))]
+    rng.shuffle(out)
+    return out
+
+
+def timed(index: SearchIndex, batch: list[tuple[str, Unit | None]]) -> tuple[list[float], float]:
+    """Latency of each query in milliseconds, and recall of the expected units."""
+    times, found, expected = [], 0, 0
+    for text, unit in batch:
+        start = time.perf_counter()
+        query = parse(text)
+        search(index, query, {}, 1)
+        times.append((time.perf_counter() - start) * 1000)
+        if unit is not None:
+            expected += 1
+            found += bool(match(index, query)[0] & index.term("codes", unit.code))
+    return times, found / max(expected, 1)
+
+
+def describe(label: str, times: list[float]) -> str:
+    """Median and 95th percentile of ``times``."""
+    p95 = statistics.quantiles(times, n=20)[18]
+    return f"{label}: median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms, max {max(times):.1f} ms"
+
+
+@click.command()
+@click.option("--units", default=55900, show_default=True)
+@click.option("--seed", default=1, show_default=True)
+@click.option("--queries", "count", default=400, show_default=True)
+def main(units: int, seed: int, count: int) -> None:
+    """Build a search index of synthetic units and time queries against it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        content, folder = Path(tmp) / "content", Path(tmp) / "index"
+        start = time.perf_counter()
+        write_sample(content, units, seed=seed)
+        site = load_site(content)
+        print(f"content: {len(site.units)} units in {time.perf_counter() - start:.1f} s")
+        start = time.perf_counter()
+        build_index(site, folder)
+        size = sum(p.stat().st_size for p in folder.iterdir()) / 2**20
+        print(f"build: {time.perf_counter() - start:.1f} s, index {size:.1f} MB")
+        start = time.perf_counter()
+        index = SearchIndex(folder)
+        print(f"open: {time.perf_counter() - start:.2f} s, {index.size} documents")
+        batch = queries(site, random.Random(seed), count)
+        cold, recall = timed(index, batch)
+        warm, _ = timed(index, batch)
+        print(f"queries: {len(batch)}, recall of expected units {recall:.1%}")
+        print(describe("cold", cold))
+        print(describe("warm", warm))
+
+
+if __name__ == "__main__":
+    main()

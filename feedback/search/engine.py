@@ -1,0 +1,224 @@
+"""Query evaluation over the index's bitsets: matching, filters, facet counts, ranking, paging.
+
+Every fragment must match (AND). Results come in three tiers: exact name or code, then
+documents whose name holds every fragment, then the rest; inside a tier the index's
+rank order (document number) decides. Nothing here sorts the hits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+
+from generator import urls
+from generator.searchindex import FACETS, KINDS, SearchDoc, SearchIndex, grams
+
+from .highlight import mark
+from .query import Fragment, Query
+
+PER_PAGE = 20
+MAX_PER_PAGE = 50
+#: Deepest result reachable by paging; narrow the query or use filters beyond it.
+MAX_RESULTS = 1000
+FACET_TITLES = {"kind": "记录类型", "city": "城市", "industry": "行业",
+                "category": "管理类别", "state": "许可状态"}
+CODE_PREFIX_LIMIT = 1000
+TOO_BROAD = "编码片段太短，匹配的编码太多，只显示一部分。请多输入几位。"
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One result, ready to show: the record, its address and highlighted texts."""
+
+    doc: SearchDoc
+    url: str
+    title_html: Markup
+    subtitle_html: Markup
+    snippet_html: Markup
+
+    @property
+    def kind_label(self) -> str:
+        """Chinese name of the record type."""
+        return KINDS[self.doc.kind]
+
+
+@dataclass(frozen=True, slots=True)
+class FacetValue:
+    """One filter choice with the number of results it would give."""
+
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Facet:
+    """A filter (city, industry, …) and its choices, most results first."""
+
+    name: str
+    title: str
+    values: tuple[FacetValue, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """A page of results with facet counts, notices, and a redirect for an exact code."""
+
+    query: Query
+    total: int
+    page: int
+    per_page: int
+    hits: tuple[Hit, ...] = ()
+    facets: tuple[Facet, ...] = ()
+    filters: dict[str, str] = field(default_factory=dict)
+    notices: tuple[str, ...] = ()
+    redirect: str = ""
+
+    @property
+    def pages(self) -> int:
+        """Number of reachable pages."""
+        return max(1, -(-min(self.total, MAX_RESULTS) // self.per_page))
+
+
+def _all_terms(index: SearchIndex, field_name: str, terms: set[str]) -> int:
+    bits = index.all
+    for term in sorted(terms, key=len):
+        bits &= index.term(field_name, term)
+        if not bits:
+            break
+    return bits
+
+
+def _text_bits(index: SearchIndex, fragment: Fragment, field_name: str) -> int:
+    if fragment.single_char:
+        prefixed, _ = index.prefix(field_name, fragment.text)
+        return prefixed | index.term(field_name, fragment.text)
+    return _all_terms(index, field_name, grams(fragment.text))
+
+
+def _fragment_bits(index: SearchIndex, fragment: Fragment, notices: list[str]) -> tuple[int, int]:
+    """Documents matching ``fragment`` anywhere, and those matching it in their name."""
+    if fragment.code:
+        bits, cut = index.prefix("codes", fragment.code, CODE_PREFIX_LIMIT)
+        if cut and TOO_BROAD not in notices:
+            notices.append(TOO_BROAD)
+        if bits:
+            return bits, bits
+    return _text_bits(index, fragment, "text"), _text_bits(index, fragment, "names")
+
+
+def match(index: SearchIndex, query: Query, notices: list[str] | None = None) -> tuple[int, int]:
+    """Bitsets of documents matching every fragment anywhere, and in their name."""
+    matched, in_name = index.all, index.all
+    for fragment in query.fragments:
+        anywhere, named = _fragment_bits(index, fragment, [] if notices is None else notices)
+        matched &= anywhere
+        in_name &= named
+    return matched, in_name
+
+
+def _filter_bits(index: SearchIndex, filters: dict[str, str], skip: str = "") -> int:
+    bits = index.all
+    for name, value in filters.items():
+        if name != skip:
+            bits &= index.facets[name].get(value, 0)
+    return bits
+
+
+def _facets(index: SearchIndex, matched: int, filters: dict[str, str]) -> tuple[Facet, ...]:
+    facets = []
+    for name in FACETS:
+        base = matched & _filter_bits(index, filters, skip=name)
+        counts = [(value, (base & bits).bit_count()) for value, bits in index.facets[name].items()]
+        values = tuple(
+            FacetValue(value, index.label(name, value), count, filters.get(name) == value)
+            for value, count in sorted(counts, key=lambda vc: (-vc[1], vc[0])) if count
+        )
+        facets.append(Facet(name, FACET_TITLES[name], values))
+    return tuple(facets)
+
+
+def _skip_to(bits: int, skip: int) -> int:
+    """``bits`` without its ``skip`` lowest set bits (binary search on the bit position)."""
+    low, high = 0, bits.bit_length()
+    while low < high:
+        middle = (low + high) // 2
+        if (bits & ((1 << middle) - 1)).bit_count() < skip:
+            low = middle + 1
+        else:
+            high = middle
+    return bits >> low << low
+
+
+def _take(tiers: list[int], skip: int, count: int) -> list[int]:
+    """Document numbers ``skip`` … ``skip + count`` in tier order, then document order."""
+    out: list[int] = []
+    for tier in tiers:
+        size = tier.bit_count()
+        if skip >= size:
+            skip -= size
+            continue
+        tier = _skip_to(tier, skip) if skip else tier
+        skip = 0
+        while tier and len(out) < count:
+            lowest = tier & -tier
+            out.append(lowest.bit_length() - 1)
+            tier ^= lowest
+        if len(out) >= count:
+            break
+    return out
+
+
+def _hit(doc: SearchDoc, words: list[str], base_url: str) -> Hit:
+    return Hit(doc, urls.absolute(base_url, doc.path), mark(doc.title, words),
+               mark(doc.subtitle, words), mark(doc.snippet, words))
+
+
+def clean_filters(index: SearchIndex, raw: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
+    """Known filter values only; a notice for each unknown one."""
+    filters, notices = {}, []
+    for name in FACETS:
+        value = str(raw.get(name) or "").strip()
+        if not value:
+            continue
+        if value in index.facets[name]:
+            filters[name] = value
+        else:
+            notices.append(f"没有“{FACET_TITLES[name]}”为“{value[:20]}”的记录，已忽略这个筛选条件。")
+    return filters, notices
+
+
+def _redirect(index: SearchIndex, query: Query, base_url: str) -> str:
+    code = query.full_code
+    if not code:
+        return ""
+    units = index.term("codes", code) & index.facets["kind"].get("unit", 0)
+    if units.bit_count() != 1:
+        return ""
+    return urls.absolute(base_url, index.doc(units.bit_length() - 1).path)
+
+
+def search(index: SearchIndex, query: Query, raw_filters: dict[str, Any] | None = None,
+           page: int = 1, per_page: int = PER_PAGE, base_url: str = "") -> SearchResult:
+    """One page of results for ``query`` with facet counts; a redirect for an exact code."""
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    filters, notices = clean_filters(index, raw_filters or {})
+    notices = list(query.notices) + notices
+    redirect = "" if filters else _redirect(index, query, base_url)
+    if redirect:
+        return SearchResult(query, 1, 1, per_page, redirect=redirect, notices=tuple(notices))
+    matched, in_name = match(index, query, notices)
+    hits_bits = matched & _filter_bits(index, filters)
+    exact = (index.term("exact", query.key) | index.term("codes", query.key.upper())) & hits_bits
+    named = in_name & hits_bits & ~exact
+    rest = hits_bits & ~exact & ~named
+    total = hits_bits.bit_count()
+    page = max(1, min(page, -(-min(total, MAX_RESULTS) // per_page) or 1))
+    docnums = _take([exact, named, rest], (page - 1) * per_page, per_page)
+    words = [f.text for f in query.fragments]
+    hits = tuple(_hit(index.doc(n), words, base_url) for n in docnums)
+    return SearchResult(query, total, page, per_page, hits, _facets(index, matched, filters),
+                        filters, tuple(notices))

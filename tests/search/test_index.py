@@ -1,0 +1,60 @@
+"""Building the index: where it goes, what it holds, the atomic swap, reopening."""
+
+from __future__ import annotations
+
+from generator import urls
+from generator.searchindex import META_FILE, SearchIndex, open_index, write_index
+
+from .conftest import BINYANG
+
+
+def test_write_index_goes_to_the_setting_not_the_site(fixture_site, tmp_path):
+    out_dir, target = tmp_path / "site", tmp_path / "build" / "search-index"
+    out_dir.mkdir()
+    path = write_index(fixture_site, out_dir, {"search_index_dir": str(target)})
+    assert path == target and (target / META_FILE).exists()
+    assert list(out_dir.iterdir()) == []
+    assert sorted(p.name for p in target.parent.iterdir()) == ["search-index"]
+
+
+def test_documents_of_every_kind(fixture_site, fixture_index):
+    kinds = {k: v.bit_count() for k, v in fixture_index.facets["kind"].items()}
+    assert kinds["unit"] == len(fixture_site.units)
+    assert kinds["outlet"] == sum(len(u.outlets) for u in fixture_site.units)
+    assert kinds["penalty"] == sum(len(u.penalties) for u in fixture_site.units)
+    assert kinds["page"] == len(fixture_site.pages)
+    first = fixture_index.doc(0)
+    assert first.kind == "unit" and first.path == urls.unit_path(first.unit_code)
+
+
+def test_rebuild_swaps_and_reopens(fixture_site, tmp_path):
+    target = tmp_path / "idx"
+    write_index(fixture_site, tmp_path, {"search_index_dir": str(target)})
+    first = open_index(target)
+    assert open_index(target) is first
+    smaller = type(fixture_site)(units=fixture_site.units[:1], divisions=fixture_site.divisions)
+    write_index(smaller, tmp_path, {"search_index_dir": str(target)})
+    second = open_index(target)
+    assert second is not first
+    assert second.facets["kind"]["unit"].bit_count() == 1
+    assert first.facets["kind"]["unit"].bit_count() == len(fixture_site.units)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["idx"]
+
+
+def test_labels_and_codes(fixture_index):
+    assert fixture_index.label("city", "450100") == "南宁市"
+    assert fixture_index.label("category", "key") == "重点管理"
+    assert fixture_index.term("codes", BINYANG).bit_count() == 1
+    bits, cut = fixture_index.prefix("codes", "914501")
+    assert bits and not cut
+
+
+def test_open_missing_index_raises(tmp_path):
+    import pytest
+
+    from generator.searchindex import IndexMissing
+
+    with pytest.raises(IndexMissing):
+        open_index(tmp_path / "nowhere")
+    with pytest.raises(IndexMissing):
+        SearchIndex(tmp_path)
