@@ -87,6 +87,7 @@ def check_unit(unit: Unit, divisions: dict[str, Division], today: dt.date, probl
     _check_outlets(c, unit.outlets)
     _check_measurements(c, unit, today)
     _check_enforcement(c, unit)
+    _check_as_of(c, unit, today)
 
 
 def _check_codes(c: _Checker, unit: Unit) -> None:
@@ -181,6 +182,24 @@ def _check_measurements(c: _Checker, unit: Unit, today: dt.date) -> None:
         if m.date > limit:
             when = "今天" if limit == today else f"监测数据截至日期 {as_of}"
             c.fail(f"{path}.values.{m.date}", f"监测日期 {m.date} 晚于{when}，不能是将来的数据")
+
+
+def _check_as_of(c: _Checker, unit: Unit, today: dt.date) -> None:
+    """Data-as-of dates are not in the future; enforcement events are not after their as-of date."""
+    for name in ("permit", "monitoring", "enforcement"):
+        day = getattr(unit.data_as_of, name)
+        if day and day > today:
+            c.fail(f"data_as_of.{name}", f"数据截至日期 {day} 晚于今天")
+    events = [(f"inspections[{i.date}].date", i.date) for i in unit.inspections]
+    events += [(f"penalties[{p.decision_number}].date", p.date) for p in unit.penalties]
+    events += [(f"rectifications[{r.ref}].issued", r.issued) for r in unit.rectifications]
+    events += [(f"rectifications[{r.ref}].closed", r.closed) for r in unit.rectifications if r.closed]
+    as_of = unit.data_as_of.enforcement
+    if events and as_of is None:
+        c.fail("data_as_of.enforcement", "有检查、处罚或整改记录时必须填写执法数据截至日期 data_as_of.enforcement")
+    for field, day in events:
+        if as_of and day > as_of:
+            c.fail(field, f"日期 {day} 晚于执法数据截至日期 {as_of}")
 
 
 def _check_enforcement(c: _Checker, unit: Unit) -> None:

@@ -83,6 +83,12 @@ CASES = {
     "unknown category": (KEY, lambda d: d.update(category="major"), "category", "key（重点管理）"),
     "unknown method": (KEY, lambda d: series(d).update(method="online"), "monitoring[1].method", "automatic（自动监测）"),
     "bad date": (KEY, lambda d: d["permit"].update(valid_to="2028-13-01"), "permit.valid_to", "应为日期"),
+    "as-of in the future": (
+        KEY, lambda d: d["data_as_of"].update(permit=dt.date(2099, 1, 1)), "data_as_of.permit", "晚于今天"),
+    "enforcement after its as-of": (
+        KEY, lambda d: d["penalties"][0].update(date=dt.date(2026, 11, 16)), ".date", "晚于执法数据截至日期"),
+    "enforcement without as-of": (
+        REVOKED, lambda d: d["data_as_of"].pop("enforcement"), "data_as_of.enforcement", "必须填写"),
     "misspelt field": (KEY, lambda d: d.update(adress="x"), "adress", "未知字段"),
 }
 
