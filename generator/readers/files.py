@@ -30,7 +30,7 @@ Result = tuple[list[Any], list[Problem]]
 def load_yaml(path: Path, rel: str) -> tuple[Any, list[Problem]]:
     """Parse one YAML file; a syntax error becomes a Problem with its line."""
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=Loader), []
+        return yaml.load(path.read_text(encoding="utf-8-sig"), Loader=Loader), []
     except UnicodeDecodeError:
         return None, [Problem(rel, "", "", "文件不是 UTF-8 编码，请用 UTF-8 保存")]
     except yaml.YAMLError as error:
@@ -53,7 +53,8 @@ def read_jsonl_units(path: Path, rel: str) -> Result:
     """A JSON Lines bulk export: one unit per line, same schema as the YAML files."""
     units: list[Unit] = []
     problems: list[Problem] = []
-    with path.open(encoding="utf-8") as lines:
+    # Lines end at "\n" only, so line numbers match a byte-level split (see build.source_keys).
+    with path.open(encoding="utf-8-sig", newline="\n") as lines:
         for number, line in enumerate(lines, 1):
             if not line.strip():
                 continue

@@ -142,3 +142,17 @@ def test_not_utf8_and_bad_stats(content, tmp_path):
     stats.write_text("[1, 2", encoding="utf-8")
     _, problems = read_content(content, stats)
     assert {p.message[:6] for p in problems} == {"文件不是 U", "统计文件不是"}
+
+
+def test_byte_order_mark_and_crlf_exports_load(content):
+    import yaml
+
+    path = content / "units" / f"{KEY_UNIT}.yaml"
+    record = yaml.safe_load(path.read_text(encoding="utf-8"))
+    path.unlink()
+    line = json.dumps(_jsonable(record), ensure_ascii=False)
+    (content / "units" / "export.jsonl").write_bytes(("\ufeff\r\n" + line + "\r\n").encode("utf-8"))
+    other = content / "units" / "92450324MA5R2W6X1P001W.yaml"
+    other.write_bytes("\ufeff".encode() + other.read_bytes())
+    site = load_site(content)
+    assert site.unit(KEY_UNIT).source == "units/export.jsonl:2"
