@@ -113,6 +113,9 @@ class RecordReader:
         value = self._raw(data, key, path, default is None)
         if value is _MISSING:
             return default
+        member = enum._value2member_map_.get(value) if isinstance(value, str) else None
+        if member is not None:  # fast path: Enum(value) is slow over millions of records
+            return member
         try:
             return enum(value)
         except ValueError:
