@@ -55,18 +55,19 @@ def validate(
     today: dt.date | None = None,
 ) -> list[Problem]:
     """Every problem in a Site (or a list of units), in file order; an empty list if all is well."""
-    if isinstance(site_or_records, Site):
-        site = site_or_records
-        units, divisions = site.units, divisions or site.divisions
+    site = site_or_records if isinstance(site_or_records, Site) else None
+    units = site.units if site else tuple(site_or_records)
+    if site:
+        divisions = divisions or site.divisions
         bodies = site.bodies if bodies is None else bodies
-    else:
-        units = tuple(site_or_records)
     if not divisions:
         from .readers import load_divisions
 
         divisions = load_divisions()
     today = today or dt.date.today()
     problems: list[Problem] = []
+    if site and site.province not in divisions:
+        problems.append(Problem("site.yaml", "site", "province", f"“{site.province}” 不是已知的省级行政区划代码（广西为 450000）"))
     for unit in units:
         check_unit(unit, divisions, today, problems)
     check_duplicates(units, problems)

@@ -11,6 +11,7 @@ import pytest
 from generator.model import Category, Method, PermitState
 from generator.problems import ContentError
 from generator.readers import load_divisions, load_site, read_content
+from generator.validate import validate
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "content"
 KEY_UNIT = "91450126MA5L3K2R5Q001P"
@@ -125,6 +126,7 @@ def test_missing_content_folder(tmp_path):
         ("bodies.yaml", "- {id: gx, name: 厅, level: province}\n", "缺少管辖区域"),
         ("site.yaml", "- title\n", "应为键值对"),
         ("site.yaml", "title: 一码通\nprovince: 450000\n", "加引号"),
+        ("site.yaml", "title: 一码通\nprovince: \"440000\"\n", "省级行政区划代码"),
         ("pages/Bad Name.md", "---\ntitle: 标题\n---\n正文\n", "小写英文字母"),
         ("pages/x.md", "---\n- a\n---\n正文\n", "信息头应为键值对"),
         ("pages/y.md", "---\ntitle: [\n---\n正文\n", "信息头 YAML 格式错误"),
@@ -132,7 +134,8 @@ def test_missing_content_folder(tmp_path):
 )
 def test_file_level_problems(content, name, text, message):
     (content / name).write_text(text, encoding="utf-8")
-    _, problems = read_content(content)
+    site, problems = read_content(content)
+    problems += validate(site)
     assert any(p.file == name and message in p.message for p in problems), [str(p) for p in problems]
 
 
