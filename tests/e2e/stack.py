@@ -160,7 +160,8 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-def _context(browser: Any, viewport: dict, mobile: bool) -> Any:
+def new_context(browser: Any, viewport: dict, mobile: bool) -> Any:
+    """A fresh browser context (cookies of its own) in Chinese, CSP bypassed for axe-core."""
     context = browser.new_context(
         viewport=viewport, locale="zh-CN", is_mobile=mobile, has_touch=mobile, bypass_csp=True
     )
@@ -171,7 +172,7 @@ def _context(browser: Any, viewport: dict, mobile: bool) -> Any:
 @pytest.fixture
 def phone(browser: Any) -> Iterator[Any]:
     """A fresh page at a 360×740 phone viewport (the public side)."""
-    context = _context(browser, PHONE, mobile=True)
+    context = new_context(browser, PHONE, mobile=True)
     yield context.new_page()
     context.close()
 
@@ -179,7 +180,7 @@ def phone(browser: Any) -> Iterator[Any]:
 @pytest.fixture
 def desktop(browser: Any) -> Iterator[Any]:
     """A fresh page at a 1280×800 desktop viewport (officers and enterprises)."""
-    context = _context(browser, DESKTOP, mobile=False)
+    context = new_context(browser, DESKTOP, mobile=False)
     yield context.new_page()
     context.close()
 
@@ -190,7 +191,7 @@ def make_page(browser: Any) -> Iterator[Any]:
     contexts: list[Any] = []
 
     def make(desktop: bool = False) -> Any:
-        context = _context(browser, DESKTOP if desktop else PHONE, mobile=not desktop)
+        context = new_context(browser, DESKTOP if desktop else PHONE, mobile=not desktop)
         contexts.append(context)
         return context.new_page()
 

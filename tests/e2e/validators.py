@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -67,6 +68,18 @@ def vnu_errors(files: list[Path]) -> list[HtmlError]:
         for m in messages
         if m.get("type") in ("error", "non-document-error")
     ]
+
+
+def summarize(errors: list[HtmlError]) -> str:
+    """One line per distinct message (digits folded) with the files that have it."""
+    by_message: dict[str, list[str]] = {}
+    for e in errors:
+        key = re.sub(r"\d+", "N", e.message)
+        by_message.setdefault(key, []).append(f"{Path(e.file).name}:{e.line}")
+    lines = []
+    for message, where in by_message.items():
+        lines.append(f"{message}\n    in {len(where)} places: {', '.join(where[:8])}")
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.validators import axe_violations, ensure_npm_tools, java_missing, vnu_errors
+from tests.e2e.validators import (
+    axe_violations,
+    ensure_npm_tools,
+    java_missing,
+    summarize,
+    vnu_errors,
+)
 
 #: Page types the site must have, as globs under the build folder; a missing type fails,
 #: so the checks below cannot silently cover less than the whole site.
@@ -54,7 +60,7 @@ def test_every_static_page_is_valid_html(stack) -> None:
         pytest.skip(java_missing())
     ensure_npm_tools()
     errors = vnu_errors(site_pages(stack.site_dir))
-    assert not errors, "Nu HTML Checker 报错：\n" + "\n".join(map(str, errors))
+    assert not errors, "Nu HTML Checker 报错：\n" + summarize(errors)
 
 
 def test_each_static_page_type_has_no_serious_axe_violations(stack, phone) -> None:
