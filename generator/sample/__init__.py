@@ -18,7 +18,7 @@ import click
 import yaml
 
 from ..model import Division
-from ..readers import load_divisions
+from ..readers import UNIT_READERS, load_divisions
 from .records import Maker, Spec, city_bureau, county_bureau
 from .tables import CITIES, COUNTY_PINYIN
 
@@ -106,6 +106,12 @@ def _body_yaml(listed: list[dict]) -> str:
     return head + "".join(rows)
 
 
+def unit_files(out: Path) -> list[Path]:
+    """Unit files a reader would load from ``out/units``."""
+    folder = Path(out) / "units"
+    return sorted(p for p in folder.glob("*") if p.suffix in UNIT_READERS) if folder.is_dir() else []
+
+
 def write_sample(out: Path, units: int, seed: int = 1, fmt: str = "jsonl", as_of: dt.date = AS_OF) -> None:
     """Generate ``units`` random units and write a complete content folder to ``out``."""
     maker = Maker(seed, as_of, load_divisions())
@@ -124,9 +130,16 @@ def write_sample(out: Path, units: int, seed: int = 1, fmt: str = "jsonl", as_of
               help="Data-as-of date of the sample.")
 @click.option("--curated", is_flag=True,
               help="Write the hand-picked bundled units (content/) instead of N random ones.")
-def sample_command(count: int, seed: int, out: Path, fmt: str, as_of: dt.datetime, curated: bool) -> None:
+@click.option("--force", is_flag=True, help="Replace unit files already in DIR/units.")
+def sample_command(count: int, seed: int, out: Path, fmt: str, as_of: dt.datetime, curated: bool,
+                   force: bool) -> None:
     """生成合成示例内容 (write deterministic synthetic Guangxi content for tests and benchmarks)."""
     start = time.perf_counter()
+    existing = unit_files(out)
+    if existing and not force:
+        raise click.ClickException(f"{out / 'units'} 里已有 {len(existing)} 个单位文件；加 --force 替换它们。")
+    for path in existing:
+        path.unlink()
     if curated:
         from .curated import curated_records
 

@@ -1,6 +1,6 @@
 """The bundled content/ units: a hand-picked list of specs rendered by the sample Maker.
 
-Regenerate with ``yimatong sample --curated --out content --format yaml`` (seed 2026).
+Regenerate with ``yimatong sample --curated --out content --format yaml --force`` (seed 2026).
 Each line: industry, county, category, permit state, penalty, rectifications, troubled, name.
 """
 

@@ -65,6 +65,11 @@ def test_sample_command(tmp_path):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "units" / "sample.jsonl").read_text(encoding="utf-8").count("\n") == 25
     assert len(load_site(tmp_path).units) == 25
+    again = CliRunner().invoke(sample_command, ["--units", "5", "--out", str(tmp_path), "--format", "yaml"])
+    assert again.exit_code == 1 and "--force" in again.output
+    forced = CliRunner().invoke(sample_command, ["--units", "5", "--out", str(tmp_path), "--format", "yaml",
+                                                 "--force"])
+    assert forced.exit_code == 0 and len(load_site(tmp_path).units) == 5
 
 
 def test_bundled_content_is_the_curated_list_and_covers_the_brief(tmp_path):
@@ -82,7 +87,8 @@ def test_bundled_content_is_the_curated_list_and_covers_the_brief(tmp_path):
     assert orders == {"open", "closed"} and sum(len(u.penalties) for u in site.units) >= 5
     assert [p.slug for p in site.pages] == ["how-to-read", "how-to-report", "cases", "about", "privacy"]
     regenerated = tmp_path / "content"
-    CliRunner().invoke(sample_command, ["--curated", "--format", "yaml", "--out", str(regenerated)])
+    result = CliRunner().invoke(sample_command, ["--curated", "--format", "yaml", "--out", str(regenerated)])
+    assert result.exit_code == 0, result.output
     assert digest(regenerated / "units") == digest(CONTENT / "units")
     assert (regenerated / "bodies.yaml").read_bytes() == (CONTENT / "bodies.yaml").read_bytes()
     assert len(curated_records(site.as_of)) == len(site.units)
