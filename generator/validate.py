@@ -67,7 +67,14 @@ def validate(
     today = today or dt.date.today()
     problems: list[Problem] = []
     if site and site.province not in divisions:
-        problems.append(Problem("site.yaml", "site", "province", f"“{site.province}” 不是已知的省级行政区划代码（广西为 450000）"))
+        problems.append(
+            Problem(
+                "site.yaml",
+                "site",
+                "province",
+                f"“{site.province}” 不是已知的省级行政区划代码（广西为 450000）",
+            )
+        )
     for unit in units:
         check_unit(unit, divisions, today, problems)
     check_duplicates(units, problems)
@@ -75,13 +82,18 @@ def validate(
     return problems
 
 
-def check_unit(unit: Unit, divisions: dict[str, Division], today: dt.date, problems: list[Problem]) -> None:
+def check_unit(
+    unit: Unit, divisions: dict[str, Division], today: dt.date, problems: list[Problem]
+) -> None:
     """All checks that look at one unit alone."""
     c = _Checker(unit, problems)
     _check_codes(c, unit)
     division = divisions.get(unit.county_code)
     if division is None or division.level != "county":
-        c.fail("county", f"“{unit.county_code}” 不是广西的县级行政区划代码（GB/T 2260，如 450126 宾阳县）")
+        c.fail(
+            "county",
+            f"“{unit.county_code}” 不是广西的县级行政区划代码（GB/T 2260，如 450126 宾阳县）",
+        )
     _check_category(c, unit)
     if unit.permit:
         _check_permit(c, unit.permit, unit.fixed_source_code)
@@ -103,7 +115,10 @@ def _check_codes(c: _Checker, unit: Unit) -> None:
         c.fail("uscc", f"统一社会信用代码 {unit.uscc} 应与排污单位编码前18位 {code[:18]} 一致")
     stem, dot, suffix = c.file.rsplit("/", 1)[-1].rpartition(".")
     if dot and suffix in ("yaml", "yml") and stem != code:
-        c.fail("fixed_source_code", f"文件名应与排污单位编码一致：文件应命名为 {code}.yaml，实为 {stem}.{suffix}")
+        c.fail(
+            "fixed_source_code",
+            f"文件名应与排污单位编码一致：文件应命名为 {code}.yaml，实为 {stem}.{suffix}",
+        )
 
 
 def _check_category(c: _Checker, unit: Unit) -> None:
@@ -112,12 +127,17 @@ def _check_category(c: _Checker, unit: Unit) -> None:
         if unit.permit is not None:
             c.fail("permit", "登记管理单位没有排污许可证，请删除 permit 或改正管理类别")
         if letter == PERMIT_LETTER:
-            c.fail("fixed_source_code", f"登记管理单位的排污单位编码第22位不应是 {PERMIT_LETTER}（排污许可证）")
+            c.fail(
+                "fixed_source_code",
+                f"登记管理单位的排污单位编码第22位不应是 {PERMIT_LETTER}（排污许可证）",
+            )
         return
     if unit.permit is None:
         c.fail("permit", f"{unit.category.label}单位必须有排污许可证（permit）")
     if letter and letter != PERMIT_LETTER:
-        c.fail("fixed_source_code", f"持证单位的排污单位编码第22位应为 {PERMIT_LETTER}，实为 {letter}")
+        c.fail(
+            "fixed_source_code", f"持证单位的排污单位编码第22位应为 {PERMIT_LETTER}，实为 {letter}"
+        )
 
 
 def _check_permit(c: _Checker, permit: Permit, code: str) -> None:
@@ -125,11 +145,20 @@ def _check_permit(c: _Checker, permit: Permit, code: str) -> None:
         c.fail("permit.number", f"许可证编号 {permit.number} 应与排污单位编码 {code} 一致")
     if permit.valid_from >= permit.valid_to:
         c.fail("permit.valid_to", f"有效期止 {permit.valid_to} 应晚于有效期起 {permit.valid_from}")
-    if permit.status in (PermitStatus.REVOKED, PermitStatus.CANCELLED) and permit.status_date is None:
-        c.fail("permit.status_date", f"许可证状态为 {permit.status.value}（撤销或注销）时必须填写 status_date 日期")
+    if (
+        permit.status in (PermitStatus.REVOKED, PermitStatus.CANCELLED)
+        and permit.status_date is None
+    ):
+        c.fail(
+            "permit.status_date",
+            f"许可证状态为 {permit.status.value}（撤销或注销）时必须填写 status_date 日期",
+        )
     for item in permit.permitted:
         if item.amount < 0:
-            c.fail(f"permit.permitted[{item.pollutant}].amount", f"许可排放量不能为负数：{item.amount:g}")
+            c.fail(
+                f"permit.permitted[{item.pollutant}].amount",
+                f"许可排放量不能为负数：{item.amount:g}",
+            )
 
 
 def _check_outlets(c: _Checker, outlets: tuple[Outlet, ...]) -> None:
@@ -141,7 +170,10 @@ def _check_outlets(c: _Checker, outlets: tuple[Outlet, ...]) -> None:
         problem = outlet_problem(outlet.code)
         if problem:
             c.fail(path + ".code", problem)
-        for name, value in (("stack_height_m", outlet.stack_height_m), ("diameter_m", outlet.diameter_m)):
+        for name, value in (
+            ("stack_height_m", outlet.stack_height_m),
+            ("diameter_m", outlet.diameter_m),
+        ):
             if value is not None and value <= 0:
                 c.fail(f"{path}.{name}", f"应为正数，实为 {value:g}")
         for name, count in Counter(p.name for p in outlet.pollutants).items():
@@ -162,7 +194,9 @@ def _check_measurements(c: _Checker, unit: Unit, today: dt.date) -> None:
     outlets = {o.code for o in unit.outlets}
     as_of = unit.data_as_of.monitoring
     if as_of is None:
-        c.fail("data_as_of.monitoring", "有监测数据时必须填写监测数据截至日期 data_as_of.monitoring")
+        c.fail(
+            "data_as_of.monitoring", "有监测数据时必须填写监测数据截至日期 data_as_of.monitoring"
+        )
     limit = min(as_of, today) if as_of else today
     reported: set[tuple] = set()
     for m in unit.measurements:
@@ -172,12 +206,20 @@ def _check_measurements(c: _Checker, unit: Unit, today: dt.date) -> None:
         if entry is None and key not in reported:
             reported.add(key)
             if m.outlet not in outlets:
-                c.fail(path + ".outlet", f"排放口 {m.outlet} 不存在（本单位排放口：{'、'.join(sorted(outlets)) or '无'}）")
+                c.fail(
+                    path + ".outlet",
+                    f"排放口 {m.outlet} 不存在（本单位排放口：{'、'.join(sorted(outlets)) or '无'}）",
+                )
             else:
-                c.fail(path + ".pollutant", f"排放口 {m.outlet} 没有列出污染物 {m.pollutant}，请先在 outlets 中登记")
+                c.fail(
+                    path + ".pollutant",
+                    f"排放口 {m.outlet} 没有列出污染物 {m.pollutant}，请先在 outlets 中登记",
+                )
         elif entry is not None and entry.unit != m.unit and key + (m.unit,) not in reported:
             reported.add(key + (m.unit,))
-            c.fail(path + ".unit", f"监测值单位 {m.unit} 与排放口该污染物的单位 {entry.unit} 不一致")
+            c.fail(
+                path + ".unit", f"监测值单位 {m.unit} 与排放口该污染物的单位 {entry.unit} 不一致"
+            )
         if m.value < 0:
             c.fail(f"{path}.values.{m.date}", f"监测值不能为负数：{m.value:g}")
         if m.date > limit:
@@ -194,10 +236,15 @@ def _check_as_of(c: _Checker, unit: Unit, today: dt.date) -> None:
     events = [(f"inspections[{i.date}].date", i.date) for i in unit.inspections]
     events += [(f"penalties[{p.decision_number}].date", p.date) for p in unit.penalties]
     events += [(f"rectifications[{r.ref}].issued", r.issued) for r in unit.rectifications]
-    events += [(f"rectifications[{r.ref}].closed", r.closed) for r in unit.rectifications if r.closed]
+    events += [
+        (f"rectifications[{r.ref}].closed", r.closed) for r in unit.rectifications if r.closed
+    ]
     as_of = unit.data_as_of.enforcement
     if events and as_of is None:
-        c.fail("data_as_of.enforcement", "有检查、处罚或整改记录时必须填写执法数据截至日期 data_as_of.enforcement")
+        c.fail(
+            "data_as_of.enforcement",
+            "有检查、处罚或整改记录时必须填写执法数据截至日期 data_as_of.enforcement",
+        )
     for field, day in events:
         if as_of and day > as_of:
             c.fail(field, f"日期 {day} 晚于执法数据截至日期 {as_of}")
@@ -233,15 +280,20 @@ def check_duplicates(units: Iterable[Unit], problems: list[Problem]) -> None:
         for p in unit.penalties:
             if p.decision_number in first_penalty:
                 where = first_penalty[p.decision_number]
-                c.fail(f"penalties[{p.decision_number}]", f"处罚决定书文号重复：{where} 已使用该文号")
+                c.fail(
+                    f"penalties[{p.decision_number}]", f"处罚决定书文号重复：{where} 已使用该文号"
+                )
             else:
                 first_penalty[p.decision_number] = f"{unit.source} [{code}]"
 
 
-def check_bodies(bodies: tuple[EnforcementBody, ...], divisions: dict[str, Division], problems: list[Problem]) -> None:
+def check_bodies(
+    bodies: tuple[EnforcementBody, ...], divisions: dict[str, Division], problems: list[Problem]
+) -> None:
     """Enforcement bodies: unique ids, known parents, known area codes."""
     ids = Counter(b.id for b in bodies)
     for body in bodies:
+
         def fail(field: str, message: str, body: EnforcementBody = body) -> None:
             problems.append(Problem("bodies.yaml", body.id, field, message))
 
@@ -265,8 +317,13 @@ def summary(site: Site) -> str:
 
 
 @click.command("check")
-@click.option("--content", "content_dir", type=click.Path(path_type=Path), default=None,
-              help="内容文件夹 (content folder); default: the content_dir setting.")
+@click.option(
+    "--content",
+    "content_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="内容文件夹 (content folder); default: the content_dir setting.",
+)
 def check_command(content_dir: Path | None) -> None:
     """检查内容文件，一次列出所有问题 (validate content, list every problem)."""
     from .readers import load_site

@@ -22,7 +22,9 @@ DIVISIONS_CSV = Path(__file__).resolve().parent.parent / "data" / "divisions.csv
 @cache
 def _divisions() -> tuple[Division, ...]:
     with DIVISIONS_CSV.open(encoding="utf-8", newline="") as handle:
-        return tuple(Division(r["code"], r["name"], r["parent"] or None) for r in csv.DictReader(handle))
+        return tuple(
+            Division(r["code"], r["name"], r["parent"] or None) for r in csv.DictReader(handle)
+        )
 
 
 def load_divisions() -> dict[str, Division]:
@@ -59,7 +61,9 @@ def read_pages(content: Path) -> tuple[list[Page], list[Problem]]:
     return pages, problems
 
 
-def read_content(content_dir: Path | str, stats_file: Path | str | None = None) -> tuple[Site, list[Problem]]:
+def read_content(
+    content_dir: Path | str, stats_file: Path | str | None = None
+) -> tuple[Site, list[Problem]]:
     """Read everything into a Site without validating it; return it with the read problems."""
     content = Path(content_dir)
     if not content.is_dir():

@@ -74,7 +74,7 @@ class RecordReader:
         if value is _MISSING:
             return ""
         if not isinstance(value, str):
-            self.fail(path + key, f"应为文字，实为 {shown(value)}；代码类的值请加引号，如 \"450126\"")
+            self.fail(path + key, f'应为文字，实为 {shown(value)}；代码类的值请加引号，如 "450126"')
             return ""
         return value.strip()
 

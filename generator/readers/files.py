@@ -37,7 +37,9 @@ def load_yaml(path: Path, rel: str) -> tuple[Any, list[Problem]]:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else None
         reason = getattr(error, "problem", None) or str(error)
-        return None, [Problem(rel, "", "", f"YAML 格式错误（检查缩进、冒号和引号）：{reason}", line)]
+        return None, [
+            Problem(rel, "", "", f"YAML 格式错误（检查缩进、冒号和引号）：{reason}", line)
+        ]
 
 
 def read_yaml_units(path: Path, rel: str) -> Result:
@@ -61,7 +63,9 @@ def read_jsonl_units(path: Path, rel: str) -> Result:
             try:
                 data = json.loads(line)
             except json.JSONDecodeError as error:
-                problems.append(Problem(rel, f"第{number}行", "", f"不是有效的 JSON：{error.msg}", number))
+                problems.append(
+                    Problem(rel, f"第{number}行", "", f"不是有效的 JSON：{error.msg}", number)
+                )
                 continue
             unit, found = read_unit(data, rel, number)
             if unit:
@@ -100,7 +104,7 @@ def read_page(path: Path, rel: str) -> Result:
         title=r.text(meta, "title"),
         summary=r.text(meta, "summary", required=False),
         order=int(order) if order is not None else 100,
-        body_html=markdown.markdown(text[match.end():], extensions=["tables"]),
+        body_html=markdown.markdown(text[match.end() :], extensions=["tables"]),
         source=rel,
     )
     return ([] if r.problems else [page]), r.problems
@@ -131,10 +135,12 @@ def _body(item: Any, rel: str, n: int) -> tuple[EnforcementBody | None, list[Pro
     r.unknown_keys(item, BODY_KEYS)
     level = r.text(item, "level")
     if level and level not in BODY_LEVELS:
-        r.fail("level", f"“{level}” 不是允许的值；可用：province（省级）、city（市级）、county（县级）")
+        r.fail(
+            "level", f"“{level}” 不是允许的值；可用：province（省级）、city（市级）、county（县级）"
+        )
     areas = r.texts(item, "areas")
     if not areas:
-        r.fail("areas", "缺少管辖区域（GB/T 2260 行政区划代码列表，如 [\"450126\"]）")
+        r.fail("areas", '缺少管辖区域（GB/T 2260 行政区划代码列表，如 ["450126"]）')
     body = EnforcementBody(
         id=r.text(item, "id"),
         name=r.text(item, "name"),

@@ -61,7 +61,9 @@ def read_unit(data: Any, file: str, line: int | None = None) -> tuple[Unit | Non
         name=r.text(data, "name"),
         uscc=r.text(data, "uscc"),
         category=r.choice(data, "category", Category),
-        industry=Industry(r.text(industry, "code", "industry."), r.text(industry, "name", "industry.")),
+        industry=Industry(
+            r.text(industry, "code", "industry."), r.text(industry, "name", "industry.")
+        ),
         county_code=r.text(data, "county"),
         address=r.text(data, "address"),
         legal_representative=r.text(data, "legal_representative"),
@@ -76,7 +78,9 @@ def read_unit(data: Any, file: str, line: int | None = None) -> tuple[Unit | Non
         permit=_permit(r, r.mapping(data, "permit")),
         outlets=outlets,
         measurements=_measurements(r, r.items(data, "monitoring")),
-        inspections=tuple(_inspection(r, i, n) for n, i in enumerate(r.items(data, "inspections"), 1)),
+        inspections=tuple(
+            _inspection(r, i, n) for n, i in enumerate(r.items(data, "inspections"), 1)
+        ),
         penalties=tuple(_penalty(r, p, n) for n, p in enumerate(r.items(data, "penalties"), 1)),
         rectifications=tuple(
             _rectification(r, x, n) for n, x in enumerate(r.items(data, "rectifications"), 1)
@@ -106,7 +110,11 @@ def _permit(r: RecordReader, data: dict | None) -> Permit | None:
         path = f"permit.permitted[{n}]."
         amount = r.number(item, "amount", path, required=True)
         permitted.append(
-            PermittedAmount(r.text(item, "pollutant", path), amount or 0.0, r.text(item, "unit", path, False) or "t/a")
+            PermittedAmount(
+                r.text(item, "pollutant", path),
+                amount or 0.0,
+                r.text(item, "unit", path, False) or "t/a",
+            )
         )
     return Permit(
         number=r.text(data, "number", "permit."),
@@ -125,7 +133,9 @@ def _outlet(r: RecordReader, data: dict) -> Outlet:
     r.unknown_keys(data, OUTLET_KEYS, path)
     kind = r.text(data, "type", path, required=False) or "general"
     if kind not in OUTLET_TYPES:
-        r.fail(path + "type", f"“{kind}” 不是允许的值；可用：main（主要排放口）、general（一般排放口）")
+        r.fail(
+            path + "type", f"“{kind}” 不是允许的值；可用：main（主要排放口）、general（一般排放口）"
+        )
     return Outlet(
         code=r.text(data, "code", path),
         name=r.text(data, "name", path),

@@ -22,16 +22,39 @@ from ..readers import UNIT_READERS, load_divisions
 from .records import Maker, Spec, city_bureau, county_bureau
 from .tables import CITIES, COUNTY_PINYIN
 
-__all__ = ["sample_command", "write_sample", "write_content", "Maker", "Spec", "jsonable", "unit_yaml"]
+__all__ = [
+    "sample_command",
+    "write_sample",
+    "write_content",
+    "Maker",
+    "Spec",
+    "jsonable",
+    "unit_yaml",
+]
 
 AS_OF = dt.date(2026, 11, 20)
 PAGES_DIR = Path(__file__).resolve().parents[2] / "content" / "pages"
 PHONE_PREFIX = {
-    "450100": "0771", "450200": "0772", "450300": "0773", "450400": "0774", "450500": "0779",
-    "450600": "0770", "450700": "0777", "450800": "0775", "450900": "0775", "451000": "0776",
-    "451100": "0774", "451200": "0778", "451300": "0772", "451400": "0771",
+    "450100": "0771",
+    "450200": "0772",
+    "450300": "0773",
+    "450400": "0774",
+    "450500": "0779",
+    "450600": "0770",
+    "450700": "0777",
+    "450800": "0775",
+    "450900": "0775",
+    "451000": "0776",
+    "451100": "0774",
+    "451200": "0778",
+    "451300": "0772",
+    "451400": "0771",
 }
-SITE = {"title": "广西生态环境一码通", "province": "450000", "issuer": "广西壮族自治区生态环境厅监制"}
+SITE = {
+    "title": "广西生态环境一码通",
+    "province": "450000",
+    "issuer": "广西壮族自治区生态环境厅监制",
+}
 
 
 class Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
@@ -41,11 +64,12 @@ class Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[mis
         return True
 
 
-
 def jsonable(value: Any) -> Any:
     """A record with dates (also as mapping keys) turned into ISO text, ready for json.dumps."""
     if isinstance(value, dict):
-        return {(k.isoformat() if isinstance(k, dt.date) else k): jsonable(v) for k, v in value.items()}
+        return {
+            (k.isoformat() if isinstance(k, dt.date) else k): jsonable(v) for k, v in value.items()
+        }
     if isinstance(value, list):
         return [jsonable(v) for v in value]
     return value.isoformat() if isinstance(value, dt.date) else value
@@ -53,25 +77,57 @@ def jsonable(value: Any) -> Any:
 
 def unit_yaml(record: dict) -> str:
     """A unit record as YAML laid out like docs/schema-example.yaml (small mappings inline)."""
-    return yaml.dump(record, Dumper=Dumper, allow_unicode=True, sort_keys=False,
-                     default_flow_style=None, width=4096)
+    return yaml.dump(
+        record,
+        Dumper=Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=None,
+        width=4096,
+    )
 
 
 def bodies(counties: Iterable[str], divisions: dict[str, Division]) -> list[dict]:
     """The province body, all 14 city bureaus and a branch for each county in ``counties``."""
-    found = [{"id": "gx", "name": "广西壮族自治区生态环境厅", "level": "province", "parent": None,
-              "areas": ["450000"], "email": "sthjt@hb.example.gov.cn", "phone": "0771-5761000"}]
+    found = [
+        {
+            "id": "gx",
+            "name": "广西壮族自治区生态环境厅",
+            "level": "province",
+            "parent": None,
+            "areas": ["450000"],
+            "email": "sthjt@hb.example.gov.cn",
+            "phone": "0771-5761000",
+        }
+    ]
     wanted = sorted(set(counties))
     for city_code, (ident, *_rest) in CITIES.items():
         city = divisions[city_code]
         prefix = PHONE_PREFIX[city_code]
-        found.append({"id": ident, "name": city_bureau(city), "level": "city", "parent": "gx",
-                      "areas": [city_code], "email": f"{ident}@hb.example.gov.cn", "phone": f"{prefix}-2{city_code}"})
+        found.append(
+            {
+                "id": ident,
+                "name": city_bureau(city),
+                "level": "city",
+                "parent": "gx",
+                "areas": [city_code],
+                "email": f"{ident}@hb.example.gov.cn",
+                "phone": f"{prefix}-2{city_code}",
+            }
+        )
         for county in (c for c in wanted if divisions[c].parent == city_code):
             body = f"{ident}-{COUNTY_PINYIN[county]}"
-            found.append({"id": body, "name": county_bureau(city, divisions[county]), "level": "county",
-                          "parent": ident, "areas": [county], "email": f"{body}@hb.example.gov.cn",
-                          "phone": f"{prefix}-8{county}"})
+            found.append(
+                {
+                    "id": body,
+                    "name": county_bureau(city, divisions[county]),
+                    "level": "county",
+                    "parent": ident,
+                    "areas": [county],
+                    "email": f"{body}@hb.example.gov.cn",
+                    "phone": f"{prefix}-8{county}",
+                }
+            )
     return found
 
 
@@ -84,15 +140,20 @@ def write_content(out: Path, records: list[dict], fmt: str = "jsonl") -> None:
     if fmt == "jsonl":
         with (units / "sample.jsonl").open("w", encoding="utf-8", newline="\n") as handle:
             for record in records:
-                handle.write(json.dumps(jsonable(record), ensure_ascii=False, separators=(",", ":")) + "\n")
+                handle.write(
+                    json.dumps(jsonable(record), ensure_ascii=False, separators=(",", ":")) + "\n"
+                )
     else:
         for record in records:
             path = units / f"{record['fixed_source_code']}.yaml"
             path.write_text(unit_yaml(record), encoding="utf-8", newline="\n")
     listed = bodies((r["county"] for r in records), divisions)
     (out / "bodies.yaml").write_text(_body_yaml(listed), encoding="utf-8", newline="\n")
-    (out / "site.yaml").write_text(yaml.dump(SITE, Dumper=Dumper, allow_unicode=True, sort_keys=False),
-                                   encoding="utf-8", newline="\n")
+    (out / "site.yaml").write_text(
+        yaml.dump(SITE, Dumper=Dumper, allow_unicode=True, sort_keys=False),
+        encoding="utf-8",
+        newline="\n",
+    )
     if PAGES_DIR.is_dir() and PAGES_DIR.resolve() != (out / "pages").resolve():
         (out / "pages").mkdir(exist_ok=True)
         for page in sorted(PAGES_DIR.glob("*.md")):
@@ -101,18 +162,32 @@ def write_content(out: Path, records: list[dict], fmt: str = "jsonl") -> None:
 
 def _body_yaml(listed: list[dict]) -> str:
     head = "# 执法机构：id、名称、级别（province/city/county）、上级、管辖区域（GB/T 2260）、联系方式\n"
-    rows = ["- " + yaml.dump(b, Dumper=Dumper, allow_unicode=True, sort_keys=False, default_flow_style=True,
-                             width=4096) for b in listed]
+    rows = [
+        "- "
+        + yaml.dump(
+            b,
+            Dumper=Dumper,
+            allow_unicode=True,
+            sort_keys=False,
+            default_flow_style=True,
+            width=4096,
+        )
+        for b in listed
+    ]
     return head + "".join(rows)
 
 
 def unit_files(out: Path) -> list[Path]:
     """Unit files a reader would load from ``out/units``."""
     folder = Path(out) / "units"
-    return sorted(p for p in folder.glob("*") if p.suffix in UNIT_READERS) if folder.is_dir() else []
+    return (
+        sorted(p for p in folder.glob("*") if p.suffix in UNIT_READERS) if folder.is_dir() else []
+    )
 
 
-def write_sample(out: Path, units: int, seed: int = 1, fmt: str = "jsonl", as_of: dt.date = AS_OF) -> None:
+def write_sample(
+    out: Path, units: int, seed: int = 1, fmt: str = "jsonl", as_of: dt.date = AS_OF
+) -> None:
     """Generate ``units`` random units and write a complete content folder to ``out``."""
     maker = Maker(seed, as_of, load_divisions())
     records = [maker.record(maker.random_spec()) for _ in range(units)]
@@ -120,24 +195,51 @@ def write_sample(out: Path, units: int, seed: int = 1, fmt: str = "jsonl", as_of
 
 
 @click.command("sample")
-@click.option("--units", "count", type=click.IntRange(1), default=200, show_default=True,
-              help="How many units to generate.")
-@click.option("--seed", type=int, default=1, show_default=True, help="Random seed: same seed, same bytes.")
-@click.option("--out", type=click.Path(path_type=Path), required=True, help="Content folder to write.")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "yaml"]), default="jsonl", show_default=True,
-              help="jsonl: one units/sample.jsonl file; yaml: one file per unit.")
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=AS_OF.isoformat(), show_default=True,
-              help="Data-as-of date of the sample.")
-@click.option("--curated", is_flag=True,
-              help="Write the hand-picked bundled units (content/) instead of N random ones.")
+@click.option(
+    "--units",
+    "count",
+    type=click.IntRange(1),
+    default=200,
+    show_default=True,
+    help="How many units to generate.",
+)
+@click.option(
+    "--seed", type=int, default=1, show_default=True, help="Random seed: same seed, same bytes."
+)
+@click.option(
+    "--out", type=click.Path(path_type=Path), required=True, help="Content folder to write."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "yaml"]),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one units/sample.jsonl file; yaml: one file per unit.",
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=AS_OF.isoformat(),
+    show_default=True,
+    help="Data-as-of date of the sample.",
+)
+@click.option(
+    "--curated",
+    is_flag=True,
+    help="Write the hand-picked bundled units (content/) instead of N random ones.",
+)
 @click.option("--force", is_flag=True, help="Replace unit files already in DIR/units.")
-def sample_command(count: int, seed: int, out: Path, fmt: str, as_of: dt.datetime, curated: bool,
-                   force: bool) -> None:
+def sample_command(
+    count: int, seed: int, out: Path, fmt: str, as_of: dt.datetime, curated: bool, force: bool
+) -> None:
     """生成合成示例内容 (write deterministic synthetic Guangxi content for tests and benchmarks)."""
     start = time.perf_counter()
     existing = unit_files(out)
     if existing and not force:
-        raise click.ClickException(f"{out / 'units'} 里已有 {len(existing)} 个单位文件；加 --force 替换它们。")
+        raise click.ClickException(
+            f"{out / 'units'} 里已有 {len(existing)} 个单位文件；加 --force 替换它们。"
+        )
     for path in existing:
         path.unlink()
     if curated:

@@ -66,11 +66,18 @@ def curated_specs() -> list[Spec]:
     specs = []
     for line in _LINES.strip().splitlines():
         code, county, category, state, penalty, orders, troubled, name = line.split()
-        specs.append(Spec(
-            profile=profiles[code], county=county, category=category, state=state,
-            penalty=penalty == "P", rectification="" if orders == "-" else orders,
-            troubled=troubled == "T", name="" if name == "-" else name,
-        ))
+        specs.append(
+            Spec(
+                profile=profiles[code],
+                county=county,
+                category=category,
+                state=state,
+                penalty=penalty == "P",
+                rectification="" if orders == "-" else orders,
+                troubled=troubled == "T",
+                name="" if name == "-" else name,
+            )
+        )
     return specs
 
 

@@ -82,7 +82,9 @@ class Maker:
         rng = self.rng
         profile = rng.choices(PROFILES, PROFILE_WEIGHTS)[0]
         category = rng.choices(CATEGORIES, profile.weights)[0]
-        state = "registered" if category == "registration" else rng.choices(STATES, STATE_WEIGHTS)[0]
+        state = (
+            "registered" if category == "registration" else rng.choices(STATES, STATE_WEIGHTS)[0]
+        )
         regulated = category != "registration"
         return Spec(
             profile=profile,
@@ -90,7 +92,9 @@ class Maker:
             category=category,
             state=state,
             penalty=regulated and rng.random() < 0.04,
-            rectification=rng.choice(("open", "closed", "both")) if regulated and rng.random() < 0.06 else "",
+            rectification=rng.choice(("open", "closed", "both"))
+            if regulated and rng.random() < 0.06
+            else "",
             troubled=rng.random() < 0.08,
         )
 
@@ -121,7 +125,10 @@ class Maker:
         code = uscc + "001" + ("W" if registration else "P")
         town = rng.choice(TOWNS)
         lat, lon = CITIES[city.code][2:]
-        coords = {"lat": round(lat + rng.uniform(-0.35, 0.35), 4), "lon": round(lon + rng.uniform(-0.35, 0.35), 4)}
+        coords = {
+            "lat": round(lat + rng.uniform(-0.35, 0.35), 4),
+            "lon": round(lon + rng.uniform(-0.35, 0.35), 4),
+        }
         permit_day = self._date_before(self.as_of, 0, 20)
         record = {
             "fixed_source_code": code,
@@ -146,7 +153,9 @@ class Maker:
         self._enforcement(spec, record, city, county)
         return record
 
-    def _name(self, spec: Spec, city: Division, county: Division, town: str, individual: bool) -> str:
+    def _name(
+        self, spec: Spec, city: Division, county: Division, town: str, individual: bool
+    ) -> str:
         rng, word, brand = self.rng, spec.profile.word, self.rng.choice(BRANDS)
         if individual:
             trade = "养猪场" if spec.profile.code == "0313" else "汽车修理厂"
@@ -184,7 +193,11 @@ class Maker:
         if spec.profile.permitted:
             scale = 1.0 if spec.category == "key" else 0.3
             permit["permitted"] = [
-                {"pollutant": p, "amount": round(a * scale * rng.uniform(0.6, 1.4), 1), "unit": "t/a"}
+                {
+                    "pollutant": p,
+                    "amount": round(a * scale * rng.uniform(0.6, 1.4), 1),
+                    "unit": "t/a",
+                }
                 for p, a in spec.profile.permitted
             ]
         return permit
@@ -213,8 +226,15 @@ class Maker:
                 values = {d: self._value(item, spec.troubled) for d in dates}
                 if values:
                     method = "automatic" if item.automatic else "manual"
-                    series.append({"outlet": plan.code, "pollutant": item.name, "unit": item.unit,
-                                   "method": method, "values": values})
+                    series.append(
+                        {
+                            "outlet": plan.code,
+                            "pollutant": item.name,
+                            "unit": item.unit,
+                            "method": method,
+                            "values": values,
+                        }
+                    )
         return series
 
     def _value(self, item: Item, troubled: bool) -> float:
@@ -232,21 +252,40 @@ class Maker:
         local = county_bureau(city, county)
         inspections, penalties, orders = [], [], []
         if spec.penalty:
-            penalties.append(self._penalty(city, enforced, {p.code[1] for p in spec.profile.outlets}))
+            penalties.append(
+                self._penalty(city, enforced, {p.code[1] for p in spec.profile.outlets})
+            )
         kinds = {"both": ("closed", "open")}.get(spec.rectification, (spec.rectification,))
         for kind in filter(None, kinds):
             finding, requirement = rng.choice(REQUIREMENTS)
             order = self._order(kind, local, enforced, city, requirement)
             orders.append(order)
-            inspections.append({"date": order["issued"], "authority": local, "kind": rng.choice(INSPECTION_KINDS),
-                                "problems_found": True, "findings": finding})
+            inspections.append(
+                {
+                    "date": order["issued"],
+                    "authority": local,
+                    "kind": rng.choice(INSPECTION_KINDS),
+                    "problems_found": True,
+                    "findings": finding,
+                }
+            )
         if not inspections and rng.random() < 0.2:
-            inspections.append({"date": self._date_before(enforced, 0, 300), "authority": local,
-                                "kind": rng.choice(INSPECTION_KINDS), "problems_found": False,
-                                "findings": "未发现环境违法行为"})
+            inspections.append(
+                {
+                    "date": self._date_before(enforced, 0, 300),
+                    "authority": local,
+                    "kind": rng.choice(INSPECTION_KINDS),
+                    "problems_found": False,
+                    "findings": "未发现环境违法行为",
+                }
+            )
         if inspections or penalties:
             record["data_as_of"]["enforcement"] = enforced
-        for key, items in (("inspections", inspections), ("penalties", penalties), ("rectifications", orders)):
+        for key, items in (
+            ("inspections", inspections),
+            ("penalties", penalties),
+            ("rectifications", orders),
+        ):
             if items:
                 record[key] = sorted(items, key=lambda x: x.get("date") or x.get("issued"))
 
@@ -255,7 +294,9 @@ class Maker:
         day = self._date_before(enforced, 5, 600)
         prefix = CITIES[city.code][1]
         number = self._next(f"{city.code}-{day.year}")
-        violation, basis, lo, hi, _ = rng.choice([v for v in VIOLATIONS if not v[4] or v[4] in kinds])
+        violation, basis, lo, hi, _ = rng.choice(
+            [v for v in VIOLATIONS if not v[4] or v[4] in kinds]
+        )
         return {
             "decision_number": f"{prefix}环罚〔{day.year}〕{number}号",
             "date": day,
@@ -267,9 +308,15 @@ class Maker:
             "document_url": f"https://sthjt.example.gov.cn/xxgk/cfjd/{day.year}/{CITIES[city.code][0]}-{number}.pdf",
         }
 
-    def _order(self, kind: str, local: str, enforced: dt.date, city: Division, requirement: str) -> dict:
+    def _order(
+        self, kind: str, local: str, enforced: dt.date, city: Division, requirement: str
+    ) -> dict:
         rng = self.rng
-        issued = self._date_before(enforced, 200, 500) if kind == "closed" else self._date_before(enforced, 3, 90)
+        issued = (
+            self._date_before(enforced, 200, 500)
+            if kind == "closed"
+            else self._date_before(enforced, 3, 90)
+        )
         due = issued + dt.timedelta(days=rng.choice((30, 45, 60, 90)))
         order = {
             "ref": f"ZG-{CITIES[city.code][0].upper()}-{issued.year}-{self._next(f'zg{city.code}-{issued.year}'):04d}",
@@ -290,8 +337,12 @@ def _pollutant(item: Item) -> dict:
         entry["limit_min"] = item.limit_min
     if item.limit_max is not None:
         entry["limit_max"] = item.limit_max
-    entry.update(standard=item.standard, method="automatic" if item.automatic else "manual",
-                 networked=item.automatic, frequency="自动连续" if item.automatic else "每季度")
+    entry.update(
+        standard=item.standard,
+        method="automatic" if item.automatic else "manual",
+        networked=item.automatic,
+        frequency="自动连续" if item.automatic else "每季度",
+    )
     return entry
 
 
@@ -302,7 +353,7 @@ def _series_dates(as_of: dt.date, stop: dt.date, automatic: bool) -> list[dt.dat
         year, month = divmod(as_of.year * 12 + as_of.month - 1 - back, 12)
         month += 1
         if automatic:
-            day = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1))
+            day = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
         elif month % 3 == 2:
             day = dt.date(year, month, 15)
         else:

@@ -44,7 +44,11 @@ def test_fixture_covers_the_states_the_colleagues_need():
     key = site.unit(KEY_UNIT)
     assert {o.kind for o in key.outlets} == {"gas", "water"}
     cod = key.series("DW001", "化学需氧量")
-    assert [m.date for m in cod] == [dt.date(2026, 8, 31), dt.date(2026, 9, 30), dt.date(2026, 10, 31)]
+    assert [m.date for m in cod] == [
+        dt.date(2026, 8, 31),
+        dt.date(2026, 9, 30),
+        dt.date(2026, 10, 31),
+    ]
     assert cod[-1].method is Method.AUTOMATIC
     assert key.outlet("DW001").pollutant("化学需氧量").exceeds(cod[-1].value)
     assert {r.status.value for r in key.rectifications} == {"open", "closed"}
@@ -99,7 +103,9 @@ def _jsonable(value):
 
 
 def test_yaml_syntax_error_has_a_line(content):
-    (content / "units" / f"{KEY_UNIT}.yaml").write_text("name: [unclosed\nuscc: x\n", encoding="utf-8")
+    (content / "units" / f"{KEY_UNIT}.yaml").write_text(
+        "name: [unclosed\nuscc: x\n", encoding="utf-8"
+    )
     with pytest.raises(ContentError) as caught:
         load_site(content)
     problem = caught.value.problems[0]
@@ -122,11 +128,15 @@ def test_missing_content_folder(tmp_path):
     ("name", "text", "message"),
     [
         ("bodies.yaml", "{id: gx}\n", "执法机构列表"),
-        ("bodies.yaml", "- {id: gx, name: 厅, level: nation, areas: []}\n- 3\n", "province（省级）"),
+        (
+            "bodies.yaml",
+            "- {id: gx, name: 厅, level: nation, areas: []}\n- 3\n",
+            "province（省级）",
+        ),
         ("bodies.yaml", "- {id: gx, name: 厅, level: province}\n", "缺少管辖区域"),
         ("site.yaml", "- title\n", "应为键值对"),
         ("site.yaml", "title: 一码通\nprovince: 450000\n", "加引号"),
-        ("site.yaml", "title: 一码通\nprovince: \"440000\"\n", "省级行政区划代码"),
+        ("site.yaml", 'title: 一码通\nprovince: "440000"\n', "省级行政区划代码"),
         ("pages/Bad Name.md", "---\ntitle: 标题\n---\n正文\n", "小写英文字母"),
         ("pages/x.md", "---\n- a\n---\n正文\n", "信息头应为键值对"),
         ("pages/y.md", "---\ntitle: [\n---\n正文\n", "信息头 YAML 格式错误"),
@@ -136,7 +146,9 @@ def test_file_level_problems(content, name, text, message):
     (content / name).write_text(text, encoding="utf-8")
     site, problems = read_content(content)
     problems += validate(site)
-    assert any(p.file == name and message in p.message for p in problems), [str(p) for p in problems]
+    assert any(p.file == name and message in p.message for p in problems), [
+        str(p) for p in problems
+    ]
 
 
 def test_not_utf8_and_bad_stats(content, tmp_path):

@@ -49,26 +49,38 @@ def test_mix_of_states_industries_and_exceedances(tmp_path):
     write_sample(tmp_path, 400, seed=3)
     site = load_site(tmp_path)
     states = Counter(u.permit_state(site.as_of) for u in site.units)
-    assert set(states) >= {PermitState.VALID, PermitState.EXPIRING, PermitState.EXPIRED,
-                           PermitState.REVOKED, PermitState.REGISTERED}
+    assert set(states) >= {
+        PermitState.VALID,
+        PermitState.EXPIRING,
+        PermitState.EXPIRED,
+        PermitState.REVOKED,
+        PermitState.REGISTERED,
+    }
     assert len({u.industry.code for u in site.units}) >= 10
     assert len({u.city_code for u in site.units}) == 14
     assert any(u.penalties for u in site.units) and any(u.rectifications for u in site.units)
     exceeded = sum(
-        u.outlet(m.outlet).pollutant(m.pollutant).exceeds(m.value) for u in site.units for m in u.measurements
+        u.outlet(m.outlet).pollutant(m.pollutant).exceeds(m.value)
+        for u in site.units
+        for m in u.measurements
     )
     assert 0 < exceeded < sum(len(u.measurements) for u in site.units) * 0.05
 
 
 def test_sample_command(tmp_path):
-    result = CliRunner().invoke(sample_command, ["--units", "25", "--seed", "2", "--out", str(tmp_path)])
+    result = CliRunner().invoke(
+        sample_command, ["--units", "25", "--seed", "2", "--out", str(tmp_path)]
+    )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "units" / "sample.jsonl").read_text(encoding="utf-8").count("\n") == 25
     assert len(load_site(tmp_path).units) == 25
-    again = CliRunner().invoke(sample_command, ["--units", "5", "--out", str(tmp_path), "--format", "yaml"])
+    again = CliRunner().invoke(
+        sample_command, ["--units", "5", "--out", str(tmp_path), "--format", "yaml"]
+    )
     assert again.exit_code == 1 and "--force" in again.output
-    forced = CliRunner().invoke(sample_command, ["--units", "5", "--out", str(tmp_path), "--format", "yaml",
-                                                 "--force"])
+    forced = CliRunner().invoke(
+        sample_command, ["--units", "5", "--out", str(tmp_path), "--format", "yaml", "--force"]
+    )
     assert forced.exit_code == 0 and len(load_site(tmp_path).units) == 5
 
 
@@ -77,17 +89,41 @@ def test_bundled_content_is_the_curated_list_and_covers_the_brief(tmp_path):
     assert len(site.units) >= 40 and len({u.city_code for u in site.units}) >= 8
     assert site.as_of == dt.date(2026, 11, 20)
     industries = {u.industry.code for u in site.units}
-    assert {"4411", "2221", "2222", "1340", "3011", "0313", "4620", "3212", "2710", "3360"} <= industries
+    assert {
+        "4411",
+        "2221",
+        "2222",
+        "1340",
+        "3011",
+        "0313",
+        "4620",
+        "3212",
+        "2710",
+        "3360",
+    } <= industries
     assert any(code.startswith("26") for code in industries)
     states = {u.permit_state(site.as_of) for u in site.units}
-    assert states >= {PermitState.VALID, PermitState.EXPIRING, PermitState.EXPIRED, PermitState.REVOKED,
-                      PermitState.REGISTERED}
+    assert states >= {
+        PermitState.VALID,
+        PermitState.EXPIRING,
+        PermitState.EXPIRED,
+        PermitState.REVOKED,
+        PermitState.REGISTERED,
+    }
     assert {o.kind for u in site.units for o in u.outlets} == {"gas", "water"}
     orders = {r.status.value for u in site.units for r in u.rectifications}
     assert orders == {"open", "closed"} and sum(len(u.penalties) for u in site.units) >= 5
-    assert [p.slug for p in site.pages] == ["how-to-read", "how-to-report", "cases", "about", "privacy"]
+    assert [p.slug for p in site.pages] == [
+        "how-to-read",
+        "how-to-report",
+        "cases",
+        "about",
+        "privacy",
+    ]
     regenerated = tmp_path / "content"
-    result = CliRunner().invoke(sample_command, ["--curated", "--format", "yaml", "--out", str(regenerated)])
+    result = CliRunner().invoke(
+        sample_command, ["--curated", "--format", "yaml", "--out", str(regenerated)]
+    )
     assert result.exit_code == 0, result.output
     assert digest(regenerated / "units") == digest(CONTENT / "units")
     assert (regenerated / "bodies.yaml").read_bytes() == (CONTENT / "bodies.yaml").read_bytes()

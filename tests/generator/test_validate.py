@@ -48,47 +48,149 @@ def series(data, pollutant="化学需氧量"):
 
 CASES = {
     "uscc check character": (KEY, lambda d: d.update(uscc="91450126MA5L3K2R5A"), "uscc", "校验位"),
-    "code structure": (KEY, lambda d: d.update(fixed_source_code="91450126MA5L3K2R5Q01P"), "fixed_source_code", "22位"),
+    "code structure": (
+        KEY,
+        lambda d: d.update(fixed_source_code="91450126MA5L3K2R5Q01P"),
+        "fixed_source_code",
+        "22位",
+    ),
     "code differs from file name": (
-        KEY, lambda d: d.update(fixed_source_code="91450126MA5L3K2R5Q002P"), "fixed_source_code", "文件名"),
-    "uscc differs from code": (KEY, lambda d: d.update(uscc="91130200699229617X"), "uscc", "前18位"),
+        KEY,
+        lambda d: d.update(fixed_source_code="91450126MA5L3K2R5Q002P"),
+        "fixed_source_code",
+        "文件名",
+    ),
+    "uscc differs from code": (
+        KEY,
+        lambda d: d.update(uscc="91130200699229617X"),
+        "uscc",
+        "前18位",
+    ),
     "outlet code": (KEY, lambda d: outlet(d).update(code="DW01"), "outlets[DW01].code", "DA001"),
-    "duplicate outlet": (KEY, lambda d: outlet(d, "DA001").update(code="DW001"), "outlets[DW001]", "不能重复"),
+    "duplicate outlet": (
+        KEY,
+        lambda d: outlet(d, "DA001").update(code="DW001"),
+        "outlets[DW001]",
+        "不能重复",
+    ),
     "valid_from after valid_to": (
-        KEY, lambda d: d["permit"].update(valid_from=dt.date(2029, 1, 1)), "permit.valid_to", "应晚于"),
-    "revoked without date": (REVOKED, lambda d: d["permit"].update(status_date=None), "permit.status_date", "status_date"),
+        KEY,
+        lambda d: d["permit"].update(valid_from=dt.date(2029, 1, 1)),
+        "permit.valid_to",
+        "应晚于",
+    ),
+    "revoked without date": (
+        REVOKED,
+        lambda d: d["permit"].update(status_date=None),
+        "permit.status_date",
+        "status_date",
+    ),
     "future of monitoring as-of": (
-        KEY, lambda d: series(d)["values"].update({dt.date(2026, 11, 21): 50}), "values.2026-11-21", "晚于监测数据截至日期"),
+        KEY,
+        lambda d: series(d)["values"].update({dt.date(2026, 11, 21): 50}),
+        "values.2026-11-21",
+        "晚于监测数据截至日期",
+    ),
     "future of today": (
-        KEY, lambda d: (d["data_as_of"].update(monitoring=dt.date(2099, 1, 1)),
-                        series(d)["values"].update({dt.date(2098, 1, 1): 50})), "values.2098-01-01", "晚于今天"),
+        KEY,
+        lambda d: (
+            d["data_as_of"].update(monitoring=dt.date(2099, 1, 1)),
+            series(d)["values"].update({dt.date(2098, 1, 1): 50}),
+        ),
+        "values.2098-01-01",
+        "晚于今天",
+    ),
     "closed without date": (
-        KEY, lambda d: d["rectifications"][1].update(status="closed"), "rectifications[ZG-2026-0107].closed", "销号日期"),
+        KEY,
+        lambda d: d["rectifications"][1].update(status="closed"),
+        "rectifications[ZG-2026-0107].closed",
+        "销号日期",
+    ),
     "closed before issued": (
-        KEY, lambda d: d["rectifications"][0].update(closed=dt.date(2026, 1, 1)), ".closed", "早于下达日期"),
-    "negative value": (KEY, lambda d: series(d)["values"].update({dt.date(2026, 7, 31): -1}), "values.2026-07-31", "负数"),
-    "non-numeric value": (KEY, lambda d: series(d)["values"].update({dt.date(2026, 7, 31): "52.1"}), "values.2026-07-31", "应为数字"),
+        KEY,
+        lambda d: d["rectifications"][0].update(closed=dt.date(2026, 1, 1)),
+        ".closed",
+        "早于下达日期",
+    ),
+    "negative value": (
+        KEY,
+        lambda d: series(d)["values"].update({dt.date(2026, 7, 31): -1}),
+        "values.2026-07-31",
+        "负数",
+    ),
+    "non-numeric value": (
+        KEY,
+        lambda d: series(d)["values"].update({dt.date(2026, 7, 31): "52.1"}),
+        "values.2026-07-31",
+        "应为数字",
+    ),
     "negative penalty": (KEY, lambda d: d["penalties"][0].update(amount=-5), ".amount", "负数"),
-    "string amount": (KEY, lambda d: d["penalties"][0].update(amount="二十万"), ".amount", "应为数字"),
+    "string amount": (
+        KEY,
+        lambda d: d["penalties"][0].update(amount="二十万"),
+        ".amount",
+        "应为数字",
+    ),
     "unit mismatch": (KEY, lambda d: series(d).update(unit="mg/m³"), ".unit", "不一致"),
     "limit_min above limit_max": (
-        KEY, lambda d: outlet(d)["pollutants"][2].update(limit_min=10), "pollutants[pH值].limit_min", "大于上限"),
+        KEY,
+        lambda d: outlet(d)["pollutants"][2].update(limit_min=10),
+        "pollutants[pH值].limit_min",
+        "大于上限",
+    ),
     "unknown county": (KEY, lambda d: d.update(county="450100"), "county", "县级行政区划"),
     "unquoted county": (KEY, lambda d: d.update(county=450126), "county", "加引号"),
-    "measurement on missing outlet": (KEY, lambda d: series(d).update(outlet="DW009"), ".outlet", "不存在"),
-    "pollutant not listed": (KEY, lambda d: series(d, "二氧化硫").update(pollutant="汞"), ".pollutant", "没有列出"),
+    "measurement on missing outlet": (
+        KEY,
+        lambda d: series(d).update(outlet="DW009"),
+        ".outlet",
+        "不存在",
+    ),
+    "pollutant not listed": (
+        KEY,
+        lambda d: series(d, "二氧化硫").update(pollutant="汞"),
+        ".pollutant",
+        "没有列出",
+    ),
     "key unit without permit": (KEY, lambda d: d.pop("permit"), "permit", "必须有排污许可证"),
-    "registration with P letter": (REG, lambda d: d.update(category="key"), "permit", "必须有排污许可证"),
+    "registration with P letter": (
+        REG,
+        lambda d: d.update(category="key"),
+        "permit",
+        "必须有排污许可证",
+    ),
     "missing field": (KEY, lambda d: d.pop("name"), "name", "缺少必填项"),
     "unknown category": (KEY, lambda d: d.update(category="major"), "category", "key（重点管理）"),
-    "unknown method": (KEY, lambda d: series(d).update(method="online"), "monitoring[1].method", "automatic（自动监测）"),
-    "bad date": (KEY, lambda d: d["permit"].update(valid_to="2028-13-01"), "permit.valid_to", "应为日期"),
+    "unknown method": (
+        KEY,
+        lambda d: series(d).update(method="online"),
+        "monitoring[1].method",
+        "automatic（自动监测）",
+    ),
+    "bad date": (
+        KEY,
+        lambda d: d["permit"].update(valid_to="2028-13-01"),
+        "permit.valid_to",
+        "应为日期",
+    ),
     "as-of in the future": (
-        KEY, lambda d: d["data_as_of"].update(permit=dt.date(2099, 1, 1)), "data_as_of.permit", "晚于今天"),
+        KEY,
+        lambda d: d["data_as_of"].update(permit=dt.date(2099, 1, 1)),
+        "data_as_of.permit",
+        "晚于今天",
+    ),
     "enforcement after its as-of": (
-        KEY, lambda d: d["penalties"][0].update(date=dt.date(2026, 11, 16)), ".date", "晚于执法数据截至日期"),
+        KEY,
+        lambda d: d["penalties"][0].update(date=dt.date(2026, 11, 16)),
+        ".date",
+        "晚于执法数据截至日期",
+    ),
     "enforcement without as-of": (
-        REVOKED, lambda d: d["data_as_of"].pop("enforcement"), "data_as_of.enforcement", "必须填写"),
+        REVOKED,
+        lambda d: d["data_as_of"].pop("enforcement"),
+        "data_as_of.enforcement",
+        "必须填写",
+    ),
     "misspelt field": (KEY, lambda d: d.update(adress="x"), "adress", "未知字段"),
 }
 
@@ -141,7 +243,7 @@ def test_bodies_unknown_parent_and_area(content):
     path = content / "bodies.yaml"
     path.write_text(
         path.read_text(encoding="utf-8")
-        + "- {id: xx, name: 某局, level: county, parent: nobody, areas: [\"459999\"]}\n",
+        + '- {id: xx, name: 某局, level: county, parent: nobody, areas: ["459999"]}\n',
         encoding="utf-8",
     )
     found = [p for p in problems_of(content) if p.file == "bodies.yaml"]
@@ -166,7 +268,13 @@ def test_check_command_uses_content_dir_setting(monkeypatch):
 def _paths(value, path=()):
     """Every path to every value inside a raw record."""
     yield path
-    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    items = (
+        value.items()
+        if isinstance(value, dict)
+        else enumerate(value)
+        if isinstance(value, list)
+        else ()
+    )
     for key, child in items:
         yield from _paths(child, path + (key,))
 
