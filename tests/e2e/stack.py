@@ -144,6 +144,20 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         app_server.stop()
         site_server.stop()
         smtp.stop()
+        release(app)
+
+
+def release(app: Any) -> None:
+    """Close what the service keeps open: database connections and the search index files."""
+    from feedback.extensions import db
+    from generator import searchindex
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    close_all = getattr(searchindex, "close_all", None)
+    if close_all is not None:
+        close_all()
 
 
 @pytest.fixture(scope="session")
