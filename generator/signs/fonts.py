@@ -87,6 +87,8 @@ def fit(text: str, size: float, width: float, height: float, max_lines: int = 2,
     One line is preferred while it needs no more shrinking than ``single_down_to``; then the
     text wraps into evenly filled lines, shrinking further only if it must.
     """
+    if width <= 0 or height <= 0:
+        raise ValueError(f"文字框没有空间（宽 {width:.1f} mm，高 {height:.1f} mm）：标识牌尺寸太小。")
     one_line = min(size, width / max(text_width(text, 1.0), 1e-9), height)
     if one_line >= size * single_down_to or max_lines == 1:
         return Fitted(one_line, (text,), one_line * leading)

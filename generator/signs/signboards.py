@@ -93,30 +93,31 @@ def gate_sign(site: Site, unit: Unit, opts: SignOptions) -> Sign:
     """The gate signboard (一码通管理信息化标识牌) of ``unit``."""
     w, h = opts.gate_mm
     url = urls.absolute(opts.base_url, urls.unit_path(unit.code))
+    u = min(h, w * 2 / 3)  # font scale: the height, unless the board is narrower than 3:2
     pad, band, foot = 0.04 * w, 0.2 * h, 0.85 * h
-    qr_side = 0.5 * h
+    qr_side = min(0.5 * h, 0.36 * w)
     qr_x, qr_y = w - pad - qr_side, band + 0.03 * h
     col = qr_x - 2 * pad
     shapes: list[Shape] = [
         _background(w, h, opts.bleed_mm, WHITE),
         Rect(-opts.bleed_mm, -opts.bleed_mm, w + 2 * opts.bleed_mm, band + opts.bleed_mm, fill=GREEN),
         Rect(-opts.bleed_mm, foot, w + 2 * opts.bleed_mm, h - foot + opts.bleed_mm, fill=GREEN),
-        *text_box(f"{site.title}管理信息化标识牌", pad, 0, w - 2 * pad, band, 0.075 * h, WHITE,
+        *text_box(f"{site.title}管理信息化标识牌", pad, 0, w - 2 * pad, band, 0.075 * u, WHITE,
                   "middle", middle=True),
-        *text_box(unit.name, pad, qr_y, col, 0.17 * h, 0.07 * h, INK, max_lines=2, middle=True),
+        *text_box(unit.name, pad, qr_y, col, 0.17 * h, 0.07 * u, INK, max_lines=2, middle=True),
         Rect(pad, 0.42 * h, col, 0.004 * h, fill=GREEN),
         *qr_panel(url, qr_x, qr_y, qr_side, opts.border),
         *text_box("扫码查看　扫码举报", qr_x, qr_y + qr_side + 0.015 * h, qr_side, 0.06 * h,
-                  0.045 * h, GREEN, "middle"),
+                  0.045 * u, GREEN, "middle"),
     ]
     rows = [("固定污染源编码", unit.code), ("管理类别", unit.category.label), validity(unit)]
     for i, (label, value) in enumerate(rows):
-        shapes += labelled(label, value, pad, 0.46 * h + i * 0.11 * h, col, 0.06 * h, 0.045 * h,
+        shapes += labelled(label, value, pad, 0.46 * h + i * 0.11 * h, col, 0.06 * h, 0.045 * u,
                            (GREY, INK))
     half = (w - 3 * pad) / 2
-    shapes += text_box(f"环保举报热线：{opts.hotline}", pad, foot, half, h - foot, 0.055 * h, WHITE,
+    shapes += text_box(f"环保举报热线：{opts.hotline}", pad, foot, half, h - foot, 0.055 * u, WHITE,
                        middle=True)
-    shapes += text_box(site.issuer, 2 * pad + half, foot, half, h - foot, 0.035 * h, WHITE, "end",
+    shapes += text_box(site.issuer, 2 * pad + half, foot, half, h - foot, 0.035 * u, WHITE, "end",
                        middle=True)
     return Sign("gate", unit.code, "", w, h, opts.bleed_mm, url, tuple(shapes))
 
@@ -125,7 +126,8 @@ def outlet_sign(site: Site, unit: Unit, outlet: Outlet, opts: SignOptions) -> Si
     """The prompt signboard (污染物排放口标识牌) of one outlet."""
     w, h = opts.outlet_mm
     url = urls.absolute(opts.base_url, urls.outlet_path(unit.code, outlet.code))
-    pad, side, qr_side = 0.07 * h, 0.34 * h, 0.56 * h
+    u = min(h, w * 0.625)  # font scale: the height, unless narrower than 480:300
+    pad, side, qr_side = 0.07 * h, min(0.34 * h, 0.22 * w), min(0.56 * h, 0.36 * w)
     qr_x = w - pad - qr_side
     title_x = pad + side + 0.04 * w
     col = qr_x - 0.03 * w - pad
@@ -135,11 +137,11 @@ def outlet_sign(site: Site, unit: Unit, outlet: Outlet, opts: SignOptions) -> Si
         Rect(inset, inset, w - 2 * inset, h - 2 * inset, stroke=WHITE, stroke_width=0.012 * h),
         *symbol(outlet.kind, pad, pad, side, WHITE, GREEN),
         *text_box(f"{outlet.kind_label}排放口", title_x, pad, qr_x - 0.03 * w - title_x, side,
-                  0.1 * h, WHITE, middle=True),
+                  0.1 * u, WHITE, middle=True),
         *qr_panel(url, qr_x, pad, qr_side, opts.border),
-        *text_box("扫码查看排放口信息", qr_x, pad + qr_side + 0.02 * h, qr_side, 0.05 * h, 0.04 * h,
+        *text_box("扫码查看排放口信息", qr_x, pad + qr_side + 0.02 * h, qr_side, 0.05 * h, 0.04 * u,
                   WHITE, "middle"),
-        *text_box(site.issuer, pad, h - 0.115 * h, w - 2 * pad, 0.05 * h, 0.035 * h, WHITE,
+        *text_box(site.issuer, pad, h - 0.115 * h, w - 2 * pad, 0.05 * h, 0.035 * u, WHITE,
                   "middle", middle=True),
     ]
     pollutants = "、".join(p.name for p in outlet.pollutants) or "—"
@@ -147,7 +149,7 @@ def outlet_sign(site: Site, unit: Unit, outlet: Outlet, opts: SignOptions) -> Si
             ("污染物种类", pollutants, 2, 0.12)]
     y = pad + side + 0.05 * h
     for label, value, lines, share in rows:
-        shapes += labelled(label, value, pad, y, col, share * h, 0.05 * h, (WHITE, WHITE), lines)
+        shapes += labelled(label, value, pad, y, col, share * h, 0.05 * u, (WHITE, WHITE), lines)
         y += (share + 0.025) * h
     return Sign("outlet", unit.code, outlet.code, w, h, opts.bleed_mm, url, tuple(shapes))
 
