@@ -1,7 +1,7 @@
 """Lighthouse at mobile settings on a built unit page, with Debian's Chromium, on loopback.
 
 Usage: .venv/bin/python bench/lighthouse.py [--site build/site] [--path /e/xx/code/]
-Builds nothing: run `yimatong build` first. Prints the four category scores (0-100) and
+Builds nothing: run `yimatong build` first. Prints the four category scores (0-100), the audits that cost points, and
 writes the full report to test-artifacts/lighthouse/report.json.
 """
 
@@ -27,12 +27,24 @@ class _Quiet(SimpleHTTPRequestHandler):
         """No request log."""
 
 
-def first_unit_path(site: Path) -> str:
-    """Site path of the first unit page in a built site (``/e/<shard>/<code>/``)."""
-    pages = sorted(site.glob("e/*/*/index.html"))
+def largest_unit_path(site: Path) -> str:
+    """Site path of the largest unit page in a built site: the most content, the worst case."""
+    pages = sorted(site.glob("e/*/*/index.html"), key=lambda p: (-p.stat().st_size, p))
     if not pages:
         sys.exit(f"{site} 里没有单位页面：请先运行 yimatong build")
     return "/" + pages[0].parent.relative_to(site).as_posix() + "/"
+
+
+def failed_audits(report: Path) -> list[str]:
+    """Audits that cost points in the four categories, as "category: audit title"."""
+    data = json.loads(report.read_text(encoding="utf-8"))
+    found = []
+    for name in CATEGORIES:
+        for ref in data["categories"][name]["auditRefs"]:
+            audit = data["audits"][ref["id"]]
+            if ref["weight"] and audit.get("score") is not None and audit["score"] < 0.9:
+                found.append(f"{name}: {audit['title']} ({audit.get('displayValue', '')})")
+    return found
 
 
 def serve(site: Path) -> ThreadingHTTPServer:
@@ -60,12 +72,12 @@ def main() -> None:
     """Command-line entry: serve the site, run lighthouse, print the scores."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, default=ROOT / "build" / "site")
-    parser.add_argument("--path", help="page to test; default: the first unit page")
+    parser.add_argument("--path", help="page to test; default: the largest unit page")
     parser.add_argument("--report", type=Path, default=ROOT / "test-artifacts/lighthouse/report.json")
     parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
     args = parser.parse_args()
     httpd = serve(args.site)
-    url = f"http://127.0.0.1:{httpd.server_address[1]}{args.path or first_unit_path(args.site)}"
+    url = f"http://127.0.0.1:{httpd.server_address[1]}{args.path or largest_unit_path(args.site)}"
     try:
         scores = run_lighthouse(url, args.report, args.chromium)
     finally:
@@ -73,6 +85,8 @@ def main() -> None:
     print(f"lighthouse (mobile) {url}")
     for name, score in scores.items():
         print(f"  {name:15} {score}")
+    for line in failed_audits(args.report):
+        print(f"  - {line}")
 
 
 if __name__ == "__main__":
