@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -11,7 +10,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 #: Debian package fonts-wqy-zenhei (installed by scripts/setup); subfont 0 is the proportional face.
-FONT_PATH = Path(os.environ.get("YIMATONG_SIGN_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"))
+FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 FONT_NAME = "WenQuanYiZenHei"
 SVG_FONT_FAMILY = (
     "'WenQuanYi Zen Hei','Noto Sans CJK SC','SimHei','Microsoft YaHei',sans-serif"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import urls
-from ..model import Outlet, Site, Unit
+from ..model import Outlet, PermitState, PermitStatus, Site, Unit
 from .fonts import fit, text_width
 from .layout import Rect, Shape, Sign, Text, qr_shape
 from .symbols import symbol
@@ -83,10 +83,18 @@ def _background(w: float, h: float, bleed: float, fill: str) -> Rect:
 
 
 def validity(unit: Unit) -> tuple[str, str]:
-    """Label and text of the permit validity row (排污登记 for registration-only units)."""
-    if unit.permit is None:
+    """Label and text of the permit validity row (排污登记 for registration-only units).
+
+    A revoked or cancelled permit says so instead of dates that no longer hold.
+    """
+    permit = unit.permit
+    if permit is None:
         return "排污许可", "排污登记"
-    return "许可证有效期", f"{unit.permit.valid_from:%Y-%m-%d} 至 {unit.permit.valid_to:%Y-%m-%d}"
+    if permit.status is not PermitStatus.VALID:
+        state = PermitState(permit.status.value).label
+        when = f"（{permit.status_date:%Y-%m-%d}）" if permit.status_date else ""
+        return "排污许可证", f"{state}{when}"
+    return "许可证有效期", f"{permit.valid_from:%Y-%m-%d} 至 {permit.valid_to:%Y-%m-%d}"
 
 
 def gate_sign(site: Site, unit: Unit, opts: SignOptions) -> Sign:

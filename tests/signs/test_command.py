@@ -87,3 +87,12 @@ def test_missing_font_is_explained(tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert "fonts-wqy-zenhei" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_revoked_permit_says_so_on_the_gate_sign(tmp_path):
+    code = "91450902MA5K8T4H2R001P"
+    assert run("--unit", code, "--out", str(tmp_path)).exit_code == 0
+    with pymupdf.open(tmp_path / "450900" / code / "gate.pdf") as doc:
+        text = doc[0].get_text().replace("\n", "")
+    assert "排污许可证：已撤销（2026-06-15）" in text
+    assert "管理类别：简化管理" in text
