@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -17,6 +18,7 @@ SVG_FONT_FAMILY = (
 )
 #: Characters that must not start a line (Chinese typesetting rule 避头点).
 NO_LINE_START = "、，。：；！？）》」』%"
+_TOKEN_RE = re.compile(r"[A-Za-z0-9.+\-/]+|.", re.S)
 
 
 class FontMissing(RuntimeError):
@@ -50,10 +52,10 @@ class Fitted:
 
 
 def wrap(text: str, size: float, width: float) -> list[str]:
-    """Break ``text`` into lines no wider than ``width``, breaking between characters."""
+    """Break ``text`` into lines no wider than ``width``, never inside Latin runs (pH, SO2)."""
     lines: list[str] = []
     current = ""
-    for char in text:
+    for char in _TOKEN_RE.findall(text):  # a Chinese character or a run of Latin letters/digits
         trial = current + char
         if current and text_width(trial, size) > width and char not in NO_LINE_START:
             lines.append(current.rstrip())

@@ -99,3 +99,12 @@ def test_fit_wraps_then_shrinks_but_never_overflows():
 def test_lines_never_start_with_a_comma():
     fitted = fit("化学需氧量、氨氮、总磷、总氮、悬浮物、五日生化需氧量、石油类、动植物油", 15, 180, 40)
     assert not any(line.startswith("、") for line in fitted.lines)
+
+
+def test_latin_runs_are_not_split():
+    text = "化学需氧量、氨氮、pH值、总磷、总氮、SO2、NOx、石油类"
+    for width in range(40, 200, 7):
+        lines = fit(text, 15, width, 200, max_lines=9).lines
+        assert "".join(lines) == text
+        for line in lines:
+            assert not line.endswith(("p", "S", "SO", "N", "NO")), lines
