@@ -7,7 +7,14 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, render_template, send_from_directory
+from flask import (
+    Blueprint,
+    Flask,
+    has_request_context,
+    render_template,
+    request,
+    send_from_directory,
+)
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -85,6 +92,13 @@ def _security_headers(response):  # type: ignore[no-untyped-def]
     return response
 
 
+def _close_uploads(_exc: BaseException | None) -> None:
+    """Close spooled upload files at the end of each request."""
+    if has_request_context():
+        for upload in request.files.values():
+            upload.close()
+
+
 def _errors(app: Flask) -> None:
     def page(code: int, message: str):  # type: ignore[no-untyped-def]
         return render_template("error.html", code=code, message=message), code
@@ -100,9 +114,8 @@ def _errors(app: Flask) -> None:
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the feedback service; ``config`` overrides settings (see feedback.config)."""
-    app = Flask(__name__, instance_relative_config=True)
-    if config and config.get("INSTANCE_PATH"):
-        app.instance_path = str(config["INSTANCE_PATH"])
+    instance = (config or {}).get("INSTANCE_PATH") or from_env()["INSTANCE_PATH"] or None
+    app = Flask(__name__, instance_path=str(Path(instance).resolve()) if instance else None)
     _configure(app, config)
     db.init_app(app)
     csrf.init_app(app)
@@ -116,6 +129,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             app.register_blueprint(blueprint)
         app.config["BLUEPRINTS"][audience] = [b.name for b in blueprints]
     app.after_request(_security_headers)
+    app.teardown_request(_close_uploads)
     _errors(app)
     from feedback import views
 

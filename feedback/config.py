@@ -24,6 +24,7 @@ class FeedbackSetting:
 #: Every setting of the feedback service; docs/feedback.md lists the same table.
 FEEDBACK_SETTINGS: tuple[FeedbackSetting, ...] = (
     FeedbackSetting("SECRET_KEY", "", "Signs sessions and derives report tokens; required in production."),
+    FeedbackSetting("INSTANCE_PATH", "", "Instance folder (database, uploads, secret); empty means ./instance."),
     FeedbackSetting("DATABASE_URL", "", "SQLAlchemy URL; empty means SQLite feedback.sqlite3 in the instance folder."),
     FeedbackSetting("CONTENT_DIR", "content", "Folder of units and bodies.yaml (read once at start)."),
     FeedbackSetting("BASE_URL", "http://localhost:8000", "Address of the static site, for links to unit pages."),

@@ -17,18 +17,24 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
-    Email,
     InputRequired,
     Length,
     NumberRange,
     Optional,
+    Regexp,
     ValidationError,
 )
 
 from feedback.reward_labels import REWARD_CHOICES
 from feedback.states import CATEGORIES, FINDINGS, RATINGS
+
+
+def choices(pairs: object) -> list[SelectChoice]:
+    """Select or radio options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]  # type: ignore[attr-defined]
 
 
 def not_in_future(form: FlaskForm, field: DateField) -> None:
@@ -42,7 +48,7 @@ class ReportForm(FlaskForm):
 
     submission_key = HiddenField()
     draft_token = HiddenField()
-    category = RadioField("问题类别", choices=[(c, c) for c in CATEGORIES],
+    category = RadioField("问题类别", choices=choices((c, c) for c in CATEGORIES),
                           validators=[InputRequired("请选择问题类别。")])
     description = TextAreaField("您看到了什么", validators=[
         DataRequired("请描述您看到的情况，例如颜色、气味、持续时间。"),
@@ -57,7 +63,8 @@ class ReportForm(FlaskForm):
     reporter_name = StringField("姓名（可不填）", validators=[Optional(), Length(max=80, message="姓名太长。")])
     reporter_phone = StringField("电话（可不填）", validators=[Optional(), Length(max=40, message="电话号码太长。")])
     reporter_email = StringField("电子邮箱（可不填）", validators=[
-        Optional(), Email("电子邮箱格式不对，例如 name@example.com。"), Length(max=200)])
+        Optional(), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="电子邮箱格式不对，例如 name@example.com。"),
+        Length(max=200)])
     photos = MultipleFileField("照片（可不传，最多 5 张，JPEG、PNG 或 WebP，每张不超过 10 MB）")
     email_link = BooleanField("把专属查询链接发到我的邮箱")
     agree = BooleanField("我已阅读并同意隐私说明", validators=[
@@ -88,7 +95,7 @@ class NotAcceptForm(FlaskForm):
 class ConcludeForm(FlaskForm):
     """The conclusion of an investigation."""
 
-    finding = RadioField("调查结论", choices=list(FINDINGS.items()),
+    finding = RadioField("调查结论", choices=choices(FINDINGS.items()),
                          validators=[InputRequired("请选择调查结论。")])
     action_taken = TextAreaField("采取的措施")
     penalty = StringField("处罚决定书文号（可不填）")
@@ -126,7 +133,7 @@ class AssignForm(FlaskForm):
 class ReviewForm(FlaskForm):
     """Verify or send back an enterprise's answer."""
 
-    decision = RadioField("核实结果", choices=[("verify", "整改到位，核实通过"), ("send_back", "退回重新整改")],
+    decision = RadioField("核实结果", choices=choices([("verify", "整改到位，核实通过"), ("send_back", "退回重新整改")]),
                           validators=[InputRequired("请选择核实结果。")])
     text = TextAreaField("意见")
 
@@ -136,7 +143,7 @@ class RewardForm(FlaskForm):
 
     amount = StringField("金额（元）", validators=[DataRequired("请填写金额。")])
     decided_on = DateField("决定日期", validators=[InputRequired("请填写决定日期。")])
-    status = SelectField("状态", choices=REWARD_CHOICES)
+    status = SelectField("状态", choices=choices(REWARD_CHOICES))
     note = TextAreaField("说明")
 
 
@@ -157,7 +164,7 @@ class TemplateForm(FlaskForm):
 class RateForm(FlaskForm):
     """The reporter's rating."""
 
-    value = RadioField("您对办理结果的评价", choices=list(RATINGS.items()),
+    value = RadioField("您对办理结果的评价", choices=choices(RATINGS.items()),
                        validators=[InputRequired("请选择评价。")])
     reason = TextAreaField("原因（不满意时必填）")
 

@@ -22,6 +22,7 @@ from feedback.forms import (
     RewardForm,
     TextForm,
     TransferForm,
+    choices,
 )
 from feedback.models import Account, Report, ResponseTemplate
 
@@ -79,12 +80,12 @@ def forms_for(report: Report, available: list[str], officers: list[Account],
             continue
         form = forms.get(action) or HANDLERS[action][0](prefix=action)
         if isinstance(form, AssignForm):
-            form.officer.choices = [(o.id, f"{o.name}（{o.login}）") for o in officers]
+            form.officer.choices = choices((o.id, f"{o.name}（{o.login}）") for o in officers)
         if isinstance(form, TransferForm):
-            form.body.choices = [(b.id, b.name) for b in directory().bodies.values()
-                                 if b.id != report.body_id]
+            form.body.choices = choices((b.id, b.name) for b in directory().bodies.values()
+                                        if b.id != report.body_id)
         if isinstance(form, ReplyForm):
-            form.template.choices = [(0, "不使用模板")] + [(t.id, t.title) for t in templates]
+            form.template.choices = choices([(0, "不使用模板")] + [(t.id, t.title) for t in templates])
         if action == "moderate" and not form.is_submitted():
             form.text.data = report.shown_description
         if isinstance(form, RewardForm) and form.decided_on.data is None:

@@ -19,7 +19,7 @@ from feedback.cases import (
 )
 from feedback.extensions import db
 from feedback.followup import rate, ratings, rewards
-from feedback.forms import RateForm, ReportForm
+from feedback.forms import RateForm, ReportForm, choices
 from feedback.models import Attachment, Report
 from feedback.photos import UploadError, check_photo
 from feedback.views import directory, storage
@@ -95,10 +95,10 @@ def _place_errors(form: ReportForm, unit: object) -> bool:
 
 def _choices(form: ReportForm) -> None:
     d = directory()
-    form.city.choices = [("", "请选择")] + [(c.code, c.name) for c in d.cities()]
-    form.county.choices = [("", "请选择")] + [
+    form.city.choices = choices([("", "请选择")] + [(c.code, c.name) for c in d.cities()])
+    form.county.choices = choices([("", "请选择")] + [
         (c.code, f"{d.division_name(c.parent or '')} {c.name}") for c in d.counties()
-    ]
+    ])
 
 
 def _receipt(report: Report, token: str, created: bool):  # type: ignore[no-untyped-def]
