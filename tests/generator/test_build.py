@@ -57,3 +57,11 @@ def test_cli_help_names_the_options():
     result = CliRunner().invoke(build_command, ["--help"])
     for option in ("--content", "--out", "--base-url", "--jobs", "--full"):
         assert option in result.output
+
+
+def test_serve_help_names_the_options():
+    from generator.serve import serve_command
+
+    result = CliRunner().invoke(serve_command, ["--help"])
+    for option in ("--port", "--feedback-port", "--no-feedback"):
+        assert option in result.output
