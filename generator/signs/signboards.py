@@ -166,9 +166,3 @@ def unit_signs(site: Site, unit: Unit, opts: SignOptions) -> list[Sign]:
     """The gate sign followed by one sign per outlet, in outlet order."""
     return [gate_sign(site, unit, opts)] + [outlet_sign(site, unit, o, opts) for o in unit.outlets]
 
-
-def smallest_module(signs: list[Sign]) -> float | None:
-    """Smallest printed QR module (mm) over ``signs``."""
-    return min((s.qr.module_mm for s in signs), default=None)
-
-

@@ -96,3 +96,14 @@ def test_revoked_permit_says_so_on_the_gate_sign(tmp_path):
         text = doc[0].get_text().replace("\n", "")
     assert "排污许可证：已撤销（2026-06-15）" in text
     assert "管理类别：简化管理" in text
+
+
+def test_broken_content_is_reported_not_printed(tmp_path):
+    units = tmp_path / "content" / "units"
+    units.mkdir(parents=True)
+    (units / "91450126MA5L3K2R5Q001P.yaml").write_text("name: 只有名称\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["signs", "--content", str(tmp_path / "content"),
+                                       "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "内容有问题" in result.output
+    assert not (tmp_path / "out").exists()

@@ -10,6 +10,7 @@ import pytest
 
 from generator.signs import write_signs
 from generator.signs.layout import SLUG_MM
+from generator.signs.pdf import cmyk
 
 PT = 72 / 25.4
 
@@ -94,3 +95,9 @@ def test_output_is_byte_for_byte_repeatable(site, opts, written, tmp_path):
     for path in written.out.rglob("*.*"):
         if path.suffix in {".pdf", ".svg"}:
             assert (tmp_path / path.relative_to(written.out)).read_bytes() == path.read_bytes(), path
+
+
+def test_print_colours_are_cmyk():
+    assert cmyk("#000000").cmyk() == (0, 0, 0, 1)  # QR modules and marks: black plate only
+    assert cmyk("#00843D").cmyk() == (1.0, 0.0, 0.85, 0.24)
+    assert cmyk("#FF0000").cmyk() == (0, 1, 1, 0)

@@ -108,3 +108,8 @@ def test_latin_runs_are_not_split():
         assert "".join(lines) == text
         for line in lines:
             assert not line.endswith(("p", "S", "SO", "N", "NO")), lines
+
+
+def test_a_box_without_room_is_an_error():
+    with pytest.raises(ValueError, match="标识牌尺寸太小"):
+        fit("废水排放口", 20, -5, 30)
