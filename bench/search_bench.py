@@ -23,7 +23,8 @@ from feedback.search.query import parse  # noqa: E402
 from generator.model import Site, Unit  # noqa: E402
 from generator.readers import load_site  # noqa: E402
 from generator.sample import write_sample  # noqa: E402
-from generator.searchindex import SearchIndex, build_index, runs  # noqa: E402
+from generator.searchindex import SearchIndex, build_index  # noqa: E402
+from generator.searchtext import runs  # noqa: E402
 
 GENERIC = ["有限公司", "广西", "科技", "南宁", "水泥", "化工", "污水处理", "猪场", "超标排放",
            "废水", "化学需氧量", "DA001", "DW001", "股份", "柳州", "工业园区"]
@@ -67,7 +68,7 @@ def timed(index: SearchIndex, batch: list[tuple[str, Unit | None]]) -> tuple[lis
         times.append((time.perf_counter() - start) * 1000)
         if unit is not None:
             expected += 1
-            found += bool(match(index, query)[0] & index.term("codes", unit.code))
+            found += bool(match(index, query)[0] & index.code(unit.code))
     return times, found / max(expected, 1)
 
 
@@ -81,12 +82,16 @@ def describe(label: str, times: list[float]) -> str:
 @click.option("--units", default=55900, show_default=True)
 @click.option("--seed", default=1, show_default=True)
 @click.option("--queries", "count", default=400, show_default=True)
-def main(units: int, seed: int, count: int) -> None:
+@click.option("--content", type=click.Path(path_type=Path), default=None,
+              help="Keep the generated content here and reuse it on the next run.")
+def main(units: int, seed: int, count: int, content: Path | None) -> None:
     """Build a search index of synthetic units and time queries against it."""
     with tempfile.TemporaryDirectory() as tmp:
-        content, folder = Path(tmp) / "content", Path(tmp) / "index"
+        content = content or Path(tmp) / "content"
+        folder = Path(tmp) / "index"
         start = time.perf_counter()
-        write_sample(content, units, seed=seed)
+        if not content.exists():
+            write_sample(content, units, seed=seed)
         site = load_site(content)
         print(f"content: {len(site.units)} units in {time.perf_counter() - start:.1f} s")
         start = time.perf_counter()

@@ -1,32 +1,33 @@
-"""The search index: documents from the published Site, stored with whoosh. See docs/search.md.
+"""The search index: documents of the published Site, stored with whoosh. See docs/search.md.
 
-This is the only module that imports whoosh. Text is analysed here (Chinese 2-grams), whoosh
-only stores postings and the display record of each document, and the index answers with
-bitsets (Python ints, bit n = document n) and our own dataclasses. Documents are added in rank
-order (units by name length, then outlets, penalties, pages), so a lower document number
-ranks higher within a tier. Replacing whoosh means reimplementing ``_write`` and ``SearchIndex``.
+This is the only module that imports whoosh. Documents and their 2-grams come from
+generator/searchtext.py; whoosh stores the postings and each document's display record;
+beside them we keep ready bitsets of facet values and frequent terms and a sorted code table.
+The index answers with bitsets (Python ints, bit n = document n) and our own dataclasses.
+Documents are numbered in rank order, so a lower number ranks higher within a tier.
+Replacing whoosh means reimplementing ``_write`` and the whoosh calls of ``SearchIndex``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
-import re
 import shutil
 import tempfile
 import threading
 import time
 import warnings
+import zlib
+from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from . import settings as settings_mod
-from . import urls
-from .model import PermitState, Site, Unit
+from .model import Site
+from .searchtext import FACETS, Entry, SearchDoc, entries, exact_key, facet_labels, grams
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", SyntaxWarning)  # whoosh-reloaded has an invalid escape
@@ -35,160 +36,20 @@ with warnings.catch_warnings():
     from whoosh.codec.whoosh3 import W3Codec
     from whoosh.filedb.filestore import FileStorage
     from whoosh.index import TOC
+    from whoosh.reading import TermNotFound
 
-#: Record types (the "type" facet) with their Chinese labels, in rank order.
-KINDS = {"unit": "排污单位", "outlet": "排放口", "penalty": "行政处罚", "page": "栏目页面"}
-#: Facet fields every document may carry.
-FACETS = ("kind", "city", "industry", "category", "state")
 TERM_FIELDS = ("text", "names", "codes", "exact")
 META_FILE = "yimatong-search.json"
+HOT_FILE = "yimatong-hot.bin"
+CODES_FILE = "yimatong-codes.json"
+#: Terms in at least this many documents are stored as ready bitsets too.
+HOT_MIN_DOCS = 256
 INDEX_NAME = "MAIN"
 #: Terms in at least this many documents keep their bitset in the cache.
 CACHE_MIN_DOCS = 64
 CACHE_SIZE = 1024
 #: zlib level of posting blocks (0 = none; faster builds, larger index).
 COMPRESSION = 1
-
-
-#: Full-width ASCII and the ideographic space folded to their half-width forms.
-_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-_RUN = re.compile(r"[^\W_]+")
-
-
-def fold(text: str) -> str:
-    """``text`` folded for matching (half-width, lower case), keeping its length."""
-    folded = text.translate(_HALF_WIDTH).lower()
-    if len(folded) == len(text):
-        return folded
-    return "".join(char.translate(_HALF_WIDTH).lower()[:1] for char in text)
-
-
-def runs(text: str) -> list[str]:
-    """Runs of letters, digits and Chinese characters, folded; punctuation and spaces split."""
-    return _RUN.findall(fold(text))
-
-
-def grams(text: str) -> set[str]:
-    """Index terms of ``text``: every 2-gram of each run; a run of one character as itself."""
-    terms: set[str] = set()
-    for run in runs(text):
-        if len(run) == 1:
-            terms.add(run)
-        terms.update(run[i : i + 2] for i in range(len(run) - 1))
-    return terms
-
-
-def exact_key(text: str) -> str:
-    """A name or code as one comparable key: folded, without spaces or punctuation."""
-    return "".join(runs(text))
-
-
-@dataclass(frozen=True, slots=True)
-class SearchDoc:
-    """What a result shows: one unit, outlet, penalty or page, with its facet values."""
-
-    kind: str
-    path: str
-    title: str
-    subtitle: str = ""
-    snippet: str = ""
-    unit_code: str = ""
-    city: str = ""
-    industry: str = ""
-    category: str = ""
-    state: str = ""
-    date: str = ""
-    amount: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    """A document to index: display record plus the text and keys it is found by."""
-
-    doc: SearchDoc
-    names: str
-    text: str
-    codes: tuple[str, ...] = ()
-    exact: tuple[str, ...] = ()
-    rank: tuple = field(default=())
-
-
-def _unit_facets(unit: Unit, state: PermitState) -> dict[str, str]:
-    return {
-        "unit_code": unit.code,
-        "city": unit.city_code,
-        "industry": unit.industry.code,
-        "category": unit.category.value,
-        "state": state.value,
-    }
-
-
-def _unit_entries(unit: Unit, site: Site, today: dt.date) -> list[_Entry]:
-    state = unit.permit_state(today)
-    facets = _unit_facets(unit, state)
-    county, city = site.division_name(unit.county_code), site.division_name(unit.city_code)
-    names = " ".join((unit.name, *unit.short_names, *unit.former_names))
-    place = f"{city} {county} {unit.address}"
-    codes = [unit.code, unit.uscc, unit.code[8:]]
-    if unit.permit:
-        codes.append(unit.permit.number)
-    doc = SearchDoc("unit", urls.unit_path(unit.code), unit.name, unit.address,
-                    f"{unit.industry.name} · {unit.category.label} · {state.label}", **facets)
-    text = f"{names} {place} {unit.industry.name} {unit.category.label} {state.label}"
-    entries = [_Entry(doc, names, text, tuple(codes),
-                      tuple(exact_key(n) for n in (unit.name, *unit.short_names, *unit.former_names)),
-                      (0, len(unit.name), unit.name))]
-    for outlet in unit.outlets:
-        pollutants = "、".join(p.name for p in outlet.pollutants)
-        odoc = SearchDoc("outlet", urls.outlet_path(unit.code, outlet.code),
-                         f"{outlet.code} {outlet.name}", unit.name, pollutants, **facets)
-        entries.append(_Entry(odoc, f"{outlet.code} {outlet.name}",
-                              f"{outlet.name} {outlet.kind_label} {pollutants} {unit.name}",
-                              (outlet.code, unit.code + outlet.code), (),
-                              (1, len(unit.name), unit.code, outlet.code)))
-    for penalty in unit.penalties:
-        pdoc = SearchDoc("penalty", urls.unit_path(unit.code) + "#penalties",
-                         penalty.decision_number, unit.name, penalty.violation,
-                         date=penalty.date.isoformat(), amount=penalty.amount, **facets)
-        entries.append(_Entry(pdoc, penalty.decision_number,
-                              f"{penalty.decision_number} {penalty.violation} "
-                              f"{penalty.legal_basis} {penalty.authority} {unit.name}",
-                              (), (exact_key(penalty.decision_number),),
-                              (2, penalty.date.toordinal() * -1, penalty.decision_number)))
-    return entries
-
-
-def page_path(slug: str) -> str:
-    """Site-relative path of a content page (urls.py has none yet)."""
-    return getattr(urls, "page_path", lambda s: f"/{s}/")(slug)
-
-
-def entries(site: Site) -> list[_Entry]:
-    """Every document of the published model, in rank order."""
-    out: list[_Entry] = []
-    today = site.as_of
-    for unit in site.units:
-        out.extend(_unit_entries(unit, site, today))
-    for page in site.pages:
-        doc = SearchDoc("page", page_path(page.slug), page.title, "", page.summary)
-        body = _strip_tags(page.body_html)
-        out.append(_Entry(doc, page.title, f"{page.title} {page.summary} {body}",
-                          (), (exact_key(page.title),), (3, page.order, page.slug)))
-    out.sort(key=lambda e: e.rank)
-    return out
-
-
-def _strip_tags(html: str) -> str:
-    out, inside = [], False
-    for char in html:
-        if char == "<":
-            inside = True
-        elif char == ">":
-            inside = False
-            out.append(" ")
-        elif not inside:
-            out.append(char)
-    return "".join(out)
 
 
 class _Codec(W3Codec):
@@ -202,46 +63,35 @@ def _schema() -> wf.Schema:
     return wf.Schema(doc=wf.STORED, **{name: wf.ID for name in (*TERM_FIELDS, *FACETS)})
 
 
-def _terms(entry: _Entry) -> dict[str, set[str]]:
+def _terms(entry: Entry) -> dict[str, set[str]]:
     """Index terms of one document, by field."""
     doc = entry.doc
     terms = {
         "text": grams(entry.text),
         "names": grams(entry.names),
-        "codes": {exact_key(c).upper() for c in entry.codes if c},
+        "codes": {entry.outlet_code} if entry.outlet_code else set(),
         "exact": {e for e in entry.exact if e},
     }
     terms.update({f: {getattr(doc, f)} for f in FACETS if getattr(doc, f)})
     return terms
 
 
-def facet_labels(site: Site) -> dict[str, dict[str, str]]:
-    """Chinese label of every facet value present in the site."""
-    from .model import Category, PermitState
-
-    labels: dict[str, dict[str, str]] = {"kind": dict(KINDS), "city": {}, "industry": {},
-                                          "category": {c.value: c.label for c in Category},
-                                          "state": {s.value: s.label for s in PermitState}}
-    for unit in site.units:
-        labels["city"][unit.city_code] = site.division_name(unit.city_code)
-        labels["industry"][unit.industry.code] = unit.industry.name
-    return labels
-
-
-def _postings(site: Site, perdoc: Any) -> tuple[dict[str, dict[str, list[int]]], int]:
-    """Store each document's display record and collect its postings, by field and term."""
+def _postings(site: Site, perdoc: Any) -> tuple[dict[str, dict[str, list[int]]], int, list]:
+    """Store each document's display record; collect its postings and its code-table keys."""
     postings: dict[str, dict[str, list[int]]] = {}
+    codes: list[tuple[str, int]] = []
     stored = _schema()["doc"]
     docnum = -1
     for docnum, entry in enumerate(entries(site)):
         perdoc.start_doc(docnum)
         perdoc.add_field("doc", stored, asdict(entry.doc), 0)
         perdoc.finish_doc()
+        codes.extend((exact_key(code).upper(), docnum) for code in entry.codes if code)
         for name, terms in _terms(entry).items():
             by_term = postings.setdefault(name, {})
             for term in terms:
                 by_term.setdefault(term, []).append(docnum)
-    return postings, docnum + 1
+    return postings, docnum + 1, codes
 
 
 def _items(postings: dict[str, dict[str, list[int]]]) -> Iterator[tuple]:
@@ -253,7 +103,7 @@ def _items(postings: dict[str, dict[str, list[int]]]) -> Iterator[tuple]:
                 yield name, term, docnum, 1.0, b""
 
 
-def _write(site: Site, folder: Path) -> int:
+def _write(site: Site, folder: Path) -> tuple[int, dict]:
     """Write one whoosh segment through the codec API: whoosh's writer and its per-posting
     pool cost about four times as much for the same index."""
     storage = FileStorage(str(folder)).create()
@@ -261,14 +111,31 @@ def _write(site: Site, folder: Path) -> int:
     codec = _Codec(compression=COMPRESSION)
     segment = codec.new_segment(storage, INDEX_NAME)
     perdoc = codec.per_document_writer(storage, segment)
-    postings, count = _postings(site, perdoc)
+    postings, count, codes = _postings(site, perdoc)
     perdoc.close()
     fieldwriter = codec.field_writer(storage, segment)
     fieldwriter.add_postings(schema, None, _items(postings))
     fieldwriter.close()
     segment.set_doc_count(count)
     TOC(schema, [segment], 0).write(storage, INDEX_NAME)
-    return count
+    (folder / CODES_FILE).write_text(json.dumps(sorted(codes)), encoding="utf-8")
+    return count, _write_hot(postings, count, folder / HOT_FILE)
+
+
+def _write_hot(postings: dict[str, dict[str, list[int]]], size: int, path: Path) -> dict:
+    """Bitsets of facet values and frequent terms, ready to load: whoosh would decode
+    tens of thousands of postings one by one for 有限, 公司 or 广西."""
+    table: dict[str, dict[str, list[int]]] = {}
+    offset = 0
+    with path.open("wb") as out:
+        for name, by_term in sorted(postings.items()):
+            for term, docs in sorted(by_term.items()):
+                if name in FACETS or len(docs) >= HOT_MIN_DOCS:
+                    data = zlib.compress(_bits_of(docs, size).to_bytes((size + 7) // 8, "little"), 1)
+                    out.write(data)
+                    table.setdefault(name, {})[term] = [offset, len(data)]
+                    offset += len(data)
+    return table
 
 
 def write_index(site: Site, out_dir: Path, settings: dict[str, Any]) -> Path:
@@ -283,9 +150,9 @@ def build_index(site: Site, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(prefix=".search-index-", dir=target.parent))
     try:
-        count = _write(site, temp)
+        count, hot = _write(site, temp)
         meta = {"documents": count, "units": len(site.units), "as_of": site.as_of.isoformat(),
-                "labels": facet_labels(site)}
+                "labels": facet_labels(site), "hot": hot}
         (temp / META_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         old = target.with_name(target.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
@@ -335,43 +202,87 @@ class SearchIndex:
         self.size = self._reader.doc_count_all()
         self.all = (1 << self.size) - 1
         self._lock = threading.Lock()
-        self._cache: OrderedDict[tuple[str, str], int] = OrderedDict()
-        self.facets = {f: self._facet_bits(f) for f in FACETS}
+        self._cache: OrderedDict[tuple, Any] = OrderedDict()
+        self._hot_table: dict[str, dict[str, list[int]]] = self.meta.get("hot", {})
+        self._hot = (folder / HOT_FILE).read_bytes()
+        self.facets = {f: {v: self._hot_bits(f, v) for v in self._hot_table.get(f, {})}
+                       for f in FACETS}
+        pairs = json.loads((folder / CODES_FILE).read_text(encoding="utf-8"))
+        self._code_keys = [key for key, _ in pairs]
+        self._code_docs = [docnum for _, docnum in pairs]
 
-    def _facet_bits(self, name: str) -> dict[str, int]:
-        values = (v.decode() if isinstance(v, bytes) else v for v in self._reader.lexicon(name))
-        return {value: self._postings(name, value) for value in values}
+    def _hot_bits(self, name: str, term: str) -> int:
+        offset, length = self._hot_table[name][term]
+        return int.from_bytes(zlib.decompress(self._hot[offset : offset + length]), "little")
 
-    def _postings(self, name: str, term: Any) -> int:
-        if (name, term) not in self._reader:
-            return 0
-        return _bits_of(_all_ids(self._reader.postings(name, term)), self.size)
+    def _ids(self, name: str, term: str) -> list[int]:
+        try:
+            return list(_all_ids(self._reader.postings(name, term)))
+        except TermNotFound:
+            return []
+
+    def _remember(self, key: tuple, value: Any, docs: int) -> None:
+        """Keep ``value`` if it covers enough documents to be worth the memory."""
+        if docs >= CACHE_MIN_DOCS:
+            self._cache[key] = value
+            if len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+
+    def _cached(self, key: tuple) -> Any:
+        value = self._cache.get(key)
+        if value is not None:
+            self._cache.move_to_end(key)
+        return value
 
     def term(self, name: str, term: str) -> int:
         """Documents whose field ``name`` holds ``term``, as a bitset."""
-        key = (name, term)
+        key = ("term", name, term)
         with self._lock:
-            if key in self._cache:
-                self._cache.move_to_end(key)
-                return self._cache[key]
-            bits = self._postings(name, term)
-            if self._reader.doc_frequency(name, term) >= CACHE_MIN_DOCS:
-                self._cache[key] = bits
-                if len(self._cache) > CACHE_SIZE:
-                    self._cache.popitem(last=False)
+            bits = self._cached(key)
+            if bits is None and term in self._hot_table.get(name, {}):
+                bits = self._hot_bits(name, term)
+                self._remember(key, bits, CACHE_MIN_DOCS)
+            elif bits is None:
+                ids = self._ids(name, term)
+                bits = _bits_of(ids, self.size)
+                self._remember(key, bits, len(ids))
             return bits
+
+    def code(self, key: str) -> int:
+        """Documents whose code (fixed-source, permit or outlet) is exactly ``key``."""
+        start = bisect_left(self._code_keys, key)
+        end = start
+        while end < len(self._code_keys) and self._code_keys[end] == key:
+            end += 1
+        return _bits_of(self._code_docs[start:end], self.size)
+
+    def code_prefix(self, prefix: str, limit: int = 20000) -> tuple[int, bool]:
+        """Documents with a code starting with ``prefix``; True if cut at ``limit`` codes."""
+        start = bisect_left(self._code_keys, prefix)
+        end = start
+        keys = self._code_keys
+        while end < len(keys) and end - start < limit and keys[end].startswith(prefix):
+            end += 1
+        cut = end < len(keys) and end - start >= limit and keys[end].startswith(prefix)
+        return _bits_of(self._code_docs[start:end], self.size), cut
 
     def prefix(self, name: str, prefix: str, limit: int = 1000) -> tuple[int, bool]:
         """Documents with a term in ``name`` starting with ``prefix``; True if cut at ``limit``."""
-        ids: list[int] = []
-        cut = False
+        key = ("prefix", name, prefix, limit)
         with self._lock:
+            found = self._cached(key)
+            if found is not None:
+                return found
+            ids: list[int] = []
+            cut = False
             for seen, term in enumerate(self._reader.expand_prefix(name, prefix)):
                 if seen >= limit:
                     cut = True
                     break
                 ids.extend(_all_ids(self._reader.postings(name, term)))
-        return _bits_of(ids, self.size), cut
+            found = (_bits_of(ids, self.size), cut)
+            self._remember(key, found, len(ids))
+            return found
 
     def doc(self, docnum: int) -> SearchDoc:
         """The display record of document ``docnum``."""

@@ -8,7 +8,8 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 
 from generator import settings
-from generator.searchindex import FACETS, IndexMissing, SearchIndex, open_index
+from generator.searchindex import IndexMissing, SearchIndex, open_index
+from generator.searchtext import FACETS
 
 from .engine import FACET_TITLES, MAX_PER_PAGE, PER_PAGE, SearchResult, search
 from .query import QueryError, parse

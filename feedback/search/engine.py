@@ -13,7 +13,8 @@ from typing import Any
 from markupsafe import Markup
 
 from generator import urls
-from generator.searchindex import FACETS, KINDS, SearchDoc, SearchIndex, grams
+from generator.searchindex import SearchIndex
+from generator.searchtext import FACETS, KINDS, SearchDoc, bigrams
 
 from .highlight import mark
 from .query import Fragment, Query
@@ -24,7 +25,7 @@ MAX_PER_PAGE = 50
 MAX_RESULTS = 1000
 FACET_TITLES = {"kind": "记录类型", "city": "城市", "industry": "行业",
                 "category": "管理类别", "state": "许可状态"}
-CODE_PREFIX_LIMIT = 1000
+CODE_PREFIX_LIMIT = 20000
 TOO_BROAD = "编码片段太短，匹配的编码太多，只显示一部分。请多输入几位。"
 
 
@@ -96,27 +97,49 @@ def _text_bits(index: SearchIndex, fragment: Fragment, field_name: str) -> int:
     if fragment.single_char:
         prefixed, _ = index.prefix(field_name, fragment.text)
         return prefixed | index.term(field_name, fragment.text)
-    return _all_terms(index, field_name, grams(fragment.text))
+    return _all_terms(index, field_name, bigrams(fragment.text))
 
 
-def _fragment_bits(index: SearchIndex, fragment: Fragment, notices: list[str]) -> tuple[int, int]:
-    """Documents matching ``fragment`` anywhere, and those matching it in their name."""
+def _fragment_bits(index: SearchIndex, fragment: Fragment, notices: list[str]) -> int:
+    """Documents matching ``fragment`` anywhere: a code by prefix, else its text."""
     if fragment.code:
-        bits, cut = index.prefix("codes", fragment.code, CODE_PREFIX_LIMIT)
+        bits, cut = _code_bits(index, fragment.code)
         if cut and TOO_BROAD not in notices:
             notices.append(TOO_BROAD)
         if bits:
-            return bits, bits
-    return _text_bits(index, fragment, "text"), _text_bits(index, fragment, "names")
+            return bits
+    return _text_bits(index, fragment, "text")
+
+
+def _code_bits(index: SearchIndex, prefix: str) -> tuple[int, bool]:
+    """Units and outlets whose code starts with ``prefix``, and outlets coded like DA001."""
+    bits, cut = index.code_prefix(prefix, CODE_PREFIX_LIMIT)
+    if len(prefix) <= 5:
+        bits |= index.prefix("codes", prefix)[0]
+    return bits, cut
+
+
+def _name_bits(index: SearchIndex, fragment: Fragment) -> int:
+    """Documents whose name (or code) holds ``fragment``."""
+    if fragment.code:
+        bits, _ = _code_bits(index, fragment.code)
+        if bits:
+            return bits
+    return _text_bits(index, fragment, "names")
 
 
 def match(index: SearchIndex, query: Query, notices: list[str] | None = None) -> tuple[int, int]:
     """Bitsets of documents matching every fragment anywhere, and in their name."""
-    matched, in_name = index.all, index.all
+    matched = index.all
     for fragment in query.fragments:
-        anywhere, named = _fragment_bits(index, fragment, [] if notices is None else notices)
-        matched &= anywhere
-        in_name &= named
+        matched &= _fragment_bits(index, fragment, [] if notices is None else notices)
+        if not matched:
+            return 0, 0
+    in_name = matched
+    for fragment in query.fragments:
+        in_name &= _name_bits(index, fragment)
+        if not in_name:
+            break
     return matched, in_name
 
 
@@ -195,7 +218,7 @@ def _redirect(index: SearchIndex, query: Query, base_url: str) -> str:
     code = query.full_code
     if not code:
         return ""
-    units = index.term("codes", code) & index.facets["kind"].get("unit", 0)
+    units = index.code_prefix(code)[0] & index.facets["kind"].get("unit", 0)
     if units.bit_count() != 1:
         return ""
     return urls.absolute(base_url, index.doc(units.bit_length() - 1).path)
@@ -212,7 +235,7 @@ def search(index: SearchIndex, query: Query, raw_filters: dict[str, Any] | None 
         return SearchResult(query, 1, 1, per_page, redirect=redirect, notices=tuple(notices))
     matched, in_name = match(index, query, notices)
     hits_bits = matched & _filter_bits(index, filters)
-    exact = (index.term("exact", query.key) | index.term("codes", query.key.upper())) & hits_bits
+    exact = (index.term("exact", query.key) | index.code(query.key.upper())) & hits_bits
     named = in_name & hits_bits & ~exact
     rest = hits_bits & ~exact & ~named
     total = hits_bits.bit_count()

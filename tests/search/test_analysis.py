@@ -6,7 +6,7 @@ import pytest
 
 from feedback.search.highlight import mark
 from feedback.search.query import MAX_LENGTH, SYNTAX_IGNORED, UNPAIRED, QueryError, parse
-from generator.searchindex import exact_key, fold, grams, runs
+from generator.searchtext import exact_key, fold, grams, runs
 
 
 def test_runs_split_on_punctuation_and_fold_full_width():
@@ -18,9 +18,9 @@ def test_fold_keeps_length():
         assert len(fold(text)) == len(text)
 
 
-def test_grams_are_two_character_pieces_and_lone_characters():
-    assert grams("宏达糖业") == {"宏达", "达糖", "糖业"}
-    assert grams("厂 A1") == {"厂", "a1"}
+def test_grams_are_two_character_pieces_and_last_characters():
+    assert grams("宏达糖业") == {"宏达", "达糖", "糖业", "业"}
+    assert grams("厂 A1") == {"厂", "a1", "1"}
 
 
 def test_exact_key_ignores_spaces_and_punctuation():

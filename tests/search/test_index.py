@@ -44,9 +44,11 @@ def test_rebuild_swaps_and_reopens(fixture_site, tmp_path):
 def test_labels_and_codes(fixture_index):
     assert fixture_index.label("city", "450100") == "南宁市"
     assert fixture_index.label("category", "key") == "重点管理"
-    assert fixture_index.term("codes", BINYANG).bit_count() == 1
-    bits, cut = fixture_index.prefix("codes", "914501")
-    assert bits and not cut
+    assert fixture_index.code(BINYANG).bit_count() == 1
+    bits, cut = fixture_index.code_prefix("914501")
+    assert bits.bit_count() == 3 and not cut  # the unit and its two outlets
+    assert fixture_index.code_prefix("914501", limit=1) == (fixture_index.code(BINYANG), True)
+    assert fixture_index.term("codes", "DW001").bit_count() == 3
 
 
 def test_open_missing_index_raises(tmp_path):

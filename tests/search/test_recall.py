@@ -7,7 +7,7 @@ import random
 from feedback.search.engine import match, search
 from feedback.search.query import parse
 from generator import urls
-from generator.searchindex import runs
+from generator.searchtext import runs
 
 
 def _fragments(text: str, size: int, rng: random.Random, count: int) -> list[str]:
@@ -26,7 +26,7 @@ def _recall(index, units, field, rng) -> float:
         for size in (2, 3, 4):
             for fragment in _fragments(getattr(unit, field), size, rng, 1):
                 tried += 1
-                found += bool(match(index, parse(fragment))[0] & index.term("codes", unit.code))
+                found += bool(match(index, parse(fragment))[0] & index.code(unit.code))
     return found / tried
 
 
@@ -58,7 +58,7 @@ def test_code_and_partial_code_match(sample_site, sample_index):
         result = search(sample_index, parse(text), per_page=5)
         assert unit.code in {h.doc.unit_code for h in result.hits}, text
     organisation = unit.code[8:15]
-    assert match(sample_index, parse(organisation))[0] & sample_index.term("codes", unit.code)
+    assert match(sample_index, parse(organisation))[0] & sample_index.code(unit.code)
 
 
 def test_exact_code_redirects(sample_site, sample_index):
@@ -84,3 +84,10 @@ def test_generic_query_pages_without_sorting_all(sample_index):
     assert not {h.url for h in first.hits} & {h.url for h in second.hits}
     deep = search(sample_index, parse("有限公司"), page=10_000)
     assert deep.page == deep.pages and deep.hits
+
+
+def test_single_chinese_character_finds_words_ending_with_it(fixture_site, fixture_index):
+    for char in ("糖", "司", "宾"):
+        units = {h.doc.unit_code for h in search(fixture_index, parse(char), {"kind": "unit"}).hits}
+        expected = {u.code for u in fixture_site.units if char in u.name + u.address}
+        assert units == expected, char
