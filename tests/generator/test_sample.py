@@ -84,7 +84,7 @@ def test_sample_command(tmp_path):
     assert forced.exit_code == 0 and len(load_site(tmp_path).units) == 5
 
 
-def test_bundled_content_is_the_curated_list_and_covers_the_brief(tmp_path):
+def test_bundled_content_covers_the_brief(tmp_path):
     site = load_site(CONTENT)
     assert len(site.units) >= 40 and len({u.city_code for u in site.units}) >= 8
     assert site.as_of == dt.date(2026, 11, 20)
@@ -120,11 +120,14 @@ def test_bundled_content_is_the_curated_list_and_covers_the_brief(tmp_path):
         "about",
         "privacy",
     ]
+
+
+def test_curated_generator_writes_valid_content(tmp_path):
+    """`sample --curated` is a starting point for content/; people edit the YAML afterwards."""
     regenerated = tmp_path / "content"
     result = CliRunner().invoke(
         sample_command, ["--curated", "--format", "yaml", "--out", str(regenerated)]
     )
     assert result.exit_code == 0, result.output
-    assert digest(regenerated / "units") == digest(CONTENT / "units")
-    assert (regenerated / "bodies.yaml").read_bytes() == (CONTENT / "bodies.yaml").read_bytes()
-    assert len(curated_records(site.as_of)) == len(site.units)
+    site = load_site(regenerated)
+    assert len(curated_records(site.as_of)) == len(site.units) >= 40
