@@ -76,7 +76,7 @@ def queue(account: Account, directory: Directory, filters: Filters) -> list[Repo
 def counts(account: Account, directory: Directory) -> dict[str, int]:
     """Number of cases in each state within the account's scope."""
     query = scoped(account, directory).with_only_columns(Report.state, func.count(Report.id))
-    return dict(db.session.execute(query.group_by(Report.state)).tuples().all())
+    return {state: n for state, n in db.session.execute(query.group_by(Report.state))}
 
 
 CSV_COLUMNS = ("受理编号", "收到日期", "状态", "类别", "单位代码", "单位名称", "地点", "承办机构",
