@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import Flask
+from sqlalchemy import select
 
 from feedback.auth import create_account, find_account
 from feedback.directory import Directory
 from feedback.extensions import db
+from feedback.models import Account
 
 DEMO_PASSWORD = "demo-password"
 
@@ -37,8 +39,19 @@ def _wanted(directory: Directory) -> list[tuple[str, str, dict]]:
         ("admin", "demo-admin", {"body_id": county, "name": "县局管理员（演示）"}),
         ("officer", "demo-city-officer", {"body_id": city, "name": "市局执法员（演示）"}),
         ("supervisor", "demo-city-supervisor", {"body_id": city, "name": "市局科长（演示）"}),
-        ("enterprise", "demo-enterprise", {"unit_code": code, "name": directory.units[code].name}),
     ]
+
+
+def _enterprise_unit(directory: Directory, preferred: str) -> str | None:
+    """The demo enterprise's unit: the sample unit unless another account already holds it."""
+    existing = find_account("demo-enterprise")
+    if existing is not None:
+        return existing.unit_code
+    taken = set(db.session.scalars(select(Account.unit_code).where(Account.unit_code.is_not(None))))
+    for code in [preferred, *sorted(directory.units)]:
+        if code not in taken:
+            return code
+    return None
 
 
 def ensure_demo(app: Flask) -> list[tuple[str, str, str]]:
@@ -50,5 +63,12 @@ def ensure_demo(app: Flask) -> list[tuple[str, str, str]]:
             if find_account(login) is None:
                 create_account(login, DEMO_PASSWORD, role, **extra)
             shown.append((role, login, DEMO_PASSWORD))
+        picked = _pick_unit(directory)
+        unit = _enterprise_unit(directory, picked[0]) if picked else None
+        if unit is not None:
+            if find_account("demo-enterprise") is None:
+                create_account("demo-enterprise", DEMO_PASSWORD, "enterprise", unit_code=unit,
+                               name=directory.units[unit].name)
+            shown.append(("enterprise", "demo-enterprise", DEMO_PASSWORD))
         db.session.commit()
     return shown
