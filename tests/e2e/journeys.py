@@ -218,15 +218,16 @@ class Actors:
     enterprise: Page
 
 
-def wait_for_mail(stack: Any, address: str, seconds: float = 10) -> str:
-    """Body of the first message the loopback SMTP server received for ``address``."""
+def wait_for_mail(stack: Any, address: str, containing: str, seconds: float = 10) -> str:
+    """Body of a message to ``address`` containing ``containing``, from the loopback SMTP server."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        found = stack.mailbox.to(address)
-        if found:
-            return found[0].get_payload(decode=True).decode(found[0].get_content_charset() or "utf-8")
+        for message in stack.mailbox.to(address):
+            body = message.get_payload(decode=True).decode(message.get_content_charset() or "utf-8")
+            if containing in body:
+                return body
         time.sleep(0.2)
-    raise AssertionError(f"{seconds} 秒内没有发给 {address} 的邮件")
+    raise AssertionError(f"{seconds} 秒内没有收到发给 {address}、含有 {containing} 的邮件")
 
 
 def report_lifecycle(stack: Any, who: Actors, checkpoint: Any, files: Path) -> str:
@@ -237,7 +238,7 @@ def report_lifecycle(stack: Any, who: Actors, checkpoint: Any, files: Path) -> s
     checkpoint(who.citizen, "report-filled")
     number, private = submit_report(who.citizen)
     checkpoint(who.citizen, "receipt")
-    assert private in wait_for_mail(stack, REPORTER_EMAIL)
+    assert number in wait_for_mail(stack, REPORTER_EMAIL, private)
     open_public_case(who.citizen, stack, number)
     checkpoint(who.citizen, "public-case")
     login(who.officer, stack, "officer", "demo-officer")

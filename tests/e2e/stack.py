@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
@@ -119,14 +120,13 @@ def service_config(tmp: Path, stack_urls: tuple[str, str], smtp_port: int, index
     }
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+@contextmanager
+def running_stack(tmp: Path) -> Iterator[Stack]:
     """Fixture content built and served, the feedback service running, demo accounts made."""
     from feedback.app import create_app
     from feedback.demo import ensure_demo
     from feedback.migrate import upgrade
 
-    tmp = tmp_path_factory.mktemp("e2e")
     site_dir, index_dir = tmp / "site", tmp / "search-index"
     site_server, app_server = SiteServer(site_dir), AppServer()
     build_site(FIXTURE_CONTENT, site_dir, index_dir, site_server.url, app_server.url)
@@ -160,18 +160,49 @@ def release(app: Any) -> None:
         close_all()
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+@contextmanager
+def chromium() -> Iterator[Any]:
     """Debian's Chromium, headless, driven by Playwright."""
-    reason = chromium_missing()
-    if reason:
-        pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
+        launched = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        yield launched
+        launched.close()
+
+
+#: One running system and one browser for the whole pytest run, shared by tests/e2e and
+#: tests/quality (each conftest would otherwise make its own session fixture instance).
+_SHARED: dict[str, Any] = {}
+
+
+def _once(request: pytest.FixtureRequest, key: str, make: Callable[[], Any]) -> Any:
+    """Enter the context manager ``make()`` once per run; exit it when pytest ends."""
+    if key not in _SHARED:
+        manager = make()
+        _SHARED[key] = manager.__enter__()
+
+        def close() -> None:
+            _SHARED.pop(key, None)
+            manager.__exit__(None, None, None)
+
+        request.config.add_cleanup(close)
+    return _SHARED[key]
+
+
+@pytest.fixture(scope="session")
+def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Stack:
+    """The running system (see running_stack), one per pytest run."""
+    return _once(request, "stack", lambda: running_stack(tmp_path_factory.mktemp("e2e")))
+
+
+@pytest.fixture(scope="session")
+def browser(request: pytest.FixtureRequest) -> Any:
+    """Debian's Chromium, one per pytest run; skipped with the reason when it is not installed."""
+    reason = chromium_missing()
+    if reason:
+        pytest.skip(reason)
+    return _once(request, "browser", chromium)
 
 
 def new_context(browser: Any, viewport: dict, mobile: bool) -> Any:
