@@ -19,7 +19,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
-CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --no-first-run --disable-background-networking"
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --no-first-run --disable-background-networking"
+)
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -58,9 +60,16 @@ def run_lighthouse(url: str, report: Path, chromium: str) -> dict[str, int]:
     """Run npm's lighthouse on ``url`` at mobile settings; the four category scores."""
     report.parent.mkdir(parents=True, exist_ok=True)
     cmd = [
-        "npx", "--no-install", "lighthouse", url,
-        f"--chrome-path={chromium}", f"--chrome-flags={CHROME_FLAGS}",
-        "--form-factor=mobile", "--output=json", f"--output-path={report}", "--quiet",
+        "npx",
+        "--no-install",
+        "lighthouse",
+        url,
+        f"--chrome-path={chromium}",
+        f"--chrome-flags={CHROME_FLAGS}",
+        "--form-factor=mobile",
+        "--output=json",
+        f"--output-path={report}",
+        "--quiet",
         "--only-categories=" + ",".join(CATEGORIES),
     ]
     subprocess.run(cmd, check=True, cwd=ROOT)
@@ -73,7 +82,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, default=ROOT / "build" / "site")
     parser.add_argument("--path", help="page to test; default: the largest unit page")
-    parser.add_argument("--report", type=Path, default=ROOT / "test-artifacts/lighthouse/report.json")
+    parser.add_argument(
+        "--report", type=Path, default=ROOT / "test-artifacts/lighthouse/report.json"
+    )
     parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
     args = parser.parse_args()
     httpd = serve(args.site)

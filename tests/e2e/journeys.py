@@ -123,8 +123,14 @@ def open_from_queue(page: Page, number: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text(number)
 
 
-def act(page: Page, action: str, state: str, fields: dict[str, str] | None = None,
-        choose: str | None = None, select: tuple[str, str] | None = None) -> None:
+def act(
+    page: Page,
+    action: str,
+    state: str,
+    fields: dict[str, str] | None = None,
+    choose: str | None = None,
+    select: tuple[str, str] | None = None,
+) -> None:
     """Take one action from its form on the officer's case page; expect the new state."""
     form = page.locator(f"#action-{action}")
     form.scroll_into_view_if_needed()
@@ -149,8 +155,13 @@ def handle_case(page: Page, checkpoint: Any) -> None:
     act(page, "assign", "已分派", select=("承办人", "县局执法员（演示）（demo-officer）"))
     act(page, "investigate", "调查中")
     checkpoint(page, "officer-investigating")
-    act(page, "conclude", "已办结", {"采取的措施": "责令停产检修，立案处罚",
-                                     "给举报人的答复": CONCLUSION}, choose="属实")
+    act(
+        page,
+        "conclude",
+        "已办结",
+        {"采取的措施": "责令停产检修，立案处罚", "给举报人的答复": CONCLUSION},
+        choose="属实",
+    )
     checkpoint(page, "officer-concluded")
 
 
@@ -181,7 +192,13 @@ def officer_verifies(page: Page) -> None:
     """Reload the case, read the enterprise's answer and verify it."""
     page.reload()
     expect(page.locator(".response")).to_contain_text(RECTIFIED)
-    act(page, "verify", "整改已核实", {"意见": "现场复核，设施运行正常。"}, choose="整改到位，核实通过")
+    act(
+        page,
+        "verify",
+        "整改已核实",
+        {"意见": "现场复核，设施运行正常。"},
+        choose="整改到位，核实通过",
+    )
 
 
 # --- Journey 5: the reporter follows every step and rates ------------------------------------

@@ -27,8 +27,13 @@ from .validators import CHROMIUM, ROOT, chromium_missing
 FIXTURE_CONTENT = ROOT / "tests" / "fixtures" / "content"
 ARTIFACTS = ROOT / "test-artifacts" / "e2e"
 LAUNCH_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}

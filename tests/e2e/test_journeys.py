@@ -40,8 +40,9 @@ def test_search_box_finds_unit_by_name_fragment(stack, phone, shots) -> None:
     shots(phone, "unit-from-search")
 
 
-def test_report_is_handled_from_filing_to_rating(stack, phone, desktop, make_page, shots,
-                                                 tmp_path) -> None:
+def test_report_is_handled_from_filing_to_rating(
+    stack, phone, desktop, make_page, shots, tmp_path
+) -> None:
     """Journeys 2-5: file with a photo, officer handles, enterprise rectifies, reporter rates."""
     who = j.Actors(citizen=phone, officer=desktop, enterprise=make_page(desktop=True))
     number = j.report_lifecycle(stack, who, shots, tmp_path)

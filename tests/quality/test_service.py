@@ -24,9 +24,13 @@ def visit_other_pages(stack, rec: PageRecorder, phone, desktop) -> None:
     rec(phone, "report-form-errors")
     phone.goto(urls.report_url(stack.app_url))
     rec(phone, "report-form-free-place")
-    for path, step in (("/", "service-home"), ("/privacy", "privacy"),
-                       ("/search?q=宏达糖业", "search-results"), ("/search?q=", "search-empty"),
-                       ("/case/GX0000000000000", "case-not-found")):
+    for path, step in (
+        ("/", "service-home"),
+        ("/privacy", "privacy"),
+        ("/search?q=宏达糖业", "search-results"),
+        ("/search?q=", "search-empty"),
+        ("/case/GX0000000000000", "case-not-found"),
+    ):
         phone.goto(stack.app_url + path)
         rec(phone, step)
     for audience in ("officer", "enterprise"):
