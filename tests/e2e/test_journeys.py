@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from generator import urls
 
 from . import journeys as j
+from .media import decode_qr, on_host
 
 UNIT = j.UNIT
 
@@ -24,6 +27,18 @@ def test_qr_code_leads_to_unit_page_and_report_form(stack, phone, shots) -> None
     shots(phone, "permit-and-monitoring")
     j.follow_report_link(phone, stack)
     assert phone.url == urls.report_url(stack.app_url, UNIT)
+    shots(phone, "report-form")
+
+
+def test_outlet_qr_code_leads_to_outlet_page(stack, phone, shots) -> None:
+    """Journey 1 at an outlet sign (HJ 1297): the outlet's own code opens the outlet's page."""
+    png = stack.site_dir / urls.outlet_path(UNIT, "DW001").strip("/") / "qr.png"
+    address = on_host(decode_qr(png), stack.site_url)
+    assert address == urls.absolute(stack.site_url, urls.outlet_path(UNIT, "DW001"))
+    phone.goto(address)
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("DW001 废水总排放口")
+    shots(phone, "outlet-page")
+    j.follow_report_link(phone, stack)
     shots(phone, "report-form")
 
 
