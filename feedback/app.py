@@ -99,6 +99,13 @@ def _close_uploads(_exc: BaseException | None) -> None:
             upload.close()
 
 
+def _site_css():  # type: ignore[no-untyped-def]
+    """The static site's stylesheet, so the service looks like the site."""
+    if not (SITE_STATIC / "site.css").is_file():
+        return "", 200, {"Content-Type": "text/css"}
+    return send_from_directory(SITE_STATIC, "site.css")
+
+
 def _errors(app: Flask) -> None:
     def page(code: int, message: str):  # type: ignore[no-untyped-def]
         return render_template("error.html", code=code, message=message), code
@@ -134,7 +141,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from feedback import views
 
     views.init_app(app)
-    if SITE_STATIC.is_dir():
-        app.add_url_rule("/site-static/<path:filename>", "site_static",
-                         lambda filename: send_from_directory(SITE_STATIC, filename))
+    app.add_url_rule("/static/site.css", "site_css", _site_css)
     return app

@@ -12,6 +12,7 @@ from feedback import ratelimit
 from feedback.actions import ActionError
 from feedback.cases import (
     NewReport,
+    china_today,
     create_report,
     existing_submission,
     find_by_token,
@@ -129,6 +130,7 @@ def report(code: str | None):  # type: ignore[no-untyped-def]
     if request.method == "GET" or not KEY.match(form.submission_key.data or ""):
         form.submission_key.data = uuid.uuid4().hex
         form.draft_token.data = uuid.uuid4().hex
+        form.seen_on.data = form.seen_on.data or china_today()
         return render_template("public/report.html", form=form, unit=unit, drafts=[], photo_errors=[])
     if form.website.data:
         abort(400)
