@@ -235,7 +235,7 @@ class Actors:
     enterprise: Page
 
 
-def wait_for_mail(stack: Any, address: str, containing: str, seconds: float = 10) -> str:
+def wait_for_mail(stack: Any, address: str, containing: str, seconds: float = 20) -> str:
     """Body of a message to ``address`` containing ``containing``, from the loopback SMTP server."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:

@@ -35,6 +35,8 @@ LAUNCH_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+#: Generous waits: CI runs these beside the rest of the suite with coverage on 2 cores.
+ACTION_TIMEOUT_MS = 15_000
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
 
@@ -168,8 +170,9 @@ def release(app: Any) -> None:
 @contextmanager
 def chromium() -> Iterator[Any]:
     """Debian's Chromium, headless, driven by Playwright."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=ACTION_TIMEOUT_MS)
     with sync_playwright() as p:
         launched = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
         yield launched
@@ -215,7 +218,7 @@ def new_context(browser: Any, viewport: dict, mobile: bool) -> Any:
     context = browser.new_context(
         viewport=viewport, locale="zh-CN", is_mobile=mobile, has_touch=mobile, bypass_csp=True
     )
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
     return context
 
 
