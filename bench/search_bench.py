@@ -23,7 +23,7 @@ from feedback.search.query import parse  # noqa: E402
 from generator.model import Site, Unit  # noqa: E402
 from generator.readers import load_site  # noqa: E402
 from generator.sample import write_sample  # noqa: E402
-from generator.searchindex import SearchIndex, build_index  # noqa: E402
+from generator.searchindex import CODES_FILE, HOT_FILE, SearchIndex, build_index  # noqa: E402
 from generator.searchtext import runs  # noqa: E402
 
 GENERIC = ["有限公司", "广西", "科技", "南宁", "水泥", "化工", "污水处理", "猪场", "超标排放",
@@ -94,10 +94,13 @@ def main(units: int, seed: int, count: int, content: Path | None) -> None:
             write_sample(content, units, seed=seed)
         site = load_site(content)
         print(f"content: {len(site.units)} units in {time.perf_counter() - start:.1f} s")
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         build_index(site, folder)
         size = sum(p.stat().st_size for p in folder.iterdir()) / 2**20
-        print(f"build: {time.perf_counter() - start:.1f} s, index {size:.1f} MB")
+        print(f"build: {time.perf_counter() - start:.1f} s ({time.process_time() - cpu:.1f} s CPU),"
+              f" index {size:.1f} MB")
+        for name in (HOT_FILE, CODES_FILE):
+            print(f"  {name}: {(folder / name).stat().st_size / 2**20:.1f} MB")
         start = time.perf_counter()
         index = SearchIndex(folder)
         print(f"open: {time.perf_counter() - start:.2f} s, {index.size} documents")

@@ -19,9 +19,9 @@ import time
 import warnings
 import zlib
 from bisect import bisect_left
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterator
-from dataclasses import asdict
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,8 @@ CACHE_MIN_DOCS = 64
 CACHE_SIZE = 1024
 #: zlib level of posting blocks (0 = none; faster builds, larger index).
 COMPRESSION = 1
+#: Postings per block: larger blocks, fewer block headers to write and read.
+BLOCK_LIMIT = 512
 
 
 class _Codec(W3Codec):
@@ -81,16 +83,17 @@ def _postings(site: Site, perdoc: Any) -> tuple[dict[str, dict[str, list[int]]],
     postings: dict[str, dict[str, list[int]]] = {}
     codes: list[tuple[str, int]] = []
     stored = _schema()["doc"]
+    names = [f.name for f in fields(SearchDoc)]
     docnum = -1
     for docnum, entry in enumerate(entries(site)):
         perdoc.start_doc(docnum)
-        perdoc.add_field("doc", stored, asdict(entry.doc), 0)
+        perdoc.add_field("doc", stored, {n: getattr(entry.doc, n) for n in names}, 0)
         perdoc.finish_doc()
         codes.extend((exact_key(code).upper(), docnum) for code in entry.codes if code)
         for name, terms in _terms(entry).items():
-            by_term = postings.setdefault(name, {})
+            by_term = postings.setdefault(name, defaultdict(list))
             for term in terms:
-                by_term.setdefault(term, []).append(docnum)
+                by_term[term].append(docnum)
     return postings, docnum + 1, codes
 
 
@@ -108,7 +111,7 @@ def _write(site: Site, folder: Path) -> tuple[int, dict]:
     pool cost about four times as much for the same index."""
     storage = FileStorage(str(folder)).create()
     schema = _schema()
-    codec = _Codec(compression=COMPRESSION)
+    codec = _Codec(blocklimit=BLOCK_LIMIT, compression=COMPRESSION)
     segment = codec.new_segment(storage, INDEX_NAME)
     perdoc = codec.per_document_writer(storage, segment)
     postings, count, codes = _postings(site, perdoc)

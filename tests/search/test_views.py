@@ -29,7 +29,7 @@ def test_page_lists_highlighted_results(client):
     first = soup.select_one(".search-results li")
     assert first.select_one("a")["href"] == urls.absolute("https://site.test", urls.unit_path(BINYANG))
     assert first.select_one("mark").text == "宏达"
-    assert soup.select_one("input[name=q]")["value"] == "宏达"
+    assert soup.select_one(".search-form input[name=q]")["value"] == "宏达"
 
 
 def test_page_has_no_script_or_inline_style(client):
@@ -125,3 +125,9 @@ def test_missing_index_is_explained(make_app, tmp_path):
     page = client.get("/search?q=宏达")
     assert page.status_code == 503 and "索引" in _soup(page).select_one(".error-message").text
     assert client.get("/api/search?q=宏达").get_json()["error"]["code"] == "unavailable"
+
+
+def test_ids_are_unique(client):
+    soup = _soup(client.get("/search?q=宏达"))
+    ids = [tag["id"] for tag in soup.select("[id]")]
+    assert len(ids) == len(set(ids))
