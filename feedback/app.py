@@ -62,6 +62,8 @@ def _configure(app: Flask, config: dict[str, Any] | None) -> None:
     per_file = app.config["MAX_PHOTO_MB"] * 1_000_000
     app.config["MAX_CONTENT_LENGTH"] = per_file * app.config["MAX_PHOTOS"] + 2_000_000
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
 
 
 @event.listens_for(Engine, "connect")
@@ -89,6 +91,8 @@ def _security_headers(response):  # type: ignore[no-untyped-def]
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     # Private links carry a secret token: never leak it through Referer.
     response.headers.setdefault("Referrer-Policy", "no-referrer")
+    if request.blueprint in ("officer", "enterprise"):
+        response.headers.setdefault("Cache-Control", "private, no-store")
     return response
 
 

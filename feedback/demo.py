@@ -55,7 +55,10 @@ def _enterprise_unit(directory: Directory, preferred: str) -> str | None:
 
 
 def ensure_demo(app: Flask) -> list[tuple[str, str, str]]:
-    """Create the demo accounts if missing; return (role, login, password) for each."""
+    """Migrate, create the demo accounts if missing; return (role, login, password) for each."""
+    from feedback.migrate import upgrade
+
+    upgrade(app)  # idempotent: a fresh checkout gets its tables first
     directory: Directory = app.extensions["yimatong_directory"]
     shown = []
     with app.app_context():

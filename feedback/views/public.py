@@ -81,13 +81,22 @@ def _keep_photos(form: ReportForm) -> list[str]:
 
 
 def _place_errors(form: ReportForm, unit: object) -> bool:
+    """A free place needs a county (or at least a city) and a description; fills county."""
     if unit is not None:
         return True
+    divisions = directory().divisions
+    city, county = form.city.data or "", form.county.data or ""
     ok = True
-    county = form.county.data or ""
-    if not county or county not in directory().divisions:
+    if county and county not in divisions or city and city not in divisions:
+        form.county.errors = [*form.county.errors, "请从列表中选择地区。"]
+        ok = False
+    elif county and city and county[:4] != city[:4]:
+        form.county.errors = [*form.county.errors, "所选县（市、区）不属于所选城市，请重新选择。"]
+        ok = False
+    elif not county and not city:
         form.county.errors = [*form.county.errors, "请选择所在县（市、区）。"]
         ok = False
+    form.county.data = county or city
     if not (form.place.data or "").strip():
         form.place.errors = [*form.place.errors, "请写明具体地点，例如乡镇、路名、附近的标志。"]
         ok = False
@@ -104,8 +113,9 @@ def _choices(form: ReportForm) -> None:
 
 def _receipt(report: Report, token: str, created: bool):  # type: ignore[no-untyped-def]
     private_url = url_for("public.private", token=token, _external=True)
-    return render_template("public/receipt.html", report=report, private_url=private_url,
+    page = render_template("public/receipt.html", report=report, private_url=private_url,
                            created=created)
+    return page, 200, {"Cache-Control": "no-store"}
 
 
 def _new_report(form: ReportForm, code: str | None) -> NewReport:

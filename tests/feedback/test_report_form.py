@@ -162,3 +162,12 @@ def test_tracking_numbers_count_up(make_report):
     first, _ = make_report()
     second, _ = make_report()
     assert int(second[-5:]) == int(first[-5:]) + 1
+
+
+def test_city_only_routes_to_city_and_mismatch_is_refused(client, app):
+    response = client.post("/report", data=report_data(city="450100", county="450222", place="某地"))
+    assert response.status_code == 422 and "不属于所选城市" in response.get_data(as_text=True)
+    response = client.post("/report", data=report_data(city="450200", place="柳州某工业区"))
+    number = BeautifulSoup(response.data, "html.parser").select_one(".tracking-number").text
+    assert get_report(app, number).body_id == "lz"
+    assert response.headers["Cache-Control"] == "no-store"
