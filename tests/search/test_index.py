@@ -60,3 +60,28 @@ def test_open_missing_index_raises(tmp_path):
         open_index(tmp_path / "nowhere")
     with pytest.raises(IndexMissing):
         SearchIndex(tmp_path)
+
+
+def test_long_posting_lists_round_trip(fixture_site, tmp_path):
+    """Posting lists longer than one block read back exactly (the build writes whole blocks)."""
+    import dataclasses
+
+    from generator.searchindex import BLOCK_LIMIT, build_index
+    from generator.searchtext import entries, grams
+
+    base = fixture_site.units[0]
+    units = tuple(dataclasses.replace(base, fixed_source_code=f"{base.uscc}{i:03d}P",
+                                      name=f"第{i}宏达糖业有限公司")
+                  for i in range(1, BLOCK_LIMIT + 200))
+    site = dataclasses.replace(fixture_site, units=units)
+    index = SearchIndex(build_index(site, tmp_path / "idx"))
+    try:
+        docs = entries(site)
+        for term in ("有限", "宏达", "1", "第1"):
+            expected = {n for n, e in enumerate(docs) if term in grams(e.text)}
+            bits = index.term("text", term)
+            assert {n for n in range(index.size) if bits >> n & 1} == expected, term
+            assert index._ids("text", term) == sorted(expected), term  # whoosh, not the hot file
+        assert len(expected) < BLOCK_LIMIT < index.term("text", "有限").bit_count()
+    finally:
+        index.close()
