@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from generator.model import Division, EnforcementBody, Site
+from generator.model import Division, EnforcementBody, Rectification, RectificationStatus, Site
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +17,8 @@ class UnitEntry:
     city_code: str
     outlets: tuple[str, ...]
     address: str = ""
+    #: Open rectification orders published in content/ (from inspections, not reports).
+    open_rectifications: tuple[Rectification, ...] = ()
 
 
 @dataclass
@@ -39,6 +41,7 @@ class Directory:
                 u.city_code,
                 tuple(o.code for o in u.outlets),
                 u.address,
+                tuple(r for r in u.rectifications if r.status is RectificationStatus.OPEN),
             )
             for u in site.units
         }

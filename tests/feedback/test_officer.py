@@ -184,6 +184,7 @@ def test_unit_view_for_on_site_use(client, officer, make_report):
     officer.login("binyang")
     page = client.get(f"/officer/unit/{BINYANG}").get_data(as_text=True)
     assert number in page and "广西宾阳宏达糖业有限公司" in page
+    assert "ZG-2026-0107" in page and "ZG-2026-0031" not in page  # open order only
 
 
 def test_reward_needs_real_name_and_penalty(client, officer, make_report, app):
