@@ -178,3 +178,16 @@ class RespondForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button only (CSRF token included)."""
+
+
+class AccountForm(FlaskForm):
+    """A new officer or enterprise account, made by an admin."""
+
+    login = StringField("账号", validators=[DataRequired("请填写账号。"), Length(max=80)])
+    name = StringField("姓名或单位简称", validators=[Length(max=120)])
+    role = SelectField("角色", choices=choices([("officer", "执法人员"), ("supervisor", "科长"),
+                                               ("admin", "管理员"), ("enterprise", "企业")]))
+    body = SelectField("所属机构（执法人员）", validate_choice=False)
+    unit = StringField("排污单位代码（企业账号）")
+    password = PasswordField("初始密码", validators=[
+        DataRequired("请设置初始密码。"), Length(min=8, message="密码至少 8 位。")])

@@ -196,3 +196,10 @@ def audit_log():  # type: ignore[no-untyped-def]
     ids = select(Report.id).where(Report.body_id.in_(directory().descendants(current_user.body_id)))
     query = select(AuditEntry).where(AuditEntry.report_id.in_(ids)).order_by(AuditEntry.id.desc())
     return render_template("officer/audit.html", entries=db.session.scalars(query.limit(500)).all())
+
+
+from feedback.views import accounts as _accounts  # noqa: E402
+
+bp.add_url_rule("/accounts", "accounts", _accounts.accounts, methods=["GET", "POST"])
+bp.add_url_rule("/accounts/<int:account_id>/toggle", "toggle_account", _accounts.toggle,
+                methods=["POST"])

@@ -226,3 +226,32 @@ def test_report_row_never_deleted(app, make_report):
     make_report()
     with app.app_context():
         assert db.session.query(Report).count() == 1
+
+
+def test_admin_creates_accounts_in_scope_only(client, officer, app, password_hash):
+    from feedback.models import Account
+
+    with app.app_context():
+        db.session.add(Account(login="nn-admin", password_hash=password_hash, role="admin",
+                               body_id="nn"))
+        db.session.commit()
+    officer.login("binyang")
+    assert client.get("/officer/accounts").status_code == 403
+    officer.logout()
+    officer.login("nn-admin")
+    new = {"login": "new1", "name": "新人", "role": "officer", "body": "nn-binyang",
+           "unit": "", "password": "long-enough-1"}
+    assert client.post("/officer/accounts", data=new).status_code == 302
+    outside = dict(new, login="new2", body="lz")
+    assert "请选择本机构或下级机构" in client.post("/officer/accounts", data=outside).get_data(as_text=True)
+    taken = dict(new, login="e2", role="enterprise", unit=BINYANG)
+    assert "每个单位一个" in client.post("/officer/accounts", data=taken).get_data(as_text=True)
+    other_unit = dict(taken, unit=LIUCHENG)
+    assert "本辖区" in client.post("/officer/accounts", data=other_unit).get_data(as_text=True)
+    with app.app_context():
+        created = db.session.query(Account).filter_by(login="new1").one()
+        assert created.body_id == "nn-binyang" and created.password_hash != "long-enough-1"
+        created_id = created.id
+    client.post(f"/officer/accounts/{created_id}/toggle")
+    officer.logout()
+    assert officer.login("new1", "long-enough-1").status_code == 200  # disabled
