@@ -8,8 +8,9 @@ from flask import current_app
 from sqlalchemy import select
 
 from feedback.actions import ActionError, _move, _require
-from feedback.cases import REPORTER, Actor, record
+from feedback.cases import REPORTER, Actor, mark_mail_queued, record
 from feedback.extensions import db
+from feedback.mail import queue_mail
 from feedback.models import Account, Attachment, EnterpriseResponse, Rating, Report, Reward, utcnow
 from feedback.photos import CheckedFile
 from feedback.states import RATEABLE, RATINGS, State
@@ -93,7 +94,19 @@ def rate(report: Report, value: str, reason: str = "") -> Rating:
         report.assigned_to = None
         record(report, Actor("system"), "reopen", before=before, after=report.state,
                text="举报人不满意，案件交由科长重新办理。", public=True, reason=reason)
+        _notify_body(report, reason)
     return rating
+
+
+def _notify_body(report: Report, reason: str) -> None:
+    """Tell the handling body's mailbox that a case came back for its supervisor."""
+    body = current_app.extensions["yimatong_directory"].bodies.get(report.body_id)
+    if body is None or not body.email:
+        return
+    base = current_app.config["FEEDBACK_URL"].rstrip("/")
+    queue_mail(body.email, f"举报人不满意，案件 {report.tracking_number} 需科长重新办理",
+               f"原因：{reason}\n办理：{base}/officer/case/{report.tracking_number}\n")
+    mark_mail_queued()
 
 
 def ratings(report: Report) -> list[Rating]:

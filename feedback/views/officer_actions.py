@@ -69,6 +69,12 @@ HANDLERS: dict[str, tuple[type[FlaskForm], Handler]] = {
 }
 
 
+def _current_id() -> int | None:
+    from flask_login import current_user
+
+    return current_user.id if current_user.is_authenticated else None
+
+
 def forms_for(report: Report, available: list[str], officers: list[Account],
               templates: list[ResponseTemplate], given: dict | None = None) -> dict[str, FlaskForm]:
     """A form per available action, with choices filled in."""
@@ -81,6 +87,8 @@ def forms_for(report: Report, available: list[str], officers: list[Account],
         form = forms.get(action) or HANDLERS[action][0](prefix=action)
         if isinstance(form, AssignForm):
             form.officer.choices = choices((o.id, f"{o.name}（{o.login}）") for o in officers)
+            if not form.is_submitted():
+                form.officer.data = _current_id()
         if isinstance(form, TransferForm):
             form.body.choices = choices((b.id, b.name) for b in directory().bodies.values()
                                         if b.id != report.body_id)

@@ -95,6 +95,12 @@ def test_rating_not_satisfied_reopens_once_for_supervisor(client, officer, make_
     assert client.post(f"/r/{token}", data={"value": "not_satisfied",
                                             "reason": "晚上还在排"}).status_code == 302
     assert get_report(app, number).state == "reopened"
+    with app.app_context():
+        from feedback.extensions import db
+        from feedback.models import OutboxMail
+
+        notice = db.session.query(OutboxMail).filter(OutboxMail.subject.contains("需科长")).one()
+        assert notice.to == "nn-binyang@hb.example.gov.cn" and "晚上还在排" in notice.body
     # Only a supervisor acts on a reopened case.
     assert act(client, number, "conclude", finding="partly", text="再查").status_code == 403
     officer.logout()
