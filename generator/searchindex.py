@@ -87,7 +87,8 @@ def _postings(site: Site, perdoc: Any) -> tuple[dict[str, dict[str, list[int]]],
     docnum = -1
     for docnum, entry in enumerate(entries(site)):
         perdoc.start_doc(docnum)
-        perdoc.add_field("doc", stored, {n: getattr(entry.doc, n) for n in names}, 0)
+        # A tuple in field order: the field names would be stored again with every document.
+        perdoc.add_field("doc", stored, tuple(getattr(entry.doc, n) for n in names), 0)
         perdoc.finish_doc()
         codes.extend((exact_key(code).upper(), docnum) for code in entry.codes if code)
         for name, terms in _terms(entry).items():
@@ -305,7 +306,7 @@ class SearchIndex:
         """The display record of document ``docnum``."""
         with self._lock:
             stored = self._reader.stored_fields(docnum)["doc"]
-        return SearchDoc(**stored)
+        return SearchDoc(*stored)
 
     def label(self, facet: str, value: str) -> str:
         """Chinese label of a facet value."""

@@ -18,6 +18,8 @@ from .model import Category, PermitState, Site, Unit
 KINDS = {"unit": "排污单位", "outlet": "排放口", "penalty": "行政处罚", "page": "栏目页面"}
 #: Facet fields every document may carry.
 FACETS = ("kind", "city", "industry", "category", "state")
+#: Section of the unit page that lists penalties (site/templates/unit.html).
+PENALTY_ANCHOR = "#h-enforcement"
 
 
 #: Full-width ASCII and the ideographic space folded to their half-width forms.
@@ -130,7 +132,7 @@ def _unit_entries(unit: Unit, site: Site, today: dt.date) -> list[Entry]:
                               (unit.code + outlet.code,), (),
                               (1, len(unit.name), unit.code, outlet.code), outlet.code))
     for penalty in unit.penalties:
-        pdoc = SearchDoc("penalty", urls.unit_path(unit.code) + "#penalties",
+        pdoc = SearchDoc("penalty", urls.unit_path(unit.code) + PENALTY_ANCHOR,
                          penalty.decision_number, unit.name, penalty.violation,
                          date=penalty.date.isoformat(), amount=penalty.amount, **facets)
         entries.append(Entry(pdoc, penalty.decision_number,
@@ -142,8 +144,8 @@ def _unit_entries(unit: Unit, site: Site, today: dt.date) -> list[Entry]:
 
 
 def page_path(slug: str) -> str:
-    """Site-relative path of a content page (urls.py has none yet)."""
-    return getattr(urls, "page_path", lambda s: f"/{s}/")(slug)
+    """Site-relative path of a content page (as generator/views/pages.py; urls.py has none yet)."""
+    return getattr(urls, "page_path", lambda s: f"/pages/{s}/")(slug)
 
 
 def entries(site: Site) -> list[Entry]:

@@ -85,3 +85,11 @@ def test_long_posting_lists_round_trip(fixture_site, tmp_path):
         assert len(expected) < BLOCK_LIMIT < index.term("text", "有限").bit_count()
     finally:
         index.close()
+
+
+def test_addresses_of_pages_and_penalties(fixture_site, fixture_index):
+    page = fixture_site.pages[0]
+    paths = {fixture_index.doc(n).path for n in range(fixture_index.size)}
+    assert f"/pages/{page.slug}/" in paths
+    unit = next(u for u in fixture_site.units if u.penalties)
+    assert urls.unit_path(unit.code) + "#h-enforcement" in paths
