@@ -17,7 +17,6 @@ from flask import (
 )
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from feedback import mail
 from feedback.config import from_env
@@ -66,15 +65,13 @@ def _configure(app: Flask, config: dict[str, Any] | None) -> None:
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
 
 
-@event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     """WAL journal and foreign keys on every SQLite connection."""
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.close()
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
 
 
 def _load_directory(app: Flask) -> Directory:
@@ -129,6 +126,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(Path(instance).resolve()) if instance else None)
     _configure(app, config)
     db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_pragmas)
     csrf.init_app(app)
     login_manager.init_app(app)
     mail.init_app(app)
