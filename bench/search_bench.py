@@ -27,7 +27,8 @@ from generator.searchindex import CODES_FILE, HOT_FILE, SearchIndex, build_index
 from generator.searchtext import runs  # noqa: E402
 
 GENERIC = ["有限公司", "广西", "科技", "南宁", "水泥", "化工", "污水处理", "猪场", "超标排放",
-           "废水", "化学需氧量", "DA001", "DW001", "股份", "柳州", "工业园区"]
+           "废水", "化学需氧量", "DA001", "DW001", "股份", "柳州", "工业园区", "南宁 水泥",
+           "柳州 化工", "糖", "厂", "9145", "91450102"]
 
 
 def fragment(text: str, rng: random.Random) -> str:

@@ -276,13 +276,17 @@ class SearchIndex:
 
     def code_prefix(self, prefix: str, limit: int = 20000) -> tuple[int, bool]:
         """Documents with a code starting with ``prefix``; True if cut at ``limit`` codes."""
-        start = bisect_left(self._code_keys, prefix)
-        end = start
-        keys = self._code_keys
-        while end < len(keys) and end - start < limit and keys[end].startswith(prefix):
-            end += 1
-        cut = end < len(keys) and end - start >= limit and keys[end].startswith(prefix)
-        return _bits_of(self._code_docs[start:end], self.size), cut
+        key = ("code", prefix, limit)
+        with self._lock:
+            found = self._cached(key)
+            if found is None:
+                start = bisect_left(self._code_keys, prefix)
+                end = bisect_left(self._code_keys, prefix + "\x7f", lo=start)  # codes are ASCII
+                cut = end - start > limit
+                docs = self._code_docs[start : min(end, start + limit)]
+                found = (_bits_of(docs, self.size), cut)
+                self._remember(key, found, len(docs))
+            return found
 
     def prefix(self, name: str, prefix: str, limit: int = 1000) -> tuple[int, bool]:
         """Documents with a term in ``name`` starting with ``prefix``; True if cut at ``limit``."""
