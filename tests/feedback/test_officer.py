@@ -255,3 +255,23 @@ def test_admin_creates_accounts_in_scope_only(client, officer, app, password_has
     client.post(f"/officer/accounts/{created_id}/toggle")
     officer.logout()
     assert officer.login("new1", "long-enough-1").status_code == 200  # disabled
+
+
+def test_deadlines_come_from_settings(make_app, password_hash):
+    from feedback.cases import china_today
+    from feedback.models import Account
+    from tests.feedback.conftest import report_data
+
+    app = make_app(ACCEPT_DAYS=2, CONCLUDE_DAYS=10)
+    with app.app_context():
+        db.session.add(Account(login="o", password_hash=password_hash, role="officer",
+                               body_id="nn-binyang"))
+        db.session.commit()
+    client = app.test_client()
+    page = BeautifulSoup(client.post(f"/report/{BINYANG}", data=report_data()).data, "html.parser")
+    number = page.select_one(".tracking-number").text
+    today = china_today()
+    assert get_report(app, number).accept_due == today + dt.timedelta(days=2)
+    client.post("/officer/login", data={"login": "o", "password": "correct-horse-1"})
+    act(client, number, "accept", text="")
+    assert get_report(app, number).conclude_due == today + dt.timedelta(days=10)
