@@ -82,7 +82,7 @@ def measure_build(content: Path, out: Path, cache: Path, full: bool) -> dict:
                    overrides={"cache_dir": str(cache), "stats_file": ""})
     seconds = time.monotonic() - started
     return {"seconds": seconds, "total": result.total, "rendered": result.rendered,
-            "full": result.full, **_peaks()}
+            "full": result.full, "phases": result.phases, **_peaks()}
 
 
 def measure_floor(content: Path, out: Path) -> dict:
@@ -138,6 +138,8 @@ def report(units: int, figures: dict) -> None:
         rate = f["rendered"] / f["seconds"] if f["seconds"] else 0
         print(f"{name:12} {f['seconds']:8.1f} s  {f['rendered']:>8} files  {rate:8.0f} files/s  "
               f"peak parent {f['peak_parent_mb']} MB, largest worker {f['peak_worker_mb']} MB")
+        if f.get("phases"):
+            print(" " * 13 + ", ".join(f"{k} {v:.1f} s" for k, v in f["phases"].items()))
     ratio = figures["warm"]["seconds"] / figures["floor"]["seconds"]
     print(f"warm full build / plain-Jinja floor (HTML pages only): {ratio:.2f}x")
 

@@ -13,7 +13,7 @@ import os
 import shutil
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,8 @@ class BuildResult:
     removed: int
     full: bool
     seconds: float
+    #: Seconds spent in each phase: load, plan, render, steps, publish.
+    phases: dict[str, float] = field(default_factory=dict)
 
 
 def plan(cat: Catalog, conf: dict[str, Any]) -> list[Output]:
@@ -167,34 +169,32 @@ def apply_over(tmp: Path, out: Path, gone: set[str]) -> None:
     shutil.rmtree(tmp)
 
 
-def build(content_dir: str | Path, out_dir: str | Path, base_url: str | None = None, *,
-          jobs: int | None = None, full: bool = False, progress: bool = True,
-          overrides: dict[str, Any] | None = None) -> BuildResult:
-    """Build the static site of ``content_dir`` into ``out_dir``; raises ContentError."""
-    from .readers import load_site
+class _Timer:
+    """Seconds spent in each phase of a build."""
 
-    started = time.monotonic()
-    conf = settings_mod.resolve({**(overrides or {}), "base_url": base_url})
-    site = load_site(Path(content_dir), stats_file=conf["stats_file"] or None)
-    app = create_site_app(site, conf)
-    cat: Catalog = app.extensions["yimatong.catalog"]
-    source_keys(Path(content_dir), cat)
-    outputs = plan(cat, conf)
-    out, cache = Path(out_dir).resolve(), Path(conf["cache_dir"]).resolve()
-    key = global_key(cat, conf)
-    previous = None if full else load_state(cache, out)
-    incremental = previous is not None and previous.global_key == key and out.is_dir()
-    keys = {_file_of(o.path): o.key for o in outputs}
-    todo = [o for o in outputs
-            if not incremental or previous.outputs.get(_file_of(o.path)) != o.key]
+    def __init__(self) -> None:
+        self.started = self.clock = time.monotonic()
+        self.phases: dict[str, float] = {}
+
+    def __call__(self, name: str) -> None:
+        now = time.monotonic()
+        self.phases[name], self.clock = now - self.clock, now
+
+
+def _write(app: Any, todo: list[Output], out: Path, conf: dict[str, Any],
+           previous: BuildState | None, keys: dict[str, str], jobs: int | None,
+           progress: bool, timer: _Timer) -> tuple[set[str], set[str]]:
+    """Render into a temporary folder, run the steps, publish; returns (gone, step files)."""
+    site = app.extensions["yimatong.site"]
     tmp = _temporary(out)
     try:
         render_outputs(app, todo, tmp, conf, jobs=jobs, progress=progress)
-        steps = load_steps()
-        for _name, step in tqdm(steps, desc="构建步骤", unit="步", disable=not progress):
+        timer("render")
+        for _name, step in tqdm(load_steps(), desc="构建步骤", unit="步", disable=not progress):
             step(site, tmp, conf)
+        timer("steps")
         extra = _files(tmp) - set(keys)
-        if incremental:
+        if previous is not None:
             gone = (set(previous.outputs) - set(keys)) | (previous.extra - extra)
             apply_over(tmp, out, gone)
         else:
@@ -203,9 +203,37 @@ def build(content_dir: str | Path, out_dir: str | Path, base_url: str | None = N
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    return gone, extra
+
+
+def build(content_dir: str | Path, out_dir: str | Path, base_url: str | None = None, *,
+          jobs: int | None = None, full: bool = False, progress: bool = True,
+          overrides: dict[str, Any] | None = None) -> BuildResult:
+    """Build the static site of ``content_dir`` into ``out_dir``; raises ContentError."""
+    from .readers import load_site
+
+    timer = _Timer()
+    conf = settings_mod.resolve({**(overrides or {}), "base_url": base_url})
+    site = load_site(Path(content_dir), stats_file=conf["stats_file"] or None)
+    timer("load")
+    app = create_site_app(site, conf)
+    cat: Catalog = app.extensions["yimatong.catalog"]
+    source_keys(Path(content_dir), cat)
+    outputs = plan(cat, conf)
+    out, cache = Path(out_dir).resolve(), Path(conf["cache_dir"]).resolve()
+    key = global_key(cat, conf)
+    previous = None if full else load_state(cache, out)
+    if previous is not None and (previous.global_key != key or not out.is_dir()):
+        previous = None
+    keys = {_file_of(o.path): o.key for o in outputs}
+    todo = [o for o in outputs
+            if previous is None or previous.outputs.get(_file_of(o.path)) != o.key]
+    timer("plan")
+    gone, extra = _write(app, todo, out, conf, previous, keys, jobs, progress, timer)
     save_state(cache, out, BuildState(key, keys, extra))
-    return BuildResult(len(outputs), len(todo), len(gone), not incremental,
-                       time.monotonic() - started)
+    timer("publish")
+    return BuildResult(len(outputs), len(todo), len(gone), previous is None,
+                       time.monotonic() - timer.started, timer.phases)
 
 
 @click.command("build")
@@ -231,3 +259,4 @@ def build_command(content_dir: str | None, out_dir: str | None, base_url: str | 
     kind = "全量" if result.full else "增量"
     click.echo(f"{kind}构建完成：共 {result.total} 个文件，生成 {result.rendered} 个，"
                f"删除 {result.removed} 个，用时 {result.seconds:.1f} 秒 → {out_dir}")
+    click.echo("各阶段用时（秒）：" + "，".join(f"{k} {v:.1f}" for k, v in result.phases.items()))
