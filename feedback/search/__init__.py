@@ -70,6 +70,8 @@ def page_url(result: SearchResult, **changes: Any) -> str:
     """Address of this search with some filters or the page changed (None removes one)."""
     args: dict[str, Any] = {"q": result.query.raw}
     args.update({PARAMS[k]: v for k, v in result.filters.items()})
+    if result.per_page != PER_PAGE:
+        args["per_page"] = result.per_page
     for name, value in changes.items():
         key = PARAMS.get(name, name)
         if value is None:

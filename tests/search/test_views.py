@@ -117,7 +117,8 @@ def test_filter_marks_selected_and_keeps_other_counts(client):
 
 def test_paging_links(client):
     soup = _soup(client.get("/search?q=有限公司&per_page=2"))
-    assert "page=2" in soup.select_one("a[rel=next]")["href"]
+    href = soup.select_one("a[rel=next]")["href"]
+    assert "page=2" in href and "per_page=2" in href
 
 
 def test_missing_index_is_explained(make_app, tmp_path):
