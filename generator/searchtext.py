@@ -8,11 +8,12 @@ generator/searchindex.py stores them (with whoosh); feedback/search queries them
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from dataclasses import dataclass, field
 
 from . import urls
-from .model import Category, PermitState, Site, Unit
+from .model import Category, Outlet, Penalty, PermitState, Site, Unit
 
 #: Record types (the "type" facet) with their Chinese labels, in rank order.
 KINDS = {"unit": "排污单位", "outlet": "排放口", "penalty": "行政处罚", "page": "栏目页面"}
@@ -112,35 +113,40 @@ def _unit_entries(unit: Unit, site: Site, today: dt.date) -> list[Entry]:
     state = unit.permit_state(today)
     facets = _unit_facets(unit, state)
     county, city = site.division_name(unit.county_code), site.division_name(unit.city_code)
-    names = " ".join((unit.name, *unit.short_names, *unit.former_names))
-    place = f"{city} {county} {unit.address}"
+    all_names = (unit.name, *unit.short_names, *unit.former_names)
+    names = " ".join(all_names)
     codes = {unit.code, unit.code[8:]}
     if unit.permit:
         codes.add(unit.permit.number)
     doc = SearchDoc("unit", urls.unit_path(unit.code), unit.name, unit.address,
                     f"{unit.industry.name} · {unit.category.label} · {state.label}", **facets)
-    text = f"{names} {place} {unit.industry.name} {unit.category.label} {state.label}"
+    text = (f"{names} {city} {county} {unit.address} {unit.industry.name} "
+            f"{unit.category.label} {state.label}")
     entries = [Entry(doc, names, text, tuple(sorted(codes)),
-                      tuple(exact_key(n) for n in (unit.name, *unit.short_names, *unit.former_names)),
-                      (0, len(unit.name), unit.name))]
-    for outlet in unit.outlets:
-        pollutants = "、".join(p.name for p in outlet.pollutants)
-        odoc = SearchDoc("outlet", urls.outlet_path(unit.code, outlet.code),
-                         f"{outlet.code} {outlet.name}", unit.name, pollutants, **facets)
-        entries.append(Entry(odoc, f"{outlet.code} {outlet.name}",
-                              f"{outlet.name} {outlet.kind_label} {pollutants} {unit.name}",
-                              (unit.code + outlet.code,), (),
-                              (1, len(unit.name), unit.code, outlet.code), outlet.code))
-    for penalty in unit.penalties:
-        pdoc = SearchDoc("penalty", urls.unit_path(unit.code) + PENALTY_ANCHOR,
-                         penalty.decision_number, unit.name, penalty.violation,
-                         date=penalty.date.isoformat(), amount=penalty.amount, **facets)
-        entries.append(Entry(pdoc, penalty.decision_number,
-                              f"{penalty.decision_number} {penalty.violation} "
-                              f"{penalty.legal_basis} {penalty.authority} {unit.name}",
-                              (), (exact_key(penalty.decision_number),),
-                              (2, penalty.date.toordinal() * -1, penalty.decision_number)))
+                     tuple(exact_key(n) for n in all_names), (0, len(unit.name), unit.name))]
+    entries += [_outlet_entry(unit, outlet, facets) for outlet in unit.outlets]
+    entries += [_penalty_entry(unit, penalty, facets) for penalty in unit.penalties]
     return entries
+
+
+def _outlet_entry(unit: Unit, outlet: Outlet, facets: dict[str, str]) -> Entry:
+    pollutants = "、".join(p.name for p in outlet.pollutants)
+    title = f"{outlet.code} {outlet.name}"
+    doc = SearchDoc("outlet", urls.outlet_path(unit.code, outlet.code), title, unit.name,
+                    pollutants, **facets)
+    return Entry(doc, title, f"{outlet.name} {outlet.kind_label} {pollutants} {unit.name}",
+                 (unit.code + outlet.code,), (), (1, len(unit.name), unit.code, outlet.code),
+                 outlet.code)
+
+
+def _penalty_entry(unit: Unit, penalty: Penalty, facets: dict[str, str]) -> Entry:
+    doc = SearchDoc("penalty", urls.unit_path(unit.code) + PENALTY_ANCHOR,
+                    penalty.decision_number, unit.name, penalty.violation,
+                    date=penalty.date.isoformat(), amount=penalty.amount, **facets)
+    text = (f"{penalty.decision_number} {penalty.violation} {penalty.legal_basis} "
+            f"{penalty.authority} {unit.name}")
+    return Entry(doc, penalty.decision_number, text, (), (exact_key(penalty.decision_number),),
+                 (2, -penalty.date.toordinal(), penalty.decision_number))
 
 
 def page_path(slug: str) -> str:
@@ -163,9 +169,9 @@ def entries(site: Site) -> list[Entry]:
     return out
 
 
-def _strip_tags(html: str) -> str:
+def _strip_tags(markup: str) -> str:
     out, inside = [], False
-    for char in html:
+    for char in markup:
         if char == "<":
             inside = True
         elif char == ">":
@@ -173,7 +179,7 @@ def _strip_tags(html: str) -> str:
             out.append(" ")
         elif not inside:
             out.append(char)
-    return "".join(out)
+    return html.unescape("".join(out))
 
 
 def facet_labels(site: Site) -> dict[str, dict[str, str]]:
