@@ -53,7 +53,8 @@ def test_exact_code_redirects_to_the_unit_page(client):
 def test_bad_queries_give_a_helpful_page(client, q, status, code):
     response = client.get("/search", query_string={"q": q})
     assert response.status_code == status
-    assert _soup(response).select_one(".error-message").text.strip()
+    message = ".search-intro" if code == "empty" else ".error-message"
+    assert _soup(response).select_one(message).text.strip()
 
 
 @pytest.mark.parametrize(("q", "status", "code"), BAD)
