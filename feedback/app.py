@@ -24,6 +24,9 @@ from feedback.directory import Directory
 from feedback.extensions import csrf, db, login_manager
 from feedback.storage import make_storage
 
+#: The service's own assets live under a path the static host proxies to the service,
+#: so they never collide with the published site's /static/ folder.
+STATIC_URL_PATH = "/fb-static"
 SITE_STATIC = Path(__file__).resolve().parent.parent / "site" / "static"
 CSP = "default-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'"
 
@@ -123,7 +126,7 @@ def _errors(app: Flask) -> None:
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the feedback service; ``config`` overrides settings (see feedback.config)."""
     instance = (config or {}).get("INSTANCE_PATH") or from_env()["INSTANCE_PATH"] or None
-    app = Flask(__name__, instance_path=str(Path(instance).resolve()) if instance else None)
+    app = Flask(__name__, static_url_path=STATIC_URL_PATH, instance_path=str(Path(instance).resolve()) if instance else None)
     _configure(app, config)
     db.init_app(app)
     with app.app_context():
@@ -145,5 +148,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from feedback import views
 
     views.init_app(app)
-    app.add_url_rule("/static/site.css", "site_css", _site_css)
+    app.add_url_rule(f"{STATIC_URL_PATH}/site.css", "site_css", _site_css)
     return app

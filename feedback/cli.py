@@ -126,3 +126,13 @@ def demo() -> None:
 
     for role, login, password in ensure_demo(_app()):
         click.echo(f"{role:12} {login:22} {password}")
+
+
+def _register_open311() -> None:
+    """Open311 API key commands live with the API: `yimatong feedback open311 ...`."""
+    from feedback.open311.cli import open311_group
+
+    feedback_group.add_command(open311_group)
+
+
+_register_open311()

@@ -44,7 +44,7 @@ NETLIFY_ONLY = {"_redirects", "_headers"}
 MANIFEST = "_yimatong-manifest.json"
 #: Paths the static host hands to the feedback service (Netlify proxies, status 200!).
 PROXY_PATHS = ("/report", "/case", "/officer", "/enterprise", "/search", "/api", "/open311",
-               "/r", "/draft", "/privacy")
+               "/r", "/draft", "/privacy", "/fb-static")
 
 
 def content_type(name: str) -> str:

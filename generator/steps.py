@@ -18,6 +18,7 @@ STEPS: list[str] = [
     "generator.opendata:write_open_data",
     "generator.feeds:write_feeds",
     "generator.publish:write_netlify_redirects",
+    "generator.searchindex:write_index",
 ]
 
 Step = Callable[[Site, Path, dict[str, Any]], None]
