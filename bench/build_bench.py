@@ -79,7 +79,8 @@ def measure_build(content: Path, out: Path, cache: Path, full: bool) -> dict:
 
     started = time.monotonic()
     result = build(content, out, BASE_URL, full=full, progress=True,
-                   overrides={"cache_dir": str(cache), "stats_file": ""})
+                   overrides={"cache_dir": str(cache), "stats_file": ""},
+                   run_steps=os.environ.get("BENCH_NO_STEPS") != "1")
     seconds = time.monotonic() - started
     return {"seconds": seconds, "total": result.total, "rendered": result.rendered,
             "full": result.full, "phases": result.phases, **_peaks()}
@@ -118,13 +119,16 @@ def _measure(kind: str, work: Path) -> dict:
     return measure_build(content, out, cache, full=kind != "incremental")
 
 
-def bench(units: int, work: Path) -> dict:
+def bench(units: int, work: Path, skip_cold: bool = False) -> dict:
     """All measurements for one size."""
-    if work.exists():
-        shutil.rmtree(work)
-    work.mkdir(parents=True)
-    make_content(units, work / "content")
-    figures = {"cold": run_one("cold", work), "warm": run_one("warm", work)}
+    figures = {}
+    if not skip_cold:
+        if work.exists():
+            shutil.rmtree(work)
+        work.mkdir(parents=True)
+        make_content(units, work / "content")
+        figures["cold"] = run_one("cold", work)
+    figures["warm"] = run_one("warm", work)
     touch_one_unit(work / "content")
     figures["incremental"] = run_one("incremental", work)
     figures["floor"] = run_one("floor", work)
@@ -149,9 +153,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, nargs="*", default=[5000, 55900])
     parser.add_argument("--work", type=Path, default=ROOT / "build" / "bench")
+    parser.add_argument("--no-steps", action="store_true",
+                        help="leave out the build steps (open data, feeds…): pages alone")
+    parser.add_argument("--skip-cold", action="store_true",
+                        help="reuse the content and QR cache already in --work")
     args = parser.parse_args()
+    if args.no_steps:
+        os.environ["BENCH_NO_STEPS"] = "1"
     for units in args.units:
-        figures = bench(units, args.work / str(units))
+        figures = bench(units, args.work / str(units), args.skip_cold)
         report(units, figures)
         (args.work / f"results-{units}.json").write_text(json.dumps(figures, indent=1))
 

@@ -183,14 +183,14 @@ class _Timer:
 
 def _write(app: Any, todo: list[Output], out: Path, conf: dict[str, Any],
            previous: BuildState | None, keys: dict[str, str], jobs: int | None,
-           progress: bool, timer: _Timer) -> tuple[set[str], set[str]]:
+           progress: bool, timer: _Timer, steps: list) -> tuple[set[str], set[str]]:
     """Render into a temporary folder, run the steps, publish; returns (gone, step files)."""
     site = app.extensions["yimatong.site"]
     tmp = _temporary(out)
     try:
         render_outputs(app, todo, tmp, conf, jobs=jobs, progress=progress)
         timer("render")
-        for _name, step in tqdm(load_steps(), desc="构建步骤", unit="步", disable=not progress):
+        for _name, step in tqdm(steps, desc="构建步骤", unit="步", disable=not progress):
             step(site, tmp, conf)
         timer("steps")
         extra = _files(tmp) - set(keys)
@@ -208,8 +208,11 @@ def _write(app: Any, todo: list[Output], out: Path, conf: dict[str, Any],
 
 def build(content_dir: str | Path, out_dir: str | Path, base_url: str | None = None, *,
           jobs: int | None = None, full: bool = False, progress: bool = True,
-          overrides: dict[str, Any] | None = None) -> BuildResult:
-    """Build the static site of ``content_dir`` into ``out_dir``; raises ContentError."""
+          overrides: dict[str, Any] | None = None, run_steps: bool = True) -> BuildResult:
+    """Build the static site of ``content_dir`` into ``out_dir``; raises ContentError.
+
+    ``run_steps=False`` leaves out the build steps (benchmarks of the pages alone).
+    """
     from .readers import load_site
 
     timer = _Timer()
@@ -229,7 +232,8 @@ def build(content_dir: str | Path, out_dir: str | Path, base_url: str | None = N
     todo = [o for o in outputs
             if previous is None or previous.outputs.get(_file_of(o.path)) != o.key]
     timer("plan")
-    gone, extra = _write(app, todo, out, conf, previous, keys, jobs, progress, timer)
+    steps = load_steps() if run_steps else []
+    gone, extra = _write(app, todo, out, conf, previous, keys, jobs, progress, timer, steps)
     save_state(cache, out, BuildState(key, keys, extra))
     timer("publish")
     return BuildResult(len(outputs), len(todo), len(gone), previous is None,
