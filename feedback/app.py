@@ -145,8 +145,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.after_request(_security_headers)
     app.teardown_request(_close_uploads)
     _errors(app)
-    from feedback import views
+    from feedback import timefmt, views
 
     views.init_app(app)
+    timefmt.init_app(app)
     app.add_url_rule(f"{STATIC_URL_PATH}/site.css", "site_css", _site_css)
     return app

@@ -19,7 +19,6 @@ BASE = "https://yimatong.example.cn"
 ORIGIN = "https://feedback.example.cn"
 #: Service paths that land with other issues (search #4, API and Open311 #8). Each test of
 #: such a path is an expected failure until the feedback service registers it; then it passes.
-PENDING = {"/search", "/api", "/open311"}
 
 
 @pytest.fixture(scope="module")
@@ -118,9 +117,7 @@ def service_rules(tmp_path_factory) -> list[str]:
     return [rule.rule for rule in app.url_map.iter_rules()]
 
 
-@pytest.mark.parametrize("path", [
-    pytest.param(p, marks=pytest.mark.xfail(reason="lands with its issue", strict=False))
-    if p in PENDING else p for p in publish.PROXY_PATHS])
+@pytest.mark.parametrize("path", publish.PROXY_PATHS)
 def test_proxied_path_exists_in_the_service(path, service_rules):
     assert any(r == path or r.startswith(path + "/") for r in service_rules), path
 
