@@ -103,19 +103,21 @@ def source_keys(content_dir: Path, cat: Catalog) -> None:
     Hashing the source is much faster than hashing the loaded model; the readers' code is
     part of the global key, so the same bytes always load to the same unit.
     """
-    lines: dict[str, list[bytes]] = {}
+    lines: dict[str, list[bytes] | None] = {}
     stats = (cat.site.report_stats or {}).get("units", {})
     for unit in cat.site.units:
         name, _, number = unit.source.partition(":")
         path = content_dir / name
-        if not unit.source or not path.is_file():
-            continue
         if number:
             if name not in lines:
-                lines[name] = path.read_bytes().split(b"\n")
+                lines[name] = path.read_bytes().split(b"\n") if path.is_file() else None
+            if lines[name] is None:
+                continue
             raw = lines[name][int(number) - 1]
-        else:
+        elif unit.source and path.is_file():
             raw = path.read_bytes()
+        else:
+            continue
         source = hashlib.sha1(raw).hexdigest()
         cat.unit_keys[unit.code] = digest(source, cat.as_of, stats.get(unit.code))
 

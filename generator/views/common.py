@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import abort, current_app
 
@@ -17,8 +17,7 @@ from ..model import Penalty, PermitState, Site, Unit
 PER_PAGE = 200
 
 
-@dataclass(frozen=True, slots=True)
-class Output:
+class Output(NamedTuple):
     """One file of the built site: its URL path, the record that makes it, and a content key.
 
     Two builds that compute the same key for a path write the same bytes there, so an
