@@ -80,7 +80,7 @@ def measure_build(content: Path, out: Path, cache: Path, full: bool) -> dict:
     started = time.monotonic()
     result = build(content, out, BASE_URL, full=full, progress=True,
                    overrides={"cache_dir": str(cache), "stats_file": ""},
-                   run_steps=os.environ.get("BENCH_NO_STEPS") != "1")
+                   run_steps=os.environ.get("BENCH_NO_STEPS") != "1", detach_cleanup=True)
     seconds = time.monotonic() - started
     return {"seconds": seconds, "total": result.total, "rendered": result.rendered,
             "full": result.full, "phases": result.phases, **_peaks()}

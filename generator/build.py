@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -143,15 +144,26 @@ def _file_of(path: str) -> str:
     return path + "index.html" if path.endswith("/") else path
 
 
-def swap_in(tmp: Path, out: Path) -> None:
-    """Replace ``out`` with ``tmp`` by two renames; the old site is deleted afterwards."""
-    old = out.parent / f".{out.name}.old"
-    if old.exists():
-        shutil.rmtree(old)
+#: Background deletions of replaced sites (kept so they are not garbage-collected running).
+_CLEANERS: list[subprocess.Popen] = []
+
+
+def swap_in(tmp: Path, out: Path, detach: bool = False) -> None:
+    """Replace ``out`` with ``tmp`` by two renames, then delete the old site.
+
+    With ``detach`` the old site (hundreds of thousands of files at province scale) is
+    deleted by a background ``rm -rf``: the new site is already in place.
+    """
+    old = out.parent / f".{out.name}.old-{time.time_ns()}"
     if out.exists():
         out.rename(old)
     tmp.rename(out)
-    if old.exists():
+    if not old.exists():
+        return
+    if detach:
+        _CLEANERS.append(subprocess.Popen(["rm", "-rf", str(old)], start_new_session=True,
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    else:
         shutil.rmtree(old)
 
 
@@ -185,7 +197,8 @@ class _Timer:
 
 def _write(app: Any, todo: list[Output], out: Path, conf: dict[str, Any],
            previous: BuildState | None, keys: dict[str, str], jobs: int | None,
-           progress: bool, timer: _Timer, steps: list) -> tuple[set[str], set[str]]:
+           progress: bool, timer: _Timer, steps: list,
+           detach: bool) -> tuple[set[str], set[str]]:
     """Render into a temporary folder, run the steps, publish; returns (gone, step files)."""
     site = app.extensions["yimatong.site"]
     tmp = _temporary(out)
@@ -201,7 +214,7 @@ def _write(app: Any, todo: list[Output], out: Path, conf: dict[str, Any],
             apply_over(tmp, out, gone)
         else:
             gone = set()
-            swap_in(tmp, out)
+            swap_in(tmp, out, detach)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -210,10 +223,12 @@ def _write(app: Any, todo: list[Output], out: Path, conf: dict[str, Any],
 
 def build(content_dir: str | Path, out_dir: str | Path, base_url: str | None = None, *,
           jobs: int | None = None, full: bool = False, progress: bool = True,
-          overrides: dict[str, Any] | None = None, run_steps: bool = True) -> BuildResult:
+          overrides: dict[str, Any] | None = None, run_steps: bool = True,
+          detach_cleanup: bool = False) -> BuildResult:
     """Build the static site of ``content_dir`` into ``out_dir``; raises ContentError.
 
-    ``run_steps=False`` leaves out the build steps (benchmarks of the pages alone).
+    ``run_steps=False`` leaves out the build steps (benchmarks of the pages alone);
+    ``detach_cleanup`` deletes the replaced site in the background (see swap_in).
     """
     from .readers import load_site
 
@@ -235,7 +250,8 @@ def build(content_dir: str | Path, out_dir: str | Path, base_url: str | None = N
             if previous is None or previous.outputs.get(_file_of(o.path)) != o.key]
     timer("plan")
     steps = load_steps() if run_steps else []
-    gone, extra = _write(app, todo, out, conf, previous, keys, jobs, progress, timer, steps)
+    gone, extra = _write(app, todo, out, conf, previous, keys, jobs, progress, timer, steps,
+                         detach_cleanup)
     save_state(cache, out, BuildState(key, keys, extra))
     timer("publish")
     return BuildResult(len(outputs), len(todo), len(gone), previous is None,
@@ -255,7 +271,7 @@ def build_command(content_dir: str | None, out_dir: str | None, base_url: str | 
     out_dir = out_dir or settings_mod.get("out_dir")
     try:
         result = build(content_dir, out_dir, base_url, jobs=jobs, full=full,
-                       progress=True)
+                       progress=True, detach_cleanup=True)
     except ContentError as error:
         click.echo(error.report(), err=True)
         sys.exit(1)
