@@ -75,10 +75,17 @@ def review(report: Report, account: Account, accept: bool, comment: str) -> None
            after=report.state, text=f"整改材料被退回：{reason}", public=True, reason=reason)
 
 
+def can_rate(report: Report) -> bool:
+    """One rating per conclusion: the first, and one more after the single reopening."""
+    return State(report.state) in RATEABLE and len(ratings(report)) <= report.reopened_count
+
+
 def rate(report: Report, value: str, reason: str = "") -> Rating:
     """The reporter rates the handling; 'not satisfied' reopens the case once for a supervisor."""
     if State(report.state) not in RATEABLE:
         raise ActionError("案件办结后才能评价。")
+    if not can_rate(report):
+        raise ActionError("您已评价过本次办理结果，谢谢。")
     if value not in RATINGS:
         raise ActionError("请选择评价。")
     if value == "not_satisfied":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 from .codes import OUTLET_ELEMENT_LABELS, outlet_kind
 
@@ -383,7 +384,7 @@ class Site:
     #: Public report statistics from the feedback service (see docs/statistics.md), or {}.
     report_stats: dict = field(default_factory=dict)
 
-    @property
+    @cached_property
     def as_of(self) -> dt.date:
         """Reference date of the whole site: the newest data-as-of date in the content."""
         return max((u.data_as_of.latest for u in self.units), default=dt.date(2000, 1, 1))
@@ -392,13 +393,9 @@ class Site:
         """The unit with fixed-source ``code``, if any."""
         return self._by_code.get(code)
 
-    @property
+    @cached_property
     def _by_code(self) -> dict[str, Unit]:
-        cache = self.__dict__.get("_units_by_code")
-        if cache is None:
-            cache = {u.fixed_source_code: u for u in self.units}
-            self.__dict__["_units_by_code"] = cache
-        return cache
+        return {u.fixed_source_code: u for u in self.units}
 
     def division_name(self, code: str) -> str:
         """Name of a division code, or the code itself if unknown."""

@@ -19,7 +19,7 @@ from feedback.cases import (
     find_by_tracking,
 )
 from feedback.extensions import db
-from feedback.followup import rate, ratings, rewards
+from feedback.followup import can_rate, rate, ratings, rewards
 from feedback.forms import RateForm, ReportForm, choices
 from feedback.models import Attachment, Report
 from feedback.photos import UploadError, check_photo
@@ -199,6 +199,7 @@ def private(token: str):  # type: ignore[no-untyped-def]
             return redirect(url_for("public.private", token=token))
     response = render_template("public/case.html", report=report, private=True, token=token,
                                form=form, error=error, given_ratings=ratings(report),
+                               can_rate=can_rate(report),
                                rewards=rewards(report))
     return response, 200, {"Cache-Control": "no-store"}
 

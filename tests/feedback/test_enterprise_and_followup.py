@@ -110,6 +110,11 @@ def test_rating_not_satisfied_reopens_once_for_supervisor(client, officer, make_
     client.post(f"/r/{token}", data={"value": "not_satisfied", "reason": "还是不满意"})
     report = get_report(app, number)
     assert report.state == "concluded" and report.reopened_count == 1
+    # One rating per conclusion: the form is gone and a resent rating is refused.
+    page = client.get(f"/r/{token}").get_data(as_text=True)
+    assert "提交评价" not in page and "还是不满意" in page
+    again = client.post(f"/r/{token}", data={"value": "satisfied"}).get_data(as_text=True)
+    assert "已评价过" in again
 
 
 def test_enterprise_cannot_use_officer_files(client, officer, make_report, app):
