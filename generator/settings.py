@@ -42,7 +42,8 @@ SETTINGS: tuple[Setting, ...] = (
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
-def _coerce(setting: Setting, raw: str) -> Any:
+def coerce(setting: Setting, raw: str) -> Any:
+    """Turn an environment string into the type of the setting's default."""
     if isinstance(setting.default, bool):
         return raw.lower() in {"1", "true", "yes", "on"}
     if isinstance(setting.default, int):
@@ -56,7 +57,7 @@ def get(name: str, overrides: dict[str, Any] | None = None) -> Any:
     if overrides and overrides.get(name) is not None:
         return overrides[name]
     raw = os.environ.get(setting.env)
-    return setting.default if raw is None else _coerce(setting, raw)
+    return setting.default if raw is None else coerce(setting, raw)
 
 
 def resolve(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
