@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from .. import urls
 from ..charts import line_chart
-from ..model import Measurement, Outlet, OutletPollutant, Site, Unit
+from ..model import Measurement, Outlet, OutletPollutant, Unit
 from ..qr import QRCache
 from ..serialize import unit_record
 from .common import Catalog, Output, catalog, digest, settings
@@ -77,26 +77,11 @@ def unit_page(shard: str, code: str) -> str:
         rectifications=sorted(unit.rectifications, key=lambda r: r.issued, reverse=True))
 
 
-@dataclass(frozen=True, slots=True)
-class RecordSite:
-    """What serialize.unit_record reads of the site, with ``as_of`` computed once.
-
-    ``Site.as_of`` walks every unit on each call, which made one record cost O(units).
-    """
-
-    site: Site
-    as_of: dt.date
-
-    def division_name(self, code: str) -> str:
-        """Name of a division code."""
-        return self.site.division_name(code)
-
-
 def unit_json(shard: str, code: str) -> Response:
     """The unit's full public record as JSON."""
     cat = catalog()
     unit = cat.unit_or_404(shard, code)
-    record = unit_record(unit, RecordSite(cat.site, cat.as_of))  # type: ignore[arg-type]
+    record = unit_record(unit, cat.site)
     body = json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True)
     return Response(body + "\n", mimetype="application/json")
 

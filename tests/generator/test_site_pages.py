@@ -47,7 +47,7 @@ def test_exceedance_marked_in_text_not_colour_alone(site_dir):
     assert rows, "the fixture unit has an exceedance"
     assert all("超标" in r.select_one(".flag").get_text() for r in rows)
     assert page.select_one("svg.chart rect.exceed") is not None
-    heading = page.select_one("section.series h4 .flag")
+    heading = page.select_one("section.series h3 .flag")
     assert "超标" in heading.get_text()
 
 
