@@ -62,8 +62,9 @@ def area(code: str, number: int = 1) -> str:
     if code not in cat.by_division:
         abort(404)
     pager = paginate(_rows(cat, cat.by_division[code]), number, area_path(code))
+    city_feed = f"/feeds/city/{code}.atom" if code.endswith("00") else None
     return render_template("unit_list.html", heading=cat.site.division_name(code),
-                           kind="地区", pager=pager, as_of=cat.as_of)
+                           kind="地区", pager=pager, as_of=cat.as_of, city_feed=city_feed)
 
 
 def industry_index() -> str:

@@ -134,3 +134,15 @@ def test_404_robots_and_sitemap(site_dir):
     assert f"<loc>{BASE_URL}/sitemap-1.xml</loc>" in index
     part = (site_dir / "sitemap-1.xml").read_text()
     assert f"<loc>{BASE_URL}{urls.unit_path(KEY_UNIT)}</loc>" in part
+
+
+def test_open_data_and_feeds_are_linked(site_dir):
+    home = soup(site_dir, "/")
+    hrefs = {a["href"] for a in home.select("#main a")}
+    assert {"/data/", "/data/dictionary/", "/feeds/penalties.atom", "/feeds/permits.atom"} <= hrefs
+    assert home.select_one('link[rel="alternate"][type="application/atom+xml"]')
+    city = soup(site_dir, "/area/450100/")
+    assert city.select_one('a[href="/feeds/city/450100.atom"]')
+    assert (site_dir / "feeds/city/450100.atom").is_file()
+    county = soup(site_dir, "/area/450126/")
+    assert not county.select('a[href^="/feeds/city/"]')
