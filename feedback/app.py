@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import secrets
 from pathlib import Path
 from typing import Any
@@ -32,17 +31,14 @@ CSP = "default-src 'self'; img-src 'self' data:; form-action 'self'; frame-ances
 
 
 def _blueprints() -> dict[str, list[Blueprint]]:
-    """Blueprints by audience; the Open311 API joins 'api' when feedback.open311 exists."""
+    """Blueprints by audience."""
+    from feedback.open311 import admin as open311_admin
+    from feedback.open311 import bp as open311_bp
     from feedback.search import bp as search_bp
     from feedback.views import enterprise, officer, public
 
-    api: list[Blueprint] = []
-    try:
-        api.append(importlib.import_module("feedback.open311").bp)
-    except (ImportError, AttributeError):
-        pass
-    return {"public": [public.bp, search_bp], "officer": [officer.bp],
-            "enterprise": [enterprise.bp], "api": api}
+    return {"public": [public.bp, search_bp], "officer": [officer.bp, open311_admin.bp],
+            "enterprise": [enterprise.bp], "api": [open311_bp]}
 
 
 def _secret_key(app: Flask) -> str:

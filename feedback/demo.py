@@ -39,6 +39,8 @@ def _wanted(directory: Directory) -> list[tuple[str, str, dict]]:
         ("admin", "demo-admin", {"body_id": county, "name": "县局管理员（演示）"}),
         ("officer", "demo-city-officer", {"body_id": city, "name": "市局执法员（演示）"}),
         ("supervisor", "demo-city-supervisor", {"body_id": city, "name": "市局科长（演示）"}),
+        *[("admin", "demo-province-admin", {"body_id": body.id, "name": "省厅管理员（演示）"})
+          for body in directory.bodies.values() if body.parent is None][:1],
     ]
 
 
