@@ -8,6 +8,7 @@ of template, asset, setting or generator code changes the global key and redoes 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import shutil
@@ -19,14 +20,13 @@ from pathlib import Path
 from typing import Any
 
 import click
-from tqdm import tqdm
 
 from . import settings as settings_mod
 from .problems import ContentError
 from .render import render_outputs
 from .site_app import ROOT, create_site_app, fingerprinted
 from .state import BuildState, load_state, save_state
-from .steps import load_steps
+from .steps import StepRecord, inputs_key, load_steps, run_steps
 from .views import all_outputs
 from .views.common import Catalog, Output, digest
 from .views.pages import sitemap_outputs
@@ -98,15 +98,21 @@ def global_key(cat: Catalog, conf: dict[str, Any]) -> str:
     return sha.hexdigest()[:24]
 
 
-def source_keys(content_dir: Path, cat: Catalog) -> None:
+def source_keys(content_dir: Path, cat: Catalog, hashes: dict[str, str] | None = None) -> None:
     """Key each unit by the bytes of its source record (file, or line of a JSON Lines file).
 
     Hashing the source is much faster than hashing the loaded model; the readers' code is
-    part of the global key, so the same bytes always load to the same unit.
+    part of the global key, so the same bytes always load to the same unit. ``hashes`` are
+    the SHA-1s the load cache took of the same bytes while reading.
     """
     lines: dict[str, list[bytes] | None] = {}
     stats = (cat.site.report_stats or {}).get("units", {})
+    hashes = hashes or {}
     for unit in cat.site.units:
+        known = hashes.get(unit.source)
+        if known:
+            cat.unit_keys[unit.code] = digest(known, cat.as_of, stats.get(unit.code))
+            continue
         name, _, number = unit.source.partition(":")
         path = content_dir / name
         if number:
@@ -198,17 +204,25 @@ class _Timer:
 def _write(app: Any, todo: list[Output], out: Path, conf: dict[str, Any],
            previous: BuildState | None, keys: dict[str, str], jobs: int | None,
            progress: bool, timer: _Timer, steps: list,
-           detach: bool) -> tuple[set[str], set[str]]:
-    """Render into a temporary folder, run the steps, publish; returns (gone, step files)."""
+           detach: bool, excluded: tuple[str, ...] = ()) -> tuple[set[str], set[str], dict[str, StepRecord]]:
+    """Render into a temporary folder, run the steps, publish; returns (gone, step files,
+    step records)."""
     site = app.extensions["yimatong.site"]
+    cat: Catalog = app.extensions["yimatong.catalog"]
     tmp = _temporary(out)
     try:
         render_outputs(app, todo, tmp, conf, jobs=jobs, progress=progress)
         timer("render")
-        for _name, step in tqdm(steps, desc="构建步骤", unit="步", disable=not progress):
-            step(site, tmp, conf)
+        key = inputs_key(site, cat.unit_keys, conf)
+        records = run_steps(steps, site, tmp, {**conf, "_unit_keys": cat.unit_keys}, key,
+                            previous.steps if previous is not None else None, progress)
+        for name, old in (previous.steps if previous is not None else {}).items():
+            if name in excluded:  # left out this time: keep its files, run it next time
+                records[name] = StepRecord("", old.files)
         timer("steps")
-        extra = _files(tmp) - set(keys)
+        timer.phases.update({f"step {n.rsplit(':', 1)[-1]}": r.seconds
+                             for n, r in records.items() if r.seconds})
+        extra = set().union(*(r.files for r in records.values())) - set(keys)
         if previous is not None:
             gone = (set(previous.outputs) - set(keys)) | (previous.extra - extra)
             apply_over(tmp, out, gone)
@@ -218,29 +232,40 @@ def _write(app: Any, todo: list[Output], out: Path, conf: dict[str, Any],
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return gone, extra
+    return gone, extra, records
 
 
 def build(content_dir: str | Path, out_dir: str | Path, base_url: str | None = None, *,
           jobs: int | None = None, full: bool = False, progress: bool = True,
           overrides: dict[str, Any] | None = None, run_steps: bool = True,
-          detach_cleanup: bool = False) -> BuildResult:
+          detach_cleanup: bool = False, exclude_steps: tuple[str, ...] = ()) -> BuildResult:
     """Build the static site of ``content_dir`` into ``out_dir``; raises ContentError.
 
-    ``run_steps=False`` leaves out the build steps (benchmarks of the pages alone);
+    ``run_steps=False`` leaves out the build steps (benchmarks of the pages alone),
+    ``exclude_steps`` the steps named (e.g. "generator.searchindex:write_index");
     ``detach_cleanup`` deletes the replaced site in the background (see swap_in).
     """
-    from .readers import load_site
+    from .readers import LoadCache, load_site
 
     timer = _Timer()
     conf = settings_mod.resolve({**(overrides or {}), "base_url": base_url})
-    site = load_site(Path(content_dir), stats_file=conf["stats_file"] or None)
-    timer("load")
-    app = create_site_app(site, conf)
-    cat: Catalog = app.extensions["yimatong.catalog"]
-    source_keys(Path(content_dir), cat)
-    outputs = plan(cat, conf)
     out, cache = Path(out_dir).resolve(), Path(conf["cache_dir"]).resolve()
+    # Loading and planning make millions of long-lived objects and no cyclic garbage: the
+    # cycle collector would only rescan them (a third of the load time); frozen afterwards.
+    gc.disable()
+    try:
+        load_cache = LoadCache(cache, content_dir)
+        site = load_site(Path(content_dir), stats_file=conf["stats_file"] or None,
+                         load_cache=load_cache)
+        timer("load")
+        app = create_site_app(site, conf)
+        cat: Catalog = app.extensions["yimatong.catalog"]
+        source_keys(Path(content_dir), cat, load_cache.hashes)
+        del load_cache
+        outputs = plan(cat, conf)
+    finally:
+        gc.freeze()
+        gc.enable()
     key = global_key(cat, conf)
     previous = None if full else load_state(cache, out)
     if previous is not None and (previous.global_key != key or not out.is_dir()):
@@ -249,10 +274,10 @@ def build(content_dir: str | Path, out_dir: str | Path, base_url: str | None = N
     todo = [o for o in outputs
             if previous is None or previous.outputs.get(_file_of(o.path)) != o.key]
     timer("plan")
-    steps = load_steps() if run_steps else []
-    gone, extra = _write(app, todo, out, conf, previous, keys, jobs, progress, timer, steps,
-                         detach_cleanup)
-    save_state(cache, out, BuildState(key, keys, extra))
+    steps = [s for s in load_steps() if s[0] not in exclude_steps] if run_steps else []
+    gone, extra, records = _write(app, todo, out, conf, previous, keys, jobs, progress, timer,
+                                  steps, detach_cleanup, exclude_steps)
+    save_state(cache, out, BuildState(key, keys, extra, records))
     timer("publish")
     return BuildResult(len(outputs), len(todo), len(gone), previous is None,
                        time.monotonic() - timer.started, timer.phases)

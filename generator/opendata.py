@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .datachunks import ChunkStore, Span
 from .model import Site, Unit
 from .serialize import plain
+from .steps import step_code_key
 from .urls import absolute, outlet_path, unit_path
 
 #: Folder of the downloads inside the built site.
@@ -42,7 +45,7 @@ class Table:
     description: str
     as_of_source: str  # which DataAsOf date its rows carry: permit | monitoring | enforcement
     columns: tuple[Column, ...]
-    rows: Callable[[Site, str], Iterator[Row]]
+    rows: Callable[[Site, Unit, str], Iterator[Row]]  # (site, unit, base_url): that unit's rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,62 +64,58 @@ def _units(site: Site) -> list[Unit]:
     return sorted(site.units, key=lambda u: u.fixed_source_code)
 
 
-def _unit_rows(site: Site, base_url: str) -> Iterator[Row]:
-    for u in _units(site):
-        p = u.permit
-        yield {
-            "fixed_source_code": u.code, "name": u.name, "uscc": u.uscc,
-            "category": u.category.value, "category_label": u.category.label,
-            "industry_code": u.industry.code, "industry_name": u.industry.name,
-            "county_code": u.county_code, "county_name": site.division_name(u.county_code),
-            "city_code": u.city_code, "city_name": site.division_name(u.city_code),
-            "address": u.address,
-            "lat": u.coordinates.lat if u.coordinates else None,
-            "lon": u.coordinates.lon if u.coordinates else None,
-            "legal_representative": u.legal_representative,
-            "short_names": "；".join(u.short_names), "former_names": "；".join(u.former_names),
-            "permit_number": p.number if p else None,
-            "permit_valid_to": p.valid_to if p else None,
-            "permit_state": u.permit_state(site.as_of).value,
-            "permit_state_label": u.permit_state(site.as_of).label,
-            "outlet_count": len(u.outlets), "penalty_count": len(u.penalties),
-            "open_rectification_count": sum(r.status.value == "open" for r in u.rectifications),
-            "data_as_of_permit": u.data_as_of.permit,
-            "data_as_of_monitoring": u.data_as_of.monitoring,
-            "data_as_of_enforcement": u.data_as_of.enforcement,
-            "url": absolute(base_url, unit_path(u.code)),
-        }
+def _unit_rows(site: Site, u: Unit, base_url: str) -> Iterator[Row]:
+    p = u.permit
+    yield {
+        "fixed_source_code": u.code, "name": u.name, "uscc": u.uscc,
+        "category": u.category.value, "category_label": u.category.label,
+        "industry_code": u.industry.code, "industry_name": u.industry.name,
+        "county_code": u.county_code, "county_name": site.division_name(u.county_code),
+        "city_code": u.city_code, "city_name": site.division_name(u.city_code),
+        "address": u.address,
+        "lat": u.coordinates.lat if u.coordinates else None,
+        "lon": u.coordinates.lon if u.coordinates else None,
+        "legal_representative": u.legal_representative,
+        "short_names": "；".join(u.short_names), "former_names": "；".join(u.former_names),
+        "permit_number": p.number if p else None,
+        "permit_valid_to": p.valid_to if p else None,
+        "permit_state": u.permit_state(site.as_of).value,
+        "permit_state_label": u.permit_state(site.as_of).label,
+        "outlet_count": len(u.outlets), "penalty_count": len(u.penalties),
+        "open_rectification_count": sum(r.status.value == "open" for r in u.rectifications),
+        "data_as_of_permit": u.data_as_of.permit,
+        "data_as_of_monitoring": u.data_as_of.monitoring,
+        "data_as_of_enforcement": u.data_as_of.enforcement,
+        "url": absolute(base_url, unit_path(u.code)),
+    }
 
 
-def _outlet_rows(site: Site, base_url: str) -> Iterator[Row]:
-    for u in _units(site):
-        for o in sorted(u.outlets, key=lambda o: o.code):
-            for pol in o.pollutants or (None,):
-                yield {
-                    "fixed_source_code": u.code, "unit_name": u.name, "outlet_code": o.code,
-                    "outlet_name": o.name, "kind": o.kind, "kind_label": o.kind_label,
-                    "type": o.type, "type_label": o.type_label, "location": o.location,
-                    "lat": o.coordinates.lat if o.coordinates else None,
-                    "lon": o.coordinates.lon if o.coordinates else None,
-                    "stack_height_m": o.stack_height_m, "diameter_m": o.diameter_m,
-                    "receiving_water": o.receiving_water,
-                    "pollutant": pol.name if pol else None, "unit": pol.unit if pol else None,
-                    "limit_min": pol.limit_min if pol else None,
-                    "limit_max": pol.limit_max if pol else None,
-                    "standard": pol.standard if pol else None,
-                    "method": pol.method.value if pol else None,
-                    "networked": pol.networked if pol else None,
-                    "frequency": pol.frequency if pol else None,
-                    "data_as_of": u.data_as_of.permit,
-                    "url": absolute(base_url, outlet_path(u.code, o.code)),
-                }
+def _outlet_rows(site: Site, u: Unit, base_url: str) -> Iterator[Row]:
+    for o in sorted(u.outlets, key=lambda o: o.code):
+        for pol in o.pollutants or (None,):
+            yield {
+                "fixed_source_code": u.code, "unit_name": u.name, "outlet_code": o.code,
+                "outlet_name": o.name, "kind": o.kind, "kind_label": o.kind_label,
+                "type": o.type, "type_label": o.type_label, "location": o.location,
+                "lat": o.coordinates.lat if o.coordinates else None,
+                "lon": o.coordinates.lon if o.coordinates else None,
+                "stack_height_m": o.stack_height_m, "diameter_m": o.diameter_m,
+                "receiving_water": o.receiving_water,
+                "pollutant": pol.name if pol else None, "unit": pol.unit if pol else None,
+                "limit_min": pol.limit_min if pol else None,
+                "limit_max": pol.limit_max if pol else None,
+                "standard": pol.standard if pol else None,
+                "method": pol.method.value if pol else None,
+                "networked": pol.networked if pol else None,
+                "frequency": pol.frequency if pol else None,
+                "data_as_of": u.data_as_of.permit,
+                "url": absolute(base_url, outlet_path(u.code, o.code)),
+            }
 
 
-def _permit_rows(site: Site, base_url: str) -> Iterator[Row]:
-    for u in _units(site):
-        p = u.permit
-        if p is None:
-            continue
+def _permit_rows(site: Site, u: Unit, base_url: str) -> Iterator[Row]:
+    p = u.permit
+    if p is not None:
         yield {
             "fixed_source_code": u.code, "unit_name": u.name, "permit_number": p.number,
             "authority": p.authority, "valid_from": p.valid_from, "valid_to": p.valid_to,
@@ -127,44 +126,41 @@ def _permit_rows(site: Site, base_url: str) -> Iterator[Row]:
         }
 
 
-def _monitoring_rows(site: Site, base_url: str) -> Iterator[Row]:
-    for u in _units(site):
-        for m in sorted(u.measurements, key=lambda m: (m.outlet, m.pollutant, m.date)):
-            outlet = u.outlet(m.outlet)
-            limit = outlet.pollutant(m.pollutant) if outlet else None
-            yield {
-                "fixed_source_code": u.code, "outlet_code": m.outlet, "pollutant": m.pollutant,
-                "date": m.date, "value": m.value, "unit": m.unit, "method": m.method.value,
-                "limit_min": limit.limit_min if limit else None,
-                "limit_max": limit.limit_max if limit else None,
-                "exceeds": limit.exceeds(m.value) if limit else None,
-                "data_as_of": u.data_as_of.monitoring,
-            }
+def _monitoring_rows(site: Site, u: Unit, base_url: str) -> Iterator[Row]:
+    for m in sorted(u.measurements, key=lambda m: (m.outlet, m.pollutant, m.date)):
+        outlet = u.outlet(m.outlet)
+        limit = outlet.pollutant(m.pollutant) if outlet else None
+        yield {
+            "fixed_source_code": u.code, "outlet_code": m.outlet, "pollutant": m.pollutant,
+            "date": m.date, "value": m.value, "unit": m.unit, "method": m.method.value,
+            "limit_min": limit.limit_min if limit else None,
+            "limit_max": limit.limit_max if limit else None,
+            "exceeds": limit.exceeds(m.value) if limit else None,
+            "data_as_of": u.data_as_of.monitoring,
+        }
 
 
-def _penalty_rows(site: Site, base_url: str) -> Iterator[Row]:
-    for u in _units(site):
-        for p in sorted(u.penalties, key=lambda p: (p.date, p.decision_number)):
-            yield {
-                "fixed_source_code": u.code, "unit_name": u.name,
-                "city_code": u.city_code, "city_name": site.division_name(u.city_code),
-                "decision_number": p.decision_number, "date": p.date, "authority": p.authority,
-                "violation": p.violation, "legal_basis": p.legal_basis, "amount": p.amount,
-                "execution": p.execution.value, "execution_label": p.execution.label,
-                "document_url": p.document_url, "data_as_of": u.data_as_of.enforcement,
-            }
+def _penalty_rows(site: Site, u: Unit, base_url: str) -> Iterator[Row]:
+    for p in sorted(u.penalties, key=lambda p: (p.date, p.decision_number)):
+        yield {
+            "fixed_source_code": u.code, "unit_name": u.name,
+            "city_code": u.city_code, "city_name": site.division_name(u.city_code),
+            "decision_number": p.decision_number, "date": p.date, "authority": p.authority,
+            "violation": p.violation, "legal_basis": p.legal_basis, "amount": p.amount,
+            "execution": p.execution.value, "execution_label": p.execution.label,
+            "document_url": p.document_url, "data_as_of": u.data_as_of.enforcement,
+        }
 
 
-def _rectification_rows(site: Site, base_url: str) -> Iterator[Row]:
-    for u in _units(site):
-        for r in sorted(u.rectifications, key=lambda r: (r.issued, r.ref)):
-            yield {
-                "fixed_source_code": u.code, "unit_name": u.name, "ref": r.ref,
-                "issued": r.issued, "authority": r.authority, "requirement": r.requirement,
-                "due": r.due, "status": r.status.value, "status_label": r.status.label,
-                "closed": r.closed, "overdue": r.overdue(site.as_of),
-                "data_as_of": u.data_as_of.enforcement,
-            }
+def _rectification_rows(site: Site, u: Unit, base_url: str) -> Iterator[Row]:
+    for r in sorted(u.rectifications, key=lambda r: (r.issued, r.ref)):
+        yield {
+            "fixed_source_code": u.code, "unit_name": u.name, "ref": r.ref,
+            "issued": r.issued, "authority": r.authority, "requirement": r.requirement,
+            "due": r.due, "status": r.status.value, "status_label": r.status.label,
+            "closed": r.closed, "overdue": r.overdue(site.as_of),
+            "data_as_of": u.data_as_of.enforcement,
+        }
 
 
 
@@ -293,9 +289,17 @@ overdue|是否逾期|boolean|截至数据日期仍未销号且已过期限为 tr
 )
 
 
+#: Values that are already plain (exact types: a bool is not passed through plain()).
+_SCALARS = frozenset((str, int, float, bool, type(None)))
+
+
+def _plain(value: Any) -> Any:
+    return value if type(value) in _SCALARS else plain(value)
+
+
 def cell(value: Any) -> str:
     """A CSV cell: empty for none, true/false, whole numbers without '.0'."""
-    value = plain(value)
+    value = _plain(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -305,31 +309,70 @@ def cell(value: Any) -> str:
     return str(value)
 
 
-def write_table(table: Table, site: Site, folder: Path, base_url: str) -> list[Download]:
-    """Write one table as CSV (UTF-8 with BOM) and JSON Lines, one row at a time."""
-    csv_path, jsonl_path = folder / f"{table.name}.csv", folder / f"{table.name}.jsonl"
+def _csv_text(rows: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def unit_chunk(table: Table, site: Site, unit: Unit, base_url: str) -> tuple[bytes, bytes, int]:
+    """One unit's rows of ``table`` as CSV bytes, JSON Lines bytes, and their count."""
     names = [c.name for c in table.columns]
+    cells, lines = [], []
+    for row in table.rows(site, unit, base_url):
+        cells.append([cell(row[n]) for n in names])
+        record = {n: _plain(row[n]) for n in names}
+        lines.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+    return _csv_text(cells).encode("utf-8"), "".join(lines).encode("utf-8"), len(lines)
+
+
+class _Out:
+    """A download file being written: its position and SHA-256 as it grows."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.handle, self.size = path, path.open("wb"), 0
+        self.sha = hashlib.sha256()
+
+    def write(self, data: bytes) -> tuple[int, int]:
+        start = self.size
+        self.handle.write(data)
+        self.sha.update(data)
+        self.size += len(data)
+        return start, self.size
+
+
+def write_table(table: Table, site: Site, folder: Path, base_url: str,
+                keys: dict[str, str] | None = None,
+                store: ChunkStore | None = None) -> list[Download]:
+    """Write one table as CSV (UTF-8 with BOM) and JSON Lines, unit by unit.
+
+    With ``keys`` (unit code -> content key) and a ``store``, the rows of a unit whose key
+    is unchanged are copied from the last build's file (see datachunks.py).
+    """
+    outs = {"csv": _Out(folder / f"{table.name}.csv"), "jsonl": _Out(folder / f"{table.name}.jsonl")}
+    outs["csv"].write(("\ufeff" + _csv_text([[c.name for c in table.columns]])).encode("utf-8"))
     count = 0
-    with (csv_path.open("w", encoding="utf-8-sig", newline="") as csv_file,
-          jsonl_path.open("w", encoding="utf-8", newline="\n") as jsonl_file):
-        writer = csv.writer(csv_file, lineterminator="\r\n")
-        writer.writerow(names)
-        for row in table.rows(site, base_url):
-            writer.writerow([cell(row[n]) for n in names])
-            record = {n: plain(row[n]) for n in names}
-            jsonl_file.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
-            count += 1
-    return [_download(table.name, fmt, path, count)
-            for fmt, path in (("csv", csv_path), ("jsonl", jsonl_path))]
-
-
-def _download(table: str, fmt: str, path: Path, rows: int) -> Download:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return Download(table, fmt, f"/{DATA_DIR}/{path.name}", rows, path.stat().st_size,
-                    digest.hexdigest())
+    try:
+        for unit in _units(site):
+            key = keys.get(unit.code) if keys else None
+            span = store.span(unit.code, key) if store and key else None
+            if span is not None:
+                data = {f: store.read(f, *getattr(span, f)) for f in outs}
+                rows = span.rows
+            else:
+                csv_bytes, jsonl_bytes, rows = unit_chunk(table, site, unit, base_url)
+                data = {"csv": csv_bytes, "jsonl": jsonl_bytes}
+            places = {f: outs[f].write(data[f]) for f in outs}
+            count += rows
+            if store is not None and key:
+                store.new[unit.code] = Span(key, places["csv"], places["jsonl"], rows)
+    finally:
+        for out in outs.values():
+            out.handle.close()
+    if store is not None:
+        store.commit({f: o.path for f, o in outs.items()})
+    return [Download(table.name, f, f"/{DATA_DIR}/{o.path.name}", count, o.size,
+                     o.sha.hexdigest()) for f, o in outs.items()]
 
 
 def data_package(site: Site, downloads: list[Download]) -> dict[str, Any]:
@@ -352,10 +395,22 @@ def data_package(site: Site, downloads: list[Download]) -> dict[str, Any]:
 
 
 def write_open_data(site: Site, out_dir: Path, settings: dict[str, Any]) -> None:
-    """Build step: write every download, the data package, the downloads and dictionary pages."""
+    """Build step: write every download, the data package, the downloads and dictionary pages.
+
+    During a build (``settings["_unit_keys"]``) the rows of unchanged units are copied from
+    the files of the last build kept in the cache folder (see datachunks.py).
+    """
     folder = Path(out_dir) / DATA_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    downloads = [d for t in TABLES for d in write_table(t, site, folder, settings["base_url"])]
+    keys = settings.get("_unit_keys")
+    store_key = repr((step_code_key(), settings["base_url"], site.as_of)) if keys else ""
+    downloads = []
+    for table in TABLES:
+        store = None
+        if keys:
+            store = ChunkStore.open(Path(settings["cache_dir"]) / "opendata", table.name,
+                                    store_key)
+        downloads += write_table(table, site, folder, settings["base_url"], keys, store)
     package = json.dumps(data_package(site, downloads), ensure_ascii=False, indent=1)
     (folder / "datapackage.json").write_text(package + "\n", encoding="utf-8")
     context = {"as_of": site.as_of, "tables": TABLES, "downloads": downloads,

@@ -7,8 +7,10 @@ import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .steps import StepRecord
+
 #: Bump when the state format changes; an unknown version means a full build.
-VERSION = 1
+VERSION = 2
 
 
 @dataclass
@@ -18,6 +20,8 @@ class BuildState:
     global_key: str
     outputs: dict[str, str]
     extra: set[str] = field(default_factory=set)
+    #: What each build step did (its inputs key and files), by step name.
+    steps: dict[str, StepRecord] = field(default_factory=dict)
 
 
 def state_file(cache: Path, out: Path) -> Path:

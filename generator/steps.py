@@ -3,14 +3,26 @@
 Each writes its files inside ``out_dir`` (the temporary build folder, swapped in only
 when every step has succeeded). Listed by "module:function" so a step is imported
 only when a build runs.
+
+A build runs a step only when its inputs changed (``inputs_key``: unit keys, the rest of the
+site, settings, code); otherwise the step's files of the last build stay. During a build the
+settings also carry ``_unit_keys`` (unit code -> content key) for steps that cache per unit.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import os
+import shutil
+import tempfile
+import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from tqdm import tqdm
 
 from .model import Site
 
@@ -31,3 +43,83 @@ def load_steps() -> list[tuple[str, Step]]:
         module, attr = target.split(":")
         steps.append((target, getattr(importlib.import_module(module), attr)))
     return steps
+
+
+#: Settings entries starting with this are build context for steps, not settings.
+CONTEXT = "_"
+
+
+@dataclass
+class StepRecord:
+    """What one step did in the last build: the key of its inputs and the files it wrote."""
+
+    key: str
+    files: set[str] = field(default_factory=set)
+    #: Seconds the step took in the build that ran it (0 when skipped).
+    seconds: float = 0.0
+
+
+def step_code_key() -> str:
+    """Hash of the generator's code and templates (a step may use any of it)."""
+    root = Path(__file__).resolve().parent.parent
+    sha = hashlib.sha1()
+    for folder in (root / "generator", root / "site" / "templates"):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".html", ".csv", ".xml", ".txt"):
+                sha.update(path.name.encode())
+                sha.update(path.read_bytes())
+    return sha.hexdigest()[:20]
+
+
+def inputs_key(site: Site, unit_keys: dict[str, str], settings: dict[str, Any]) -> str:
+    """Key of everything a step reads: the units (by their keys), the rest of the site,
+    the settings and the code. Equal keys mean a step would write the same files."""
+    sha = hashlib.sha1(step_code_key().encode())
+    for code in sorted(unit_keys):
+        sha.update(f"{code}:{unit_keys[code]}\n".encode())
+    sha.update(repr((len(site.units), site.pages, site.bodies, site.title, site.issuer,
+                     site.province, site.as_of, site.report_stats,
+                     sorted((k, repr(v)) for k, v in settings.items()
+                            if not k.startswith(CONTEXT)))).encode())
+    return sha.hexdigest()[:24]
+
+
+def _move_all(source: Path, dest: Path) -> set[str]:
+    """Move every file under ``source`` to the same place under ``dest``; their paths."""
+    moved = set()
+    for folder, _, names in os.walk(source):
+        for name in names:
+            rel = os.path.relpath(os.path.join(folder, name), source).replace(os.sep, "/")
+            target = dest / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(os.path.join(folder, name), target)
+            moved.add("/" + rel)
+    return moved
+
+
+def run_steps(steps: list[tuple[str, Step]], site: Site, out_dir: Path,
+              settings: dict[str, Any], key: str,
+              previous: dict[str, StepRecord] | None = None,
+              progress: bool = False) -> dict[str, StepRecord]:
+    """Run each step whose inputs changed since ``previous`` into ``out_dir``.
+
+    A step whose key is unchanged is skipped: its files from the last build stay published
+    (the build keeps them). Each step writes into a scratch folder first, so the files it
+    wrote are known without walking the whole site.
+    """
+    records: dict[str, StepRecord] = {}
+    for name, step in tqdm(steps, desc="构建步骤", unit="步", disable=not progress):
+        step_key = hashlib.sha1(f"{name}\n{key}".encode()).hexdigest()[:24]
+        old = (previous or {}).get(name)
+        if old is not None and old.key == step_key:
+            records[name] = StepRecord(old.key, old.files)
+            continue
+        scratch = Path(tempfile.mkdtemp(prefix=".step-", dir=Path(out_dir).parent))
+        started = time.monotonic()
+        try:
+            step(site, scratch, settings)
+            files = _move_all(scratch, Path(out_dir))
+            records[name] = StepRecord(step_key, files, time.monotonic() - started)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+    return records

@@ -53,8 +53,13 @@ def validate(
     divisions: dict[str, Division] | None = None,
     bodies: Iterable[EnforcementBody] | None = None,
     today: dt.date | None = None,
+    checked: frozenset[str] = frozenset(),
 ) -> list[Problem]:
-    """Every problem in a Site (or a list of units), in file order; an empty list if all is well."""
+    """Every problem in a Site (or a list of units), in file order; an empty list if all is well.
+
+    Units whose source is in ``checked`` passed the per-unit checks before on ``today``
+    (see readers/loadcache.py) and are not checked again; the whole-model checks always run.
+    """
     site = site_or_records if isinstance(site_or_records, Site) else None
     units = site.units if site else tuple(site_or_records)
     if site:
@@ -76,7 +81,8 @@ def validate(
             )
         )
     for unit in units:
-        check_unit(unit, divisions, today, problems)
+        if unit.source not in checked:
+            check_unit(unit, divisions, today, problems)
     check_duplicates(units, problems)
     check_bodies(tuple(bodies or ()), divisions, problems)
     return problems

@@ -6,15 +6,18 @@ Readers are keyed by format (see ``files.UNIT_READERS``); docs/content.md descri
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from functools import cache
 from pathlib import Path
 
 from ..model import Division, EnforcementBody, Page, Site, Unit
 from ..problems import ContentError, Problem
 from .files import UNIT_READERS, read_bodies, read_page, read_site_settings, read_stats
+from .loadcache import CACHED_READERS, LoadCache
 from .units import read_unit
 
-__all__ = ["load_site", "load_divisions", "read_content", "read_unit", "UNIT_READERS"]
+__all__ = ["load_site", "load_divisions", "read_content", "read_unit", "UNIT_READERS",
+           "LoadCache"]
 
 DIVISIONS_CSV = Path(__file__).resolve().parent.parent / "data" / "divisions.csv"
 
@@ -32,8 +35,12 @@ def load_divisions() -> dict[str, Division]:
     return {d.code: d for d in _divisions()}
 
 
-def read_units(content: Path) -> tuple[list[Unit], list[Problem]]:
-    """Every unit in ``content/units`` in every known format, sorted by fixed-source code."""
+def read_units(content: Path, load_cache: LoadCache | None = None
+               ) -> tuple[list[Unit], list[Problem]]:
+    """Every unit in ``content/units`` in every known format, sorted by fixed-source code.
+
+    With ``load_cache`` the records read before without problems are taken from it.
+    """
     units: list[Unit] = []
     problems: list[Problem] = []
     folder = content / "units"
@@ -41,7 +48,12 @@ def read_units(content: Path) -> tuple[list[Unit], list[Problem]]:
         reader = UNIT_READERS.get(path.suffix)
         if reader is None or not path.is_file():
             continue
-        found, trouble = reader(path, path.relative_to(content).as_posix())
+        rel = path.relative_to(content).as_posix()
+        cached = CACHED_READERS.get(path.suffix) if load_cache is not None else None
+        if cached is not None:
+            found, trouble = cached(load_cache, path, rel)
+        else:
+            found, trouble = reader(path, rel)
         units.extend(found)
         problems.extend(trouble)
     units.sort(key=lambda u: u.fixed_source_code)
@@ -62,13 +74,14 @@ def read_pages(content: Path) -> tuple[list[Page], list[Problem]]:
 
 
 def read_content(
-    content_dir: Path | str, stats_file: Path | str | None = None
+    content_dir: Path | str, stats_file: Path | str | None = None,
+    load_cache: LoadCache | None = None,
 ) -> tuple[Site, list[Problem]]:
     """Read everything into a Site without validating it; return it with the read problems."""
     content = Path(content_dir)
     if not content.is_dir():
         return Site(units=()), [Problem(str(content), "", "", "找不到内容文件夹")]
-    units, problems = read_units(content)
+    units, problems = read_units(content, load_cache)
     pages, found = read_pages(content)
     problems += found
     bodies: list[EnforcementBody] = []
@@ -94,12 +107,23 @@ def read_content(
     return site, problems
 
 
-def load_site(content_dir: Path | str, stats_file: Path | str | None = None) -> Site:
-    """Read and validate ``content_dir``; raise ContentError carrying every problem found."""
+def load_site(content_dir: Path | str, stats_file: Path | str | None = None,
+              load_cache: LoadCache | None = None) -> Site:
+    """Read and validate ``content_dir``; raise ContentError carrying every problem found.
+
+    With ``load_cache`` (see readers/loadcache.py) unchanged records are not read again, units
+    that passed the per-unit checks today are not checked again, and the cache is saved.
+    """
     from ..validate import validate
 
-    site, problems = read_content(content_dir, stats_file)
-    problems += validate(site)
+    today = dt.date.today()
+    site, problems = read_content(content_dir, stats_file, load_cache)
+    checked = load_cache.checked(today) if load_cache is not None else frozenset()
+    problems += validate(site, today=today, checked=checked)
+    if load_cache is not None:
+        if not problems:
+            load_cache.mark_checked(today)
+        load_cache.save()
     if problems:
         raise ContentError(problems)
     return site

@@ -58,20 +58,22 @@ def read_jsonl_units(path: Path, rel: str) -> Result:
     # Lines end at "\n" only, so line numbers match a byte-level split (see build.source_keys).
     with path.open(encoding="utf-8-sig", newline="\n") as lines:
         for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as error:
-                problems.append(
-                    Problem(rel, f"第{number}行", "", f"不是有效的 JSON：{error.msg}", number)
-                )
-                continue
-            unit, found = read_unit(data, rel, number)
+            unit, found = read_jsonl_line(line, rel, number)
             if unit:
                 units.append(unit)
             problems.extend(found)
     return units, problems
+
+
+def read_jsonl_line(line: str, rel: str, number: int) -> tuple[Unit | None, list[Problem]]:
+    """One line of a JSON Lines file: a unit, or None (blank line, or with its problems)."""
+    if not line.strip():
+        return None, []
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as error:
+        return None, [Problem(rel, f"第{number}行", "", f"不是有效的 JSON：{error.msg}", number)]
+    return read_unit(data, rel, number)
 
 
 #: Unit readers by file suffix (Pelican style): add a format by adding a reader here.

@@ -1,0 +1,200 @@
+"""What the unit readers produced, kept per source record between builds (the load cache).
+
+A record is a YAML unit file or one line of a JSON Lines file, keyed by the SHA-1 of its
+bytes. Only records read without problems are kept, so every problem is found again by the
+readers on every load. A kept unit also remembers the day it last passed the per-unit checks
+of ``validate`` without a problem; on that same day the checks are not repeated for it (the
+whole-model checks always run). The readers', model's and checks' code is part of the cache
+folder's name: a change of code starts an empty cache.
+
+Units are pickled through their constructors (``Unit(*fields)``), which loads about three
+times faster than pickle's default for slotted dataclasses. The store is split in shards by
+hash so that a changed record rewrites one shard, not the whole cache.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import dataclasses
+import datetime as dt
+import hashlib
+import io
+import pickle
+from pathlib import Path
+from typing import Any
+
+from .. import model
+
+#: Bump when the stored format changes.
+VERSION = 1
+SHARDS = 64
+#: Code whose change makes cached units or checks stale.
+CODE = ("generator/readers", "generator/model.py", "generator/problems.py",
+        "generator/codes.py", "generator/validate.py", "generator/data")
+_ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def _code_key() -> str:
+    sha = hashlib.sha1(str(VERSION).encode())
+    for name in CODE:
+        root = _ROOT / name
+        for path in sorted(root.rglob("*")) if root.is_dir() else [root]:
+            if path.is_file() and path.suffix != ".pyc":
+                sha.update(path.name.encode())
+                sha.update(path.read_bytes())
+    return sha.hexdigest()[:16]
+
+
+def _reduce(obj: Any) -> tuple:
+    return type(obj), tuple(getattr(obj, f.name) for f in dataclasses.fields(obj))
+
+
+_TABLE = copyreg.dispatch_table.copy()
+for _cls in vars(model).values():
+    if isinstance(_cls, type) and dataclasses.is_dataclass(_cls) and _cls is not model.Site:
+        _TABLE[_cls] = _reduce
+
+
+def dumps(value: Any) -> bytes:
+    """Pickle ``value``, model dataclasses through their constructors."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _TABLE
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
+@dataclasses.dataclass
+class _Entry:
+    """One kept record: its unit and the day it last passed the per-unit checks."""
+
+    unit: model.Unit
+    checked: dt.date | None = None
+
+
+class LoadCache:
+    """The kept records of one content folder, and the hash of every record read this time."""
+
+    def __init__(self, cache_dir: Path | str, content_dir: Path | str) -> None:
+        content = str(Path(content_dir).resolve())
+        name = hashlib.sha1(content.encode()).hexdigest()[:16] + "-" + _code_key()
+        self.folder = Path(cache_dir) / "load" / name
+        #: SHA-1 of the bytes of each record read, by source ("units/a.yaml", "units/b.jsonl:3").
+        self.hashes: dict[str, str] = {}
+        self._entries: dict[str, _Entry] = {}
+        self._used: set[str] = set()
+        self._dirty: set[int] = set()
+        self._load()
+
+    @staticmethod
+    def _shard(sha: str) -> int:
+        return int(sha[:4], 16) % SHARDS
+
+    def _path(self, shard: int) -> Path:
+        return self.folder / f"{shard:02d}.pickle"
+
+    def _load(self) -> None:
+        for shard in range(SHARDS):
+            try:
+                found = pickle.loads(self._path(shard).read_bytes())
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError,
+                    ValueError):
+                continue
+            if isinstance(found, dict):
+                self._entries.update(found)
+
+    def unit(self, sha: str, source: str) -> model.Unit | None:
+        """The kept unit read from bytes hashing to ``sha``, placed at ``source``; or None."""
+        self.hashes[source] = sha
+        entry = self._entries.get(sha)
+        if entry is None:
+            return None
+        self._used.add(sha)
+        if entry.unit.source != source:
+            entry.unit = dataclasses.replace(entry.unit, source=source)
+            entry.checked = None
+            self._dirty.add(self._shard(sha))
+        return entry.unit
+
+    def keep(self, sha: str, unit: model.Unit) -> None:
+        """Keep a unit read without problems."""
+        self._entries[sha] = _Entry(unit)
+        self._used.add(sha)
+        self._dirty.add(self._shard(sha))
+
+    def checked(self, today: dt.date) -> frozenset[str]:
+        """Sources of kept units that passed the per-unit checks on ``today``."""
+        return frozenset(e.unit.source for sha, e in self._entries.items()
+                         if sha in self._used and e.checked == today)
+
+    def mark_checked(self, today: dt.date) -> None:
+        """Every unit read this time passed the per-unit checks on ``today``."""
+        for sha in self._used:
+            entry = self._entries[sha]
+            if entry.checked != today:
+                entry.checked = today
+                self._dirty.add(self._shard(sha))
+
+    def save(self) -> None:
+        """Write the shards that changed, without the records not read this time."""
+        for sha in set(self._entries) - self._used:
+            self._dirty.add(self._shard(sha))
+            del self._entries[sha]
+        if not self._dirty:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        shards: dict[int, dict[str, _Entry]] = {n: {} for n in self._dirty}
+        for sha, entry in self._entries.items():
+            shard = self._shard(sha)
+            if shard in shards:
+                shards[shard][sha] = entry
+        for shard, entries in shards.items():
+            path = self._path(shard)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_bytes(dumps(entries))
+            tmp.replace(path)
+        self._dirty.clear()
+
+
+def read_yaml_cached(cache: LoadCache, path: Path, rel: str) -> tuple[list, list]:
+    """A YAML unit file through the cache: read again only when its bytes changed."""
+    from .files import read_yaml_units
+
+    sha = hashlib.sha1(path.read_bytes()).hexdigest()
+    unit = cache.unit(sha, rel)
+    if unit is not None:
+        return [unit], []
+    units, problems = read_yaml_units(path, rel)
+    if units and not problems:
+        cache.keep(sha, units[0])
+    return units, problems
+
+
+def read_jsonl_cached(cache: LoadCache, path: Path, rel: str) -> tuple[list, list]:
+    """A JSON Lines file through the cache: only changed lines are parsed and read again."""
+    from .files import read_jsonl_line
+
+    units: list[model.Unit] = []
+    problems: list = []
+    for number, raw in enumerate(path.read_bytes().split(b"\n"), 1):
+        if not raw.strip(b" \t\r\n\f\v"):
+            continue
+        sha = hashlib.sha1(raw).hexdigest()
+        source = f"{rel}:{number}"
+        unit = cache.unit(sha, source)
+        if unit is None:
+            text = raw.decode("utf-8")
+            if number == 1 and text.startswith("\ufeff"):
+                text = text[1:]
+            unit, found = read_jsonl_line(text, rel, number)
+            problems.extend(found)
+            if unit is not None and not found:
+                cache.keep(sha, unit)
+        if unit is not None:
+            units.append(unit)
+    return units, problems
+
+
+#: Cached readers by file suffix (the formats of ``files.UNIT_READERS``).
+CACHED_READERS = {".yaml": read_yaml_cached, ".yml": read_yaml_cached,
+                  ".jsonl": read_jsonl_cached}
