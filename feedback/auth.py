@@ -36,8 +36,8 @@ def find_account(login: str) -> Account | None:
     return db.session.scalar(select(Account).where(Account.login == login))
 
 
-def login_page(allowed: Callable[[Account], bool], template: str, home: str):  # type: ignore[no-untyped-def]
-    """Handle a login form for accounts that ``allowed`` accepts."""
+def login_page(allowed: Callable[[Account], bool], heading: str, home: str):  # type: ignore[no-untyped-def]
+    """Handle a login form, titled ``heading``, for accounts that ``allowed`` accepts."""
     form = LoginForm()
     error = ""
     if form.validate_on_submit():
@@ -55,7 +55,7 @@ def login_page(allowed: Callable[[Account], bool], template: str, home: str):  #
         ratelimit.hit("login")
         db.session.commit()
         error = "账号或密码不对。"
-    return render_template(template, form=form, error=error)
+    return render_template("login.html", heading=heading, form=form, error=error)
 
 
 def logout():  # type: ignore[no-untyped-def]

@@ -28,7 +28,7 @@ def _audience() -> None:
 @bp.route("/login", methods=["GET", "POST"])
 def login():  # type: ignore[no-untyped-def]
     """Enterprise login."""
-    return login_page(lambda a: a.role == "enterprise", "enterprise/login.html", "enterprise.index")
+    return login_page(lambda a: a.role == "enterprise", "企业账号登录", "enterprise.index")
 
 
 bp.add_url_rule("/logout", "logout", login_required(logout), methods=["POST"])

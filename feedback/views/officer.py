@@ -37,7 +37,7 @@ def _audience() -> None:
 @bp.route("/login", methods=["GET", "POST"])
 def login():  # type: ignore[no-untyped-def]
     """Officer login."""
-    return login_page(lambda a: a.is_officer, "officer/login.html", "officer.index")
+    return login_page(lambda a: a.is_officer, "执法人员登录", "officer.index")
 
 
 bp.add_url_rule("/logout", "logout", login_required(logout), methods=["POST"])
