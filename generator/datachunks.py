@@ -20,14 +20,9 @@ from pathlib import Path
 VERSION = 1
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
-    """Where one unit's rows are in the kept CSV and JSON Lines files, and how many."""
-
-    key: str
-    csv: tuple[int, int]
-    jsonl: tuple[int, int]
-    rows: int
+#: Where one unit's rows are in the kept files and how many: (key, csv start, csv end,
+#: jsonl start, jsonl end, rows). A plain tuple: 55,900 of them per table load fast.
+Span = tuple[str, int, int, int, int, int]
 
 
 @dataclass
@@ -68,7 +63,7 @@ class ChunkStore:
     def span(self, code: str, key: str) -> Span | None:
         """The kept span of unit ``code`` if its key is still ``key``."""
         span = self.old.get(code)
-        return span if span is not None and span.key == key and self._maps else None
+        return span if span is not None and span[0] == key and self._maps else None
 
     def read(self, fmt: str, start: int, end: int) -> bytes:
         """Bytes ``start:end`` of the kept file of ``fmt``."""

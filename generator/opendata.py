@@ -7,6 +7,7 @@ file), in code order, so the same content always gives the same bytes. See docs/
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .datachunks import ChunkStore, Span
+from .datachunks import ChunkStore
 from .model import Site, Unit
 from .serialize import plain
 from .steps import step_code_key
@@ -291,15 +292,20 @@ overdue|是否逾期|boolean|截至数据日期仍未销号且已过期限为 tr
 
 #: Values that are already plain (exact types: a bool is not passed through plain()).
 _SCALARS = frozenset((str, int, float, bool, type(None)))
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def _plain(value: Any) -> Any:
-    return value if type(value) in _SCALARS else plain(value)
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    return value.isoformat() if kind is dt.date else plain(value)
 
 
-def cell(value: Any) -> str:
-    """A CSV cell: empty for none, true/false, whole numbers without '.0'."""
-    value = _plain(value)
+def _cell(value: Any) -> str:
+    """A CSV cell of a plain value (see cell)."""
+    if type(value) is str:
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -307,6 +313,11 @@ def cell(value: Any) -> str:
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     return str(value)
+
+
+def cell(value: Any) -> str:
+    """A CSV cell: empty for none, true/false, whole numbers without '.0'."""
+    return _cell(_plain(value))
 
 
 def _csv_text(rows: list[list[str]]) -> str:
@@ -320,9 +331,9 @@ def unit_chunk(table: Table, site: Site, unit: Unit, base_url: str) -> tuple[byt
     names = [c.name for c in table.columns]
     cells, lines = [], []
     for row in table.rows(site, unit, base_url):
-        cells.append([cell(row[n]) for n in names])
-        record = {n: _plain(row[n]) for n in names}
-        lines.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+        values = [_plain(row[n]) for n in names]
+        cells.append([_cell(v) for v in values])
+        lines.append(_JSON.encode(dict(zip(names, values, strict=True))) + "\n")
     return _csv_text(cells).encode("utf-8"), "".join(lines).encode("utf-8"), len(lines)
 
 
@@ -330,6 +341,7 @@ class _Out:
     """A download file being written: its position and SHA-256 as it grows."""
 
     def __init__(self, path: Path) -> None:
+        path.unlink(missing_ok=True)  # a new file: the old one may be the kept copy's link
         self.path, self.handle, self.size = path, path.open("wb"), 0
         self.sha = hashlib.sha256()
 
@@ -352,20 +364,21 @@ def write_table(table: Table, site: Site, folder: Path, base_url: str,
     outs = {"csv": _Out(folder / f"{table.name}.csv"), "jsonl": _Out(folder / f"{table.name}.jsonl")}
     outs["csv"].write(("\ufeff" + _csv_text([[c.name for c in table.columns]])).encode("utf-8"))
     count = 0
+    csv_out, jsonl_out = outs["csv"], outs["jsonl"]
     try:
         for unit in _units(site):
             key = keys.get(unit.code) if keys else None
             span = store.span(unit.code, key) if store and key else None
             if span is not None:
-                data = {f: store.read(f, *getattr(span, f)) for f in outs}
-                rows = span.rows
+                csv_bytes = store.read("csv", span[1], span[2])
+                jsonl_bytes = store.read("jsonl", span[3], span[4])
+                rows = span[5]
             else:
                 csv_bytes, jsonl_bytes, rows = unit_chunk(table, site, unit, base_url)
-                data = {"csv": csv_bytes, "jsonl": jsonl_bytes}
-            places = {f: outs[f].write(data[f]) for f in outs}
+            csv_at, jsonl_at = csv_out.write(csv_bytes), jsonl_out.write(jsonl_bytes)
             count += rows
             if store is not None and key:
-                store.new[unit.code] = Span(key, places["csv"], places["jsonl"], rows)
+                store.new[unit.code] = (key, *csv_at, *jsonl_at, rows)
     finally:
         for out in outs.values():
             out.handle.close()

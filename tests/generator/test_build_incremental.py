@@ -48,3 +48,40 @@ def test_nothing_changed_renders_nothing_and_setting_change_redoes_all(tmp_path)
                     overrides=overrides(tmp_path, hotline="12345"))
     assert changed.full and changed.rendered == changed.total
     assert "12345" in (out / "index.html").read_text()
+
+
+def _index_files(folder):
+    from generator.searchindex import CODES_FILE, HOT_FILE, META_FILE
+
+    return {name: (folder / name).read_bytes() for name in (META_FILE, HOT_FILE, CODES_FILE)}
+
+
+def _build_steps(content, out, cache, index):
+    return build(content, out, BASE_URL, jobs=1, progress=False,
+                 overrides=overrides(cache, search_index_dir=str(index)))
+
+
+def test_open_data_feeds_and_index_incremental_equal_full(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    out, index = tmp_path / "site", tmp_path / "index"
+    _build_steps(content, out, tmp_path, index)
+    data = {p.name for p in (out / "data").iterdir()}
+    assert {"units.csv", "monitoring.jsonl", "datapackage.json"} <= data
+
+    unchanged = _build_steps(content, out, tmp_path, index)
+    assert not any(name.startswith("step ") for name in unchanged.phases)
+    assert (out / "data" / "units.csv").is_file() and (out / "feeds").is_dir()
+
+    unit_file = content / "units" / f"{KEY_UNIT}.yaml"
+    text = unit_file.read_text(encoding="utf-8")
+    unit_file.write_text(text.replace("黄志强", "黄志刚"), encoding="utf-8")
+    (content / "units" / f"{REVOKED_UNIT}.yaml").unlink()
+    changed = _build_steps(content, out, tmp_path, index)
+    assert "step write_open_data" in changed.phases
+    assert "黄志刚" in (out / "data" / "units.csv").read_text(encoding="utf-8-sig")
+
+    fresh, fresh_index = tmp_path / "fresh", tmp_path / "fresh-index"
+    _build_steps(content, fresh, tmp_path / "other-cache", fresh_index)
+    assert tree(out) == tree(fresh)
+    assert _index_files(index) == _index_files(fresh_index)

@@ -1,0 +1,106 @@
+"""The load cache: unchanged records come from it, changed ones are read again, problems stay."""
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.problems import ContentError
+from generator.readers import LoadCache, load_site, read_content
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "content"
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+@pytest.fixture
+def content(tmp_path):
+    """The fixture content with its units moved into one JSON Lines file (one per line)."""
+    folder = Path(shutil.copytree(FIXTURE, tmp_path / "content"))
+    lines = []
+    for path in sorted((folder / "units").glob("*.yaml")):
+        lines.append(json.dumps(_jsonable(yaml.safe_load(path.read_text(encoding="utf-8"))),
+                                ensure_ascii=False))
+        path.unlink()
+    (folder / "units" / "export.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def _load(content, cache_dir):
+    cache = LoadCache(cache_dir, content)
+    return load_site(content, load_cache=cache), cache
+
+
+def test_cached_load_equals_a_plain_load(content, tmp_path):
+    first, cache = _load(content, tmp_path / "cache")
+    assert len(cache.hashes) == len(first.units)
+    again, _ = _load(content, tmp_path / "cache")
+    assert again.units == first.units == load_site(content).units
+
+
+def test_changed_jsonl_line_is_read_again(content, tmp_path):
+    before, _ = _load(content, tmp_path / "cache")
+    path = content / "units" / "export.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    record = json.loads(lines[1])
+    record["name"] = "改名后的单位"
+    lines[1] = json.dumps(record, ensure_ascii=False)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    after, cache = _load(content, tmp_path / "cache")
+    changed = after.unit(record["fixed_source_code"])
+    assert changed.name == "改名后的单位" and changed.source == "units/export.jsonl:2"
+    assert [u for u in after.units if u.code != changed.code] == [
+        u for u in before.units if u.code != changed.code]
+    assert after.units == load_site(content).units
+
+
+def test_moved_line_keeps_its_new_line_number(content, tmp_path):
+    _load(content, tmp_path / "cache")
+    path = content / "units" / "export.jsonl"
+    path.write_text("\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    site, _ = _load(content, tmp_path / "cache")
+    assert sorted(u.source for u in site.units) == sorted(u.source for u in load_site(content).units)
+    assert all(int(u.source.rsplit(":", 1)[1]) > 1 for u in site.units)
+
+
+def test_problem_is_reported_again_with_a_warm_cache(content, tmp_path):
+    path = content / "units" / "export.jsonl"
+    path.write_text(path.read_text(encoding="utf-8") + '{"name": "x"}\n{broken\n',
+                    encoding="utf-8")
+    _, expected = read_content(content)
+    for _ in range(2):
+        with pytest.raises(ContentError) as caught:
+            _load(content, tmp_path / "cache")
+        found = [p for p in caught.value.problems if p.file == "units/export.jsonl"]
+        assert found and {(p.line, p.message) for p in found} >= {
+            (p.line, p.message) for p in expected if p.file == "units/export.jsonl"}
+
+
+def test_yaml_file_changed_after_caching_is_read_again(tmp_path):
+    content = Path(shutil.copytree(FIXTURE, tmp_path / "content"))
+    _load(content, tmp_path / "cache")
+    unit_file = next((content / "units").glob("*.yaml"))
+    unit_file.write_text(unit_file.read_text(encoding="utf-8") + "\nname: [unclosed\n",
+                         encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        _load(content, tmp_path / "cache")
+    assert any(p.file == f"units/{unit_file.name}" for p in caught.value.problems)
+
+
+def test_whole_model_checks_run_with_a_warm_cache(content, tmp_path):
+    _load(content, tmp_path / "cache")
+    path = content / "units" / "export.jsonl"
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    path.write_text(path.read_text(encoding="utf-8") + first + "\n", encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        _load(content, tmp_path / "cache")
+    assert any("重复" in p.message for p in caught.value.problems)
