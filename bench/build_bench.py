@@ -60,7 +60,7 @@ def clone_fixture(units: int, folder: Path) -> None:
 
 
 def touch_one_unit(folder: Path) -> None:
-    """Change the name of one unit (the first record found)."""
+    """Change the name of one unit (the first record found; again on each call)."""
     for path in sorted((folder / "units").iterdir()):
         text = path.read_text(encoding="utf-8")
         if path.suffix == ".jsonl":
@@ -73,14 +73,21 @@ def touch_one_unit(folder: Path) -> None:
         return
 
 
-def measure_build(content: Path, out: Path, cache: Path, full: bool) -> dict:
+#: The step left out by the "incremental-noindex" measurement.
+INDEX_STEP = "generator.searchindex:write_index"
+
+
+def measure_build(content: Path, out: Path, cache: Path, full: bool,
+                  exclude: tuple[str, ...] = ()) -> dict:
     """One build in this process; seconds, counts and peak memory."""
     from generator.build import build
 
     started = time.monotonic()
     result = build(content, out, BASE_URL, full=full, progress=True,
-                   overrides={"cache_dir": str(cache), "stats_file": ""},
-                   run_steps=os.environ.get("BENCH_NO_STEPS") != "1", detach_cleanup=True)
+                   overrides={"cache_dir": str(cache), "stats_file": "",
+                              "search_index_dir": str(out.parent / "search-index")},
+                   run_steps=os.environ.get("BENCH_NO_STEPS") != "1", detach_cleanup=True,
+                   exclude_steps=exclude)
     seconds = time.monotonic() - started
     return {"seconds": seconds, "total": result.total, "rendered": result.rendered,
             "full": result.full, "phases": result.phases, **_peaks()}
@@ -116,7 +123,8 @@ def _measure(kind: str, work: Path) -> dict:
     content, out, cache = work / "content", work / "site", work / "cache"
     if kind == "floor":
         return measure_floor(content, work / "floor")
-    return measure_build(content, out, cache, full=kind != "incremental")
+    exclude = (INDEX_STEP,) if kind == "incremental-noindex" else ()
+    return measure_build(content, out, cache, full=kind in ("cold", "warm"), exclude=exclude)
 
 
 def bench(units: int, work: Path, skip_cold: bool = False) -> dict:
@@ -129,8 +137,11 @@ def bench(units: int, work: Path, skip_cold: bool = False) -> dict:
         make_content(units, work / "content")
         figures["cold"] = run_one("cold", work)
     figures["warm"] = run_one("warm", work)
+    figures["unchanged"] = run_one("unchanged", work)
     touch_one_unit(work / "content")
     figures["incremental"] = run_one("incremental", work)
+    touch_one_unit(work / "content")
+    figures["incremental-noindex"] = run_one("incremental-noindex", work)
     figures["floor"] = run_one("floor", work)
     return figures
 
@@ -140,10 +151,10 @@ def report(units: int, figures: dict) -> None:
     print(f"\n== {units:,} units, {os.cpu_count()} cores ==")
     for name, f in figures.items():
         rate = f["rendered"] / f["seconds"] if f["seconds"] else 0
-        print(f"{name:12} {f['seconds']:8.1f} s  {f['rendered']:>8} files  {rate:8.0f} files/s  "
+        print(f"{name:20} {f['seconds']:8.1f} s  {f['rendered']:>8} files  {rate:8.0f} files/s  "
               f"peak parent {f['peak_parent_mb']} MB, largest worker {f['peak_worker_mb']} MB")
         if f.get("phases"):
-            print(" " * 13 + ", ".join(f"{k} {v:.1f} s" for k, v in f["phases"].items()))
+            print(" " * 21 + ", ".join(f"{k} {v:.1f} s" for k, v in f["phases"].items()))
     ratio = figures["warm"]["seconds"] / figures["floor"]["seconds"]
     print(f"warm full build / plain-Jinja floor (HTML pages only): {ratio:.2f}x")
 

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from .datachunks import ChunkStore
+from .datachunks import ChunkStore, TableFiles
 from .model import Site, Unit
 from .serialize import plain
 from .steps import step_code_key
@@ -337,55 +337,34 @@ def unit_chunk(table: Table, site: Site, unit: Unit, base_url: str) -> tuple[byt
     return _csv_text(cells).encode("utf-8"), "".join(lines).encode("utf-8"), len(lines)
 
 
-class _Out:
-    """A download file being written: its position and SHA-256 as it grows."""
-
-    def __init__(self, path: Path) -> None:
-        path.unlink(missing_ok=True)  # a new file: the old one may be the kept copy's link
-        self.path, self.handle, self.size = path, path.open("wb"), 0
-        self.sha = hashlib.sha256()
-
-    def write(self, data: bytes) -> tuple[int, int]:
-        start = self.size
-        self.handle.write(data)
-        self.sha.update(data)
-        self.size += len(data)
-        return start, self.size
-
-
 def write_table(table: Table, site: Site, folder: Path, base_url: str,
                 keys: dict[str, str] | None = None,
                 store: ChunkStore | None = None) -> list[Download]:
     """Write one table as CSV (UTF-8 with BOM) and JSON Lines, unit by unit.
 
-    With ``keys`` (unit code -> content key) and a ``store``, the rows of a unit whose key
-    is unchanged are copied from the last build's file (see datachunks.py).
+    With ``keys`` (unit code -> content key) and a ``store``, the rows of units whose key
+    is unchanged are copied from the last build's files in runs (see datachunks.py).
     """
-    outs = {"csv": _Out(folder / f"{table.name}.csv"), "jsonl": _Out(folder / f"{table.name}.jsonl")}
-    outs["csv"].write(("\ufeff" + _csv_text([[c.name for c in table.columns]])).encode("utf-8"))
-    count = 0
-    csv_out, jsonl_out = outs["csv"], outs["jsonl"]
+    header = ("\ufeff" + _csv_text([[c.name for c in table.columns]])).encode("utf-8")
+    files = TableFiles(folder / f"{table.name}.csv", folder / f"{table.name}.jsonl", header)
+    units = _units(site)
+    codes = [u.code for u in units]
+    unit_keys = [keys.get(c) for c in codes] if keys else [None] * len(codes)
+    kept = store.kept(codes, unit_keys) if store is not None else [False] * len(codes)
     try:
-        for unit in _units(site):
-            key = keys.get(unit.code) if keys else None
-            span = store.span(unit.code, key) if store and key else None
-            if span is not None:
-                csv_bytes = store.read("csv", span[1], span[2])
-                jsonl_bytes = store.read("jsonl", span[3], span[4])
-                rows = span[5]
-            else:
-                csv_bytes, jsonl_bytes, rows = unit_chunk(table, site, unit, base_url)
-            csv_at, jsonl_at = csv_out.write(csv_bytes), jsonl_out.write(jsonl_bytes)
-            count += rows
-            if store is not None and key:
-                store.new[unit.code] = (key, *csv_at, *jsonl_at, rows)
+        for fresh, group in groupby(range(len(units)), key=lambda n: not kept[n]):
+            numbers = list(group)
+            if not fresh:
+                files.copy_run(store, [codes[n] for n in numbers])
+                continue
+            for n in numbers:
+                files.add(codes[n], unit_keys[n], *unit_chunk(table, site, units[n], base_url))
     finally:
-        for out in outs.values():
-            out.handle.close()
+        files.close()
     if store is not None:
-        store.commit({f: o.path for f, o in outs.items()})
-    return [Download(table.name, f, f"/{DATA_DIR}/{o.path.name}", count, o.size,
-                     o.sha.hexdigest()) for f, o in outs.items()]
+        store.commit(files)
+    return [Download(table.name, fmt, f"/{DATA_DIR}/{path.name}", files.rows, size, sha)
+            for fmt, path, size, sha in files.summary()]
 
 
 def data_package(site: Site, downloads: list[Download]) -> dict[str, Any]:
