@@ -6,7 +6,7 @@ import datetime as dt
 
 from flask import current_app
 
-from feedback.cases import Actor, china_today, find_by_tracking, record
+from feedback.cases import Actor, china_today, find_by_tracking, notify_enterprise, record
 from feedback.directory import Directory
 from feedback.extensions import db
 from feedback.models import Account, Report, utcnow
@@ -138,6 +138,8 @@ def order_rectification(report: Report, account: Account, requirement: str, due:
     report.rectification_due = due
     text = f"已责令企业整改，期限至 {due:%Y-%m-%d}。"
     _move(report, account, "order_rectification", State.RECTIFICATION_ORDERED, text=text, public=True)
+    notify_enterprise(report, f"整改通知：案件 {report.tracking_number}",
+                      f"{text}\n整改要求：{report.rectification_requirement}")
 
 
 def close(report: Report, account: Account, reply: str = "") -> None:

@@ -19,14 +19,15 @@ ROLES = ("officer", "supervisor", "admin", "enterprise")
 
 
 def create_account(login: str, password: str, role: str, *, body_id: str | None = None,
-                   unit_code: str | None = None, name: str = "") -> Account:
+                   unit_code: str | None = None, name: str = "", email: str = "") -> Account:
     """Add an account with a hashed password (caller commits)."""
     if role not in ROLES:
         raise ValueError(f"未知角色：{role}")
     if len(password) < 8:
         raise ValueError("密码至少 8 位。")
     account = Account(login=login, password_hash=generate_password_hash(password), role=role,
-                      body_id=body_id, unit_code=unit_code, name=name or login)
+                      body_id=body_id, unit_code=unit_code, name=name or login,
+                      email=email.strip())
     db.session.add(account)
     return account
 

@@ -178,6 +178,19 @@ def notify_reporter(report: Report, update: Update) -> None:
     mark_mail_queued()
 
 
+def notify_enterprise(report: Report, subject: str, text: str) -> None:
+    """Queue an e-mail to the unit's enterprise account, if it has an address (never the reporter)."""
+    if not report.unit_code:
+        return
+    account = db.session.scalar(select(Account).where(Account.unit_code == report.unit_code))
+    if account is None or not account.active or not account.email:
+        return
+    base = current_app.config["FEEDBACK_URL"].rstrip("/")
+    body = f"{text}\n\n请登录查看并反馈：{base}/enterprise/case/{report.tracking_number}\n"
+    queue_mail(account.email, subject, body)
+    mark_mail_queued()
+
+
 def _store_photos(report: Report, photos: list[CheckedFile]) -> None:
     storage = current_app.extensions["yimatong_storage"]
     for photo in photos:

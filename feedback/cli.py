@@ -83,13 +83,14 @@ def create_officer(body: str, login: str, role: str, name: str, password: str) -
 @feedback_group.command("create-enterprise")
 @click.option("--unit", "unit_code", required=True, help="Fixed-source code of the unit.")
 @click.option("--login", required=True)
+@click.option("--email", default="", help="Where rectification notices are sent (optional).")
 @password_option
-def create_enterprise(unit_code: str, login: str, password: str) -> None:
+def create_enterprise(unit_code: str, login: str, email: str, password: str) -> None:
     """Create the enterprise account of a unit (one per unit)."""
     unit = _app().extensions["yimatong_directory"].unit(unit_code)
     if unit is None:
         raise click.ClickException(f"内容中没有单位 {unit_code}。")
-    _create("enterprise", login, password, unit_code=unit_code, name=unit.name)
+    _create("enterprise", login, password, unit_code=unit_code, name=unit.name, email=email)
 
 
 @feedback_group.command("stats")

@@ -8,7 +8,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from feedback.actions import ActionError, _move, _require
-from feedback.cases import REPORTER, Actor, mark_mail_queued, record
+from feedback.cases import REPORTER, Actor, mark_mail_queued, notify_enterprise, record
 from feedback.extensions import db
 from feedback.mail import queue_mail
 from feedback.models import Account, Attachment, EnterpriseResponse, Rating, Report, Reward, utcnow
@@ -73,6 +73,8 @@ def review(report: Report, account: Account, accept: bool, comment: str) -> None
     reason = _require(comment, "退回时请写明原因，企业会看到。")
     record(report, Actor("officer", account), "send_back", before=report.state,
            after=report.state, text=f"整改材料被退回：{reason}", public=True, reason=reason)
+    notify_enterprise(report, f"整改材料被退回：案件 {report.tracking_number}",
+                      f"整改材料被退回，请按意见补充后重新提交。\n原因：{reason}")
 
 
 def can_rate(report: Report) -> bool:

@@ -31,6 +31,9 @@ from wtforms.validators import (
 from feedback.reward_labels import REWARD_CHOICES
 from feedback.states import CATEGORIES, FINDINGS, RATINGS
 
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+EMAIL_MESSAGE = "电子邮箱格式不对，例如 name@example.com。"
+
 
 def choices(pairs: object) -> list[SelectChoice]:
     """Select or radio options from (value, label) pairs."""
@@ -63,8 +66,7 @@ class ReportForm(FlaskForm):
     reporter_name = StringField("姓名（可不填）", validators=[Optional(), Length(max=80, message="姓名太长。")])
     reporter_phone = StringField("电话（可不填）", validators=[Optional(), Length(max=40, message="电话号码太长。")])
     reporter_email = StringField("电子邮箱（可不填）", validators=[
-        Optional(), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="电子邮箱格式不对，例如 name@example.com。"),
-        Length(max=200)])
+        Optional(), Regexp(EMAIL_PATTERN, message=EMAIL_MESSAGE), Length(max=200)])
     photos = MultipleFileField("照片（可不传，最多 5 张，JPEG、PNG 或 WebP，每张不超过 10 MB）")
     email_link = BooleanField("把专属查询链接发到我的邮箱")
     agree = BooleanField("我已阅读并同意隐私说明", validators=[
@@ -189,5 +191,7 @@ class AccountForm(FlaskForm):
                                                ("admin", "管理员"), ("enterprise", "企业")]))
     body = SelectField("所属机构（执法人员）", validate_choice=False)
     unit = StringField("排污单位代码（企业账号）")
+    email = StringField("通知邮箱（企业账号，可不填）", validators=[
+        Optional(), Regexp(EMAIL_PATTERN, message=EMAIL_MESSAGE), Length(max=254)])
     password = PasswordField("初始密码", validators=[
         DataRequired("请设置初始密码。"), Length(min=8, message="密码至少 8 位。")])

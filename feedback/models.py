@@ -28,6 +28,8 @@ class Account(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20))  # officer | supervisor | admin | enterprise
     body_id: Mapped[str | None] = mapped_column(String(40), index=True)
     unit_code: Mapped[str | None] = mapped_column(String(22), unique=True)
+    #: Where notices go (enterprise accounts: rectification orders and send-backs).
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 

@@ -34,7 +34,8 @@ def _check(form: AccountForm, bodies: set[str], units: set[str]) -> dict | None:
         if db.session.scalar(select(Account).where(Account.unit_code == code)) is not None:
             form.unit.errors = [*form.unit.errors, "该单位已有企业账号（每个单位一个）。"]
             return None
-        return {"unit_code": code, "name": form.name.data or directory().units[code].name}
+        return {"unit_code": code, "name": form.name.data or directory().units[code].name,
+                "email": form.email.data or ""}
     if form.body.data not in bodies:
         form.body.errors = [*form.body.errors, "请选择本机构或下级机构。"]
         return None

@@ -121,3 +121,42 @@ def test_enterprise_cannot_use_officer_files(client, officer, make_report, app):
     number, _ = make_report(unit=BINYANG)
     officer.login("yongfeng", kind="enterprise")
     assert client.get(f"/enterprise/case/{number}").status_code == 403
+
+
+def test_enterprise_with_email_is_told_of_orders_and_send_backs(client, officer, make_report, app):
+    from feedback.extensions import db
+    from feedback.models import OutboxMail
+
+    with app.app_context():
+        find_account("hongda").email = "ehs@hongda.example.com"
+        db.session.commit()
+    number, _ = make_report(reporter_name="王五", reporter_phone="13711112222")
+    _to_rectification(client, officer, app, number)
+    officer.login("hongda", kind="enterprise")
+    client.post(f"/enterprise/case/{number}", data={"text": "已清理"})
+    officer.logout("enterprise")
+    officer.login("binyang")
+    act(client, number, "verify", decision="send_back", text="缺少照片")
+    with app.app_context():
+        mails = db.session.query(OutboxMail).filter_by(to="ehs@hongda.example.com").all()
+    assert [m.subject for m in mails] == [f"整改通知：案件 {number}",
+                                          f"整改材料被退回：案件 {number}"]
+    assert "清理排水沟并安装在线监测" in mails[0].body and f"/enterprise/case/{number}" in mails[0].body
+    assert "缺少照片" in mails[1].body
+    for mail in mails:  # never the reporter's identity
+        assert "王五" not in mail.body and "13711112222" not in mail.body
+
+
+def test_admin_creates_enterprise_account_with_notice_email(client, officer, app, password_hash):
+    from feedback.extensions import db
+    from feedback.models import Account
+
+    with app.app_context():
+        db.session.add(Account(login="nn-admin", password_hash=password_hash, role="admin",
+                               body_id="nn", name="南宁管理员"))
+        db.session.commit()
+    officer.login("nn-admin")
+    bad = client.post("/officer/accounts", data={
+        "login": "hd2", "role": "enterprise", "unit": BINYANG, "email": "not-an-address",
+        "password": "longenough1"})
+    assert "电子邮箱格式不对" in bad.get_data(as_text=True)
