@@ -1,10 +1,12 @@
-"""Build benchmark: cold, warm full and one-unit incremental builds beside a plain-Jinja floor.
+"""Build benchmark: cold, warm full, unchanged and one-unit builds beside a plain-Jinja floor.
 
     .venv/bin/python bench/build_bench.py                 # 5,000 and 55,900 units
     .venv/bin/python bench/build_bench.py --units 5000    # one size
 
 Content comes from `yimatong sample` when it exists, else fixture units cloned with new codes.
 Each measurement runs in its own process so peak memory (parent and largest worker) is honest.
+The one-unit build is measured twice: with every step, and with the search index step left
+out (it is rebuilt in full; see docs/build.md).
 """
 
 from __future__ import annotations
