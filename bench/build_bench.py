@@ -30,8 +30,12 @@ BASE_URL = "https://ymt.example.cn"
 def make_content(units: int, folder: Path) -> None:
     """Write ``units`` synthetic units into ``folder``."""
     command = Path(sys.executable).parent / "yimatong"
-    sample = subprocess.run([str(command), "sample", "--units", str(units), "--seed", "1",
-                             "--out", str(folder)], cwd=ROOT, capture_output=True, text=True)
+    sample = subprocess.run(
+        [str(command), "sample", "--units", str(units), "--seed", "1", "--out", str(folder)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     if sample.returncode == 0 and (folder / "units").is_dir():
         print(f"content: yimatong sample --units {units}")
         return
@@ -48,8 +52,10 @@ def clone_fixture(units: int, folder: Path) -> None:
 
     shutil.copytree(FIXTURE, folder, ignore=shutil.ignore_patterns("units"))
     (folder / "units").mkdir()
-    templates = [yaml.safe_load(p.read_text(encoding="utf-8"))
-                 for p in sorted((FIXTURE / "units").glob("*.yaml"))]
+    templates = [
+        yaml.safe_load(p.read_text(encoding="utf-8"))
+        for p in sorted((FIXTURE / "units").glob("*.yaml"))
+    ]
     with (folder / "units" / "bulk.jsonl").open("w", encoding="utf-8") as out:
         for n in range(units):
             record = json.loads(json.dumps(templates[n % len(templates)], default=str))
@@ -79,20 +85,37 @@ def touch_one_unit(folder: Path) -> None:
 INDEX_STEP = "generator.searchindex:write_index"
 
 
-def measure_build(content: Path, out: Path, cache: Path, full: bool,
-                  exclude: tuple[str, ...] = ()) -> dict:
+def measure_build(
+    content: Path, out: Path, cache: Path, full: bool, exclude: tuple[str, ...] = ()
+) -> dict:
     """One build in this process; seconds, counts and peak memory."""
     from generator.build import build
 
     started = time.monotonic()
-    result = build(content, out, BASE_URL, full=full, progress=True,
-                   overrides={"cache_dir": str(cache), "stats_file": "",
-                              "search_index_dir": str(out.parent / "search-index")},
-                   run_steps=os.environ.get("BENCH_NO_STEPS") != "1", detach_cleanup=True,
-                   exclude_steps=exclude)
+    result = build(
+        content,
+        out,
+        BASE_URL,
+        full=full,
+        progress=True,
+        overrides={
+            "cache_dir": str(cache),
+            "stats_file": "",
+            "search_index_dir": str(out.parent / "search-index"),
+        },
+        run_steps=os.environ.get("BENCH_NO_STEPS") != "1",
+        detach_cleanup=True,
+        exclude_steps=exclude,
+    )
     seconds = time.monotonic() - started
-    return {"seconds": seconds, "total": result.total, "rendered": result.rendered,
-            "full": result.full, "phases": result.phases, **_peaks()}
+    return {
+        "seconds": seconds,
+        "total": result.total,
+        "rendered": result.rendered,
+        "full": result.full,
+        "phases": result.phases,
+        **_peaks(),
+    }
 
 
 def measure_floor(content: Path, out: Path) -> dict:
@@ -112,11 +135,14 @@ def _peaks() -> dict:
 
 def run_one(kind: str, work: Path) -> dict:
     """Run one measurement in a fresh process and return its figures."""
-    code = (f"import json, sys; sys.path.insert(0, {str(ROOT)!r}); from bench import build_bench "
-            f"as b; from pathlib import Path; w = Path({str(work)!r}); "
-            f"print('RESULT' + json.dumps(b._measure({kind!r}, w)))")
-    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE,
-                          text=True, check=True)
+    code = (
+        f"import json, sys; sys.path.insert(0, {str(ROOT)!r}); from bench import build_bench "
+        f"as b; from pathlib import Path; w = Path({str(work)!r}); "
+        f"print('RESULT' + json.dumps(b._measure({kind!r}, w)))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, text=True, check=True
+    )
     line = next(x for x in proc.stdout.splitlines() if x.startswith("RESULT"))
     return json.loads(line[6:])
 
@@ -153,8 +179,10 @@ def report(units: int, figures: dict) -> None:
     print(f"\n== {units:,} units, {os.cpu_count()} cores ==")
     for name, f in figures.items():
         rate = f["rendered"] / f["seconds"] if f["seconds"] else 0
-        print(f"{name:20} {f['seconds']:8.1f} s  {f['rendered']:>8} files  {rate:8.0f} files/s  "
-              f"peak parent {f['peak_parent_mb']} MB, largest worker {f['peak_worker_mb']} MB")
+        print(
+            f"{name:20} {f['seconds']:8.1f} s  {f['rendered']:>8} files  {rate:8.0f} files/s  "
+            f"peak parent {f['peak_parent_mb']} MB, largest worker {f['peak_worker_mb']} MB"
+        )
         if f.get("phases"):
             print(" " * 21 + ", ".join(f"{k} {v:.1f} s" for k, v in f["phases"].items()))
     ratio = figures["warm"]["seconds"] / figures["floor"]["seconds"]
@@ -166,10 +194,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, nargs="*", default=[5000, 55900])
     parser.add_argument("--work", type=Path, default=ROOT / "build" / "bench")
-    parser.add_argument("--no-steps", action="store_true",
-                        help="leave out the build steps (open data, feeds…): pages alone")
-    parser.add_argument("--skip-cold", action="store_true",
-                        help="reuse the content and QR cache already in --work")
+    parser.add_argument(
+        "--no-steps",
+        action="store_true",
+        help="leave out the build steps (open data, feeds…): pages alone",
+    )
+    parser.add_argument(
+        "--skip-cold", action="store_true", help="reuse the content and QR cache already in --work"
+    )
     args = parser.parse_args()
     if args.no_steps:
         os.environ["BENCH_NO_STEPS"] = "1"

@@ -19,14 +19,21 @@ _STATE: dict = {}
 
 
 def _environment(site, conf) -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
-                      lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True
+    )
     assets = fingerprinted()
     env.globals.update(
-        site_title=site.title, hotline=conf["hotline"], issuer=site.issuer,
-        search_url=conf["feedback_url"] + "/search", report_home=conf["feedback_url"] + "/report",
-        asset=lambda name: f"/static/{assets[name]}", unit_path=urls.unit_path,
-        outlet_path=urls.outlet_path, nav_pages=sorted(site.pages, key=lambda p: p.order))
+        site_title=site.title,
+        hotline=conf["hotline"],
+        issuer=site.issuer,
+        search_url=conf["feedback_url"] + "/search",
+        report_home=conf["feedback_url"] + "/report",
+        asset=lambda name: f"/static/{assets[name]}",
+        unit_path=urls.unit_path,
+        outlet_path=urls.outlet_path,
+        nav_pages=sorted(site.pages, key=lambda p: p.order),
+    )
     return env
 
 
@@ -38,14 +45,26 @@ def _render(index: int) -> int:
         end = monitoring_end(unit, cat)
         per_outlet = {o.code: outlet_series(unit, o, end) for o in unit.outlets}
         report = urls.report_url(conf["feedback_url"], unit.code)
-        html = unit_t.render(unit=unit, row=cat.rows[unit.code], as_of=cat.as_of, stats=None,
-                             series=[s for v in per_outlet.values() for s in v],
-                             report_href=report, penalties=unit.penalties,
-                             inspections=unit.inspections, rectifications=unit.rectifications)
+        html = unit_t.render(
+            unit=unit,
+            row=cat.rows[unit.code],
+            as_of=cat.as_of,
+            stats=None,
+            series=[s for v in per_outlet.values() for s in v],
+            report_href=report,
+            penalties=unit.penalties,
+            inspections=unit.inspections,
+            rectifications=unit.rectifications,
+        )
         _write(out, urls.unit_path(unit.code), html)
         for outlet in unit.outlets:
-            html = outlet_t.render(unit=unit, outlet=outlet, row=cat.rows[unit.code],
-                                   series=per_outlet[outlet.code], report_href=report)
+            html = outlet_t.render(
+                unit=unit,
+                outlet=outlet,
+                row=cat.rows[unit.code],
+                series=per_outlet[outlet.code],
+                report_href=report,
+            )
             _write(out, urls.outlet_path(unit.code, outlet.code), html)
         count += 1 + len(unit.outlets)
     return count
@@ -62,7 +81,8 @@ def render_floor(content: Path, out: Path) -> int:
     site = load_site(content)
     conf = settings.resolve({"base_url": "https://ymt.example.cn"})
     jobs = os.cpu_count() or 1
-    _STATE.update(cat=build_catalog(site), env=_environment(site, conf), out=out, conf=conf,
-                  jobs=jobs)
+    _STATE.update(
+        cat=build_catalog(site), env=_environment(site, conf), out=out, conf=conf, jobs=jobs
+    )
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
         return sum(pool.map(_render, range(jobs)))

@@ -26,9 +26,30 @@ from generator.sample import write_sample  # noqa: E402
 from generator.searchindex import CODES_FILE, HOT_FILE, SearchIndex, build_index  # noqa: E402
 from generator.searchtext import runs  # noqa: E402
 
-GENERIC = ["有限公司", "广西", "科技", "南宁", "水泥", "化工", "污水处理", "猪场", "超标排放",
-           "废水", "化学需氧量", "DA001", "DW001", "股份", "柳州", "工业园区", "南宁 水泥",
-           "柳州 化工", "糖", "厂", "9145", "91450102"]
+GENERIC = [
+    "有限公司",
+    "广西",
+    "科技",
+    "南宁",
+    "水泥",
+    "化工",
+    "污水处理",
+    "猪场",
+    "超标排放",
+    "废水",
+    "化学需氧量",
+    "DA001",
+    "DW001",
+    "股份",
+    "柳州",
+    "工业园区",
+    "南宁 水泥",
+    "柳州 化工",
+    "糖",
+    "厂",
+    "9145",
+    "91450102",
+]
 
 
 def fragment(text: str, rng: random.Random) -> str:
@@ -83,8 +104,12 @@ def describe(label: str, times: list[float]) -> str:
 @click.option("--units", default=55900, show_default=True)
 @click.option("--seed", default=1, show_default=True)
 @click.option("--queries", "count", default=400, show_default=True)
-@click.option("--content", type=click.Path(path_type=Path), default=None,
-              help="Keep the generated content here and reuse it on the next run.")
+@click.option(
+    "--content",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Keep the generated content here and reuse it on the next run.",
+)
 def main(units: int, seed: int, count: int, content: Path | None) -> None:
     """Build a search index of synthetic units and time queries against it."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -98,8 +123,10 @@ def main(units: int, seed: int, count: int, content: Path | None) -> None:
         start, cpu = time.perf_counter(), time.process_time()
         build_index(site, folder)
         size = sum(p.stat().st_size for p in folder.iterdir()) / 2**20
-        print(f"build: {time.perf_counter() - start:.1f} s ({time.process_time() - cpu:.1f} s CPU),"
-              f" index {size:.1f} MB")
+        print(
+            f"build: {time.perf_counter() - start:.1f} s ({time.process_time() - cpu:.1f} s CPU),"
+            f" index {size:.1f} MB"
+        )
         for name in (HOT_FILE, CODES_FILE):
             print(f"  {name}: {(folder / name).stat().st_size / 2**20:.1f} MB")
         start = time.perf_counter()

@@ -137,9 +137,14 @@ def order_rectification(report: Report, account: Account, requirement: str, due:
     report.rectification_requirement = _require(requirement, "请填写整改要求。")
     report.rectification_due = due
     text = f"已责令企业整改，期限至 {due:%Y-%m-%d}。"
-    _move(report, account, "order_rectification", State.RECTIFICATION_ORDERED, text=text, public=True)
-    notify_enterprise(report, f"整改通知：案件 {report.tracking_number}",
-                      f"{text}\n整改要求：{report.rectification_requirement}")
+    _move(
+        report, account, "order_rectification", State.RECTIFICATION_ORDERED, text=text, public=True
+    )
+    notify_enterprise(
+        report,
+        f"整改通知：案件 {report.tracking_number}",
+        f"{text}\n整改要求：{report.rectification_requirement}",
+    )
 
 
 def close(report: Report, account: Account, reply: str = "") -> None:
@@ -161,11 +166,21 @@ def extend(report: Report, account: Account, days: int, reason: str) -> None:
     if report.conclude_due is not None:
         report.conclude_due += dt.timedelta(days=days)
     text = f"办理期限延长 {days} 天：{reason}"
-    record(report, _officer(account), "extend", before=report.state, after=report.state,
-           text=text, public=True, reason=reason)
+    record(
+        report,
+        _officer(account),
+        "extend",
+        before=report.state,
+        after=report.state,
+        text=text,
+        public=True,
+        reason=reason,
+    )
 
 
-def transfer(report: Report, account: Account, body_id: str, reason: str, directory: Directory) -> None:
+def transfer(
+    report: Report, account: Account, body_id: str, reason: str, directory: Directory
+) -> None:
     """Hand the case to another body (转办); the hop is kept in the history."""
     if body_id not in directory.bodies:
         raise ActionError("请选择接收的执法机构。")
@@ -178,15 +193,32 @@ def transfer(report: Report, account: Account, body_id: str, reason: str, direct
     if report.state in (State.ASSIGNED.value, State.INVESTIGATING.value):
         report.state = State.ACCEPTED.value
     text = f"转交{directory.body_name(body_id)}办理：{reason}"
-    record(report, _officer(account), "transfer", before=before, after=report.state, text=text,
-           public=True, reason=reason, body_from=source, body_to=body_id)
+    record(
+        report,
+        _officer(account),
+        "transfer",
+        before=before,
+        after=report.state,
+        text=text,
+        public=True,
+        reason=reason,
+        body_from=source,
+        body_to=body_id,
+    )
 
 
 def reply(report: Report, account: Account, text: str) -> None:
     """A public reply: the reporter and the public case page see it."""
     text = _require(text, "答复内容不能为空。")
-    record(report, _officer(account), "reply", before=report.state, after=report.state,
-           text=text, public=True)
+    record(
+        report,
+        _officer(account),
+        "reply",
+        before=report.state,
+        after=report.state,
+        text=text,
+        public=True,
+    )
 
 
 def note(report: Report, account: Account, text: str) -> None:
@@ -199,8 +231,15 @@ def moderate(report: Report, account: Account, text: str, reason: str) -> None:
     """Replace the publicly shown text (e.g. remove a name); the original stays stored."""
     reason = _require(reason, "请填写修改理由。")
     report.public_description = text.strip()
-    record(report, _officer(account), "moderate", before=report.state, after=report.state,
-           text="修改了公开显示的举报内容", reason=reason)
+    record(
+        report,
+        _officer(account),
+        "moderate",
+        before=report.state,
+        after=report.state,
+        text="修改了公开显示的举报内容",
+        reason=reason,
+    )
 
 
 def commit() -> None:

@@ -37,8 +37,12 @@ def _blueprints() -> dict[str, list[Blueprint]]:
     from feedback.search import bp as search_bp
     from feedback.views import enterprise, officer, public
 
-    return {"public": [public.bp, search_bp], "officer": [officer.bp, open311_admin.bp],
-            "enterprise": [enterprise.bp], "api": [open311_bp]}
+    return {
+        "public": [public.bp, search_bp],
+        "officer": [officer.bp, open311_admin.bp],
+        "enterprise": [enterprise.bp],
+        "api": [open311_bp],
+    }
 
 
 def _secret_key(app: Flask) -> str:
@@ -55,7 +59,10 @@ def _configure(app: Flask, config: dict[str, Any] | None) -> None:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _secret_key(app)
-    url = app.config.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'feedback.sqlite3'}"
+    url = (
+        app.config.get("DATABASE_URL")
+        or f"sqlite:///{Path(app.instance_path) / 'feedback.sqlite3'}"
+    )
     app.config["SQLALCHEMY_DATABASE_URI"] = url
     per_file = app.config["MAX_PHOTO_MB"] * 1_000_000
     app.config["MAX_CONTENT_LENGTH"] = per_file * app.config["MAX_PHOTOS"] + 2_000_000
@@ -115,14 +122,21 @@ def _errors(app: Flask) -> None:
     app.register_error_handler(413, lambda e: page(413, "上传的文件太大，请压缩照片后重新提交。"))
     app.register_error_handler(429, lambda e: page(429, "提交太频繁，请稍后再试。"))
     app.register_error_handler(
-        CSRFError, lambda e: page(400, "表单已过期或来源不明，请返回上一页刷新后重新提交（填写的内容可能需要重新输入）。")
+        CSRFError,
+        lambda e: page(
+            400, "表单已过期或来源不明，请返回上一页刷新后重新提交（填写的内容可能需要重新输入）。"
+        ),
     )
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the feedback service; ``config`` overrides settings (see feedback.config)."""
     instance = (config or {}).get("INSTANCE_PATH") or from_env()["INSTANCE_PATH"] or None
-    app = Flask(__name__, static_url_path=STATIC_URL_PATH, instance_path=str(Path(instance).resolve()) if instance else None)
+    app = Flask(
+        __name__,
+        static_url_path=STATIC_URL_PATH,
+        instance_path=str(Path(instance).resolve()) if instance else None,
+    )
     _configure(app, config)
     db.init_app(app)
     with app.app_context():

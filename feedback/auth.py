@@ -18,16 +18,30 @@ from feedback.models import Account
 ROLES = ("officer", "supervisor", "admin", "enterprise")
 
 
-def create_account(login: str, password: str, role: str, *, body_id: str | None = None,
-                   unit_code: str | None = None, name: str = "", email: str = "") -> Account:
+def create_account(
+    login: str,
+    password: str,
+    role: str,
+    *,
+    body_id: str | None = None,
+    unit_code: str | None = None,
+    name: str = "",
+    email: str = "",
+) -> Account:
     """Add an account with a hashed password (caller commits)."""
     if role not in ROLES:
         raise ValueError(f"未知角色：{role}")
     if len(password) < 8:
         raise ValueError("密码至少 8 位。")
-    account = Account(login=login, password_hash=generate_password_hash(password), role=role,
-                      body_id=body_id, unit_code=unit_code, name=name or login,
-                      email=email.strip())
+    account = Account(
+        login=login,
+        password_hash=generate_password_hash(password),
+        role=role,
+        body_id=body_id,
+        unit_code=unit_code,
+        name=name or login,
+        email=email.strip(),
+    )
     db.session.add(account)
     return account
 
@@ -45,8 +59,11 @@ def login_page(allowed: Callable[[Account], bool], heading: str, home: str):  # 
         if ratelimit.over_limit("login", current_app.config["RATE_LIMIT_LOGINS"]):
             abort(429)
         account = find_account(form.login.data)
-        if account and account.active and allowed(account) and check_password_hash(
-            account.password_hash, form.password.data
+        if (
+            account
+            and account.active
+            and allowed(account)
+            and check_password_hash(account.password_hash, form.password.data)
         ):
             login_user(account)
             target = request.args.get("next", "")

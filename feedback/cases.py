@@ -213,7 +213,9 @@ def _adopt_drafts(report: Report, draft_token: str | None) -> None:
     if not draft_token:
         return
     drafts = db.session.scalars(
-        select(Attachment).where(Attachment.draft_token == draft_token, Attachment.report_id.is_(None))
+        select(Attachment).where(
+            Attachment.draft_token == draft_token, Attachment.report_id.is_(None)
+        )
     )
     for attachment in drafts:
         attachment.report = report

@@ -55,8 +55,13 @@ def _check_body(body: str) -> str:
     return body
 
 
-password_option = click.option("--password", prompt=True, hide_input=True,
-                               confirmation_prompt=True, help="Password (prompted if omitted).")
+password_option = click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Password (prompted if omitted).",
+)
 
 
 @feedback_group.command("create-admin")

@@ -39,8 +39,11 @@ def _wanted(directory: Directory) -> list[tuple[str, str, dict]]:
         ("admin", "demo-admin", {"body_id": county, "name": "县局管理员（演示）"}),
         ("officer", "demo-city-officer", {"body_id": city, "name": "市局执法员（演示）"}),
         ("supervisor", "demo-city-supervisor", {"body_id": city, "name": "市局科长（演示）"}),
-        *[("admin", "demo-province-admin", {"body_id": body.id, "name": "省厅管理员（演示）"})
-          for body in directory.bodies.values() if body.parent is None][:1],
+        *[
+            ("admin", "demo-province-admin", {"body_id": body.id, "name": "省厅管理员（演示）"})
+            for body in directory.bodies.values()
+            if body.parent is None
+        ][:1],
     ]
 
 
@@ -72,8 +75,13 @@ def ensure_demo(app: Flask) -> list[tuple[str, str, str]]:
         unit = _enterprise_unit(directory, picked[0]) if picked else None
         if unit is not None:
             if find_account("demo-enterprise") is None:
-                create_account("demo-enterprise", DEMO_PASSWORD, "enterprise", unit_code=unit,
-                               name=directory.units[unit].name)
+                create_account(
+                    "demo-enterprise",
+                    DEMO_PASSWORD,
+                    "enterprise",
+                    unit_code=unit,
+                    name=directory.units[unit].name,
+                )
             shown.append(("enterprise", "demo-enterprise", DEMO_PASSWORD))
         db.session.commit()
     return shown

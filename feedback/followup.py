@@ -20,7 +20,11 @@ REWARD_STATUSES = {"decided": "已决定", "paid": "已发放", "declined": "不
 
 def enterprise_sees(account: Account, report: Report) -> bool:
     """An enterprise account sees only reports about its own unit."""
-    return account.role == "enterprise" and bool(account.unit_code) and report.unit_code == account.unit_code
+    return (
+        account.role == "enterprise"
+        and bool(account.unit_code)
+        and report.unit_code == account.unit_code
+    )
 
 
 def pending_response(report: Report) -> EnterpriseResponse | None:
@@ -32,7 +36,9 @@ def pending_response(report: Report) -> EnterpriseResponse | None:
     )
 
 
-def respond(report: Report, account: Account, text: str, files: list[CheckedFile]) -> EnterpriseResponse:
+def respond(
+    report: Report, account: Account, text: str, files: list[CheckedFile]
+) -> EnterpriseResponse:
     """The enterprise answers a rectification order with an explanation and evidence."""
     if not enterprise_sees(account, report):
         raise ActionError("无权处理该案件。")
@@ -40,8 +46,9 @@ def respond(report: Report, account: Account, text: str, files: list[CheckedFile
         raise ActionError("该案件当前不需要整改反馈。")
     if pending_response(report) is not None:
         raise ActionError("上一份整改材料还在核实中。")
-    response = EnterpriseResponse(report_id=report.id, account_id=account.id,
-                                  text=_require(text, "请说明整改情况。"))
+    response = EnterpriseResponse(
+        report_id=report.id, account_id=account.id, text=_require(text, "请说明整改情况。")
+    )
     db.session.add(response)
     db.session.flush()
     storage = current_app.extensions["yimatong_storage"]
@@ -49,11 +56,25 @@ def respond(report: Report, account: Account, text: str, files: list[CheckedFile
         original_key, public_key = f.keys()
         storage.put(original_key, f.original, f.content_type)
         storage.put(public_key, f.public, f.content_type)
-        db.session.add(Attachment(response_id=response.id, original_key=original_key,
-                                  public_key=public_key, content_type=f.content_type,
-                                  size=len(f.original), filename=f.filename))
-    record(report, Actor("enterprise", account), "respond", before=report.state,
-           after=report.state, text="企业提交了整改材料。", public=True)
+        db.session.add(
+            Attachment(
+                response_id=response.id,
+                original_key=original_key,
+                public_key=public_key,
+                content_type=f.content_type,
+                size=len(f.original),
+                filename=f.filename,
+            )
+        )
+    record(
+        report,
+        Actor("enterprise", account),
+        "respond",
+        before=report.state,
+        after=report.state,
+        text="企业提交了整改材料。",
+        public=True,
+    )
     return response
 
 
@@ -71,10 +92,21 @@ def review(report: Report, account: Account, accept: bool, comment: str) -> None
         return
     response.status = "sent_back"
     reason = _require(comment, "退回时请写明原因，企业会看到。")
-    record(report, Actor("officer", account), "send_back", before=report.state,
-           after=report.state, text=f"整改材料被退回：{reason}", public=True, reason=reason)
-    notify_enterprise(report, f"整改材料被退回：案件 {report.tracking_number}",
-                      f"整改材料被退回，请按意见补充后重新提交。\n原因：{reason}")
+    record(
+        report,
+        Actor("officer", account),
+        "send_back",
+        before=report.state,
+        after=report.state,
+        text=f"整改材料被退回：{reason}",
+        public=True,
+        reason=reason,
+    )
+    notify_enterprise(
+        report,
+        f"整改材料被退回：案件 {report.tracking_number}",
+        f"整改材料被退回，请按意见补充后重新提交。\n原因：{reason}",
+    )
 
 
 def can_rate(report: Report) -> bool:
@@ -95,14 +127,24 @@ def rate(report: Report, value: str, reason: str = "") -> Rating:
     rating = Rating(report_id=report.id, value=value, reason=reason.strip())
     db.session.add(rating)
     text = f"举报人评价：{RATINGS[value]}" + (f"。{reason.strip()}" if reason.strip() else "")
-    record(report, REPORTER, "rate", before=report.state, after=report.state, text=text, public=True)
+    record(
+        report, REPORTER, "rate", before=report.state, after=report.state, text=text, public=True
+    )
     if value == "not_satisfied" and report.reopened_count == 0:
         before = report.state
         report.reopened_count += 1
         report.state = State.REOPENED.value
         report.assigned_to = None
-        record(report, Actor("system"), "reopen", before=before, after=report.state,
-               text="举报人不满意，案件交由科长重新办理。", public=True, reason=reason)
+        record(
+            report,
+            Actor("system"),
+            "reopen",
+            before=before,
+            after=report.state,
+            text="举报人不满意，案件交由科长重新办理。",
+            public=True,
+            reason=reason,
+        )
         _notify_body(report, reason)
     return rating
 
@@ -113,18 +155,24 @@ def _notify_body(report: Report, reason: str) -> None:
     if body is None or not body.email:
         return
     base = current_app.config["FEEDBACK_URL"].rstrip("/")
-    queue_mail(body.email, f"举报人不满意，案件 {report.tracking_number} 需科长重新办理",
-               f"原因：{reason}\n办理：{base}/officer/case/{report.tracking_number}\n")
+    queue_mail(
+        body.email,
+        f"举报人不满意，案件 {report.tracking_number} 需科长重新办理",
+        f"原因：{reason}\n办理：{base}/officer/case/{report.tracking_number}\n",
+    )
     mark_mail_queued()
 
 
 def ratings(report: Report) -> list[Rating]:
     """The reporter's ratings, oldest first."""
-    return list(db.session.scalars(select(Rating).where(Rating.report_id == report.id).order_by(Rating.id)))
+    return list(
+        db.session.scalars(select(Rating).where(Rating.report_id == report.id).order_by(Rating.id))
+    )
 
 
-def record_reward(report: Report, account: Account, amount: str, decided_on: dt.date,
-                  status: str, note: str = "") -> Reward:
+def record_reward(
+    report: Report, account: Account, amount: str, decided_on: dt.date, status: str, note: str = ""
+) -> Reward:
     """Record a reward decision for a substantiated, penalised, real-name report."""
     if report.finding not in ("substantiated", "partly") or not report.penalty_number:
         raise ActionError("只有查证属实并作出处罚决定的举报才能奖励。")
@@ -132,14 +180,28 @@ def record_reward(report: Report, account: Account, amount: str, decided_on: dt.
         raise ActionError("举报人未留下真实姓名和联系方式，无法奖励。")
     if status not in REWARD_STATUSES:
         raise ActionError("请选择奖励状态。")
-    reward = Reward(report_id=report.id, amount=_require(amount, "请填写奖励金额。"),
-                    decided_on=decided_on, status=status, note=note.strip())
+    reward = Reward(
+        report_id=report.id,
+        amount=_require(amount, "请填写奖励金额。"),
+        decided_on=decided_on,
+        status=status,
+        note=note.strip(),
+    )
     db.session.add(reward)
-    record(report, Actor("officer", account), "reward", before=report.state, after=report.state,
-           text=f"奖励 {reward.amount} 元（{REWARD_STATUSES[status]}）", reason=note)
+    record(
+        report,
+        Actor("officer", account),
+        "reward",
+        before=report.state,
+        after=report.state,
+        text=f"奖励 {reward.amount} 元（{REWARD_STATUSES[status]}）",
+        reason=note,
+    )
     return reward
 
 
 def rewards(report: Report) -> list[Reward]:
     """Reward decisions of a report."""
-    return list(db.session.scalars(select(Reward).where(Reward.report_id == report.id).order_by(Reward.id)))
+    return list(
+        db.session.scalars(select(Reward).where(Reward.report_id == report.id).order_by(Reward.id))
+    )

@@ -51,26 +51,44 @@ class ReportForm(FlaskForm):
 
     submission_key = HiddenField()
     draft_token = HiddenField()
-    category = RadioField("问题类别", choices=choices((c, c) for c in CATEGORIES),
-                          validators=[InputRequired("请选择问题类别。")])
-    description = TextAreaField("您看到了什么", validators=[
-        DataRequired("请描述您看到的情况，例如颜色、气味、持续时间。"),
-        Length(min=10, max=5000, message="描述请写 10 到 5000 字。")])
-    seen_on = DateField("发现日期", validators=[
-        InputRequired("请填写发现日期（格式：2026-11-23）。"), not_in_future],
-        format="%Y-%m-%d")
-    seen_time = StringField("大约时间", validators=[Optional(), Length(max=40, message="时间请写短一些。")])
+    category = RadioField(
+        "问题类别",
+        choices=choices((c, c) for c in CATEGORIES),
+        validators=[InputRequired("请选择问题类别。")],
+    )
+    description = TextAreaField(
+        "您看到了什么",
+        validators=[
+            DataRequired("请描述您看到的情况，例如颜色、气味、持续时间。"),
+            Length(min=10, max=5000, message="描述请写 10 到 5000 字。"),
+        ],
+    )
+    seen_on = DateField(
+        "发现日期",
+        validators=[InputRequired("请填写发现日期（格式：2026-11-23）。"), not_in_future],
+        format="%Y-%m-%d",
+    )
+    seen_time = StringField(
+        "大约时间", validators=[Optional(), Length(max=40, message="时间请写短一些。")]
+    )
     city = SelectField("所在城市", validators=[Optional()], validate_choice=False)
     county = SelectField("所在县（市、区）", validators=[Optional()], validate_choice=False)
     place = TextAreaField("具体地点", validators=[Length(max=500, message="地点请写 500 字以内。")])
-    reporter_name = StringField("姓名（可不填）", validators=[Optional(), Length(max=80, message="姓名太长。")])
-    reporter_phone = StringField("电话（可不填）", validators=[Optional(), Length(max=40, message="电话号码太长。")])
-    reporter_email = StringField("电子邮箱（可不填）", validators=[
-        Optional(), Regexp(EMAIL_PATTERN, message=EMAIL_MESSAGE), Length(max=200)])
+    reporter_name = StringField(
+        "姓名（可不填）", validators=[Optional(), Length(max=80, message="姓名太长。")]
+    )
+    reporter_phone = StringField(
+        "电话（可不填）", validators=[Optional(), Length(max=40, message="电话号码太长。")]
+    )
+    reporter_email = StringField(
+        "电子邮箱（可不填）",
+        validators=[Optional(), Regexp(EMAIL_PATTERN, message=EMAIL_MESSAGE), Length(max=200)],
+    )
     photos = MultipleFileField("照片（可不传，最多 5 张，JPEG、PNG 或 WebP，每张不超过 10 MB）")
     email_link = BooleanField("把专属查询链接发到我的邮箱")
-    agree = BooleanField("我已阅读并同意隐私说明", validators=[
-        DataRequired("请阅读隐私说明并勾选同意，才能提交。")])
+    agree = BooleanField(
+        "我已阅读并同意隐私说明", validators=[DataRequired("请阅读隐私说明并勾选同意，才能提交。")]
+    )
     website = StringField("网址（请勿填写）")  # honeypot: people never see it
 
 
@@ -97,8 +115,11 @@ class NotAcceptForm(FlaskForm):
 class ConcludeForm(FlaskForm):
     """The conclusion of an investigation."""
 
-    finding = RadioField("调查结论", choices=choices(FINDINGS.items()),
-                         validators=[InputRequired("请选择调查结论。")])
+    finding = RadioField(
+        "调查结论",
+        choices=choices(FINDINGS.items()),
+        validators=[InputRequired("请选择调查结论。")],
+    )
     action_taken = TextAreaField("采取的措施")
     penalty = StringField("处罚决定书文号（可不填）")
     text = TextAreaField("给举报人的答复", validators=[DataRequired("请填写给举报人的答复。")])
@@ -114,8 +135,13 @@ class RectifyForm(FlaskForm):
 class ExtendForm(FlaskForm):
     """One extension of the conclusion deadline."""
 
-    days = IntegerField("延长天数", validators=[InputRequired("请填写天数。"),
-                                             NumberRange(1, 30, "延长天数须在 1 至 30 天之间。")])
+    days = IntegerField(
+        "延长天数",
+        validators=[
+            InputRequired("请填写天数。"),
+            NumberRange(1, 30, "延长天数须在 1 至 30 天之间。"),
+        ],
+    )
     text = TextAreaField("延期理由", validators=[DataRequired("请填写延期理由。")])
 
 
@@ -135,8 +161,11 @@ class AssignForm(FlaskForm):
 class ReviewForm(FlaskForm):
     """Verify or send back an enterprise's answer."""
 
-    decision = RadioField("核实结果", choices=choices([("verify", "整改到位，核实通过"), ("send_back", "退回重新整改")]),
-                          validators=[InputRequired("请选择核实结果。")])
+    decision = RadioField(
+        "核实结果",
+        choices=choices([("verify", "整改到位，核实通过"), ("send_back", "退回重新整改")]),
+        validators=[InputRequired("请选择核实结果。")],
+    )
     text = TextAreaField("意见")
 
 
@@ -152,7 +181,9 @@ class RewardForm(FlaskForm):
 class ReplyForm(FlaskForm):
     """A public reply, optionally from a body's template."""
 
-    template = SelectField("使用答复模板", coerce=int, validate_choice=False, validators=[Optional()])
+    template = SelectField(
+        "使用答复模板", coerce=int, validate_choice=False, validators=[Optional()]
+    )
     text = TextAreaField("公开答复")
 
 
@@ -166,8 +197,11 @@ class TemplateForm(FlaskForm):
 class RateForm(FlaskForm):
     """The reporter's rating."""
 
-    value = RadioField("您对办理结果的评价", choices=choices(RATINGS.items()),
-                       validators=[InputRequired("请选择评价。")])
+    value = RadioField(
+        "您对办理结果的评价",
+        choices=choices(RATINGS.items()),
+        validators=[InputRequired("请选择评价。")],
+    )
     reason = TextAreaField("原因（不满意时必填）")
 
 
@@ -187,11 +221,24 @@ class AccountForm(FlaskForm):
 
     login = StringField("账号", validators=[DataRequired("请填写账号。"), Length(max=80)])
     name = StringField("姓名或单位简称", validators=[Length(max=120)])
-    role = SelectField("角色", choices=choices([("officer", "执法人员"), ("supervisor", "科长"),
-                                               ("admin", "管理员"), ("enterprise", "企业")]))
+    role = SelectField(
+        "角色",
+        choices=choices(
+            [
+                ("officer", "执法人员"),
+                ("supervisor", "科长"),
+                ("admin", "管理员"),
+                ("enterprise", "企业"),
+            ]
+        ),
+    )
     body = SelectField("所属机构（执法人员）", validate_choice=False)
     unit = StringField("排污单位代码（企业账号）")
-    email = StringField("通知邮箱（企业账号，可不填）", validators=[
-        Optional(), Regexp(EMAIL_PATTERN, message=EMAIL_MESSAGE), Length(max=254)])
-    password = PasswordField("初始密码", validators=[
-        DataRequired("请设置初始密码。"), Length(min=8, message="密码至少 8 位。")])
+    email = StringField(
+        "通知邮箱（企业账号，可不填）",
+        validators=[Optional(), Regexp(EMAIL_PATTERN, message=EMAIL_MESSAGE), Length(max=254)],
+    )
+    password = PasswordField(
+        "初始密码",
+        validators=[DataRequired("请设置初始密码。"), Length(min=8, message="密码至少 8 位。")],
+    )

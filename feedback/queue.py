@@ -79,8 +79,21 @@ def counts(account: Account, directory: Directory) -> dict[str, int]:
     return {state: n for state, n in db.session.execute(query.group_by(Report.state))}
 
 
-CSV_COLUMNS = ("受理编号", "收到日期", "状态", "类别", "单位代码", "单位名称", "地点", "承办机构",
-               "受理期限", "办结期限", "延期天数", "结论", "处罚决定书文号")
+CSV_COLUMNS = (
+    "受理编号",
+    "收到日期",
+    "状态",
+    "类别",
+    "单位代码",
+    "单位名称",
+    "地点",
+    "承办机构",
+    "受理期限",
+    "办结期限",
+    "延期天数",
+    "结论",
+    "处罚决定书文号",
+)
 
 
 def export_csv(reports: list[Report], directory: Directory) -> str:
@@ -90,11 +103,21 @@ def export_csv(reports: list[Report], directory: Directory) -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for r in reports:
-        writer.writerow([
-            r.tracking_number, f"{r.received_at:%Y-%m-%d}", State(r.state).label, r.category,
-            r.unit_code or "", r.unit_name, directory.place_name(r.county_code) + r.place,
-            directory.body_name(r.body_id), r.accept_due.isoformat(),
-            r.conclude_due.isoformat() if r.conclude_due else "", r.extension_days,
-            FINDINGS.get(r.finding, ""), r.penalty_number,
-        ])
+        writer.writerow(
+            [
+                r.tracking_number,
+                f"{r.received_at:%Y-%m-%d}",
+                State(r.state).label,
+                r.category,
+                r.unit_code or "",
+                r.unit_name,
+                directory.place_name(r.county_code) + r.place,
+                directory.body_name(r.body_id),
+                r.accept_due.isoformat(),
+                r.conclude_due.isoformat() if r.conclude_due else "",
+                r.extension_days,
+                FINDINGS.get(r.finding, ""),
+                r.penalty_number,
+            ]
+        )
     return out.getvalue()

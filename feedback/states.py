@@ -123,4 +123,6 @@ def can(action: str, state: State | str) -> bool:
 
 def actions_from(state: State | str) -> list[str]:
     """Actions the state machine allows from ``state`` (role checks come later)."""
-    return [a for a, (allowed, _) in TRANSITIONS.items() if State(state) in allowed and a != "reopen"]
+    return [
+        a for a, (allowed, _) in TRANSITIONS.items() if State(state) in allowed and a != "reopen"
+    ]

@@ -67,7 +67,8 @@ def check_unique(outputs: list[Output]) -> None:
         if output.path in owners:
             raise FileOverwriteError(
                 f"{output.path} 会被重复写入：{owners[output.path]} 与 {output.owner}"
-                "（两条记录生成同一地址）")
+                "（两条记录生成同一地址）"
+            )
         owners[output.path] = output.owner
 
 
@@ -76,10 +77,22 @@ PAGE_SETTINGS = ("base_url", "feedback_url", "hotline", "qr_error", "qr_border",
 
 
 #: Code and data that shape the pages; a change to any of them redoes the whole site.
-PAGE_CODE = ("site/templates", "site/static", "generator/views", "generator/readers",
-             "generator/data", "generator/site_app.py", "generator/charts.py", "generator/urls.py",
-             "generator/serialize.py", "generator/model.py", "generator/qr.py",
-             "generator/codes.py", "generator/render.py", "generator/build.py")
+PAGE_CODE = (
+    "site/templates",
+    "site/static",
+    "generator/views",
+    "generator/readers",
+    "generator/data",
+    "generator/site_app.py",
+    "generator/charts.py",
+    "generator/urls.py",
+    "generator/serialize.py",
+    "generator/model.py",
+    "generator/qr.py",
+    "generator/codes.py",
+    "generator/render.py",
+    "generator/build.py",
+)
 
 
 def global_key(cat: Catalog, conf: dict[str, Any]) -> str:
@@ -92,9 +105,15 @@ def global_key(cat: Catalog, conf: dict[str, Any]) -> str:
                 sha.update(str(path.relative_to(ROOT)).encode())
                 sha.update(path.read_bytes())
     site = cat.site
-    sha.update(digest([conf[name] for name in PAGE_SETTINGS], site.title, site.issuer,
-                      sorted((p.slug, p.title, p.order) for p in site.pages),
-                      sorted(site.divisions.items())).encode())
+    sha.update(
+        digest(
+            [conf[name] for name in PAGE_SETTINGS],
+            site.title,
+            site.issuer,
+            sorted((p.slug, p.title, p.order) for p in site.pages),
+            sorted(site.divisions.items()),
+        ).encode()
+    )
     return sha.hexdigest()[:24]
 
 
@@ -167,8 +186,14 @@ def swap_in(tmp: Path, out: Path, detach: bool = False) -> None:
     if not old.exists():
         return
     if detach:
-        _CLEANERS.append(subprocess.Popen(["rm", "-rf", str(old)], start_new_session=True,
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        _CLEANERS.append(
+            subprocess.Popen(
+                ["rm", "-rf", str(old)],
+                start_new_session=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
     else:
         shutil.rmtree(old)
 
@@ -201,10 +226,20 @@ class _Timer:
         self.phases[name], self.clock = now - self.clock, now
 
 
-def _write(app: Any, todo: list[Output], out: Path, conf: dict[str, Any],
-           previous: BuildState | None, keys: dict[str, str], jobs: int | None,
-           progress: bool, timer: _Timer, steps: list,
-           detach: bool, excluded: tuple[str, ...] = ()) -> tuple[set[str], set[str], dict[str, StepRecord]]:
+def _write(
+    app: Any,
+    todo: list[Output],
+    out: Path,
+    conf: dict[str, Any],
+    previous: BuildState | None,
+    keys: dict[str, str],
+    jobs: int | None,
+    progress: bool,
+    timer: _Timer,
+    steps: list,
+    detach: bool,
+    excluded: tuple[str, ...] = (),
+) -> tuple[set[str], set[str], dict[str, StepRecord]]:
     """Render into a temporary folder, run the steps, publish; returns (gone, step files,
     step records)."""
     site = app.extensions["yimatong.site"]
@@ -214,14 +249,22 @@ def _write(app: Any, todo: list[Output], out: Path, conf: dict[str, Any],
         render_outputs(app, todo, tmp, conf, jobs=jobs, progress=progress)
         timer("render")
         key = inputs_key(site, cat.unit_keys, conf)
-        records = run_steps(steps, site, tmp, {**conf, "_unit_keys": cat.unit_keys}, key,
-                            previous.steps if previous is not None else None, progress)
+        records = run_steps(
+            steps,
+            site,
+            tmp,
+            {**conf, "_unit_keys": cat.unit_keys},
+            key,
+            previous.steps if previous is not None else None,
+            progress,
+        )
         for name, old in (previous.steps if previous is not None else {}).items():
             if name in excluded:  # left out this time: keep its files, run it next time
                 records[name] = StepRecord("", old.files)
         timer("steps")
-        timer.phases.update({f"step {n.rsplit(':', 1)[-1]}": r.seconds
-                             for n, r in records.items() if r.seconds})
+        timer.phases.update(
+            {f"step {n.rsplit(':', 1)[-1]}": r.seconds for n, r in records.items() if r.seconds}
+        )
         extra = set().union(*(r.files for r in records.values())) - set(keys)
         if previous is not None:
             gone = (set(previous.outputs) - set(keys)) | (previous.extra - extra)
@@ -235,10 +278,19 @@ def _write(app: Any, todo: list[Output], out: Path, conf: dict[str, Any],
     return gone, extra, records
 
 
-def build(content_dir: str | Path, out_dir: str | Path, base_url: str | None = None, *,
-          jobs: int | None = None, full: bool = False, progress: bool = True,
-          overrides: dict[str, Any] | None = None, run_steps: bool = True,
-          detach_cleanup: bool = False, exclude_steps: tuple[str, ...] = ()) -> BuildResult:
+def build(
+    content_dir: str | Path,
+    out_dir: str | Path,
+    base_url: str | None = None,
+    *,
+    jobs: int | None = None,
+    full: bool = False,
+    progress: bool = True,
+    overrides: dict[str, Any] | None = None,
+    run_steps: bool = True,
+    detach_cleanup: bool = False,
+    exclude_steps: tuple[str, ...] = (),
+) -> BuildResult:
     """Build the static site of ``content_dir`` into ``out_dir``; raises ContentError.
 
     ``run_steps=False`` leaves out the build steps (benchmarks of the pages alone),
@@ -255,8 +307,9 @@ def build(content_dir: str | Path, out_dir: str | Path, base_url: str | None = N
     gc.disable()
     try:
         load_cache = LoadCache(cache, content_dir)
-        site = load_site(Path(content_dir), stats_file=conf["stats_file"] or None,
-                         load_cache=load_cache)
+        site = load_site(
+            Path(content_dir), stats_file=conf["stats_file"] or None, load_cache=load_cache
+        )
         timer("load")
         app = create_site_app(site, conf)
         cat: Catalog = app.extensions["yimatong.catalog"]
@@ -271,16 +324,35 @@ def build(content_dir: str | Path, out_dir: str | Path, base_url: str | None = N
     if previous is not None and (previous.global_key != key or not out.is_dir()):
         previous = None
     keys = {_file_of(o.path): o.key for o in outputs}
-    todo = [o for o in outputs
-            if previous is None or previous.outputs.get(_file_of(o.path)) != o.key]
+    todo = [
+        o for o in outputs if previous is None or previous.outputs.get(_file_of(o.path)) != o.key
+    ]
     timer("plan")
     steps = [s for s in load_steps() if s[0] not in exclude_steps] if run_steps else []
-    gone, extra, records = _write(app, todo, out, conf, previous, keys, jobs, progress, timer,
-                                  steps, detach_cleanup, exclude_steps)
+    gone, extra, records = _write(
+        app,
+        todo,
+        out,
+        conf,
+        previous,
+        keys,
+        jobs,
+        progress,
+        timer,
+        steps,
+        detach_cleanup,
+        exclude_steps,
+    )
     save_state(cache, out, BuildState(key, keys, extra, records))
     timer("publish")
-    return BuildResult(len(outputs), len(todo), len(gone), previous is None,
-                       time.monotonic() - timer.started, timer.phases)
+    return BuildResult(
+        len(outputs),
+        len(todo),
+        len(gone),
+        previous is None,
+        time.monotonic() - timer.started,
+        timer.phases,
+    )
 
 
 @click.command("build")
@@ -289,14 +361,16 @@ def build(content_dir: str | Path, out_dir: str | Path, base_url: str | None = N
 @click.option("--base-url", default=None, help="网站地址，二维码编码此地址。")
 @click.option("--jobs", "-j", type=int, default=None, help="并行进程数（默认 CPU 核数）。")
 @click.option("--full", is_flag=True, help="忽略增量缓存，全部重新生成。")
-def build_command(content_dir: str | None, out_dir: str | None, base_url: str | None,
-                  jobs: int | None, full: bool) -> None:
+def build_command(
+    content_dir: str | None, out_dir: str | None, base_url: str | None, jobs: int | None, full: bool
+) -> None:
     """Validate content and build the static site (only what changed, unless --full)."""
     content_dir = content_dir or settings_mod.get("content_dir")
     out_dir = out_dir or settings_mod.get("out_dir")
     try:
-        result = build(content_dir, out_dir, base_url, jobs=jobs, full=full,
-                       progress=True, detach_cleanup=True)
+        result = build(
+            content_dir, out_dir, base_url, jobs=jobs, full=full, progress=True, detach_cleanup=True
+        )
     except ContentError as error:
         click.echo(error.report(), err=True)
         sys.exit(1)
@@ -304,6 +378,8 @@ def build_command(content_dir: str | None, out_dir: str | None, base_url: str | 
         click.echo(f"构建失败：{error}", err=True)
         sys.exit(1)
     kind = "全量" if result.full else "增量"
-    click.echo(f"{kind}构建完成：共 {result.total} 个文件，生成 {result.rendered} 个，"
-               f"删除 {result.removed} 个，用时 {result.seconds:.1f} 秒 → {out_dir}")
+    click.echo(
+        f"{kind}构建完成：共 {result.total} 个文件，生成 {result.rendered} 个，"
+        f"删除 {result.removed} 个，用时 {result.seconds:.1f} 秒 → {out_dir}"
+    )
     click.echo("各阶段用时（秒）：" + "，".join(f"{k} {v:.1f}" for k, v in result.phases.items()))

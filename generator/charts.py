@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 WIDTH, HEIGHT = 320, 120
 LEFT, RIGHT, TOP, BOTTOM = 36, 8, 8, 20
 
+
 def _num(value: float) -> str:
     return f"{value:g}"
 
@@ -32,8 +33,13 @@ def _scale(points: Sequence[tuple[dt.date, float]], limits: Sequence[float]):
     return x, y, low, high
 
 
-def line_chart(points: Sequence[tuple[dt.date, float]], limits: Sequence[float],
-               label: str, chart_id: str, exceeded: Sequence[bool] = ()) -> Markup:
+def line_chart(
+    points: Sequence[tuple[dt.date, float]],
+    limits: Sequence[float],
+    label: str,
+    chart_id: str,
+    exceeded: Sequence[bool] = (),
+) -> Markup:
     """An accessible SVG chart of ``points`` with a dashed line at each limit.
 
     ``chart_id`` must be unique within the page (it names the <title> for aria-labelledby).
@@ -60,21 +66,32 @@ def line_chart(points: Sequence[tuple[dt.date, float]], limits: Sequence[float],
             f'<line class="limit" x1="{LEFT}" y1="{y(limit):.1f}" x2="{WIDTH - RIGHT}" '
             f'y2="{y(limit):.1f}" stroke="#b00020" stroke-width="1.5" stroke-dasharray="6 3"/>'
             f'<text x="{WIDTH - RIGHT}" y="{y(limit) - 3:.1f}" text-anchor="end" font-size="10" '
-            f'fill="#b00020">限值 {_num(limit)}</text>')
+            f'fill="#b00020">限值 {_num(limit)}</text>'
+        )
     coords = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in points)
-    parts.append(f'<polyline class="series" points="{coords}" fill="none" stroke="#0b5394" '
-                 f'stroke-width="2"/>')
+    parts.append(
+        f'<polyline class="series" points="{coords}" fill="none" stroke="#0b5394" '
+        f'stroke-width="2"/>'
+    )
     flags = list(exceeded) or [False] * len(points)
     for (day, value), bad in zip(points, flags, strict=True):
         if bad:
-            parts.append(f'<rect class="exceed" x="{x(day) - 4:.1f}" y="{y(value) - 4:.1f}" '
-                         f'width="8" height="8" fill="#b00020"/>')
+            parts.append(
+                f'<rect class="exceed" x="{x(day) - 4:.1f}" y="{y(value) - 4:.1f}" '
+                f'width="8" height="8" fill="#b00020"/>'
+            )
         else:
-            parts.append(f'<circle class="point" cx="{x(day):.1f}" cy="{y(value):.1f}" r="2.5" '
-                         f'fill="#0b5394"/>')
-    parts.append(f'<text x="{LEFT}" y="{HEIGHT - 6}" font-size="10" fill="#333">'
-                 f'{points[0][0].isoformat()}</text>')
-    parts.append(f'<text x="{WIDTH - RIGHT}" y="{HEIGHT - 6}" text-anchor="end" font-size="10" '
-                 f'fill="#333">{points[-1][0].isoformat()}</text>')
+            parts.append(
+                f'<circle class="point" cx="{x(day):.1f}" cy="{y(value):.1f}" r="2.5" '
+                f'fill="#0b5394"/>'
+            )
+    parts.append(
+        f'<text x="{LEFT}" y="{HEIGHT - 6}" font-size="10" fill="#333">'
+        f"{points[0][0].isoformat()}</text>"
+    )
+    parts.append(
+        f'<text x="{WIDTH - RIGHT}" y="{HEIGHT - 6}" text-anchor="end" font-size="10" '
+        f'fill="#333">{points[-1][0].isoformat()}</text>'
+    )
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -69,8 +69,10 @@ class ChunkStore:
         if len(self._maps) != len(FORMATS):
             return [False] * len(codes)
         old = self.old
-        return [k is not None and (s := old.get(c)) is not None and s[0] == k
-                for c, k in zip(codes, keys, strict=True)]
+        return [
+            k is not None and (s := old.get(c)) is not None and s[0] == k
+            for c, k in zip(codes, keys, strict=True)
+        ]
 
     def copy(self, fmt: str, start: int, end: int, write: Callable[[memoryview], Any]) -> None:
         """Hand bytes ``start:end`` of the kept file of ``fmt`` to ``write`` (no copy made)."""
@@ -107,7 +109,8 @@ class ChunkStore:
             sizes[fmt] = kept.stat().st_size
         index = self._path("index")
         index.with_suffix(".tmp").write_bytes(
-            marshal.dumps((VERSION, self.store_key, files.spans, sizes)))
+            marshal.dumps((VERSION, self.store_key, files.spans, sizes))
+        )
         index.with_suffix(".tmp").replace(index)
 
 
@@ -134,14 +137,14 @@ class TableFiles:
         self.sizes[fmt] += len(data)
         return start
 
-    def add(self, code: str, key: str | None, csv_bytes: bytes, jsonl_bytes: bytes,
-            rows: int) -> None:
+    def add(
+        self, code: str, key: str | None, csv_bytes: bytes, jsonl_bytes: bytes, rows: int
+    ) -> None:
         """Write one unit's rows, made afresh."""
         at_csv, at_jsonl = self._write("csv", csv_bytes), self._write("jsonl", jsonl_bytes)
         self.rows += rows
         if key:
-            self.spans[code] = (key, at_csv, self.sizes["csv"], at_jsonl, self.sizes["jsonl"],
-                                rows)
+            self.spans[code] = (key, at_csv, self.sizes["csv"], at_jsonl, self.sizes["jsonl"], rows)
 
     def copy_run(self, store: ChunkStore, codes: list[str]) -> None:
         """Copy the kept rows of consecutive units, in as few pieces as the kept files allow."""
@@ -158,9 +161,23 @@ class TableFiles:
         store.copy("csv", old[0][1], old[-1][2], lambda part: self._write("csv", part))
         store.copy("jsonl", old[0][3], old[-1][4], lambda part: self._write("jsonl", part))
         self.rows += sum(s[5] for s in old)
-        self.spans.update(zip(codes, [(s[0], s[1] + shift_csv, s[2] + shift_csv,
-                                       s[3] + shift_jsonl, s[4] + shift_jsonl, s[5])
-                                      for s in old], strict=True))
+        self.spans.update(
+            zip(
+                codes,
+                [
+                    (
+                        s[0],
+                        s[1] + shift_csv,
+                        s[2] + shift_csv,
+                        s[3] + shift_jsonl,
+                        s[4] + shift_jsonl,
+                        s[5],
+                    )
+                    for s in old
+                ],
+                strict=True,
+            )
+        )
 
     def close(self) -> None:
         """Close both files."""

@@ -64,15 +64,20 @@ def penalty_entries(site: Site, base_url: str) -> list[Entry]:
     entries = []
     for unit in site.units:
         for p in unit.penalties:
-            entries.append(Entry(
-                id=_tag(base_url, f"penalty/{unit.code}/{p.decision_number}"),
-                title=f"行政处罚：{unit.name}（{p.decision_number}）",
-                updated=p.date,
-                link=absolute(base_url, unit_path(unit.code)),
-                summary=(f"{p.authority}于{p.date.isoformat()}作出行政处罚决定：{p.violation}；"
-                         f"罚款{_amount(p.amount)}元；{p.execution.label}。"
-                         f"{_as_of_text(unit.data_as_of.enforcement)}"),
-                city_code=unit.city_code))
+            entries.append(
+                Entry(
+                    id=_tag(base_url, f"penalty/{unit.code}/{p.decision_number}"),
+                    title=f"行政处罚：{unit.name}（{p.decision_number}）",
+                    updated=p.date,
+                    link=absolute(base_url, unit_path(unit.code)),
+                    summary=(
+                        f"{p.authority}于{p.date.isoformat()}作出行政处罚决定：{p.violation}；"
+                        f"罚款{_amount(p.amount)}元；{p.execution.label}。"
+                        f"{_as_of_text(unit.data_as_of.enforcement)}"
+                    ),
+                    city_code=unit.city_code,
+                )
+            )
     return entries
 
 
@@ -85,12 +90,26 @@ def permit_entries(site: Site, base_url: str) -> list[Entry]:
         if p is None:
             continue
         if p.status is PermitStatus.REVOKED and p.status_date is not None:
-            entries.append(_permit_entry(unit, base_url, "revoked", p.status_date,
-                                         f"已于{p.status_date.isoformat()}被{p.authority}撤销"))
+            entries.append(
+                _permit_entry(
+                    unit,
+                    base_url,
+                    "revoked",
+                    p.status_date,
+                    f"已于{p.status_date.isoformat()}被{p.authority}撤销",
+                )
+            )
         elif p.status is PermitStatus.VALID and start <= p.valid_to < site.as_of:
             expired = p.valid_to + dt.timedelta(days=1)
-            entries.append(_permit_entry(unit, base_url, "expired", expired,
-                                         f"有效期至{p.valid_to.isoformat()}，已过期未延续"))
+            entries.append(
+                _permit_entry(
+                    unit,
+                    base_url,
+                    "expired",
+                    expired,
+                    f"有效期至{p.valid_to.isoformat()}，已过期未延续",
+                )
+            )
     return entries
 
 
@@ -103,7 +122,8 @@ def _permit_entry(unit: Unit, base_url: str, change: str, date: dt.date, text: s
         updated=date,
         link=absolute(base_url, unit_path(unit.code)),
         summary=f"排污许可证{number}{text}。{_as_of_text(unit.data_as_of.permit)}",
-        city_code=unit.city_code)
+        city_code=unit.city_code,
+    )
 
 
 def _as_of_text(date: dt.date | None) -> str:

@@ -68,21 +68,29 @@ def _units(site: Site) -> list[Unit]:
 def _unit_rows(site: Site, u: Unit, base_url: str) -> Iterator[Row]:
     p = u.permit
     yield {
-        "fixed_source_code": u.code, "name": u.name, "uscc": u.uscc,
-        "category": u.category.value, "category_label": u.category.label,
-        "industry_code": u.industry.code, "industry_name": u.industry.name,
-        "county_code": u.county_code, "county_name": site.division_name(u.county_code),
-        "city_code": u.city_code, "city_name": site.division_name(u.city_code),
+        "fixed_source_code": u.code,
+        "name": u.name,
+        "uscc": u.uscc,
+        "category": u.category.value,
+        "category_label": u.category.label,
+        "industry_code": u.industry.code,
+        "industry_name": u.industry.name,
+        "county_code": u.county_code,
+        "county_name": site.division_name(u.county_code),
+        "city_code": u.city_code,
+        "city_name": site.division_name(u.city_code),
         "address": u.address,
         "lat": u.coordinates.lat if u.coordinates else None,
         "lon": u.coordinates.lon if u.coordinates else None,
         "legal_representative": u.legal_representative,
-        "short_names": "；".join(u.short_names), "former_names": "；".join(u.former_names),
+        "short_names": "；".join(u.short_names),
+        "former_names": "；".join(u.former_names),
         "permit_number": p.number if p else None,
         "permit_valid_to": p.valid_to if p else None,
         "permit_state": u.permit_state(site.as_of).value,
         "permit_state_label": u.permit_state(site.as_of).label,
-        "outlet_count": len(u.outlets), "penalty_count": len(u.penalties),
+        "outlet_count": len(u.outlets),
+        "penalty_count": len(u.penalties),
         "open_rectification_count": sum(r.status.value == "open" for r in u.rectifications),
         "data_as_of_permit": u.data_as_of.permit,
         "data_as_of_monitoring": u.data_as_of.monitoring,
@@ -95,14 +103,22 @@ def _outlet_rows(site: Site, u: Unit, base_url: str) -> Iterator[Row]:
     for o in sorted(u.outlets, key=lambda o: o.code):
         for pol in o.pollutants or (None,):
             yield {
-                "fixed_source_code": u.code, "unit_name": u.name, "outlet_code": o.code,
-                "outlet_name": o.name, "kind": o.kind, "kind_label": o.kind_label,
-                "type": o.type, "type_label": o.type_label, "location": o.location,
+                "fixed_source_code": u.code,
+                "unit_name": u.name,
+                "outlet_code": o.code,
+                "outlet_name": o.name,
+                "kind": o.kind,
+                "kind_label": o.kind_label,
+                "type": o.type,
+                "type_label": o.type_label,
+                "location": o.location,
                 "lat": o.coordinates.lat if o.coordinates else None,
                 "lon": o.coordinates.lon if o.coordinates else None,
-                "stack_height_m": o.stack_height_m, "diameter_m": o.diameter_m,
+                "stack_height_m": o.stack_height_m,
+                "diameter_m": o.diameter_m,
                 "receiving_water": o.receiving_water,
-                "pollutant": pol.name if pol else None, "unit": pol.unit if pol else None,
+                "pollutant": pol.name if pol else None,
+                "unit": pol.unit if pol else None,
                 "limit_min": pol.limit_min if pol else None,
                 "limit_max": pol.limit_max if pol else None,
                 "standard": pol.standard if pol else None,
@@ -118,12 +134,19 @@ def _permit_rows(site: Site, u: Unit, base_url: str) -> Iterator[Row]:
     p = u.permit
     if p is not None:
         yield {
-            "fixed_source_code": u.code, "unit_name": u.name, "permit_number": p.number,
-            "authority": p.authority, "valid_from": p.valid_from, "valid_to": p.valid_to,
-            "status": p.status.value, "status_date": p.status_date,
-            "state": p.state(site.as_of).value, "state_label": p.state(site.as_of).label,
+            "fixed_source_code": u.code,
+            "unit_name": u.name,
+            "permit_number": p.number,
+            "authority": p.authority,
+            "valid_from": p.valid_from,
+            "valid_to": p.valid_to,
+            "status": p.status.value,
+            "status_date": p.status_date,
+            "state": p.state(site.as_of).value,
+            "state_label": p.state(site.as_of).label,
             "permitted": "；".join(f"{a.pollutant} {cell(a.amount)} {a.unit}" for a in p.permitted),
-            "city_code": u.city_code, "data_as_of": u.data_as_of.permit,
+            "city_code": u.city_code,
+            "data_as_of": u.data_as_of.permit,
         }
 
 
@@ -132,8 +155,13 @@ def _monitoring_rows(site: Site, u: Unit, base_url: str) -> Iterator[Row]:
         outlet = u.outlet(m.outlet)
         limit = outlet.pollutant(m.pollutant) if outlet else None
         yield {
-            "fixed_source_code": u.code, "outlet_code": m.outlet, "pollutant": m.pollutant,
-            "date": m.date, "value": m.value, "unit": m.unit, "method": m.method.value,
+            "fixed_source_code": u.code,
+            "outlet_code": m.outlet,
+            "pollutant": m.pollutant,
+            "date": m.date,
+            "value": m.value,
+            "unit": m.unit,
+            "method": m.method.value,
             "limit_min": limit.limit_min if limit else None,
             "limit_max": limit.limit_max if limit else None,
             "exceeds": limit.exceeds(m.value) if limit else None,
@@ -144,25 +172,39 @@ def _monitoring_rows(site: Site, u: Unit, base_url: str) -> Iterator[Row]:
 def _penalty_rows(site: Site, u: Unit, base_url: str) -> Iterator[Row]:
     for p in sorted(u.penalties, key=lambda p: (p.date, p.decision_number)):
         yield {
-            "fixed_source_code": u.code, "unit_name": u.name,
-            "city_code": u.city_code, "city_name": site.division_name(u.city_code),
-            "decision_number": p.decision_number, "date": p.date, "authority": p.authority,
-            "violation": p.violation, "legal_basis": p.legal_basis, "amount": p.amount,
-            "execution": p.execution.value, "execution_label": p.execution.label,
-            "document_url": p.document_url, "data_as_of": u.data_as_of.enforcement,
+            "fixed_source_code": u.code,
+            "unit_name": u.name,
+            "city_code": u.city_code,
+            "city_name": site.division_name(u.city_code),
+            "decision_number": p.decision_number,
+            "date": p.date,
+            "authority": p.authority,
+            "violation": p.violation,
+            "legal_basis": p.legal_basis,
+            "amount": p.amount,
+            "execution": p.execution.value,
+            "execution_label": p.execution.label,
+            "document_url": p.document_url,
+            "data_as_of": u.data_as_of.enforcement,
         }
 
 
 def _rectification_rows(site: Site, u: Unit, base_url: str) -> Iterator[Row]:
     for r in sorted(u.rectifications, key=lambda r: (r.issued, r.ref)):
         yield {
-            "fixed_source_code": u.code, "unit_name": u.name, "ref": r.ref,
-            "issued": r.issued, "authority": r.authority, "requirement": r.requirement,
-            "due": r.due, "status": r.status.value, "status_label": r.status.label,
-            "closed": r.closed, "overdue": r.overdue(site.as_of),
+            "fixed_source_code": u.code,
+            "unit_name": u.name,
+            "ref": r.ref,
+            "issued": r.issued,
+            "authority": r.authority,
+            "requirement": r.requirement,
+            "due": r.due,
+            "status": r.status.value,
+            "status_label": r.status.label,
+            "closed": r.closed,
+            "overdue": r.overdue(site.as_of),
             "data_as_of": u.data_as_of.enforcement,
         }
-
 
 
 def _columns(spec: str) -> tuple[Column, ...]:
@@ -185,8 +227,12 @@ def _as_of(source: str) -> str:
 
 
 TABLES: tuple[Table, ...] = (
-    Table("units", "排污单位", "每个排污单位一行：基本信息、许可证状态与各类数据的截至日期。", "permit",
-          _columns(f"""{_CODE}
+    Table(
+        "units",
+        "排污单位",
+        "每个排污单位一行：基本信息、许可证状态与各类数据的截至日期。",
+        "permit",
+        _columns(f"""{_CODE}
 name|单位名称|string|排污单位名称
 uscc|统一社会信用代码|string|18位统一社会信用代码（GB 32100）
 category|管理类别代码|string|key 重点管理、simplified 简化管理、registration 登记管理
@@ -211,9 +257,15 @@ open_rectification_count|未销号整改数|integer|尚未销号的整改要求�
 data_as_of_permit|许可数据截至|date|许可证与排放口数据的截至日期
 data_as_of_monitoring|监测数据截至|date|监测数据的截至日期，可为空
 data_as_of_enforcement|执法数据截至|date|检查、处罚、整改数据的截至日期，可为空
-url|页面地址|string|该单位公开页面（二维码所指）的完整地址"""), _unit_rows),
-    Table("outlets", "排放口与许可限值", "每个排放口的每种污染物一行（无污染物的排放口一行）。",
-          "permit", _columns(f"""{_CODE}
+url|页面地址|string|该单位公开页面（二维码所指）的完整地址"""),
+        _unit_rows,
+    ),
+    Table(
+        "outlets",
+        "排放口与许可限值",
+        "每个排放口的每种污染物一行（无污染物的排放口一行）。",
+        "permit",
+        _columns(f"""{_CODE}
 {_NAME}
 outlet_code|排放口编号|string|HJ 608 排放口编码，如 DA001（废气）、DW001（废水）
 outlet_name|排放口名称|string|排放口名称
@@ -234,9 +286,15 @@ method|监测方式代码|string|automatic 自动监测、manual 手工监测
 networked|是否联网|boolean|自动监测设备是否与生态环境部门联网（true/false）
 frequency|监测频次|string|自行监测频次
 {_as_of("许可")}
-url|页面地址|string|该排放口页面（排放口二维码所指）的完整地址"""), _outlet_rows),
-    Table("permits", "排污许可证", "每张排污许可证一行（登记管理单位无许可证）。", "permit",
-          _columns(f"""{_CODE}
+url|页面地址|string|该排放口页面（排放口二维码所指）的完整地址"""),
+        _outlet_rows,
+    ),
+    Table(
+        "permits",
+        "排污许可证",
+        "每张排污许可证一行（登记管理单位无许可证）。",
+        "permit",
+        _columns(f"""{_CODE}
 {_NAME}
 permit_number|许可证编号|string|排污许可证编号
 authority|发证机关|string|核发许可证的生态环境部门
@@ -248,9 +306,15 @@ state|许可证状态代码|string|结合日期判断的状态：valid、expirin
 state_label|许可证状态|string|状态中文名
 permitted|许可排放量|string|年许可排放量，形如“化学需氧量 86.4 t/a”，多个以“；”分隔
 city_code|地市代码|string|所在地级市的 GB/T 2260 代码
-{_as_of("许可")}"""), _permit_rows),
-    Table("monitoring", "监测数据", "每个监测结果一行，附该污染物的排放限值与是否超标。",
-          "monitoring", _columns(f"""{_CODE}
+{_as_of("许可")}"""),
+        _permit_rows,
+    ),
+    Table(
+        "monitoring",
+        "监测数据",
+        "每个监测结果一行，附该污染物的排放限值与是否超标。",
+        "monitoring",
+        _columns(f"""{_CODE}
 outlet_code|排放口编号|string|排放口编码
 pollutant|污染物|string|污染物名称
 date|监测日期|date|监测（或统计）日期
@@ -259,9 +323,15 @@ unit|计量单位|string|监测值的计量单位
 method|监测方式代码|string|automatic 自动监测、manual 手工监测
 {_LIMITS}
 exceeds|是否超标|boolean|监测值超出限值为 true；无限值时为空
-{_as_of("监测")}"""), _monitoring_rows),
-    Table("penalties", "行政处罚", "每个行政处罚决定一行。", "enforcement",
-          _columns(f"""{_CODE}
+{_as_of("监测")}"""),
+        _monitoring_rows,
+    ),
+    Table(
+        "penalties",
+        "行政处罚",
+        "每个行政处罚决定一行。",
+        "enforcement",
+        _columns(f"""{_CODE}
 {_NAME}
 {_CITY}
 decision_number|处罚决定书文号|string|行政处罚决定书文号
@@ -273,9 +343,15 @@ amount|罚款金额（元）|number|罚款金额，单位元
 execution|执行情况代码|string|done 已执行完毕、in_progress 执行中、pending 未执行
 execution_label|执行情况|string|执行情况中文名
 document_url|决定书链接|string|处罚决定书原文地址，可为空
-{_as_of("执法")}"""), _penalty_rows),
-    Table("rectifications", "整改要求", "每个整改要求一行，含是否销号、是否逾期。", "enforcement",
-          _columns(f"""{_CODE}
+{_as_of("执法")}"""),
+        _penalty_rows,
+    ),
+    Table(
+        "rectifications",
+        "整改要求",
+        "每个整改要求一行，含是否销号、是否逾期。",
+        "enforcement",
+        _columns(f"""{_CODE}
 {_NAME}
 ref|整改编号|string|整改要求编号
 issued|下达日期|date|下达整改要求的日期
@@ -286,7 +362,9 @@ status|状态代码|string|open 整改中、closed 已销号
 status_label|状态|string|整改中或已销号
 closed|销号日期|date|销号日期，未销号为空
 overdue|是否逾期|boolean|截至数据日期仍未销号且已过期限为 true
-{_as_of("执法")}"""), _rectification_rows),
+{_as_of("执法")}"""),
+        _rectification_rows,
+    ),
 )
 
 
@@ -337,9 +415,14 @@ def unit_chunk(table: Table, site: Site, unit: Unit, base_url: str) -> tuple[byt
     return _csv_text(cells).encode("utf-8"), "".join(lines).encode("utf-8"), len(lines)
 
 
-def write_table(table: Table, site: Site, folder: Path, base_url: str,
-                keys: dict[str, str] | None = None,
-                store: ChunkStore | None = None) -> list[Download]:
+def write_table(
+    table: Table,
+    site: Site,
+    folder: Path,
+    base_url: str,
+    keys: dict[str, str] | None = None,
+    store: ChunkStore | None = None,
+) -> list[Download]:
     """Write one table as CSV (UTF-8 with BOM) and JSON Lines, unit by unit.
 
     With ``keys`` (unit code -> content key) and a ``store``, the rows of units whose key
@@ -363,8 +446,10 @@ def write_table(table: Table, site: Site, folder: Path, base_url: str,
         files.close()
     if store is not None:
         store.commit(files)
-    return [Download(table.name, fmt, f"/{DATA_DIR}/{path.name}", files.rows, size, sha)
-            for fmt, path, size, sha in files.summary()]
+    return [
+        Download(table.name, fmt, f"/{DATA_DIR}/{path.name}", files.rows, size, sha)
+        for fmt, path, size, sha in files.summary()
+    ]
 
 
 def data_package(site: Site, downloads: list[Download]) -> dict[str, Any]:
@@ -373,17 +458,33 @@ def data_package(site: Site, downloads: list[Download]) -> dict[str, Any]:
     resources = []
     for d in downloads:
         table = by_name[d.table]
-        resources.append({
-            "name": f"{d.table}-{d.format}", "title": table.title, "description": table.description,
-            "path": d.path.rsplit("/", 1)[1], "format": d.format,
-            "mediatype": "text/csv" if d.format == "csv" else "application/jsonl",
-            "encoding": "utf-8-sig" if d.format == "csv" else "utf-8",
-            "bytes": d.bytes, "hash": f"sha256:{d.sha256}", "rows": d.rows,
-            "schema": {"fields": [{"name": c.name, "title": c.label, "type": c.type,
-                                   "description": c.help} for c in table.columns]},
-        })
-    return {"profile": "data-package", "name": "yimatong", "title": f"{site.title}公开数据",
-            "data_as_of": site.as_of.isoformat(), "resources": resources}
+        resources.append(
+            {
+                "name": f"{d.table}-{d.format}",
+                "title": table.title,
+                "description": table.description,
+                "path": d.path.rsplit("/", 1)[1],
+                "format": d.format,
+                "mediatype": "text/csv" if d.format == "csv" else "application/jsonl",
+                "encoding": "utf-8-sig" if d.format == "csv" else "utf-8",
+                "bytes": d.bytes,
+                "hash": f"sha256:{d.sha256}",
+                "rows": d.rows,
+                "schema": {
+                    "fields": [
+                        {"name": c.name, "title": c.label, "type": c.type, "description": c.help}
+                        for c in table.columns
+                    ]
+                },
+            }
+        )
+    return {
+        "profile": "data-package",
+        "name": "yimatong",
+        "title": f"{site.title}公开数据",
+        "data_as_of": site.as_of.isoformat(),
+        "resources": resources,
+    }
 
 
 def write_open_data(site: Site, out_dir: Path, settings: dict[str, Any]) -> None:
@@ -400,15 +501,15 @@ def write_open_data(site: Site, out_dir: Path, settings: dict[str, Any]) -> None
     for table in TABLES:
         store = None
         if keys:
-            store = ChunkStore.open(Path(settings["cache_dir"]) / "opendata", table.name,
-                                    store_key)
+            store = ChunkStore.open(Path(settings["cache_dir"]) / "opendata", table.name, store_key)
         downloads += write_table(table, site, folder, settings["base_url"], keys, store)
     package = json.dumps(data_package(site, downloads), ensure_ascii=False, indent=1)
     (folder / "datapackage.json").write_text(package + "\n", encoding="utf-8")
-    context = {"as_of": site.as_of, "tables": TABLES, "downloads": downloads,
-               "feeds": _feeds(site)}
-    pages = {folder / "index.html": "opendata/downloads.html",
-             folder / "dictionary" / "index.html": "opendata/dictionary.html"}
+    context = {"as_of": site.as_of, "tables": TABLES, "downloads": downloads, "feeds": _feeds(site)}
+    pages = {
+        folder / "index.html": "opendata/downloads.html",
+        folder / "dictionary" / "index.html": "opendata/dictionary.html",
+    }
     render_pages(site, settings, pages, **context)
 
 
@@ -418,8 +519,9 @@ def _feeds(site: Site) -> list[tuple[str, str]]:
     return feed_list(site)
 
 
-def render_pages(site: Site, settings: dict[str, Any], pages: dict[Path, str],
-                 **context: Any) -> None:
+def render_pages(
+    site: Site, settings: dict[str, Any], pages: dict[Path, str], **context: Any
+) -> None:
     """Render templates to files in the site's look, through the site app's Jinja environment."""
     import flask
 

@@ -32,5 +32,7 @@ class ContentError(Exception):
     def report(self) -> str:
         """All problems, one per line, ready to print."""
         lines = [str(p) for p in self.problems]
-        lines.append(f"共 {len(self.problems)} 处问题 ({len(self.problems)} problem(s)); nothing was published.")
+        lines.append(
+            f"共 {len(self.problems)} 处问题 ({len(self.problems)} problem(s)); nothing was published."
+        )
         return "\n".join(lines)

@@ -30,21 +30,53 @@ _FINGERPRINTED = re.compile(r"^static/[^/]+\.[0-9a-f]{8,}\.[A-Za-z0-9]+$")
 
 #: Our own table first: mimetypes depends on the machine and misses several of these.
 CONTENT_TYPES = {
-    ".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".txt": "text/plain",
-    ".csv": "text/csv", ".json": "application/json", ".jsonl": "application/jsonl",
-    ".xml": "application/xml", ".atom": "application/atom+xml", ".svg": "image/svg+xml",
-    ".webmanifest": "application/manifest+json", ".png": "image/png", ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg", ".webp": "image/webp", ".gif": "image/gif", ".ico": "image/x-icon",
-    ".pdf": "application/pdf", ".woff2": "font/woff2", ".zip": "application/zip",
+    ".html": "text/html",
+    ".css": "text/css",
+    ".js": "text/javascript",
+    ".txt": "text/plain",
+    ".csv": "text/csv",
+    ".json": "application/json",
+    ".jsonl": "application/jsonl",
+    ".xml": "application/xml",
+    ".atom": "application/atom+xml",
+    ".svg": "image/svg+xml",
+    ".webmanifest": "application/manifest+json",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".webp": "image/webp",
+    ".gif": "image/gif",
+    ".ico": "image/x-icon",
+    ".pdf": "application/pdf",
+    ".woff2": "font/woff2",
+    ".zip": "application/zip",
 }
-_TEXT_TYPES = {"application/json", "application/jsonl", "application/xml", "text/javascript",
-               "application/atom+xml", "image/svg+xml", "application/manifest+json"}
+_TEXT_TYPES = {
+    "application/json",
+    "application/jsonl",
+    "application/xml",
+    "text/javascript",
+    "application/atom+xml",
+    "image/svg+xml",
+    "application/manifest+json",
+}
 #: Files that only mean something to Netlify; not uploaded to a bucket.
 NETLIFY_ONLY = {"_redirects", "_headers"}
 MANIFEST = "_yimatong-manifest.json"
 #: Paths the static host hands to the feedback service (Netlify proxies, status 200!).
-PROXY_PATHS = ("/report", "/case", "/officer", "/enterprise", "/search", "/api", "/open311",
-               "/r", "/draft", "/privacy", "/fb-static")
+PROXY_PATHS = (
+    "/report",
+    "/case",
+    "/officer",
+    "/enterprise",
+    "/search",
+    "/api",
+    "/open311",
+    "/r",
+    "/draft",
+    "/privacy",
+    "/fb-static",
+)
 
 
 def content_type(name: str) -> str:
@@ -91,8 +123,10 @@ class Summary:
     def text(self, dry_run: bool) -> str:
         """One line for the terminal, in Chinese."""
         verb = "将" if dry_run else "已"
-        line = (f"{verb}上传 {len(self.uploaded)} 个文件（{self.bytes} 字节），"
-                f"未变 {self.unchanged} 个，{verb}删除 {len(self.deleted)} 个")
+        line = (
+            f"{verb}上传 {len(self.uploaded)} 个文件（{self.bytes} 字节），"
+            f"未变 {self.unchanged} 个，{verb}删除 {len(self.deleted)} 个"
+        )
         if self.extra:
             line += f"；存储桶中另有 {len(self.extra)} 个本地没有的文件（加 --delete 删除）"
         return line + "。"
@@ -123,25 +157,39 @@ def scan(site_dir: Path, prefix: str = "") -> list[LocalFile]:
         relative = path.relative_to(site_dir).as_posix()
         if relative in NETLIFY_ONLY:
             continue
-        files.append(LocalFile(prefix + relative, path, path.stat().st_size, _sha256(path),
-                               content_type(relative), cache_control(relative)))
+        files.append(
+            LocalFile(
+                prefix + relative,
+                path,
+                path.stat().st_size,
+                _sha256(path),
+                content_type(relative),
+                cache_control(relative),
+            )
+        )
     return files
 
 
-def make_client(endpoint_url: str | None = None, region: str | None = None,
-                addressing_style: str = "auto") -> Any:
+def make_client(
+    endpoint_url: str | None = None, region: str | None = None, addressing_style: str = "auto"
+) -> Any:
     """A boto3 S3 client; credentials come only from boto3's usual sources."""
     import boto3
     from botocore.config import Config
 
-    options: dict[str, Any] = {"retries": {"max_attempts": 8, "mode": "standard"},
-                               "s3": {"addressing_style": addressing_style}}
+    options: dict[str, Any] = {
+        "retries": {"max_attempts": 8, "mode": "standard"},
+        "s3": {"addressing_style": addressing_style},
+    }
     if endpoint_url:
         # boto3 >= 1.36 sends CRC checksums by default; several S3-compatible stores reject them.
-        options.update(request_checksum_calculation="when_required",
-                       response_checksum_validation="when_required")
-    return boto3.client("s3", endpoint_url=endpoint_url, region_name=region,
-                        config=Config(**options))
+        options.update(
+            request_checksum_calculation="when_required",
+            response_checksum_validation="when_required",
+        )
+    return boto3.client(
+        "s3", endpoint_url=endpoint_url, region_name=region, config=Config(**options)
+    )
 
 
 def _listing(client: Any, bucket: str, prefix: str) -> dict[str, tuple[str, int]]:
@@ -159,8 +207,9 @@ def _read_manifest(client: Any, bucket: str, key: str, listing: dict) -> dict[st
     return json.loads(body).get("objects", {})
 
 
-def _remote_state(client: Any, bucket: str, key: str, listed: tuple[str, int],
-                  manifest: dict[str, dict]) -> tuple[str, str]:
+def _remote_state(
+    client: Any, bucket: str, key: str, listed: tuple[str, int], manifest: dict[str, dict]
+) -> tuple[str, str]:
     """(content sha256, headers fingerprint) of an object in the bucket."""
     known = manifest.get(key)
     if known and (known["etag"], known["size"]) == tuple(listed):
@@ -173,8 +222,13 @@ def _upload(client: Any, bucket: str, f: LocalFile) -> str:
     """Upload one file in a single PUT (atomic: readers see the old or the new object)."""
     with f.path.open("rb") as body:
         response = client.put_object(
-            Bucket=bucket, Key=f.key, Body=body, ContentType=f.content_type,
-            CacheControl=f.cache_control, Metadata={"sha256": f.sha256, "headers": f.headers})
+            Bucket=bucket,
+            Key=f.key,
+            Body=body,
+            ContentType=f.content_type,
+            CacheControl=f.cache_control,
+            Metadata={"sha256": f.sha256, "headers": f.headers},
+        )
     return response["ETag"]
 
 
@@ -188,8 +242,15 @@ def _progress(files: list[LocalFile]) -> Iterator[LocalFile]:
     yield from tqdm(files, desc="上传", unit="个", disable=None)
 
 
-def publish(client: Any, bucket: str, site_dir: Path, prefix: str = "", delete: bool = False,
-            dry_run: bool = False, stop_after: int | None = None) -> Summary:
+def publish(
+    client: Any,
+    bucket: str,
+    site_dir: Path,
+    prefix: str = "",
+    delete: bool = False,
+    dry_run: bool = False,
+    stop_after: int | None = None,
+) -> Summary:
     """Upload what changed in ``site_dir`` to ``bucket``; ``stop_after`` is a test hook."""
     prefix = normalise_prefix(prefix)
     manifest_key = prefix + MANIFEST
@@ -224,7 +285,7 @@ def publish(client: Any, bucket: str, site_dir: Path, prefix: str = "", delete: 
 
 def _delete(client: Any, bucket: str, keys: list[str]) -> None:
     for start in range(0, len(keys), 1000):
-        batch = [{"Key": k} for k in keys[start:start + 1000]]
+        batch = [{"Key": k} for k in keys[start : start + 1000]]
         client.delete_objects(Bucket=bucket, Delete={"Objects": batch, "Quiet": True})
 
 
@@ -232,18 +293,27 @@ def _write_manifest(client: Any, bucket: str, key: str, old: dict, new: dict) ->
     if old == new:
         return
     body = json.dumps({"version": 1, "objects": new}, sort_keys=True).encode()
-    client.put_object(Bucket=bucket, Key=key, Body=body, CacheControl="no-store",
-                      ContentType="application/json; charset=utf-8")
+    client.put_object(
+        Bucket=bucket,
+        Key=key,
+        Body=body,
+        CacheControl="no-store",
+        ContentType="application/json; charset=utf-8",
+    )
 
 
 def feedback_origin(settings: dict[str, Any]) -> str:
     """The feedback service the static host proxies to: ONE value, see docs/publishing.md."""
-    origin = (settings.get("feedback_origin") or os.environ.get("YIMATONG_FEEDBACK_ORIGIN")
-              or settings["feedback_url"]).rstrip("/")
+    origin = (
+        settings.get("feedback_origin")
+        or os.environ.get("YIMATONG_FEEDBACK_ORIGIN")
+        or settings["feedback_url"]
+    ).rstrip("/")
     if urlsplit(origin).netloc == urlsplit(settings["base_url"]).netloc:
         raise click.ClickException(
             f"反馈服务地址 {origin} 与网站地址相同，代理会指向自己："
-            "请设置 YIMATONG_FEEDBACK_ORIGIN 为反馈服务的实际地址。")
+            "请设置 YIMATONG_FEEDBACK_ORIGIN 为反馈服务的实际地址。"
+        )
     return origin
 
 
@@ -265,19 +335,38 @@ def write_netlify_redirects(site: Any, out_dir: Path, settings: dict[str, Any]) 
 @click.command("publish")
 @click.option("--bucket", required=True, help="存储桶名称。")
 @click.option("--prefix", default="", help="对象键前缀（文件夹），默认为桶的根。")
-@click.option("--endpoint-url", default=None,
-              help="S3 兼容存储的地址（阿里云 OSS、腾讯云 COS、华为云 OBS、MinIO）；AWS 不填。")
+@click.option(
+    "--endpoint-url",
+    default=None,
+    help="S3 兼容存储的地址（阿里云 OSS、腾讯云 COS、华为云 OBS、MinIO）；AWS 不填。",
+)
 @click.option("--region", default=None, help="区域，如 cn-north-1；默认取 boto3 配置。")
-@click.option("--addressing-style", type=click.Choice(["auto", "path", "virtual"]),
-              default="auto", show_default=True, help="桶地址风格；MinIO 常用 path。")
+@click.option(
+    "--addressing-style",
+    type=click.Choice(["auto", "path", "virtual"]),
+    default="auto",
+    show_default=True,
+    help="桶地址风格；MinIO 常用 path。",
+)
 @click.option("--delete", is_flag=True, help="删除存储桶中本地已没有的文件。")
 @click.option("--dry-run", is_flag=True, help="只列出将要做的事，不做任何修改。")
-@click.option("--site", "site_dir", default=None,
-              type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="已生成的网站文件夹，默认为设置 out_dir（build/site）。")
-def publish_command(bucket: str, prefix: str, endpoint_url: str | None, region: str | None,
-                    addressing_style: str, delete: bool, dry_run: bool,
-                    site_dir: Path | None) -> None:
+@click.option(
+    "--site",
+    "site_dir",
+    default=None,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="已生成的网站文件夹，默认为设置 out_dir（build/site）。",
+)
+def publish_command(
+    bucket: str,
+    prefix: str,
+    endpoint_url: str | None,
+    region: str | None,
+    addressing_style: str,
+    delete: bool,
+    dry_run: bool,
+    site_dir: Path | None,
+) -> None:
     """Upload the built site to S3 or an S3-compatible store: only what changed.
 
     Credentials come from boto3's usual sources (environment, ~/.aws, instance role),

@@ -20,8 +20,17 @@ def render(url: str, error: str = "q", border: int = 4) -> tuple[bytes, bytes]:
     """SVG and PNG bytes of the code for ``url``."""
     code = make(url, error)
     svg, png = io.BytesIO(), io.BytesIO()
-    code.save(svg, kind="svg", border=border, scale=4, xmldecl=False, svgns=True,
-              title=url, svgclass=None, lineclass=None)
+    code.save(
+        svg,
+        kind="svg",
+        border=border,
+        scale=4,
+        xmldecl=False,
+        svgns=True,
+        title=url,
+        svgclass=None,
+        lineclass=None,
+    )
     code.save(png, kind="png", border=border, scale=8)
     return svg.getvalue(), png.getvalue()
 

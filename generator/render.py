@@ -32,12 +32,17 @@ class _Worker:
     """Per-process renderer: one Freezer, one QR cache."""
 
     def __init__(self, app: Flask, dest: Path, conf: dict[str, Any]) -> None:
-        app.config.update(FREEZER_DESTINATION=str(dest), FREEZER_REMOVE_EXTRA_FILES=False,
-                          FREEZER_IGNORE_MIMETYPE_WARNINGS=True, FREEZER_REDIRECT_POLICY="error")
+        app.config.update(
+            FREEZER_DESTINATION=str(dest),
+            FREEZER_REMOVE_EXTRA_FILES=False,
+            FREEZER_IGNORE_MIMETYPE_WARNINGS=True,
+            FREEZER_REDIRECT_POLICY="error",
+        )
         self.dest = dest
         self.paths: list[str] = []
-        self.freezer = Freezer(app, with_static_files=False, with_no_argument_rules=False,
-                               log_url_for=False)
+        self.freezer = Freezer(
+            app, with_static_files=False, with_no_argument_rules=False, log_url_for=False
+        )
         self.freezer.register_generator(self._current)
         self.qr = QRCache(Path(conf["cache_dir"]) / "qr", conf["qr_error"], conf["qr_border"])
 
@@ -87,13 +92,21 @@ def chunks(outputs: list[Output], size: int = CHUNK) -> list[list[Output]]:
     return [c for c in found if c]
 
 
-def render_outputs(app: Flask, outputs: list[Output], dest: Path, conf: dict[str, Any], *,
-                   jobs: int | None = None, progress: bool = True) -> None:
+def render_outputs(
+    app: Flask,
+    outputs: list[Output],
+    dest: Path,
+    conf: dict[str, Any],
+    *,
+    jobs: int | None = None,
+    progress: bool = True,
+) -> None:
     """Write ``outputs`` into ``dest``, in parallel when there is enough work."""
     explicit, jobs = jobs is not None, jobs or os.cpu_count() or 1
     work = chunks(outputs)
-    bar = tqdm(total=len(outputs), desc="生成页面", unit="文件", disable=not progress,
-               smoothing=0.1)
+    bar = tqdm(
+        total=len(outputs), desc="生成页面", unit="文件", disable=not progress, smoothing=0.1
+    )
     _STATE.clear()
     _STATE["args"] = (app, dest, conf)
     try:

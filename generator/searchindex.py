@@ -149,7 +149,9 @@ def _write_hot(postings: dict[str, dict[str, list[int]]], size: int, path: Path)
         for name, by_term in sorted(postings.items()):
             for term, docs in sorted(by_term.items()):
                 if name in FACETS or len(docs) >= HOT_MIN_DOCS:
-                    data = zlib.compress(_bits_of(docs, size).to_bytes((size + 7) // 8, "little"), 1)
+                    data = zlib.compress(
+                        _bits_of(docs, size).to_bytes((size + 7) // 8, "little"), 1
+                    )
                     out.write(data)
                     table.setdefault(name, {})[term] = [offset, len(data)]
                     offset += len(data)
@@ -169,8 +171,13 @@ def build_index(site: Site, target: Path) -> Path:
     temp = Path(tempfile.mkdtemp(prefix=".search-index-", dir=target.parent))
     try:
         count, hot = _write(site, temp)
-        meta = {"documents": count, "units": len(site.units), "as_of": site.as_of.isoformat(),
-                "labels": facet_labels(site), "hot": hot}
+        meta = {
+            "documents": count,
+            "units": len(site.units),
+            "as_of": site.as_of.isoformat(),
+            "labels": facet_labels(site),
+            "hot": hot,
+        }
         (temp / META_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         old = target.with_name(target.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
@@ -223,8 +230,9 @@ class SearchIndex:
         self._cache: OrderedDict[tuple, Any] = OrderedDict()
         self._hot_table: dict[str, dict[str, list[int]]] = self.meta.get("hot", {})
         self._hot = (folder / HOT_FILE).read_bytes()
-        self.facets = {f: {v: self._hot_bits(f, v) for v in self._hot_table.get(f, {})}
-                       for f in FACETS}
+        self.facets = {
+            f: {v: self._hot_bits(f, v) for v in self._hot_table.get(f, {})} for f in FACETS
+        }
         pairs = json.loads((folder / CODES_FILE).read_text(encoding="utf-8"))
         self._code_keys = [key for key, _ in pairs]
         self._code_docs = [docnum for _, docnum in pairs]

@@ -118,12 +118,28 @@ def _unit_entries(unit: Unit, site: Site, today: dt.date) -> list[Entry]:
     codes = {unit.code, unit.code[8:]}
     if unit.permit:
         codes.add(unit.permit.number)
-    doc = SearchDoc("unit", urls.unit_path(unit.code), unit.name, unit.address,
-                    f"{unit.industry.name} · {unit.category.label} · {state.label}", **facets)
-    text = (f"{names} {city} {county} {unit.address} {unit.industry.name} "
-            f"{unit.category.label} {state.label}")
-    entries = [Entry(doc, names, text, tuple(sorted(codes)),
-                     tuple(exact_key(n) for n in all_names), (0, len(unit.name), unit.name))]
+    doc = SearchDoc(
+        "unit",
+        urls.unit_path(unit.code),
+        unit.name,
+        unit.address,
+        f"{unit.industry.name} · {unit.category.label} · {state.label}",
+        **facets,
+    )
+    text = (
+        f"{names} {city} {county} {unit.address} {unit.industry.name} "
+        f"{unit.category.label} {state.label}"
+    )
+    entries = [
+        Entry(
+            doc,
+            names,
+            text,
+            tuple(sorted(codes)),
+            tuple(exact_key(n) for n in all_names),
+            (0, len(unit.name), unit.name),
+        )
+    ]
     entries += [_outlet_entry(unit, outlet, facets) for outlet in unit.outlets]
     entries += [_penalty_entry(unit, penalty, facets) for penalty in unit.penalties]
     return entries
@@ -132,21 +148,43 @@ def _unit_entries(unit: Unit, site: Site, today: dt.date) -> list[Entry]:
 def _outlet_entry(unit: Unit, outlet: Outlet, facets: dict[str, str]) -> Entry:
     pollutants = "、".join(p.name for p in outlet.pollutants)
     title = f"{outlet.code} {outlet.name}"
-    doc = SearchDoc("outlet", urls.outlet_path(unit.code, outlet.code), title, unit.name,
-                    pollutants, **facets)
-    return Entry(doc, title, f"{outlet.name} {outlet.kind_label} {pollutants} {unit.name}",
-                 (unit.code + outlet.code,), (), (1, len(unit.name), unit.code, outlet.code),
-                 outlet.code)
+    doc = SearchDoc(
+        "outlet", urls.outlet_path(unit.code, outlet.code), title, unit.name, pollutants, **facets
+    )
+    return Entry(
+        doc,
+        title,
+        f"{outlet.name} {outlet.kind_label} {pollutants} {unit.name}",
+        (unit.code + outlet.code,),
+        (),
+        (1, len(unit.name), unit.code, outlet.code),
+        outlet.code,
+    )
 
 
 def _penalty_entry(unit: Unit, penalty: Penalty, facets: dict[str, str]) -> Entry:
-    doc = SearchDoc("penalty", urls.unit_path(unit.code) + PENALTY_ANCHOR,
-                    penalty.decision_number, unit.name, penalty.violation,
-                    date=penalty.date.isoformat(), amount=penalty.amount, **facets)
-    text = (f"{penalty.decision_number} {penalty.violation} {penalty.legal_basis} "
-            f"{penalty.authority} {unit.name}")
-    return Entry(doc, penalty.decision_number, text, (), (exact_key(penalty.decision_number),),
-                 (2, -penalty.date.toordinal(), penalty.decision_number))
+    doc = SearchDoc(
+        "penalty",
+        urls.unit_path(unit.code) + PENALTY_ANCHOR,
+        penalty.decision_number,
+        unit.name,
+        penalty.violation,
+        date=penalty.date.isoformat(),
+        amount=penalty.amount,
+        **facets,
+    )
+    text = (
+        f"{penalty.decision_number} {penalty.violation} {penalty.legal_basis} "
+        f"{penalty.authority} {unit.name}"
+    )
+    return Entry(
+        doc,
+        penalty.decision_number,
+        text,
+        (),
+        (exact_key(penalty.decision_number),),
+        (2, -penalty.date.toordinal(), penalty.decision_number),
+    )
 
 
 def page_path(slug: str) -> str:
@@ -163,8 +201,16 @@ def entries(site: Site) -> list[Entry]:
     for page in site.pages:
         doc = SearchDoc("page", page_path(page.slug), page.title, "", page.summary)
         body = _strip_tags(page.body_html)
-        out.append(Entry(doc, page.title, f"{page.title} {page.summary} {body}",
-                          (), (exact_key(page.title),), (3, page.order, page.slug)))
+        out.append(
+            Entry(
+                doc,
+                page.title,
+                f"{page.title} {page.summary} {body}",
+                (),
+                (exact_key(page.title),),
+                (3, page.order, page.slug),
+            )
+        )
     out.sort(key=lambda e: e.rank)
     return out
 
@@ -184,9 +230,13 @@ def _strip_tags(markup: str) -> str:
 
 def facet_labels(site: Site) -> dict[str, dict[str, str]]:
     """Chinese label of every facet value present in the site."""
-    labels: dict[str, dict[str, str]] = {"kind": dict(KINDS), "city": {}, "industry": {},
-                                          "category": {c.value: c.label for c in Category},
-                                          "state": {s.value: s.label for s in PermitState}}
+    labels: dict[str, dict[str, str]] = {
+        "kind": dict(KINDS),
+        "city": {},
+        "industry": {},
+        "category": {c.value: c.label for c in Category},
+        "state": {s.value: s.label for s in PermitState},
+    }
     for unit in site.units:
         labels["city"][unit.city_code] = site.division_name(unit.city_code)
         labels["industry"][unit.industry.code] = unit.industry.name

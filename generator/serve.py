@@ -25,7 +25,8 @@ def feedback_app() -> tuple[Flask, list[tuple[str, str, str]]]:
         from feedback.demo import ensure_demo
     except ImportError as error:
         raise click.ClickException(
-            f"反馈服务尚不可用（{error}）。可加 --no-feedback 只预览网站。") from error
+            f"反馈服务尚不可用（{error}）。可加 --no-feedback 只预览网站。"
+        ) from error
     app = create_app()
     return app, ensure_demo(app)
 
@@ -47,14 +48,16 @@ def site_preview(content_dir: str, conf: dict[str, Any]) -> Flask:
 @click.option("--port", default=8000, show_default=True, help="网站预览端口。")
 @click.option("--feedback-port", default=5000, show_default=True, help="反馈服务端口。")
 @click.option("--no-feedback", is_flag=True, help="只预览网站，不启动反馈服务。")
-def serve_command(content_dir: str | None, port: int, feedback_port: int,
-                  no_feedback: bool) -> None:
+def serve_command(
+    content_dir: str | None, port: int, feedback_port: int, no_feedback: bool
+) -> None:
     """Preview the site (content loaded once at start) and run the feedback service beside it."""
     site_url, feedback_url = f"http://{HOST}:{port}", f"http://{HOST}:{feedback_port}"
     defaults = {"base_url": site_url, "feedback_url": feedback_url}
     # The preview's own addresses, unless the environment sets them.
-    conf = settings_mod.resolve({k: v for k, v in defaults.items()
-                                 if os.environ.get(f"YIMATONG_{k.upper()}") is None})
+    conf = settings_mod.resolve(
+        {k: v for k, v in defaults.items() if os.environ.get(f"YIMATONG_{k.upper()}") is None}
+    )
     site = site_preview(content_dir or conf["content_dir"], conf)
     if not no_feedback:
         app, accounts = feedback_app()

@@ -22,16 +22,34 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("base_url", "http://localhost:8000", "Absolute address of the published site; QR codes encode it."),
-    Setting("feedback_url", "http://localhost:5000", "Address of the feedback service (reports, search)."),
-    Setting("feedback_origin", "", "Origin Netlify proxies service paths to (default: feedback_url)."),
+    Setting(
+        "base_url",
+        "http://localhost:8000",
+        "Absolute address of the published site; QR codes encode it.",
+    ),
+    Setting(
+        "feedback_url",
+        "http://localhost:5000",
+        "Address of the feedback service (reports, search).",
+    ),
+    Setting(
+        "feedback_origin", "", "Origin Netlify proxies service paths to (default: feedback_url)."
+    ),
     Setting("content_dir", "content", "Folder of source records and pages."),
     Setting("out_dir", "build/site", "Folder the static site is written to."),
-    Setting("cache_dir", "build/cache", "Folder for caches kept between builds (QR codes, hashes)."),
-    Setting("expiring_days", 60, "Permits ending within this many days are shown as expiring soon."),
+    Setting(
+        "cache_dir", "build/cache", "Folder for caches kept between builds (QR codes, hashes)."
+    ),
+    Setting(
+        "expiring_days", 60, "Permits ending within this many days are shown as expiring soon."
+    ),
     Setting("qr_error", "q", "QR error correction level: q (25%) or h (30%)."),
     Setting("qr_border", 4, "QR quiet zone in modules."),
-    Setting("search_index_dir", "build/search-index", "Folder of the whoosh search index (not published)."),
+    Setting(
+        "search_index_dir",
+        "build/search-index",
+        "Folder of the whoosh search index (not published).",
+    ),
     Setting("stats_file", "", "Public report statistics JSON written by the feedback service."),
     Setting("hotline", "12369", "Environmental complaints hotline printed on signs and pages."),
     Setting("gate_sign_mm", "600x400", "Gate signboard size in millimetres (width x height)."),

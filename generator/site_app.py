@@ -35,11 +35,14 @@ def install_globals(app: Flask, site_title: str, settings: dict[str, Any]) -> No
     """Give templates extending base.html what it needs (usable by other Flask apps too)."""
     assets = fingerprinted()
     app.jinja_env.globals.update(
-        site_title=site_title, hotline=settings.get("hotline", "12369"),
+        site_title=site_title,
+        hotline=settings.get("hotline", "12369"),
         search_url=settings["feedback_url"].rstrip("/") + "/search",
         report_home=urls.report_url(settings["feedback_url"]),
-        asset=lambda name: f"/static/{assets[name]}", unit_path=urls.unit_path,
-        outlet_path=urls.outlet_path)
+        asset=lambda name: f"/static/{assets[name]}",
+        unit_path=urls.unit_path,
+        outlet_path=urls.outlet_path,
+    )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -77,10 +77,21 @@ def inputs_key(site: Site, unit_keys: dict[str, str], settings: dict[str, Any]) 
     sha = hashlib.sha1(step_code_key().encode())
     for code in sorted(unit_keys):
         sha.update(f"{code}:{unit_keys[code]}\n".encode())
-    sha.update(repr((len(site.units), site.pages, site.bodies, site.title, site.issuer,
-                     site.province, site.as_of, site.report_stats,
-                     sorted((k, repr(v)) for k, v in settings.items()
-                            if not k.startswith(CONTEXT)))).encode())
+    sha.update(
+        repr(
+            (
+                len(site.units),
+                site.pages,
+                site.bodies,
+                site.title,
+                site.issuer,
+                site.province,
+                site.as_of,
+                site.report_stats,
+                sorted((k, repr(v)) for k, v in settings.items() if not k.startswith(CONTEXT)),
+            )
+        ).encode()
+    )
     return sha.hexdigest()[:24]
 
 
@@ -97,10 +108,15 @@ def _move_all(source: Path, dest: Path) -> set[str]:
     return moved
 
 
-def run_steps(steps: list[tuple[str, Step]], site: Site, out_dir: Path,
-              settings: dict[str, Any], key: str,
-              previous: dict[str, StepRecord] | None = None,
-              progress: bool = False) -> dict[str, StepRecord]:
+def run_steps(
+    steps: list[tuple[str, Step]],
+    site: Site,
+    out_dir: Path,
+    settings: dict[str, Any],
+    key: str,
+    previous: dict[str, StepRecord] | None = None,
+    progress: bool = False,
+) -> dict[str, StepRecord]:
     """Run each step whose inputs changed since ``previous`` into ``out_dir``.
 
     A step whose key is unchanged is skipped: its files from the last build stay published

@@ -25,10 +25,17 @@ def _audience() -> None:
 class KeyForm(FlaskForm):
     """A new API key for a client system."""
 
-    name = StringField("客户端名称（如 12345 热线平台）",
-                       validators=[DataRequired("请填写客户端名称。"), Length(max=120)])
-    rate_limit = IntegerField("每小时最多提交（留空用默认值）", validators=[
-        Optional(), NumberRange(min=1, max=100000, message="请填写 1 到 100000 之间的整数。")])
+    name = StringField(
+        "客户端名称（如 12345 热线平台）",
+        validators=[DataRequired("请填写客户端名称。"), Length(max=120)],
+    )
+    rate_limit = IntegerField(
+        "每小时最多提交（留空用默认值）",
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=100000, message="请填写 1 到 100000 之间的整数。"),
+        ],
+    )
 
 
 class RevokeForm(FlaskForm):
@@ -63,11 +70,19 @@ def index():  # type: ignore[no-untyped-def]
     form, plain = KeyForm(), None
     if form.validate_on_submit():
         key, plain = create_key(form.name.data, form.rate_limit.data)
-        audit(Actor("officer", current_user), "api_key", f"创建 Open311 密钥 {key.id}（{key.name}）")
+        audit(
+            Actor("officer", current_user), "api_key", f"创建 Open311 密钥 {key.id}（{key.name}）"
+        )
         db.session.commit()
         form = KeyForm(formdata=None)
-    return render_template("officer/api_keys.html", form=form, plain=plain, keys=all_keys(),
-                           limit_of=limit_of, revoke_form=RevokeForm(formdata=None))
+    return render_template(
+        "officer/api_keys.html",
+        form=form,
+        plain=plain,
+        keys=all_keys(),
+        limit_of=limit_of,
+        revoke_form=RevokeForm(formdata=None),
+    )
 
 
 @bp.post("/<int:key_id>/revoke")
@@ -80,8 +95,11 @@ def revoke(key_id: int):  # type: ignore[no-untyped-def]
         flash("吊销密钥需要填写原因。")
         return redirect(url_for("api_keys.index"))
     key = revoke_key(key_id) or abort(404)
-    audit(Actor("officer", current_user), "api_key",
-          f"吊销 Open311 密钥 {key.id}（{key.name}）：{form.reason.data}")
+    audit(
+        Actor("officer", current_user),
+        "api_key",
+        f"吊销 Open311 密钥 {key.id}（{key.name}）：{form.reason.data}",
+    )
     db.session.commit()
     flash(f"已吊销密钥 {key.id}（{key.name}）。")
     return redirect(url_for("api_keys.index"))

@@ -18,7 +18,9 @@ def open311_group() -> None:
 
 @open311_group.command("create-key")
 @click.argument("name")
-@click.option("--rate-limit", type=int, default=None, help="Calls per window (default 100 per hour).")
+@click.option(
+    "--rate-limit", type=int, default=None, help="Calls per window (default 100 per hour)."
+)
 def create_key_command(name: str, rate_limit: int | None) -> None:
     """Create a key for client NAME; the key is printed once and only its hash is stored."""
     from feedback.cases import SYSTEM, audit
@@ -45,7 +47,9 @@ def list_keys_command() -> None:
         for key in all_keys():
             state = "有效" if key.active else f"已吊销 {key.revoked_at:%Y-%m-%d}"
             used = f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "未使用"
-            click.echo(f"{key.id}\t{key.name}\t{key.key_prefix}…\t{limit_of(key)}/小时\t{state}\t{used}")
+            click.echo(
+                f"{key.id}\t{key.name}\t{key.key_prefix}…\t{limit_of(key)}/小时\t{state}\t{used}"
+            )
 
 
 @open311_group.command("revoke-key")

@@ -58,8 +58,9 @@ def create_key(name: str, rate_limit: int | None = None) -> tuple[ApiKey, str]:
     if not name.strip():
         raise ValueError("请填写客户端名称。")
     plain = PREFIX + secrets.token_urlsafe(24)
-    key = ApiKey(name=name.strip(), key_hash=_hash(plain), key_prefix=plain[:10],
-                 rate_limit=rate_limit)
+    key = ApiKey(
+        name=name.strip(), key_hash=_hash(plain), key_prefix=plain[:10], rate_limit=rate_limit
+    )
     db.session.add(key)
     db.session.flush()
     return key, plain

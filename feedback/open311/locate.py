@@ -35,15 +35,21 @@ def coordinates() -> dict[str, tuple[float, float]]:
             from generator.readers import load_site
 
             site = load_site(current_app.config["CONTENT_DIR"])
-        cached = {u.fixed_source_code: (u.coordinates.lat, u.coordinates.lon)
-                  for u in site.units if getattr(u, "coordinates", None) is not None}
+        cached = {
+            u.fixed_source_code: (u.coordinates.lat, u.coordinates.lon)
+            for u in site.units
+            if getattr(u, "coordinates", None) is not None
+        }
         current_app.extensions["open311_coordinates"] = cached
     return cached
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
     lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
     return 6371.0 * 2 * math.asin(math.sqrt(h))
 
 
@@ -98,5 +104,7 @@ def locate(form: dict[str, str], directory: Directory) -> Place:
         county = county or county_near(point, directory)
         words = f"{address}（坐标 {point[0]:.5f},{point[1]:.5f}）".lstrip()
     if not county:
-        raise PlaceError("请提供位置：lat 和 long、address_string（写明县、区）或 address_id（排污单位编码）。")
+        raise PlaceError(
+            "请提供位置：lat 和 long、address_string（写明县、区）或 address_id（排污单位编码）。"
+        )
     return Place(None, county, words or directory.place_name(county))

@@ -39,19 +39,37 @@ GROUP = "生态环境举报"
 
 def service_row(service: Service) -> dict[str, Any]:
     """A <service> of GET services."""
-    return {"service_code": service.code, "service_name": service.category,
-            "description": service.description, "metadata": True, "type": "realtime",
-            "keywords": service.keywords, "group": GROUP}
+    return {
+        "service_code": service.code,
+        "service_name": service.category,
+        "description": service.description,
+        "metadata": True,
+        "type": "realtime",
+        "keywords": service.keywords,
+        "group": GROUP,
+    }
 
 
 #: Extra attributes every service takes (attribute[code] on POST).
 ATTRIBUTES: tuple[dict[str, Any], ...] = (
-    {"variable": True, "code": "seen_on", "datatype": "datetime", "required": False,
-     "datatype_description": "ISO 8601，例如 2026-11-20T20:00:00+08:00；不填为今天",
-     "order": 1, "description": "发现问题的时间"},
-    {"variable": True, "code": "seen_time", "datatype": "string", "required": False,
-     "datatype_description": "自由文字，例如 晚上 8 点", "order": 2,
-     "description": "发现问题的时段"},
+    {
+        "variable": True,
+        "code": "seen_on",
+        "datatype": "datetime",
+        "required": False,
+        "datatype_description": "ISO 8601，例如 2026-11-20T20:00:00+08:00；不填为今天",
+        "order": 1,
+        "description": "发现问题的时间",
+    },
+    {
+        "variable": True,
+        "code": "seen_time",
+        "datatype": "string",
+        "required": False,
+        "datatype_description": "自由文字，例如 晚上 8 点",
+        "order": 2,
+        "description": "发现问题的时段",
+    },
 )
 
 
@@ -86,7 +104,9 @@ def _updated(report: Report) -> dt.datetime:
     return max((u.created_at for u in report.updates), default=report.received_at)
 
 
-def request_row(report: Report, directory: Directory, coordinates: dict[str, Any]) -> dict[str, Any]:
+def request_row(
+    report: Report, directory: Directory, coordinates: dict[str, Any]
+) -> dict[str, Any]:
     """A <request> of GET requests: public facts only, never the reporter or their own text."""
     service = BY_CATEGORY.get(report.category, SERVICES[-1])
     unit = directory.unit(report.unit_code)

@@ -11,9 +11,16 @@ from flask import Response
 XML = "text/xml; charset=utf-8"
 JSON = "application/json; charset=utf-8"
 #: XML element of each item inside a list element, per the specification.
-ITEMS = {"services": "service", "service_requests": "request", "errors": "error",
-         "attributes": "attribute", "values": "value", "endpoints": "endpoint",
-         "formats": "format", "service_request_updates": "request_update"}
+ITEMS = {
+    "services": "service",
+    "service_requests": "request",
+    "errors": "error",
+    "attributes": "attribute",
+    "values": "value",
+    "endpoints": "endpoint",
+    "formats": "format",
+    "service_request_updates": "request_update",
+}
 
 
 def _text(value: Any) -> str:

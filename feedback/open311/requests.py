@@ -81,11 +81,18 @@ def _new_report(params: dict[str, str]) -> NewReport:
         raise BadRequest(str(exc)) from None
     name = (params.get("last_name", "") + params.get("first_name", "")).strip()
     return NewReport(
-        category=service.category, description=description, seen_on=_seen_on(params),
-        submission_key=uuid.uuid4().hex, unit_code=place.unit_code, county_code=place.county_code,
-        place=place.place, seen_time=params.get("attribute[seen_time]", "")[:40],
-        reporter_name=name[:80], reporter_phone=params.get("phone", "")[:40],
-        reporter_email=params.get("email", "")[:200])
+        category=service.category,
+        description=description,
+        seen_on=_seen_on(params),
+        submission_key=uuid.uuid4().hex,
+        unit_code=place.unit_code,
+        county_code=place.county_code,
+        place=place.place,
+        seen_time=params.get("attribute[seen_time]", "")[:40],
+        reporter_name=name[:80],
+        reporter_phone=params.get("phone", "")[:40],
+        reporter_email=params.get("email", "")[:200],
+    )
 
 
 def _key(fmt: str, params: dict[str, str]) -> ApiKey | Response:
@@ -113,15 +120,27 @@ def post_request(fmt: str) -> Response:
     db.session.add(link)
     db.session.commit()
     notice = f"举报已收到，由{_directory().body_name(filed.report.body_id)}办理。"
-    return respond(fmt, "service_requests", [{
-        "service_request_id": filed.report.tracking_number, "token": link.token,
-        "service_notice": notice, "account_id": ""}])
+    return respond(
+        fmt,
+        "service_requests",
+        [
+            {
+                "service_request_id": filed.report.tracking_number,
+                "token": link.token,
+                "service_notice": notice,
+                "account_id": "",
+            }
+        ],
+    )
 
 
 def _window(params: dict[str, str]) -> tuple[dt.datetime, dt.datetime]:
     end = moment(params["end_date"], "end_date") if params.get("end_date") else utcnow()
-    start = (moment(params["start_date"], "start_date") if params.get("start_date")
-             else end - dt.timedelta(days=WINDOW_DAYS))
+    start = (
+        moment(params["start_date"], "start_date")
+        if params.get("start_date")
+        else end - dt.timedelta(days=WINDOW_DAYS)
+    )
     if start > end:
         raise BadRequest("start_date 不能晚于 end_date。")
     return start, end
@@ -187,8 +206,9 @@ def get_token(token: str, fmt: str) -> Response:
     report = db.session.get(Report, link.report_id) if link else None
     if report is None:
         return error(fmt, 404, "没有这个 token。")
-    return respond(fmt, "service_requests",
-                   [{"service_request_id": report.tracking_number, "token": token}])
+    return respond(
+        fmt, "service_requests", [{"service_request_id": report.tracking_number, "token": token}]
+    )
 
 
 def _states_after(report: Report) -> dict[int, str]:
@@ -207,10 +227,13 @@ def updates(fmt: str) -> Response:
         start, end = _window(params)
     except BadRequest as exc:
         return error(fmt, 400, str(exc))
-    query = (select(Update).where(Update.public.is_(True), Update.created_at >= start,
-                                  Update.created_at <= end)
-             .options(selectinload(Update.report).selectinload(Report.updates))
-             .order_by(Update.id).limit(current_app.config.get("OPEN311_MAX_RESULTS", MAX_RESULTS)))
+    query = (
+        select(Update)
+        .where(Update.public.is_(True), Update.created_at >= start, Update.created_at <= end)
+        .options(selectinload(Update.report).selectinload(Report.updates))
+        .order_by(Update.id)
+        .limit(current_app.config.get("OPEN311_MAX_RESULTS", MAX_RESULTS))
+    )
     ids = {i.upper() for i in _listed(params.get("service_request_id", ""))}
     rows, states = [], {}
     for update in db.session.scalars(query):

@@ -21,13 +21,23 @@ CHANGESET = "2026-11-25T00:00:00+08:00"
 @bp.get(f"{V2}/discovery.{FMT}")
 def discovery(fmt: str) -> Response:
     """Where the endpoint is and what it speaks."""
-    endpoint = {"specification": SPEC, "url": request.url_root.rstrip("/") + V2,
-                "changeset": CHANGESET, "type": "production",
-                "formats": ["text/xml", "application/json"]}
-    return respond(fmt, "discovery", {
-        "changeset": CHANGESET, "contact": "生态环境问题请拨打 12369 或在本系统网上举报。",
-        "key_service": "API 密钥由系统管理员发放（yimatong feedback open311 create-key）。",
-        "endpoints": [endpoint]})
+    endpoint = {
+        "specification": SPEC,
+        "url": request.url_root.rstrip("/") + V2,
+        "changeset": CHANGESET,
+        "type": "production",
+        "formats": ["text/xml", "application/json"],
+    }
+    return respond(
+        fmt,
+        "discovery",
+        {
+            "changeset": CHANGESET,
+            "contact": "生态环境问题请拨打 12369 或在本系统网上举报。",
+            "key_service": "API 密钥由系统管理员发放（yimatong feedback open311 create-key）。",
+            "endpoints": [endpoint],
+        },
+    )
 
 
 @bp.get(f"{V2}/services.{FMT}")
@@ -42,7 +52,9 @@ def definition(code: str, fmt: str) -> Response:
     """The extra attributes a service takes."""
     if code not in BY_CODE:
         return error(fmt, 404, f"没有服务 {code}，可用的服务见 services.{fmt}。")
-    return respond(fmt, "service_definition", {"service_code": code, "attributes": list(ATTRIBUTES)})
+    return respond(
+        fmt, "service_definition", {"service_code": code, "attributes": list(ATTRIBUTES)}
+    )
 
 
 @bp.get("/api/openapi.json")

@@ -18,8 +18,13 @@ bp = Blueprint("search", __name__)
 
 UNAVAILABLE = "搜索暂时不可用（搜索索引尚未生成）。可以先在网站上按地区或行业浏览排污单位名录。"
 #: Filter names in addresses: the record type is "type", the rest are the facet names.
-PARAMS = {"kind": "type", "city": "city", "industry": "industry", "category": "category",
-          "state": "state"}
+PARAMS = {
+    "kind": "type",
+    "city": "city",
+    "industry": "industry",
+    "category": "category",
+    "state": "state",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +52,11 @@ def _int(name: str, default: int) -> int:
 
 
 def _filters() -> dict[str, str]:
-    return {facet: request.args.get(param, "")[:40] for facet, param in PARAMS.items()
-            if request.args.get(param)}
+    return {
+        facet: request.args.get(param, "")[:40]
+        for facet, param in PARAMS.items()
+        if request.args.get(param)
+    }
 
 
 def run_search() -> Outcome:
@@ -88,34 +96,56 @@ def page():  # type: ignore[no-untyped-def]
     if outcome.result and outcome.result.redirect:
         return redirect(outcome.result.redirect, code=302)
     status = 200 if outcome.error and outcome.error.code == "empty" else outcome.status
-    return render_template("search/search.html", outcome=outcome, result=outcome.result,
-                           page_url=page_url, facet_titles=FACET_TITLES), status
+    return render_template(
+        "search/search.html",
+        outcome=outcome,
+        result=outcome.result,
+        page_url=page_url,
+        facet_titles=FACET_TITLES,
+    ), status
 
 
 def _hit_json(hit: Any) -> dict[str, Any]:
     doc = hit.doc
     return {
-        "type": doc.kind, "type_label": hit.kind_label, "url": hit.url,
-        "title": doc.title, "subtitle": doc.subtitle, "snippet": doc.snippet,
-        "title_html": str(hit.title_html), "subtitle_html": str(hit.subtitle_html),
-        "snippet_html": str(hit.snippet_html), "unit_code": doc.unit_code or None,
-        "city": doc.city or None, "industry": doc.industry or None,
-        "category": doc.category or None, "state": doc.state or None,
-        "date": doc.date or None, "amount": doc.amount,
+        "type": doc.kind,
+        "type_label": hit.kind_label,
+        "url": hit.url,
+        "title": doc.title,
+        "subtitle": doc.subtitle,
+        "snippet": doc.snippet,
+        "title_html": str(hit.title_html),
+        "subtitle_html": str(hit.subtitle_html),
+        "snippet_html": str(hit.snippet_html),
+        "unit_code": doc.unit_code or None,
+        "city": doc.city or None,
+        "industry": doc.industry or None,
+        "category": doc.category or None,
+        "state": doc.state or None,
+        "date": doc.date or None,
+        "amount": doc.amount,
     }
 
 
 def result_json(result: SearchResult) -> dict[str, Any]:
     """The JSON body of /api/search for ``result``."""
     return {
-        "query": result.query.raw, "total": result.total, "page": result.page,
-        "per_page": result.per_page, "pages": result.pages, "redirect": result.redirect or None,
+        "query": result.query.raw,
+        "total": result.total,
+        "page": result.page,
+        "per_page": result.per_page,
+        "pages": result.pages,
+        "redirect": result.redirect or None,
         "filters": {PARAMS[k]: v for k, v in result.filters.items()},
         "notices": list(result.notices),
         "results": [_hit_json(hit) for hit in result.hits],
-        "facets": {PARAMS[f.name]: [{"value": v.value, "label": v.label, "count": v.count,
-                                     "selected": v.selected} for v in f.values]
-                   for f in result.facets},
+        "facets": {
+            PARAMS[f.name]: [
+                {"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
+                for v in f.values
+            ]
+            for f in result.facets
+        },
     }
 
 

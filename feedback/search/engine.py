@@ -23,8 +23,13 @@ PER_PAGE = 20
 MAX_PER_PAGE = 50
 #: Deepest result reachable by paging; narrow the query or use filters beyond it.
 MAX_RESULTS = 1000
-FACET_TITLES = {"kind": "记录类型", "city": "城市", "industry": "行业",
-                "category": "管理类别", "state": "许可状态"}
+FACET_TITLES = {
+    "kind": "记录类型",
+    "city": "城市",
+    "industry": "行业",
+    "category": "管理类别",
+    "state": "许可状态",
+}
 CODE_PREFIX_LIMIT = 20000
 TOO_BROAD = "编码片段太短，匹配的编码太多，只显示一部分。请多输入几位。"
 
@@ -158,7 +163,8 @@ def _facets(index: SearchIndex, matched: int, filters: dict[str, str]) -> tuple[
         counts = [(value, (base & bits).bit_count()) for value, bits in index.facets[name].items()]
         values = tuple(
             FacetValue(value, index.label(name, value), count, filters.get(name) == value)
-            for value, count in sorted(counts, key=lambda vc: (-vc[1], vc[0])) if count
+            for value, count in sorted(counts, key=lambda vc: (-vc[1], vc[0]))
+            if count
         )
         facets.append(Facet(name, FACET_TITLES[name], values))
     return tuple(facets)
@@ -196,8 +202,13 @@ def _take(tiers: list[int], skip: int, count: int) -> list[int]:
 
 
 def _hit(doc: SearchDoc, words: list[str], base_url: str) -> Hit:
-    return Hit(doc, urls.absolute(base_url, doc.path), mark(doc.title, words),
-               mark(doc.subtitle, words), mark(doc.snippet, words))
+    return Hit(
+        doc,
+        urls.absolute(base_url, doc.path),
+        mark(doc.title, words),
+        mark(doc.subtitle, words),
+        mark(doc.snippet, words),
+    )
 
 
 def clean_filters(index: SearchIndex, raw: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
@@ -210,7 +221,9 @@ def clean_filters(index: SearchIndex, raw: dict[str, Any]) -> tuple[dict[str, st
         if value in index.facets[name]:
             filters[name] = value
         else:
-            notices.append(f"没有“{FACET_TITLES[name]}”为“{value[:20]}”的记录，已忽略这个筛选条件。")
+            notices.append(
+                f"没有“{FACET_TITLES[name]}”为“{value[:20]}”的记录，已忽略这个筛选条件。"
+            )
     return filters, notices
 
 
@@ -224,8 +237,14 @@ def _redirect(index: SearchIndex, query: Query, base_url: str) -> str:
     return urls.absolute(base_url, index.doc(units.bit_length() - 1).path)
 
 
-def search(index: SearchIndex, query: Query, raw_filters: dict[str, Any] | None = None,
-           page: int = 1, per_page: int = PER_PAGE, base_url: str = "") -> SearchResult:
+def search(
+    index: SearchIndex,
+    query: Query,
+    raw_filters: dict[str, Any] | None = None,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    base_url: str = "",
+) -> SearchResult:
     """One page of results for ``query`` with facet counts; a redirect for an exact code."""
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     filters, notices = clean_filters(index, raw_filters or {})
@@ -243,5 +262,13 @@ def search(index: SearchIndex, query: Query, raw_filters: dict[str, Any] | None 
     docnums = _take([exact, named, rest], (page - 1) * per_page, per_page)
     words = [f.text for f in query.fragments]
     hits = tuple(_hit(index.doc(n), words, base_url) for n in docnums)
-    return SearchResult(query, total, page, per_page, hits, _facets(index, matched, filters),
-                        filters, tuple(notices))
+    return SearchResult(
+        query,
+        total,
+        page,
+        per_page,
+        hits,
+        _facets(index, matched, filters),
+        filters,
+        tuple(notices),
+    )

@@ -17,8 +17,11 @@ from feedback.views import directory
 def _scope() -> tuple[set[str], set[str]]:
     """Bodies and unit codes the current admin manages."""
     bodies = directory().descendants(current_user.body_id or "")
-    units = {code for code, unit in directory().units.items()
-             if directory().route(unit.county_code).id in bodies}
+    units = {
+        code
+        for code, unit in directory().units.items()
+        if directory().route(unit.county_code).id in bodies
+    }
     return bodies, units
 
 
@@ -34,8 +37,11 @@ def _check(form: AccountForm, bodies: set[str], units: set[str]) -> dict | None:
         if db.session.scalar(select(Account).where(Account.unit_code == code)) is not None:
             form.unit.errors = [*form.unit.errors, "该单位已有企业账号（每个单位一个）。"]
             return None
-        return {"unit_code": code, "name": form.name.data or directory().units[code].name,
-                "email": form.email.data or ""}
+        return {
+            "unit_code": code,
+            "name": form.name.data or directory().units[code].name,
+            "email": form.email.data or "",
+        }
     if form.body.data not in bodies:
         form.body.errors = [*form.body.errors, "请选择本机构或下级机构。"]
         return None
@@ -54,14 +60,20 @@ def accounts():  # type: ignore[no-untyped-def]
         extra = _check(form, bodies, units)
         if extra is not None:
             create_account(form.login.data, form.password.data, form.role.data, **extra)
-            audit(Actor("officer", current_user), "account",
-                  f"创建 {form.role.data} 账号 {form.login.data}")
+            audit(
+                Actor("officer", current_user),
+                "account",
+                f"创建 {form.role.data} 账号 {form.login.data}",
+            )
             db.session.commit()
             flash(f"已创建账号 {form.login.data}。")
             return redirect(url_for("officer.accounts"))
     query = select(Account).where(or_(Account.body_id.in_(bodies), Account.unit_code.in_(units)))
-    return render_template("officer/accounts.html", form=form,
-                           items=db.session.scalars(query.order_by(Account.login)).all())
+    return render_template(
+        "officer/accounts.html",
+        form=form,
+        items=db.session.scalars(query.order_by(Account.login)).all(),
+    )
 
 
 @officer_required
@@ -71,10 +83,17 @@ def toggle(account_id: int):  # type: ignore[no-untyped-def]
         abort(403)
     bodies, units = _scope()
     account = db.session.get(Account, account_id) or abort(404)
-    if account.body_id not in bodies and account.unit_code not in units or account.id == current_user.id:
+    if (
+        account.body_id not in bodies
+        and account.unit_code not in units
+        or account.id == current_user.id
+    ):
         abort(403)
     account.active = not account.active
-    audit(Actor("officer", current_user), "account",
-          f"{'启用' if account.active else '停用'}账号 {account.login}")
+    audit(
+        Actor("officer", current_user),
+        "account",
+        f"{'启用' if account.active else '停用'}账号 {account.login}",
+    )
     db.session.commit()
     return redirect(url_for("officer.accounts"))

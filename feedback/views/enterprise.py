@@ -40,8 +40,9 @@ def index():  # type: ignore[no-untyped-def]
     """Reports about the enterprise's unit."""
     query = select(Report).where(Report.unit_code == current_user.unit_code)
     reports = db.session.scalars(query.order_by(Report.id.desc())).all()
-    return render_template("enterprise/index.html", reports=reports,
-                           unit=directory().unit(current_user.unit_code))
+    return render_template(
+        "enterprise/index.html", reports=reports, unit=directory().unit(current_user.unit_code)
+    )
 
 
 def _own(number: str) -> Report:
@@ -85,11 +86,22 @@ def case(number: str):  # type: ignore[no-untyped-def]
                 return redirect(url_for("enterprise.case", number=number))
         error = error or "请改正下面标出的内容（附件需要重新选择）。"
         form.files.errors = list(errors)
-    responses = db.session.scalars(select(EnterpriseResponse).where(
-        EnterpriseResponse.report_id == report.id).order_by(EnterpriseResponse.id)).all()
-    can_respond = report.state == State.RECTIFICATION_ORDERED.value and pending_response(report) is None
-    return render_template("enterprise/case.html", report=report, form=form, error=error,
-                           responses=responses, can_respond=can_respond), 422 if error else 200
+    responses = db.session.scalars(
+        select(EnterpriseResponse)
+        .where(EnterpriseResponse.report_id == report.id)
+        .order_by(EnterpriseResponse.id)
+    ).all()
+    can_respond = (
+        report.state == State.RECTIFICATION_ORDERED.value and pending_response(report) is None
+    )
+    return render_template(
+        "enterprise/case.html",
+        report=report,
+        form=form,
+        error=error,
+        responses=responses,
+        can_respond=can_respond,
+    ), 422 if error else 200
 
 
 @bp.get("/file/<int:attachment_id>")
@@ -103,5 +115,8 @@ def file(attachment_id: int):  # type: ignore[no-untyped-def]
     report = db.session.get(Report, report_id) if report_id else None
     if report is None or not enterprise_sees(current_user, report):
         abort(403)
-    return storage().get(attachment.public_key), 200, {
-        "Content-Type": attachment.content_type, "Cache-Control": "private, no-store"}
+    return (
+        storage().get(attachment.public_key),
+        200,
+        {"Content-Type": attachment.content_type, "Cache-Control": "private, no-store"},
+    )

@@ -45,9 +45,13 @@ bp.add_url_rule("/logout", "logout", login_required(logout), methods=["POST"])
 
 def _filters() -> Filters:
     args = request.args
-    return Filters(state=args.get("state", ""), category=args.get("category", ""),
-                   unit=args.get("unit", "").strip(), overdue=args.get("overdue") == "1",
-                   mine=args.get("mine") == "1")
+    return Filters(
+        state=args.get("state", ""),
+        category=args.get("category", ""),
+        unit=args.get("unit", "").strip(),
+        overdue=args.get("overdue") == "1",
+        mine=args.get("mine") == "1",
+    )
 
 
 @bp.get("/")
@@ -56,9 +60,15 @@ def index():  # type: ignore[no-untyped-def]
     """The queue with filters and counts."""
     filters = _filters()
     reports = queue(current_user, directory(), filters)
-    return render_template("officer/queue.html", reports=reports, filters=filters,
-                           counts=counts(current_user, directory()), states=list(State),
-                           categories=CATEGORIES, mark=deadline_mark)
+    return render_template(
+        "officer/queue.html",
+        reports=reports,
+        filters=filters,
+        counts=counts(current_user, directory()),
+        states=list(State),
+        categories=CATEGORIES,
+        mark=deadline_mark,
+    )
 
 
 def _case_or_403(number: str) -> Report:
@@ -69,8 +79,9 @@ def _case_or_403(number: str) -> Report:
 
 
 def _officers(report: Report) -> list[Account]:
-    query = select(Account).where(Account.body_id == report.body_id,
-                                  Account.role.in_(("officer", "supervisor", "admin")))
+    query = select(Account).where(
+        Account.body_id == report.body_id, Account.role.in_(("officer", "supervisor", "admin"))
+    )
     return list(db.session.scalars(query.order_by(Account.login)))
 
 
@@ -82,24 +93,41 @@ def _templates(body_id: str) -> list[ResponseTemplate]:
 def _related(report: Report) -> list[Report]:
     if not report.unit_code:
         return []
-    query = select(Report).where(Report.unit_code == report.unit_code, Report.id != report.id,
-                                 Report.state.in_([s.value for s in OPEN]))
+    query = select(Report).where(
+        Report.unit_code == report.unit_code,
+        Report.id != report.id,
+        Report.state.in_([s.value for s in OPEN]),
+    )
     return list(db.session.scalars(query))
 
 
 def _render_case(report: Report, forms: dict | None = None, error: str = "", code: int = 200):
-    available = [a for a in [*actions_from(report.state), "reply", "note", "moderate", "reward"]
-                 if allowed(current_user, report, a, directory())]
+    available = [
+        a
+        for a in [*actions_from(report.state), "reply", "note", "moderate", "reward"]
+        if allowed(current_user, report, a, directory())
+    ]
     all_forms = forms_for(report, available, _officers(report), _templates(report.body_id))
     all_forms.update(forms or {})
     responses = db.session.scalars(
-        select(EnterpriseResponse).where(EnterpriseResponse.report_id == report.id)
-        .order_by(EnterpriseResponse.id)).all()
+        select(EnterpriseResponse)
+        .where(EnterpriseResponse.report_id == report.id)
+        .order_by(EnterpriseResponse.id)
+    ).all()
     return render_template(
-        "officer/case.html", report=report, available=available, forms=all_forms, error=error,
-        labels=ACTION_LABELS, mark=deadline_mark(report), given_ratings=ratings(report),
-        rewards=rewards(report), responses=responses, pending=pending_response(report),
-        related=_related(report)), code
+        "officer/case.html",
+        report=report,
+        available=available,
+        forms=all_forms,
+        error=error,
+        labels=ACTION_LABELS,
+        mark=deadline_mark(report),
+        given_ratings=ratings(report),
+        rewards=rewards(report),
+        responses=responses,
+        pending=pending_response(report),
+        related=_related(report),
+    ), code
 
 
 @bp.get("/case/<number>")
@@ -144,8 +172,11 @@ def file(attachment_id: int):  # type: ignore[no-untyped-def]
     report = db.session.get(Report, report_id) if report_id else None
     if report is None or not in_scope(current_user, report, directory()):
         abort(403)
-    return storage().get(attachment.original_key), 200, {
-        "Content-Type": attachment.content_type, "Cache-Control": "private, no-store"}
+    return (
+        storage().get(attachment.original_key),
+        200,
+        {"Content-Type": attachment.content_type, "Cache-Control": "private, no-store"},
+    )
 
 
 @bp.get("/export.csv")
@@ -155,8 +186,11 @@ def export():  # type: ignore[no-untyped-def]
     reports = queue(current_user, directory(), _filters())
     audit(Actor("officer", current_user), "export", f"{len(reports)} 件")
     db.session.commit()
-    return Response(export_csv(reports, directory()), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=cases.csv"})
+    return Response(
+        export_csv(reports, directory()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=cases.csv"},
+    )
 
 
 @bp.get("/unit/<code>")
@@ -165,8 +199,13 @@ def unit(code: str):  # type: ignore[no-untyped-def]
     """On-site view (部门扫码监管): every case about a unit within the officer's scope."""
     entry = directory().unit(code) or abort(404)
     reports = queue(current_user, directory(), Filters(unit=code))
-    return render_template("officer/unit.html", unit=entry, reports=reports, mark=deadline_mark,
-                           rectifying=[r for r in reports if r.state == State.RECTIFICATION_ORDERED])
+    return render_template(
+        "officer/unit.html",
+        unit=entry,
+        reports=reports,
+        mark=deadline_mark,
+        rectifying=[r for r in reports if r.state == State.RECTIFICATION_ORDERED],
+    )
 
 
 @bp.route("/templates", methods=["GET", "POST"])
@@ -178,13 +217,17 @@ def templates():  # type: ignore[no-untyped-def]
         if not current_user.is_supervisor:
             abort(403)
         if form.validate():
-            db.session.add(ResponseTemplate(body_id=current_user.body_id, title=form.title.data,
-                                            text=form.text.data))
+            db.session.add(
+                ResponseTemplate(
+                    body_id=current_user.body_id, title=form.title.data, text=form.text.data
+                )
+            )
             audit(Actor("officer", current_user), "template", form.title.data)
             db.session.commit()
             return redirect(url_for("officer.templates"))
-    return render_template("officer/templates.html", form=form,
-                           items=_templates(current_user.body_id or ""))
+    return render_template(
+        "officer/templates.html", form=form, items=_templates(current_user.body_id or "")
+    )
 
 
 @bp.get("/audit")
@@ -201,5 +244,6 @@ def audit_log():  # type: ignore[no-untyped-def]
 from feedback.views import accounts as _accounts  # noqa: E402
 
 bp.add_url_rule("/accounts", "accounts", _accounts.accounts, methods=["GET", "POST"])
-bp.add_url_rule("/accounts/<int:account_id>/toggle", "toggle_account", _accounts.toggle,
-                methods=["POST"])
+bp.add_url_rule(
+    "/accounts/<int:account_id>/toggle", "toggle_account", _accounts.toggle, methods=["POST"]
+)

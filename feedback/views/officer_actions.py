@@ -47,25 +47,44 @@ def _assign(report: Report, account: Account, form: AssignForm, d: Directory) ->
 
 HANDLERS: dict[str, tuple[type[FlaskForm], Handler]] = {
     "accept": (ReplyForm, lambda r, a, f, d: actions.accept(r, a, f.text.data or "")),
-    "not_accept": (NotAcceptForm, lambda r, a, f, d: actions.not_accept(
-        r, a, f.text.data, f.duplicate_of.data or "")),
+    "not_accept": (
+        NotAcceptForm,
+        lambda r, a, f, d: actions.not_accept(r, a, f.text.data, f.duplicate_of.data or ""),
+    ),
     "assign": (AssignForm, _assign),
     "investigate": (ConfirmForm, lambda r, a, f, d: actions.investigate(r, a)),
-    "conclude": (ConcludeForm, lambda r, a, f, d: actions.conclude(
-        r, a, f.finding.data, f.action_taken.data or "", f.text.data, f.penalty.data or "")),
-    "order_rectification": (RectifyForm, lambda r, a, f, d: actions.order_rectification(
-        r, a, f.requirement.data, f.due.data)),
-    "verify": (ReviewForm, lambda r, a, f, d: followup.review(
-        r, a, f.decision.data == "verify", f.text.data or "")),
+    "conclude": (
+        ConcludeForm,
+        lambda r, a, f, d: actions.conclude(
+            r, a, f.finding.data, f.action_taken.data or "", f.text.data, f.penalty.data or ""
+        ),
+    ),
+    "order_rectification": (
+        RectifyForm,
+        lambda r, a, f, d: actions.order_rectification(r, a, f.requirement.data, f.due.data),
+    ),
+    "verify": (
+        ReviewForm,
+        lambda r, a, f, d: followup.review(r, a, f.decision.data == "verify", f.text.data or ""),
+    ),
     "close": (ReplyForm, lambda r, a, f, d: actions.close(r, a, f.text.data or "")),
     "extend": (ExtendForm, lambda r, a, f, d: actions.extend(r, a, f.days.data, f.text.data)),
-    "transfer": (TransferForm, lambda r, a, f, d: actions.transfer(r, a, f.body.data, f.text.data, d)),
+    "transfer": (
+        TransferForm,
+        lambda r, a, f, d: actions.transfer(r, a, f.body.data, f.text.data, d),
+    ),
     "reply": (ReplyForm, _reply),
     "note": (TextForm, lambda r, a, f, d: actions.note(r, a, f.text.data)),
-    "moderate": (TextForm, lambda r, a, f, d: actions.moderate(
-        r, a, f.text.data, "删除个人信息或不当内容")),
-    "reward": (RewardForm, lambda r, a, f, d: followup.record_reward(
-        r, a, f.amount.data, f.decided_on.data, f.status.data, f.note.data or "")),
+    "moderate": (
+        TextForm,
+        lambda r, a, f, d: actions.moderate(r, a, f.text.data, "删除个人信息或不当内容"),
+    ),
+    "reward": (
+        RewardForm,
+        lambda r, a, f, d: followup.record_reward(
+            r, a, f.amount.data, f.decided_on.data, f.status.data, f.note.data or ""
+        ),
+    ),
 }
 
 
@@ -75,8 +94,13 @@ def _current_id() -> int | None:
     return current_user.id if current_user.is_authenticated else None
 
 
-def forms_for(report: Report, available: list[str], officers: list[Account],
-              templates: list[ResponseTemplate], given: dict | None = None) -> dict[str, FlaskForm]:
+def forms_for(
+    report: Report,
+    available: list[str],
+    officers: list[Account],
+    templates: list[ResponseTemplate],
+    given: dict | None = None,
+) -> dict[str, FlaskForm]:
     """A form per available action, with choices filled in."""
     from feedback.views import directory
 
@@ -90,10 +114,13 @@ def forms_for(report: Report, available: list[str], officers: list[Account],
             if not form.is_submitted():
                 form.officer.data = _current_id()
         if isinstance(form, TransferForm):
-            form.body.choices = choices((b.id, b.name) for b in directory().bodies.values()
-                                        if b.id != report.body_id)
+            form.body.choices = choices(
+                (b.id, b.name) for b in directory().bodies.values() if b.id != report.body_id
+            )
         if isinstance(form, ReplyForm):
-            form.template.choices = choices([(0, "不使用模板")] + [(t.id, t.title) for t in templates])
+            form.template.choices = choices(
+                [(0, "不使用模板")] + [(t.id, t.title) for t in templates]
+            )
         if action == "moderate" and not form.is_submitted():
             form.text.data = report.shown_description
         if isinstance(form, RewardForm) and form.decided_on.data is None:

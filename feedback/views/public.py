@@ -44,7 +44,9 @@ def privacy():  # type: ignore[no-untyped-def]
 def _drafts(token: str) -> list[Attachment]:
     if not KEY.match(token or ""):
         return []
-    query = select(Attachment).where(Attachment.draft_token == token, Attachment.report_id.is_(None))
+    query = select(Attachment).where(
+        Attachment.draft_token == token, Attachment.report_id.is_(None)
+    )
     return list(db.session.scalars(query.order_by(Attachment.id)))
 
 
@@ -72,9 +74,16 @@ def _keep_photos(form: ReportForm) -> list[str]:
         original_key, public_key = photo.keys()
         storage().put(original_key, photo.original, photo.content_type)
         storage().put(public_key, photo.public, photo.content_type)
-        db.session.add(Attachment(draft_token=token, original_key=original_key, public_key=public_key,
-                                  content_type=photo.content_type, size=len(photo.original),
-                                  filename=photo.filename))
+        db.session.add(
+            Attachment(
+                draft_token=token,
+                original_key=original_key,
+                public_key=public_key,
+                content_type=photo.content_type,
+                size=len(photo.original),
+                filename=photo.filename,
+            )
+        )
         db.session.flush()
     db.session.commit()
     return errors
@@ -106,26 +115,36 @@ def _place_errors(form: ReportForm, unit: object) -> bool:
 def _choices(form: ReportForm) -> None:
     d = directory()
     form.city.choices = choices([("", "请选择")] + [(c.code, c.name) for c in d.cities()])
-    form.county.choices = choices([("", "请选择")] + [
-        (c.code, f"{d.division_name(c.parent or '')} {c.name}") for c in d.counties()
-    ])
+    form.county.choices = choices(
+        [("", "请选择")]
+        + [(c.code, f"{d.division_name(c.parent or '')} {c.name}") for c in d.counties()]
+    )
 
 
 def _receipt(report: Report, token: str, created: bool):  # type: ignore[no-untyped-def]
     private_url = url_for("public.private", token=token, _external=True)
-    page = render_template("public/receipt.html", report=report, private_url=private_url,
-                           created=created)
+    page = render_template(
+        "public/receipt.html", report=report, private_url=private_url, created=created
+    )
     return page, 200, {"Cache-Control": "no-store"}
 
 
 def _new_report(form: ReportForm, code: str | None) -> NewReport:
     return NewReport(
-        category=form.category.data, description=form.description.data, seen_on=form.seen_on.data,
-        submission_key=form.submission_key.data, unit_code=code, county_code=form.county.data or "",
-        place=form.place.data or "", seen_time=form.seen_time.data or "",
-        reporter_name=form.reporter_name.data or "", reporter_phone=form.reporter_phone.data or "",
-        reporter_email=form.reporter_email.data or "", email_link=form.email_link.data,
-        draft_token=form.draft_token.data)
+        category=form.category.data,
+        description=form.description.data,
+        seen_on=form.seen_on.data,
+        submission_key=form.submission_key.data,
+        unit_code=code,
+        county_code=form.county.data or "",
+        place=form.place.data or "",
+        seen_time=form.seen_time.data or "",
+        reporter_name=form.reporter_name.data or "",
+        reporter_phone=form.reporter_phone.data or "",
+        reporter_email=form.reporter_email.data or "",
+        email_link=form.email_link.data,
+        draft_token=form.draft_token.data,
+    )
 
 
 @bp.route("/report", methods=["GET", "POST"], defaults={"code": None})
@@ -141,7 +160,9 @@ def report(code: str | None):  # type: ignore[no-untyped-def]
         form.submission_key.data = uuid.uuid4().hex
         form.draft_token.data = uuid.uuid4().hex
         form.seen_on.data = form.seen_on.data or china_today()
-        return render_template("public/report.html", form=form, unit=unit, drafts=[], photo_errors=[])
+        return render_template(
+            "public/report.html", form=form, unit=unit, drafts=[], photo_errors=[]
+        )
     if form.website.data:
         abort(400)
     found = existing_submission(form.submission_key.data)
@@ -152,8 +173,13 @@ def report(code: str | None):  # type: ignore[no-untyped-def]
     photo_errors = _keep_photos(form)
     valid = form.validate()
     if not (_place_errors(form, unit) and valid) or photo_errors:
-        return render_template("public/report.html", form=form, unit=unit,
-                               drafts=_drafts(form.draft_token.data), photo_errors=photo_errors), 422
+        return render_template(
+            "public/report.html",
+            form=form,
+            unit=unit,
+            drafts=_drafts(form.draft_token.data),
+            photo_errors=photo_errors,
+        ), 422
     if ratelimit.over_limit("report", current_app.config["RATE_LIMIT_REPORTS"]):
         abort(429)
     ratelimit.hit("report")
@@ -197,10 +223,17 @@ def private(token: str):  # type: ignore[no-untyped-def]
         else:
             db.session.commit()
             return redirect(url_for("public.private", token=token))
-    response = render_template("public/case.html", report=report, private=True, token=token,
-                               form=form, error=error, given_ratings=ratings(report),
-                               can_rate=can_rate(report),
-                               rewards=rewards(report))
+    response = render_template(
+        "public/case.html",
+        report=report,
+        private=True,
+        token=token,
+        form=form,
+        error=error,
+        given_ratings=ratings(report),
+        can_rate=can_rate(report),
+        rewards=rewards(report),
+    )
     return response, 200, {"Cache-Control": "no-store"}
 
 
@@ -212,7 +245,11 @@ def private_photo(token: str, attachment_id: int):  # type: ignore[no-untyped-de
     if attachment is None or attachment.report_id != report.id:
         abort(404)
     data = storage().get(attachment.public_key)
-    return data, 200, {"Content-Type": attachment.content_type, "Cache-Control": "private, no-store"}
+    return (
+        data,
+        200,
+        {"Content-Type": attachment.content_type, "Cache-Control": "private, no-store"},
+    )
 
 
 @bp.get("/draft/<token>/<int:attachment_id>")
@@ -222,4 +259,8 @@ def draft_photo(token: str, attachment_id: int):  # type: ignore[no-untyped-def]
     if attachment is None or attachment.draft_token != token or attachment.report_id is not None:
         abort(404)
     data = storage().get(attachment.public_key)
-    return data, 200, {"Content-Type": attachment.content_type, "Cache-Control": "private, no-store"}
+    return (
+        data,
+        200,
+        {"Content-Type": attachment.content_type, "Cache-Control": "private, no-store"},
+    )

@@ -16,8 +16,7 @@ from .files import UNIT_READERS, read_bodies, read_page, read_site_settings, rea
 from .loadcache import CACHED_READERS, LoadCache
 from .units import read_unit
 
-__all__ = ["load_site", "load_divisions", "read_content", "read_unit", "UNIT_READERS",
-           "LoadCache"]
+__all__ = ["load_site", "load_divisions", "read_content", "read_unit", "UNIT_READERS", "LoadCache"]
 
 DIVISIONS_CSV = Path(__file__).resolve().parent.parent / "data" / "divisions.csv"
 
@@ -35,8 +34,9 @@ def load_divisions() -> dict[str, Division]:
     return {d.code: d for d in _divisions()}
 
 
-def read_units(content: Path, load_cache: LoadCache | None = None
-               ) -> tuple[list[Unit], list[Problem]]:
+def read_units(
+    content: Path, load_cache: LoadCache | None = None
+) -> tuple[list[Unit], list[Problem]]:
     """Every unit in ``content/units`` in every known format, sorted by fixed-source code.
 
     With ``load_cache`` the records read before without problems are taken from it.
@@ -74,7 +74,8 @@ def read_pages(content: Path) -> tuple[list[Page], list[Problem]]:
 
 
 def read_content(
-    content_dir: Path | str, stats_file: Path | str | None = None,
+    content_dir: Path | str,
+    stats_file: Path | str | None = None,
     load_cache: LoadCache | None = None,
 ) -> tuple[Site, list[Problem]]:
     """Read everything into a Site without validating it; return it with the read problems."""
@@ -107,8 +108,11 @@ def read_content(
     return site, problems
 
 
-def load_site(content_dir: Path | str, stats_file: Path | str | None = None,
-              load_cache: LoadCache | None = None) -> Site:
+def load_site(
+    content_dir: Path | str,
+    stats_file: Path | str | None = None,
+    load_cache: LoadCache | None = None,
+) -> Site:
     """Read and validate ``content_dir``; raise ContentError carrying every problem found.
 
     With ``load_cache`` (see readers/loadcache.py) unchanged records are not read again, units

@@ -29,8 +29,14 @@ from .. import model
 VERSION = 1
 SHARDS = 64
 #: Code whose change makes cached units or checks stale.
-CODE = ("generator/readers", "generator/model.py", "generator/problems.py",
-        "generator/codes.py", "generator/validate.py", "generator/data")
+CODE = (
+    "generator/readers",
+    "generator/model.py",
+    "generator/problems.py",
+    "generator/codes.py",
+    "generator/validate.py",
+    "generator/data",
+)
 _ROOT = Path(__file__).resolve().parent.parent.parent
 
 
@@ -97,8 +103,14 @@ class LoadCache:
         for shard in range(SHARDS):
             try:
                 found = pickle.loads(self._path(shard).read_bytes())
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError,
-                    ValueError):
+            except (
+                OSError,
+                pickle.UnpicklingError,
+                EOFError,
+                AttributeError,
+                TypeError,
+                ValueError,
+            ):
                 continue
             if isinstance(found, dict):
                 self._entries.update(found)
@@ -124,8 +136,11 @@ class LoadCache:
 
     def checked(self, today: dt.date) -> frozenset[str]:
         """Sources of kept units that passed the per-unit checks on ``today``."""
-        return frozenset(e.unit.source for sha, e in self._entries.items()
-                         if sha in self._used and e.checked == today)
+        return frozenset(
+            e.unit.source
+            for sha, e in self._entries.items()
+            if sha in self._used and e.checked == today
+        )
 
     def mark_checked(self, today: dt.date) -> None:
         """Every unit read this time passed the per-unit checks on ``today``."""
@@ -196,5 +211,4 @@ def read_jsonl_cached(cache: LoadCache, path: Path, rel: str) -> tuple[list, lis
 
 
 #: Cached readers by file suffix (the formats of ``files.UNIT_READERS``).
-CACHED_READERS = {".yaml": read_yaml_cached, ".yml": read_yaml_cached,
-                  ".jsonl": read_jsonl_cached}
+CACHED_READERS = {".yaml": read_yaml_cached, ".yml": read_yaml_cached, ".jsonl": read_jsonl_cached}

@@ -24,7 +24,9 @@ def parse_size(text: str, name: str) -> tuple[float, float]:
     """``"600x400"`` → (600.0, 400.0); a clear message otherwise."""
     match = _SIZE_RE.match(str(text))
     if not match:
-        raise click.UsageError(f"设置 {name} 应写成“宽x高”（毫米），例如 600x400，而不是 {text!r}。")
+        raise click.UsageError(
+            f"设置 {name} 应写成“宽x高”（毫米），例如 600x400，而不是 {text!r}。"
+        )
     return float(match[1]), float(match[2])
 
 
@@ -52,8 +54,11 @@ class Summary:
 
 def choose_units(site: Site, city: str | None, unit: str | None) -> list[Unit]:
     """Units selected by ``--city`` and ``--unit``, by city then code; an error if none."""
-    chosen = [u for u in site.units
-              if (city is None or u.city_code == city) and (unit is None or u.code == unit)]
+    chosen = [
+        u
+        for u in site.units
+        if (city is None or u.city_code == city) and (unit is None or u.code == unit)
+    ]
     if unit and not chosen:
         raise click.UsageError(f"内容中没有固定污染源编码为 {unit} 的单位（或它不在所选城市）。")
     if city and not chosen:
@@ -61,8 +66,9 @@ def choose_units(site: Site, city: str | None, unit: str | None) -> list[Unit]:
     return sorted(chosen, key=lambda u: (u.city_code, u.code))
 
 
-def write_unit(site: Site, unit: Unit, opts: SignOptions, out: Path,
-               summary: Summary) -> list[Sign]:
+def write_unit(
+    site: Site, unit: Unit, opts: SignOptions, out: Path, summary: Summary
+) -> list[Sign]:
     """Write one unit's signs as SVG and PDF into ``out/<city>/<code>/``."""
     folder = out / unit.city_code / unit.code
     folder.mkdir(parents=True, exist_ok=True)
@@ -71,8 +77,15 @@ def write_unit(site: Site, unit: Unit, opts: SignOptions, out: Path,
         pdf, svg = folder / f"{sign.name}.pdf", folder / f"{sign.name}.svg"
         write_pdf([sign], pdf, f"{unit.name} {sign.name}")
         write_svg(sign, svg)
-        summary.rows.append(row_for(sign, unit.city_code, unit.name,
-                                    pdf.relative_to(out).as_posix(), svg.relative_to(out).as_posix()))
+        summary.rows.append(
+            row_for(
+                sign,
+                unit.city_code,
+                unit.name,
+                pdf.relative_to(out).as_posix(),
+                svg.relative_to(out).as_posix(),
+            )
+        )
         if summary.smallest is None or sign.qr.module_mm < summary.smallest.qr.module_mm:
             summary.smallest = sign
     return signs
@@ -104,7 +117,9 @@ def describe(summary: Summary, site: Site, out: Path) -> str:
             f"二维码最小印刷模块 {qr.module_mm:.2f} mm（{summary.smallest.unit_code} "
             f"{summary.smallest.name}，纠错等级 {qr.error}，版本 {qr.version}，静区 {qr.border} 模块）"
         )
-    lines.append(f"印刷清单：{out / 'manifest.csv'}；印刷母版是 PDF（含 {summary_bleed(summary)} 出血和裁切线）。")
+    lines.append(
+        f"印刷清单：{out / 'manifest.csv'}；印刷母版是 PDF（含 {summary_bleed(summary)} 出血和裁切线）。"
+    )
     return "\n".join(lines)
 
 
@@ -116,13 +131,29 @@ def summary_bleed(summary: Summary) -> str:
 @click.command("signs")
 @click.option("--city", metavar="CODE", help="只写这个城市（6 位代码，例如 450100）的标识牌。")
 @click.option("--unit", metavar="CODE", help="只写这个单位（22 位固定污染源编码）的标识牌。")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("build/signs"), show_default=True, help="输出文件夹。")
-@click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=None, help="内容文件夹（默认取设置 content_dir）。")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build/signs"),
+    show_default=True,
+    help="输出文件夹。",
+)
+@click.option(
+    "--content",
+    "content_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="内容文件夹（默认取设置 content_dir）。",
+)
 @click.option("--base-url", default=None, help="二维码指向的站点地址（默认取设置 base_url）。")
-def signs_command(city: str | None, unit: str | None, out_dir: Path, content_dir: Path | None,
-                  base_url: str | None) -> None:
+def signs_command(
+    city: str | None,
+    unit: str | None,
+    out_dir: Path,
+    content_dir: Path | None,
+    base_url: str | None,
+) -> None:
     """Write printable signboards: a gate sign per unit and a sign per outlet (SVG + PDF).
 
     Per city also one multi-page PDF and a CSV manifest for the print order. The PDF is

@@ -13,9 +13,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 #: Debian package fonts-wqy-zenhei (installed by scripts/setup); subfont 0 is the proportional face.
 FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 FONT_NAME = "WenQuanYiZenHei"
-SVG_FONT_FAMILY = (
-    "'WenQuanYi Zen Hei','Noto Sans CJK SC','SimHei','Microsoft YaHei',sans-serif"
-)
+SVG_FONT_FAMILY = "'WenQuanYi Zen Hei','Noto Sans CJK SC','SimHei','Microsoft YaHei',sans-serif"
 #: Characters that must not start a line (Chinese typesetting rule 避头点).
 NO_LINE_START = "、，。：；！？）》」』%"
 _TOKEN_RE = re.compile(r"[A-Za-z0-9.+\-/]+|.", re.S)
@@ -81,15 +79,24 @@ def balanced(text: str, size: float, width: float) -> list[str]:
     return lines
 
 
-def fit(text: str, size: float, width: float, height: float, max_lines: int = 2,
-        leading: float = 1.25, single_down_to: float = 0.8) -> Fitted:
+def fit(
+    text: str,
+    size: float,
+    width: float,
+    height: float,
+    max_lines: int = 2,
+    leading: float = 1.25,
+    single_down_to: float = 0.8,
+) -> Fitted:
     """The largest size ≤ ``size`` at which ``text`` fits ``width``×``height`` in ≤ ``max_lines``.
 
     One line is preferred while it needs no more shrinking than ``single_down_to``; then the
     text wraps into evenly filled lines, shrinking further only if it must.
     """
     if width <= 0 or height <= 0:
-        raise ValueError(f"文字框没有空间（宽 {width:.1f} mm，高 {height:.1f} mm）：标识牌尺寸太小。")
+        raise ValueError(
+            f"文字框没有空间（宽 {width:.1f} mm，高 {height:.1f} mm）：标识牌尺寸太小。"
+        )
     one_line = min(size, width / max(text_width(text, 1.0), 1e-9), height)
     if one_line >= size * single_down_to or max_lines == 1:
         return Fitted(one_line, (text,), one_line * leading)

@@ -34,9 +34,20 @@ def row_for(sign: Sign, city: str, unit_name: str, pdf: str, svg: str) -> Manife
     """The manifest row of ``sign`` written to ``pdf`` and ``svg``."""
     pw, ph = sign.page_size
     return ManifestRow(
-        city, sign.unit_code, unit_name, sign.outlet_code, KIND_LABELS[sign.kind], pdf, svg,
-        f"{sign.width:g}x{sign.height:g}", f"{sign.bleed:g}", f"{pw:g}x{ph:g}", sign.url,
-        sign.qr.version, sign.qr.error, f"{sign.qr.module_mm:.2f}",
+        city,
+        sign.unit_code,
+        unit_name,
+        sign.outlet_code,
+        KIND_LABELS[sign.kind],
+        pdf,
+        svg,
+        f"{sign.width:g}x{sign.height:g}",
+        f"{sign.bleed:g}",
+        f"{pw:g}x{ph:g}",
+        sign.url,
+        sign.qr.version,
+        sign.qr.error,
+        f"{sign.qr.module_mm:.2f}",
     )
 
 

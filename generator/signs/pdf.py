@@ -31,7 +31,7 @@ def cmyk(colour: str) -> CMYKColor:
     """The print colour of ``#rrggbb`` (table first, else a plain RGB→CMYK conversion)."""
     if colour.upper() in CMYK:
         return CMYKColor(*CMYK[colour.upper()])
-    r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
     k = 1 - max(r, g, b)
     if k >= 1:
         return CMYKColor(0, 0, 0, 1)
@@ -98,7 +98,9 @@ def draw_page(c: Canvas, sign: Sign) -> None:
     m, b = sign.margin, sign.bleed
     c.setPageSize((pw * mm, ph * mm))
     c.setTrimBox((m * mm, m * mm, (m + sign.width) * mm, (m + sign.height) * mm))
-    c.setBleedBox(((m - b) * mm, (m - b) * mm, (m + sign.width + b) * mm, (m + sign.height + b) * mm))
+    c.setBleedBox(
+        ((m - b) * mm, (m - b) * mm, (m + sign.width + b) * mm, (m + sign.height + b) * mm)
+    )
     c.saveState()
     c.translate(m * mm, (ph - m) * mm)
     c.scale(mm, -mm)  # from here on: millimetres, origin at the trim's top left, y down

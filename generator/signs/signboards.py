@@ -39,22 +39,48 @@ class SignOptions:
     border: int = 4
 
 
-def text_box(text: str, x: float, y: float, w: float, h: float, size: float, fill: str,
-             anchor: str = "start", max_lines: int = 1, middle: bool = False) -> list[Text]:
+def text_box(
+    text: str,
+    x: float,
+    y: float,
+    w: float,
+    h: float,
+    size: float,
+    fill: str,
+    anchor: str = "start",
+    max_lines: int = 1,
+    middle: bool = False,
+) -> list[Text]:
     """Lines of ``text`` fitted into the box (x, y, w, h); ``anchor`` aligns them horizontally."""
     fitted = fit(text, size, w, h, max_lines)
     block = fitted.size + (len(fitted.lines) - 1) * fitted.leading
     top = y + (h - block) / 2 if middle else y
     ax = {"start": x, "middle": x + w / 2, "end": x + w}[anchor]
     return [
-        Text(ax, top + ASCENT * fitted.size + i * fitted.leading, fitted.size, line, fill, anchor,
-             text_width(line, fitted.size))
+        Text(
+            ax,
+            top + ASCENT * fitted.size + i * fitted.leading,
+            fitted.size,
+            line,
+            fill,
+            anchor,
+            text_width(line, fitted.size),
+        )
         for i, line in enumerate(fitted.lines)
     ]
 
 
-def labelled(label: str, value: str, x: float, y: float, w: float, h: float, size: float,
-             colours: tuple[str, str], max_lines: int = 1) -> list[Shape]:
+def labelled(
+    label: str,
+    value: str,
+    x: float,
+    y: float,
+    w: float,
+    h: float,
+    size: float,
+    colours: tuple[str, str],
+    max_lines: int = 1,
+) -> list[Shape]:
     """A row ``label：value`` whose value wraps or shrinks inside the rest of the row."""
     label_text = f"{label}："
     label_w = text_width(label_text, size)
@@ -63,8 +89,15 @@ def labelled(label: str, value: str, x: float, y: float, w: float, h: float, siz
     fitted = fit(value, size, w - label_w, h - ASCENT * size * 0.25, max_lines)
     # The value's first line shares the label's baseline, so shrunk text stays on the row.
     return shapes + [
-        Text(x + label_w, baseline + i * fitted.leading, fitted.size, line, colours[1], "start",
-             text_width(line, fitted.size))
+        Text(
+            x + label_w,
+            baseline + i * fitted.leading,
+            fitted.size,
+            line,
+            colours[1],
+            "start",
+            text_width(line, fitted.size),
+        )
         for i, line in enumerate(fitted.lines)
     ]
 
@@ -108,25 +141,47 @@ def gate_sign(site: Site, unit: Unit, opts: SignOptions) -> Sign:
     col = qr_x - 2 * pad
     shapes: list[Shape] = [
         _background(w, h, opts.bleed_mm, WHITE),
-        Rect(-opts.bleed_mm, -opts.bleed_mm, w + 2 * opts.bleed_mm, band + opts.bleed_mm, fill=GREEN),
+        Rect(
+            -opts.bleed_mm, -opts.bleed_mm, w + 2 * opts.bleed_mm, band + opts.bleed_mm, fill=GREEN
+        ),
         Rect(-opts.bleed_mm, foot, w + 2 * opts.bleed_mm, h - foot + opts.bleed_mm, fill=GREEN),
-        *text_box(f"{site.title}管理信息化标识牌", pad, 0, w - 2 * pad, band, 0.075 * u, WHITE,
-                  "middle", middle=True),
+        *text_box(
+            f"{site.title}管理信息化标识牌",
+            pad,
+            0,
+            w - 2 * pad,
+            band,
+            0.075 * u,
+            WHITE,
+            "middle",
+            middle=True,
+        ),
         *text_box(unit.name, pad, qr_y, col, 0.17 * h, 0.07 * u, INK, max_lines=2, middle=True),
         Rect(pad, 0.42 * h, col, 0.004 * h, fill=GREEN),
         *qr_panel(url, qr_x, qr_y, qr_side, opts.border),
-        *text_box("扫码查看　扫码举报", qr_x, qr_y + qr_side + 0.015 * h, qr_side, 0.06 * h,
-                  0.045 * u, GREEN, "middle"),
+        *text_box(
+            "扫码查看　扫码举报",
+            qr_x,
+            qr_y + qr_side + 0.015 * h,
+            qr_side,
+            0.06 * h,
+            0.045 * u,
+            GREEN,
+            "middle",
+        ),
     ]
     rows = [("固定污染源编码", unit.code), ("管理类别", unit.category.label), validity(unit)]
     for i, (label, value) in enumerate(rows):
-        shapes += labelled(label, value, pad, 0.46 * h + i * 0.11 * h, col, 0.06 * h, 0.045 * u,
-                           (GREY, INK))
+        shapes += labelled(
+            label, value, pad, 0.46 * h + i * 0.11 * h, col, 0.06 * h, 0.045 * u, (GREY, INK)
+        )
     half = (w - 3 * pad) / 2
-    shapes += text_box(f"环保举报热线：{opts.hotline}", pad, foot, half, h - foot, 0.055 * u, WHITE,
-                       middle=True)
-    shapes += text_box(site.issuer, 2 * pad + half, foot, half, h - foot, 0.035 * u, WHITE, "end",
-                       middle=True)
+    shapes += text_box(
+        f"环保举报热线：{opts.hotline}", pad, foot, half, h - foot, 0.055 * u, WHITE, middle=True
+    )
+    shapes += text_box(
+        site.issuer, 2 * pad + half, foot, half, h - foot, 0.035 * u, WHITE, "end", middle=True
+    )
     return Sign("gate", unit.code, "", w, h, opts.bleed_mm, url, tuple(shapes))
 
 
@@ -144,17 +199,45 @@ def outlet_sign(site: Site, unit: Unit, outlet: Outlet, opts: SignOptions) -> Si
         _background(w, h, opts.bleed_mm, GREEN),
         Rect(inset, inset, w - 2 * inset, h - 2 * inset, stroke=WHITE, stroke_width=0.012 * h),
         *symbol(outlet.kind, pad, pad, side, WHITE, GREEN),
-        *text_box(f"{outlet.kind_label}排放口", title_x, pad, qr_x - 0.03 * w - title_x, side,
-                  0.1 * u, WHITE, middle=True),
+        *text_box(
+            f"{outlet.kind_label}排放口",
+            title_x,
+            pad,
+            qr_x - 0.03 * w - title_x,
+            side,
+            0.1 * u,
+            WHITE,
+            middle=True,
+        ),
         *qr_panel(url, qr_x, pad, qr_side, opts.border),
-        *text_box("扫码查看排放口信息", qr_x, pad + qr_side + 0.02 * h, qr_side, 0.05 * h, 0.04 * u,
-                  WHITE, "middle"),
-        *text_box(site.issuer, pad, h - 0.115 * h, w - 2 * pad, 0.05 * h, 0.035 * u, WHITE,
-                  "middle", middle=True),
+        *text_box(
+            "扫码查看排放口信息",
+            qr_x,
+            pad + qr_side + 0.02 * h,
+            qr_side,
+            0.05 * h,
+            0.04 * u,
+            WHITE,
+            "middle",
+        ),
+        *text_box(
+            site.issuer,
+            pad,
+            h - 0.115 * h,
+            w - 2 * pad,
+            0.05 * h,
+            0.035 * u,
+            WHITE,
+            "middle",
+            middle=True,
+        ),
     ]
     pollutants = "、".join(p.name for p in outlet.pollutants) or "—"
-    rows = [("单位名称", unit.name, 2, 0.12), ("排放口编号", outlet.code, 1, 0.06),
-            ("污染物种类", pollutants, 2, 0.12)]
+    rows = [
+        ("单位名称", unit.name, 2, 0.12),
+        ("排放口编号", outlet.code, 1, 0.06),
+        ("污染物种类", pollutants, 2, 0.12),
+    ]
     y = pad + side + 0.05 * h
     for label, value, lines, share in rows:
         shapes += labelled(label, value, pad, y, col, share * h, 0.05 * u, (WHITE, WHITE), lines)
@@ -165,4 +248,3 @@ def outlet_sign(site: Site, unit: Unit, outlet: Outlet, opts: SignOptions) -> Si
 def unit_signs(site: Site, unit: Unit, opts: SignOptions) -> list[Sign]:
     """The gate sign followed by one sign per outlet, in outlet order."""
     return [gate_sign(site, unit, opts)] + [outlet_sign(site, unit, o, opts) for o in unit.outlets]
-

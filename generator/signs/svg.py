@@ -53,26 +53,36 @@ def _qr(shape: QR) -> str:
         f"M{n(ox + c * m)} {n(oy + r * m)}h{n(length * m)}v{n(m)}h{n(-length * m)}z"
         for r, c, length in module_runs(shape)
     )
-    return (f'<g class="qr" data-url={quoteattr(shape.url)} data-version="{shape.version}" '
-            f'data-error="{shape.error}"><path fill="#000000" d="{d}"/></g>')
+    return (
+        f'<g class="qr" data-url={quoteattr(shape.url)} data-version="{shape.version}" '
+        f'data-error="{shape.error}"><path fill="#000000" d="{d}"/></g>'
+    )
 
 
 def shape_svg(shape: Shape) -> str:
     """One shape as an SVG element."""
     if isinstance(shape, Rect):
         radius = f' rx="{n(shape.radius)}"' if shape.radius else ""
-        return (f'<rect x="{n(shape.x)}" y="{n(shape.y)}" width="{n(shape.w)}" '
-                f'height="{n(shape.h)}"{radius}{_paint(shape.fill, shape.stroke, shape.stroke_width)}/>')
+        return (
+            f'<rect x="{n(shape.x)}" y="{n(shape.y)}" width="{n(shape.w)}" '
+            f'height="{n(shape.h)}"{radius}{_paint(shape.fill, shape.stroke, shape.stroke_width)}/>'
+        )
     if isinstance(shape, Circle):
-        return (f'<circle cx="{n(shape.cx)}" cy="{n(shape.cy)}" r="{n(shape.r)}"'
-                f'{_paint(shape.fill, shape.stroke, shape.stroke_width)}/>')
+        return (
+            f'<circle cx="{n(shape.cx)}" cy="{n(shape.cy)}" r="{n(shape.r)}"'
+            f"{_paint(shape.fill, shape.stroke, shape.stroke_width)}/>"
+        )
     if isinstance(shape, PathShape):
-        return (f'<path d="{_path_data(shape.commands)}"'
-                f'{_paint(shape.fill, shape.stroke, shape.stroke_width)}/>')
+        return (
+            f'<path d="{_path_data(shape.commands)}"'
+            f"{_paint(shape.fill, shape.stroke, shape.stroke_width)}/>"
+        )
     if isinstance(shape, Text):
-        return (f'<text x="{n(shape.x)}" y="{n(shape.y)}" font-size="{n(shape.size)}" '
-                f'fill="{shape.fill}" text-anchor="{shape.anchor}" textLength="{n(shape.width)}" '
-                f'lengthAdjust="spacingAndGlyphs">{escape(shape.text)}</text>')
+        return (
+            f'<text x="{n(shape.x)}" y="{n(shape.y)}" font-size="{n(shape.size)}" '
+            f'fill="{shape.fill}" text-anchor="{shape.anchor}" textLength="{n(shape.width)}" '
+            f'lengthAdjust="spacingAndGlyphs">{escape(shape.text)}</text>'
+        )
     return _qr(shape)
 
 
@@ -81,7 +91,8 @@ def render_svg(sign: Sign) -> str:
     pw, ph = sign.page_size
     m = sign.margin
     marks = "".join(
-        f'<line x1="{n(a)}" y1="{n(b)}" x2="{n(c)}" y2="{n(d)}"/>' for a, b, c, d in crop_marks(sign)
+        f'<line x1="{n(a)}" y1="{n(b)}" x2="{n(c)}" y2="{n(d)}"/>'
+        for a, b, c, d in crop_marks(sign)
     )
     body = "\n".join(shape_svg(s) for s in sign.shapes)
     title = escape(f"{sign.unit_code} {sign.name} {n(sign.width)}×{n(sign.height)} mm")

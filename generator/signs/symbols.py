@@ -19,15 +19,41 @@ def symbol(kind: str, x: float, y: float, side: float, fg: str, bg: str) -> list
 def _water(at, k: float, fg: str, bg: str) -> list[Shape]:
     """Outfall pipe on a wall, a stream falling from it and three waves below."""
     shapes: list[Shape] = [
-        Path((("M", *at(14, 18)), ("L", *at(20, 18)), ("L", *at(20, 52)), ("L", *at(14, 52)),
-              ("Z",)), fill=fg),
-        Path((("M", *at(20, 24)), ("L", *at(46, 24)), ("L", *at(46, 38)), ("L", *at(20, 38)),
-              ("Z",)), fill=fg),
-        Path((("M", *at(46, 24)), ("C", *at(66, 24), *at(72, 44), *at(74, 64)),
-              ("L", *at(62, 64)), ("C", *at(60, 48), *at(56, 38), *at(46, 38)), ("Z",)), fill=fg),
+        Path(
+            (
+                ("M", *at(14, 18)),
+                ("L", *at(20, 18)),
+                ("L", *at(20, 52)),
+                ("L", *at(14, 52)),
+                ("Z",),
+            ),
+            fill=fg,
+        ),
+        Path(
+            (
+                ("M", *at(20, 24)),
+                ("L", *at(46, 24)),
+                ("L", *at(46, 38)),
+                ("L", *at(20, 38)),
+                ("Z",),
+            ),
+            fill=fg,
+        ),
+        Path(
+            (
+                ("M", *at(46, 24)),
+                ("C", *at(66, 24), *at(72, 44), *at(74, 64)),
+                ("L", *at(62, 64)),
+                ("C", *at(60, 48), *at(56, 38), *at(46, 38)),
+                ("Z",),
+            ),
+            fill=fg,
+        ),
     ]
     for row, v in enumerate((70, 79, 88)):
-        shapes.append(Path(_wave(at, 12 + 2 * row, v, 76 - 4 * row), stroke=fg, stroke_width=3.2 * k))
+        shapes.append(
+            Path(_wave(at, 12 + 2 * row, v, 76 - 4 * row), stroke=fg, stroke_width=3.2 * k)
+        )
     return shapes
 
 
@@ -37,16 +63,25 @@ def _wave(at, u0: float, v: float, length: float) -> tuple:
     commands: list[tuple] = [("M", *at(u0, v))]
     for i in range(4):
         a = u0 + i * step
-        commands.append(("C", *at(a + step / 3, v - 4), *at(a + 2 * step / 3, v + 4),
-                         *at(a + step, v)))
+        commands.append(
+            ("C", *at(a + step / 3, v - 4), *at(a + 2 * step / 3, v + 4), *at(a + step, v))
+        )
     return tuple(commands)
 
 
 def _gas(at, k: float, fg: str, bg: str) -> list[Shape]:
     """A tapered stack on the ground with three puffs of smoke drifting up and right."""
     shapes: list[Shape] = [
-        Path((("M", *at(30, 88)), ("L", *at(36, 40)), ("L", *at(48, 40)), ("L", *at(54, 88)),
-              ("Z",)), fill=fg),
+        Path(
+            (
+                ("M", *at(30, 88)),
+                ("L", *at(36, 40)),
+                ("L", *at(48, 40)),
+                ("L", *at(54, 88)),
+                ("Z",),
+            ),
+            fill=fg,
+        ),
         Rect(*at(12, 88), 76 * k, 4 * k, fill=fg),
         Rect(*at(35, 48), 14 * k, 3 * k, fill=bg),
         Rect(*at(34, 58), 16 * k, 3 * k, fill=bg),

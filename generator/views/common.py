@@ -111,17 +111,25 @@ def _compute_catalog(site: Site) -> Catalog:
     for unit in sorted(site.units, key=lambda u: u.code):
         path = urls.unit_path(unit.code)
         rows[unit.code] = UnitRow(
-            unit.code, unit.name, path, site.division_name(unit.city_code),
-            site.division_name(unit.county_code), unit.category.label, unit.industry.name,
-            unit.permit_state(as_of), unit.permit.valid_to if unit.permit else None)
+            unit.code,
+            unit.name,
+            path,
+            site.division_name(unit.city_code),
+            site.division_name(unit.county_code),
+            unit.category.label,
+            unit.industry.name,
+            unit.permit_state(as_of),
+            unit.permit.valid_to if unit.permit else None,
+        )
         by_division[unit.city_code].append(unit.code)
         by_division[unit.county_code].append(unit.code)
         by_industry[unit.industry.code].append(unit.code)
         industry_names.setdefault(unit.industry.code, unit.industry.name)
         penalties.extend(PenaltyRow(p, unit.code, unit.name, path) for p in unit.penalties)
     penalties.sort(key=lambda p: (p.penalty.date, p.penalty.decision_number), reverse=True)
-    return Catalog(site, as_of, rows, dict(by_division), dict(by_industry),
-                   industry_names, penalties)
+    return Catalog(
+        site, as_of, rows, dict(by_division), dict(by_industry), industry_names, penalties
+    )
 
 
 def catalog() -> Catalog:
@@ -169,7 +177,7 @@ def paginate(items: list, number: int, base: str, per_page: int = PER_PAGE) -> P
     if not 1 <= number <= count:
         abort(404)
     start = (number - 1) * per_page
-    return Pager(items[start:start + per_page], number, count, base)
+    return Pager(items[start : start + per_page], number, count, base)
 
 
 def paged_outputs(base: str, owner: str, items: list, *extra: Any) -> list[Output]:
@@ -177,7 +185,7 @@ def paged_outputs(base: str, owner: str, items: list, *extra: Any) -> list[Outpu
     count = page_count(len(items))
     outputs = []
     for number in range(1, count + 1):
-        part = items[(number - 1) * PER_PAGE:number * PER_PAGE]
+        part = items[(number - 1) * PER_PAGE : number * PER_PAGE]
         path = base if number == 1 else f"{base}{number}/"
         outputs.append(Output(path, owner, digest(part, number, count, *extra)))
     return outputs

@@ -33,11 +33,17 @@ def counts(cat: Catalog) -> Counts:
     categories = Counter(u.category for u in units)
     states = Counter(r.state for r in cat.rows.values())
     by_state = tuple((s.value, s.label, states.get(s, 0)) for s in PermitState)
-    open_orders = sum(1 for u in units for r in u.rectifications
-                      if r.status is RectificationStatus.OPEN)
-    return Counts(len(units), sum(len(u.outlets) for u in units),
-                  tuple((c.label, categories.get(c, 0)) for c in Category), by_state,
-                  len(cat.penalties), open_orders)
+    open_orders = sum(
+        1 for u in units for r in u.rectifications if r.status is RectificationStatus.OPEN
+    )
+    return Counts(
+        len(units),
+        sum(len(u.outlets) for u in units),
+        tuple((c.label, categories.get(c, 0)) for c in Category),
+        by_state,
+        len(cat.penalties),
+        open_orders,
+    )
 
 
 def latest(cat: Catalog) -> list[PenaltyRow]:
@@ -48,8 +54,14 @@ def latest(cat: Catalog) -> list[PenaltyRow]:
 def home() -> str:
     """The home page."""
     cat = catalog()
-    return render_template("home.html", counts=counts(cat), latest=latest(cat),
-                           as_of=cat.as_of, lists=PERMIT_LISTS, pages=cat.site.pages)
+    return render_template(
+        "home.html",
+        counts=counts(cat),
+        latest=latest(cat),
+        as_of=cat.as_of,
+        lists=PERMIT_LISTS,
+        pages=cat.site.pages,
+    )
 
 
 def register(app: Flask) -> None:
@@ -59,5 +71,13 @@ def register(app: Flask) -> None:
 
 def outputs(cat: Catalog, conf: dict) -> Iterator[Output]:
     """The home page, keyed by its figures."""
-    yield Output("/", "首页", digest(counts(cat), latest(cat), cat.as_of,
-                                      [(p.slug, p.title, p.summary) for p in cat.site.pages]))
+    yield Output(
+        "/",
+        "首页",
+        digest(
+            counts(cat),
+            latest(cat),
+            cat.as_of,
+            [(p.slug, p.title, p.summary) for p in cat.site.pages],
+        ),
+    )

@@ -12,12 +12,21 @@ from .unit import unit_key
 
 #: Permit lists: slug -> (title, badge states shown, explanation).
 PERMIT_LISTS = {
-    "expiring": ("60日内到期的排污许可证", (PermitState.EXPIRING,),
-                 "许可证有效期将在60日内届满，排污单位应及时申请延续。"),
-    "expired": ("已过期未延续的排污许可证", (PermitState.EXPIRED,),
-                "许可证有效期已届满且未延续（临期/过期未延续清单）。"),
-    "revoked": ("已撤销或注销的排污许可证", (PermitState.REVOKED, PermitState.CANCELLED),
-                "许可证已被依法撤销或注销。"),
+    "expiring": (
+        "60日内到期的排污许可证",
+        (PermitState.EXPIRING,),
+        "许可证有效期将在60日内届满，排污单位应及时申请延续。",
+    ),
+    "expired": (
+        "已过期未延续的排污许可证",
+        (PermitState.EXPIRED,),
+        "许可证有效期已届满且未延续（临期/过期未延续清单）。",
+    ),
+    "revoked": (
+        "已撤销或注销的排污许可证",
+        (PermitState.REVOKED, PermitState.CANCELLED),
+        "许可证已被依法撤销或注销。",
+    ),
 }
 
 
@@ -42,8 +51,14 @@ def area_tree(cat: Catalog) -> list[tuple[str, str, int, list[tuple[str, str, in
     cities = sorted(c for c in cat.by_division if c.endswith("00"))
     for city in cities:
         counties = sorted(c for c in cat.by_division if c[:4] == city[:4] and c != city)
-        tree.append((city, site.division_name(city), len(cat.by_division[city]),
-                     [(c, site.division_name(c), len(cat.by_division[c])) for c in counties]))
+        tree.append(
+            (
+                city,
+                site.division_name(city),
+                len(cat.by_division[city]),
+                [(c, site.division_name(c), len(cat.by_division[c])) for c in counties],
+            )
+        )
     return tree
 
 
@@ -63,15 +78,22 @@ def area(code: str, number: int = 1) -> str:
         abort(404)
     pager = paginate(_rows(cat, cat.by_division[code]), number, area_path(code))
     city_feed = f"/feeds/city/{code}.atom" if code.endswith("00") else None
-    return render_template("unit_list.html", heading=cat.site.division_name(code),
-                           kind="地区", pager=pager, as_of=cat.as_of, city_feed=city_feed)
+    return render_template(
+        "unit_list.html",
+        heading=cat.site.division_name(code),
+        kind="地区",
+        pager=pager,
+        as_of=cat.as_of,
+        city_feed=city_feed,
+    )
 
 
 def industry_index() -> str:
     """Industries with how many units each has."""
     cat = catalog()
-    items = sorted((code, cat.industry_names[code], len(codes))
-                   for code, codes in cat.by_industry.items())
+    items = sorted(
+        (code, cat.industry_names[code], len(codes)) for code, codes in cat.by_industry.items()
+    )
     return render_template("industries.html", items=items)
 
 
@@ -82,8 +104,9 @@ def industry(code: str, number: int = 1) -> str:
         abort(404)
     pager = paginate(_rows(cat, cat.by_industry[code]), number, industry_path(code))
     heading = f"{cat.industry_names[code]}（{code}）"
-    return render_template("unit_list.html", heading=heading, kind="行业", pager=pager,
-                           as_of=cat.as_of)
+    return render_template(
+        "unit_list.html", heading=heading, kind="行业", pager=pager, as_of=cat.as_of
+    )
 
 
 def penalties(number: int = 1) -> str:
@@ -99,8 +122,15 @@ def permit_list(slug: str, number: int = 1) -> str:
     title, states, note = PERMIT_LISTS[slug]
     cat = catalog()
     pager = paginate(cat.units_in_state(*states), number, permit_list_path(slug))
-    return render_template("permit_list.html", heading=title, note=note, pager=pager,
-                           as_of=cat.as_of, lists=PERMIT_LISTS, slug=slug)
+    return render_template(
+        "permit_list.html",
+        heading=title,
+        note=note,
+        pager=pager,
+        as_of=cat.as_of,
+        lists=PERMIT_LISTS,
+        slug=slug,
+    )
 
 
 def register(app: Flask) -> None:
@@ -132,13 +162,18 @@ def outputs(cat: Catalog, conf: dict) -> Iterator[Output]:
         name = cat.site.division_name(code)
         yield from paged_outputs(area_path(code), f"地区 {code}", _keys(cat, codes), name)
     names = sorted(cat.industry_names.items())
-    yield Output("/industry/", "行业列表",
-                 digest(names, [len(cat.by_industry[c]) for c, _ in names]))
+    yield Output(
+        "/industry/", "行业列表", digest(names, [len(cat.by_industry[c]) for c, _ in names])
+    )
     for code, codes in sorted(cat.by_industry.items()):
-        yield from paged_outputs(industry_path(code), f"行业 {code}", _keys(cat, codes),
-                                 cat.industry_names[code])
+        yield from paged_outputs(
+            industry_path(code), f"行业 {code}", _keys(cat, codes), cat.industry_names[code]
+        )
     yield from paged_outputs("/penalties/", "处罚列表", cat.penalties)
     for slug, (_, states, _) in PERMIT_LISTS.items():
-        yield from paged_outputs(permit_list_path(slug), f"许可证清单 {slug}",
-                                 _keys(cat, [r.code for r in cat.units_in_state(*states)]),
-                                 cat.as_of)
+        yield from paged_outputs(
+            permit_list_path(slug),
+            f"许可证清单 {slug}",
+            _keys(cat, [r.code for r in cat.units_in_state(*states)]),
+            cat.as_of,
+        )

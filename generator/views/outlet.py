@@ -20,8 +20,13 @@ def outlet_page(shard: str, code: str, outlet: str) -> str:
         abort(404)
     series = outlet_series(unit, found, monitoring_end(unit, cat))
     return render_template(
-        "outlet.html", unit=unit, outlet=found, row=cat.rows[code], series=series,
-        report_href=urls.report_url(settings()["feedback_url"], code))
+        "outlet.html",
+        unit=unit,
+        outlet=found,
+        row=cat.rows[code],
+        series=series,
+        report_href=urls.report_url(settings()["feedback_url"], code),
+    )
 
 
 def outlet_qr(shard: str, code: str, outlet: str, kind: str) -> Response:

@@ -33,7 +33,7 @@ def not_found_page() -> str:
 
 def split_sitemap(paths: list[str], max_urls: int = SITEMAP_MAX_URLS) -> list[list[str]]:
     """Split page paths into sitemap parts of at most ``max_urls`` each (at least one part)."""
-    return [paths[i:i + max_urls] for i in range(0, len(paths), max_urls)] or [[]]
+    return [paths[i : i + max_urls] for i in range(0, len(paths), max_urls)] or [[]]
 
 
 def sitemap_paths(cat: Catalog) -> list[str]:
@@ -41,8 +41,11 @@ def sitemap_paths(cat: Catalog) -> list[str]:
     if not cat.page_paths:
         from . import all_outputs
 
-        cat.page_paths = sorted(o.path for o in all_outputs(cat, settings())
-                                if o.kind == "page" and o.path.endswith("/"))
+        cat.page_paths = sorted(
+            o.path
+            for o in all_outputs(cat, settings())
+            if o.kind == "page" and o.path.endswith("/")
+        )
     return cat.page_paths
 
 
@@ -54,10 +57,14 @@ def sitemap_index() -> Response:
     """The sitemap index listing every part."""
     base = settings()["base_url"]
     parts = split_sitemap(sitemap_paths(catalog()))
-    entries = "".join(f"<sitemap><loc>{urls.absolute(base, f'/sitemap-{n}.xml')}</loc></sitemap>\n"
-                      for n in range(1, len(parts) + 1))
-    return _xml('<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-                f"{entries}</sitemapindex>\n")
+    entries = "".join(
+        f"<sitemap><loc>{urls.absolute(base, f'/sitemap-{n}.xml')}</loc></sitemap>\n"
+        for n in range(1, len(parts) + 1)
+    )
+    return _xml(
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        f"{entries}</sitemapindex>\n"
+    )
 
 
 def sitemap_part(number: int) -> Response:
@@ -66,10 +73,12 @@ def sitemap_part(number: int) -> Response:
     parts = split_sitemap(sitemap_paths(catalog()))
     if not 1 <= number <= len(parts):
         abort(404)
-    entries = "".join(f"<url><loc>{urls.absolute(base, p)}</loc></url>\n"
-                      for p in parts[number - 1])
-    return _xml('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-                f"{entries}</urlset>\n")
+    entries = "".join(
+        f"<url><loc>{urls.absolute(base, p)}</loc></url>\n" for p in parts[number - 1]
+    )
+    return _xml(
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}</urlset>\n'
+    )
 
 
 def robots() -> Response:

@@ -19,8 +19,7 @@ def stats_page() -> str:
     cat = catalog()
     stats = public_stats(cat)
     names = {b.id: b.name for b in cat.site.bodies}
-    return render_template("stats.html", stats=stats, bodies=stats.get("bodies") or {},
-                           names=names)
+    return render_template("stats.html", stats=stats, bodies=stats.get("bodies") or {}, names=names)
 
 
 def register(app: Flask) -> None:

@@ -54,10 +54,17 @@ def outlet_series(unit: Unit, outlet: Outlet, end: dt.date) -> list[Series]:
             continue
         points = tuple((m, pollutant.exceeds(m.value)) for m in rows)
         limits = [v for v in (pollutant.limit_min, pollutant.limit_max) if v is not None]
-        label = (f"{outlet.code} {pollutant.name} 近12个月监测值（{pollutant.unit}），"
-                 f"限值 {pollutant.limit_text}，超标 {sum(b for _, b in points)} 次")
-        chart = line_chart([(m.date, m.value) for m in rows], limits, label,
-                           f"c-{outlet.code}-{len(found)}", [b for _, b in points])
+        label = (
+            f"{outlet.code} {pollutant.name} 近12个月监测值（{pollutant.unit}），"
+            f"限值 {pollutant.limit_text}，超标 {sum(b for _, b in points)} 次"
+        )
+        chart = line_chart(
+            [(m.date, m.value) for m in rows],
+            limits,
+            label,
+            f"c-{outlet.code}-{len(found)}",
+            [b for _, b in points],
+        )
         found.append(Series(outlet, pollutant, points, chart))
     return found
 
@@ -70,11 +77,17 @@ def unit_page(shard: str, code: str) -> str:
     series = [s for o in unit.outlets for s in outlet_series(unit, o, end)]
     stats = cat.site.report_stats.get("units", {}).get(code) if cat.site.report_stats else None
     return render_template(
-        "unit.html", unit=unit, row=cat.rows[code], series=series, stats=stats, as_of=cat.as_of,
+        "unit.html",
+        unit=unit,
+        row=cat.rows[code],
+        series=series,
+        stats=stats,
+        as_of=cat.as_of,
         report_href=urls.report_url(settings()["feedback_url"], code),
         penalties=sorted(unit.penalties, key=lambda p: p.date, reverse=True),
         inspections=sorted(unit.inspections, key=lambda i: i.date, reverse=True),
-        rectifications=sorted(unit.rectifications, key=lambda r: r.issued, reverse=True))
+        rectifications=sorted(unit.rectifications, key=lambda r: r.issued, reverse=True),
+    )
 
 
 def unit_json(shard: str, code: str) -> Response:
@@ -86,8 +99,18 @@ def unit_json(shard: str, code: str) -> Response:
     return Response(body + "\n", mimetype="application/json")
 
 
-CSV_HEADER = ["排放口编号", "污染物", "日期", "监测值", "单位", "监测方式", "限值下限", "限值上限",
-              "执行标准", "是否超标"]
+CSV_HEADER = [
+    "排放口编号",
+    "污染物",
+    "日期",
+    "监测值",
+    "单位",
+    "监测方式",
+    "限值下限",
+    "限值上限",
+    "执行标准",
+    "是否超标",
+]
 
 
 def unit_csv(shard: str, code: str) -> Response:
@@ -99,11 +122,20 @@ def unit_csv(shard: str, code: str) -> Response:
     for m in sorted(unit.measurements, key=lambda m: (m.outlet, m.pollutant, m.date)):
         outlet = unit.outlet(m.outlet)
         pol = outlet.pollutant(m.pollutant) if outlet else None
-        writer.writerow([
-            m.outlet, m.pollutant, m.date.isoformat(), f"{m.value:g}", m.unit, m.method.label,
-            "" if pol is None or pol.limit_min is None else f"{pol.limit_min:g}",
-            "" if pol is None or pol.limit_max is None else f"{pol.limit_max:g}",
-            pol.standard if pol else "", "是" if pol and pol.exceeds(m.value) else "否"])
+        writer.writerow(
+            [
+                m.outlet,
+                m.pollutant,
+                m.date.isoformat(),
+                f"{m.value:g}",
+                m.unit,
+                m.method.label,
+                "" if pol is None or pol.limit_min is None else f"{pol.limit_min:g}",
+                "" if pol is None or pol.limit_max is None else f"{pol.limit_max:g}",
+                pol.standard if pol else "",
+                "是" if pol and pol.exceeds(m.value) else "否",
+            ]
+        )
     data = codecs.BOM_UTF8 + buffer.getvalue().encode()
     return Response(data, mimetype="text/csv")
 
@@ -112,8 +144,11 @@ def qr_response(url: str, kind: str) -> Response:
     """The QR code for ``url`` as SVG or PNG, from the QR cache."""
     conf = settings()
     svg, png = QRCache(conf["cache_dir"] + "/qr", conf["qr_error"], conf["qr_border"]).get(url)
-    return Response(svg, mimetype="image/svg+xml") if kind == "svg" else Response(
-        png, mimetype="image/png")
+    return (
+        Response(svg, mimetype="image/svg+xml")
+        if kind == "svg"
+        else Response(png, mimetype="image/png")
+    )
 
 
 def unit_qr(shard: str, code: str, kind: str) -> Response:

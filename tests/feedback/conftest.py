@@ -61,9 +61,14 @@ def make_app(tmp_path, fixture_site, migrated_db):
         instance = tmp_path / f"instance{len(apps)}"
         instance.mkdir()
         shutil.copyfile(migrated_db, instance / "feedback.sqlite3")
-        config = {**TEST_CONFIG, "SITE": fixture_site, "INSTANCE_PATH": instance,
-                  "FEEDBACK_URL": "http://feedback.test", "BASE_URL": "https://site.test",
-                  **overrides}
+        config = {
+            **TEST_CONFIG,
+            "SITE": fixture_site,
+            "INSTANCE_PATH": instance,
+            "FEEDBACK_URL": "http://feedback.test",
+            "BASE_URL": "https://site.test",
+            **overrides,
+        }
         app = create_app(config)
         apps.append(app)
         return app

@@ -33,8 +33,11 @@ def response_schema(path: str, method: str, status: int) -> dict[str, Any]:
     """The JSON schema the OpenAPI document gives for this response."""
     operation = OPENAPI["paths"][path][method]
     media = operation["responses"][str(status)]["content"]["application/json"]
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "components": OPENAPI["components"], **media["schema"]}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "components": OPENAPI["components"],
+        **media["schema"],
+    }
 
 
 def check_openapi(path: str, method: str, response: Any) -> Any:

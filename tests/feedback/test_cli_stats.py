@@ -28,18 +28,33 @@ def test_init_db_and_accounts(runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "instance" / "feedback.sqlite3").exists()
     assert runner.invoke(feedback_group, ["init-db"]).exit_code == 0  # idempotent
-    args = ["create-admin", "--body", "nn-binyang", "--login", "boss", "--password", "long-enough-1"]
+    args = [
+        "create-admin",
+        "--body",
+        "nn-binyang",
+        "--login",
+        "boss",
+        "--password",
+        "long-enough-1",
+    ]
     result = runner.invoke(feedback_group, args)
     assert result.exit_code == 0 and "已创建" in result.output
     assert "已存在" in runner.invoke(feedback_group, args).output
-    bad = runner.invoke(feedback_group, ["create-admin", "--body", "nowhere", "--login", "x",
-                                         "--password", "long-enough-1"])
+    bad = runner.invoke(
+        feedback_group,
+        ["create-admin", "--body", "nowhere", "--login", "x", "--password", "long-enough-1"],
+    )
     assert bad.exit_code != 0 and "没有执法机构" in bad.output
-    prompted = runner.invoke(feedback_group, ["create-officer", "--body", "nn", "--login", "o1"],
-                             input="long-enough-1\nlong-enough-1\n")
+    prompted = runner.invoke(
+        feedback_group,
+        ["create-officer", "--body", "nn", "--login", "o1"],
+        input="long-enough-1\nlong-enough-1\n",
+    )
     assert prompted.exit_code == 0, prompted.output
-    result = runner.invoke(feedback_group, ["create-enterprise", "--unit", BINYANG, "--login", "e1",
-                                            "--password", "long-enough-1"])
+    result = runner.invoke(
+        feedback_group,
+        ["create-enterprise", "--unit", BINYANG, "--login", "e1", "--password", "long-enough-1"],
+    )
     assert result.exit_code == 0, result.output
 
 
@@ -75,8 +90,12 @@ def test_statistics_content_and_no_personal_data(app, client, officer, make_repo
     with app.app_context():
         data = build_stats(app.extensions["yimatong_directory"])
     unit = data["units"][BINYANG]
-    assert unit == {"received_12m": 2, "concluded": 1, "substantiated": 1,
-                    "median_days_to_conclude": 0}
+    assert unit == {
+        "received_12m": 2,
+        "concluded": 1,
+        "substantiated": 1,
+        "median_days_to_conclude": 0,
+    }
     assert data["bodies"]["nn-binyang"]["on_time_rate"] == 1.0
     assert data["bodies"]["lz-liucheng"]["received"] == 1
     text = json.dumps(data, ensure_ascii=False)

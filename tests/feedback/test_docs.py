@@ -15,6 +15,11 @@ def test_every_setting_is_documented():
 
 def test_statistics_fields_documented():
     text = (DOCS / "statistics.md").read_text(encoding="utf-8")
-    for name in ("received_12m", "concluded", "substantiated", "median_days_to_conclude",
-                 "on_time_rate"):
+    for name in (
+        "received_12m",
+        "concluded",
+        "substantiated",
+        "median_days_to_conclude",
+        "on_time_rate",
+    ):
         assert f"`units.<code>.{name}`" in text or f"`bodies.<id>.{name}`" in text

@@ -17,13 +17,20 @@ def _to_rectification(client, officer, app, number):
     act(client, number, "assign", officer=officer_id)
     act(client, number, "investigate")
     act(client, number, "conclude", finding="substantiated", action_taken="责令整改", text="属实")
-    act(client, number, "order_rectification", requirement="清理排水沟并安装在线监测", due="2026-12-31")
+    act(
+        client,
+        number,
+        "order_rectification",
+        requirement="清理排水沟并安装在线监测",
+        due="2026-12-31",
+    )
     officer.logout()
 
 
 def test_enterprise_sees_own_reports_without_reporter(client, officer, make_report):
-    number, _ = make_report(reporter_name="赵六", reporter_phone="13711112222",
-                            reporter_email="zhao@example.com")
+    number, _ = make_report(
+        reporter_name="赵六", reporter_phone="13711112222", reporter_email="zhao@example.com"
+    )
     other, _ = make_report(unit=LIUCHENG)
     officer.login("hongda", kind="enterprise")
     listing = client.get("/enterprise/").get_data(as_text=True)
@@ -39,9 +46,11 @@ def test_enterprise_answers_and_officer_sends_back_then_verifies(client, officer
     number, token = make_report()
     _to_rectification(client, officer, app, number)
     officer.login("hongda", kind="enterprise")
-    response = client.post(f"/enterprise/case/{number}", data={
-        "text": "已清理排水沟", "files": (io.BytesIO(png_bytes()), "after.png")},
-        content_type="multipart/form-data")
+    response = client.post(
+        f"/enterprise/case/{number}",
+        data={"text": "已清理排水沟", "files": (io.BytesIO(png_bytes()), "after.png")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     officer.logout("enterprise")
     officer.login("binyang")
@@ -49,7 +58,10 @@ def test_enterprise_answers_and_officer_sends_back_then_verifies(client, officer
     assert "已清理排水沟" in page and "after.png" in page
     response = act(client, number, "verify", decision="send_back", text="")
     assert response.status_code == 422
-    assert act(client, number, "verify", decision="send_back", text="缺少监测设备照片").status_code == 302
+    assert (
+        act(client, number, "verify", decision="send_back", text="缺少监测设备照片").status_code
+        == 302
+    )
     assert get_report(app, number).state == "rectification_ordered"
     officer.logout()
     officer.login("hongda", kind="enterprise")
@@ -68,14 +80,18 @@ def test_evidence_must_be_photo_or_pdf(client, officer, make_report, app):
     number, _ = make_report()
     _to_rectification(client, officer, app, number)
     officer.login("hongda", kind="enterprise")
-    response = client.post(f"/enterprise/case/{number}", data={
-        "text": "说明", "files": (io.BytesIO(b"MZ\x90\x00 exe"), "report.pdf")},
-        content_type="multipart/form-data")
+    response = client.post(
+        f"/enterprise/case/{number}",
+        data={"text": "说明", "files": (io.BytesIO(b"MZ\x90\x00 exe"), "report.pdf")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422
     assert "照片（JPEG、PNG、WebP）或 PDF" in response.get_data(as_text=True)
-    response = client.post(f"/enterprise/case/{number}", data={
-        "text": "说明", "files": (io.BytesIO(b"%PDF-1.4 minimal"), "report.pdf")},
-        content_type="multipart/form-data")
+    response = client.post(
+        f"/enterprise/case/{number}",
+        data={"text": "说明", "files": (io.BytesIO(b"%PDF-1.4 minimal"), "report.pdf")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
 
 
@@ -92,8 +108,12 @@ def test_rating_not_satisfied_reopens_once_for_supervisor(client, officer, make_
     act(client, number, "conclude", finding="not_substantiated", action_taken="", text="未发现问题")
     response = client.post(f"/r/{token}", data={"value": "not_satisfied", "reason": ""})
     assert "请说明不满意的原因" in response.get_data(as_text=True)
-    assert client.post(f"/r/{token}", data={"value": "not_satisfied",
-                                            "reason": "晚上还在排"}).status_code == 302
+    assert (
+        client.post(
+            f"/r/{token}", data={"value": "not_satisfied", "reason": "晚上还在排"}
+        ).status_code
+        == 302
+    )
     assert get_report(app, number).state == "reopened"
     with app.app_context():
         from feedback.extensions import db
@@ -105,8 +125,17 @@ def test_rating_not_satisfied_reopens_once_for_supervisor(client, officer, make_
     assert act(client, number, "conclude", finding="partly", text="再查").status_code == 403
     officer.logout()
     officer.login("binyang-boss")
-    assert act(client, number, "conclude", finding="partly", action_taken="夜查",
-               text="夜间复查部分属实").status_code == 302
+    assert (
+        act(
+            client,
+            number,
+            "conclude",
+            finding="partly",
+            action_taken="夜查",
+            text="夜间复查部分属实",
+        ).status_code
+        == 302
+    )
     client.post(f"/r/{token}", data={"value": "not_satisfied", "reason": "还是不满意"})
     report = get_report(app, number)
     assert report.state == "concluded" and report.reopened_count == 1
@@ -139,9 +168,14 @@ def test_enterprise_with_email_is_told_of_orders_and_send_backs(client, officer,
     act(client, number, "verify", decision="send_back", text="缺少照片")
     with app.app_context():
         mails = db.session.query(OutboxMail).filter_by(to="ehs@hongda.example.com").all()
-    assert [m.subject for m in mails] == [f"整改通知：案件 {number}",
-                                          f"整改材料被退回：案件 {number}"]
-    assert "清理排水沟并安装在线监测" in mails[0].body and f"/enterprise/case/{number}" in mails[0].body
+    assert [m.subject for m in mails] == [
+        f"整改通知：案件 {number}",
+        f"整改材料被退回：案件 {number}",
+    ]
+    assert (
+        "清理排水沟并安装在线监测" in mails[0].body
+        and f"/enterprise/case/{number}" in mails[0].body
+    )
     assert "缺少照片" in mails[1].body
     for mail in mails:  # never the reporter's identity
         assert "王五" not in mail.body and "13711112222" not in mail.body
@@ -152,11 +186,25 @@ def test_admin_creates_enterprise_account_with_notice_email(client, officer, app
     from feedback.models import Account
 
     with app.app_context():
-        db.session.add(Account(login="nn-admin", password_hash=password_hash, role="admin",
-                               body_id="nn", name="南宁管理员"))
+        db.session.add(
+            Account(
+                login="nn-admin",
+                password_hash=password_hash,
+                role="admin",
+                body_id="nn",
+                name="南宁管理员",
+            )
+        )
         db.session.commit()
     officer.login("nn-admin")
-    bad = client.post("/officer/accounts", data={
-        "login": "hd2", "role": "enterprise", "unit": BINYANG, "email": "not-an-address",
-        "password": "longenough1"})
+    bad = client.post(
+        "/officer/accounts",
+        data={
+            "login": "hd2",
+            "role": "enterprise",
+            "unit": BINYANG,
+            "email": "not-an-address",
+            "password": "longenough1",
+        },
+    )
     assert "电子邮箱格式不对" in bad.get_data(as_text=True)

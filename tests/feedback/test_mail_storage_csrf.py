@@ -99,8 +99,9 @@ def test_state_change_mails_reporter(make_app, smtp, password_hash):
     controller, inbox = smtp
     app = _mail_app(make_app, controller.port)
     with app.app_context():
-        db.session.add(Account(login="o", password_hash=password_hash, role="officer",
-                               body_id="nn-binyang"))
+        db.session.add(
+            Account(login="o", password_hash=password_hash, role="officer", body_id="nn-binyang")
+        )
         db.session.commit()
     client = app.test_client()
     page = BeautifulSoup(client.post(f"/report/{BINYANG}", data=report_data()).data, "html.parser")
@@ -109,7 +110,11 @@ def test_state_change_mails_reporter(make_app, smtp, password_hash):
     act(client, number, "accept", text="已受理，将派员核查")
     with app.app_context():
         send_pending()
-    bodies = [m.get_payload(decode=True).decode() for m in inbox.messages if m["To"] == "zhang@example.com"]
+    bodies = [
+        m.get_payload(decode=True).decode()
+        for m in inbox.messages
+        if m["To"] == "zhang@example.com"
+    ]
     assert any("已受理，将派员核查" in b for b in bodies)
 
 
@@ -132,8 +137,13 @@ def s3_endpoint():
 
 
 def _s3_config(endpoint: str, bucket: str) -> dict:
-    return {"STORAGE": "s3", "S3_BUCKET": bucket, "S3_ENDPOINT_URL": endpoint,
-            "S3_ACCESS_KEY_ID": "testing", "S3_SECRET_ACCESS_KEY": "testing"}
+    return {
+        "STORAGE": "s3",
+        "S3_BUCKET": bucket,
+        "S3_ENDPOINT_URL": endpoint,
+        "S3_ACCESS_KEY_ID": "testing",
+        "S3_SECRET_ACCESS_KEY": "testing",
+    }
 
 
 def test_s3_storage_round_trip(s3_endpoint):
@@ -147,20 +157,33 @@ def test_s3_storage_round_trip(s3_endpoint):
 
 def test_report_photos_stored_in_s3(make_app, s3_endpoint, password_hash):
     config = _s3_config(s3_endpoint, "photos")
-    boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1",
-                 aws_access_key_id="testing", aws_secret_access_key="testing").create_bucket(Bucket="photos")
+    boto3.client(
+        "s3",
+        endpoint_url=s3_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    ).create_bucket(Bucket="photos")
     app = make_app(**config)
     client = app.test_client()
     data = report_data()
     data["photos"] = (io.BytesIO(jpeg_with_gps()), "gps.jpg")
-    page = BeautifulSoup(client.post(f"/report/{BINYANG}", data=data,
-                                     content_type="multipart/form-data").data, "html.parser")
+    page = BeautifulSoup(
+        client.post(f"/report/{BINYANG}", data=data, content_type="multipart/form-data").data,
+        "html.parser",
+    )
     link = page.select_one(".private-link a")["href"]
     photo = BeautifulSoup(client.get(link).data, "html.parser").select_one(".photos img")["src"]
     assert client.get(photo).data[:2] == b"\xff\xd8"
-    keys = [o["Key"] for o in app.extensions["yimatong_storage"].client.list_objects_v2(
-        Bucket="photos")["Contents"]]
-    assert any(k.startswith("original/") for k in keys) and any(k.startswith("public/") for k in keys)
+    keys = [
+        o["Key"]
+        for o in app.extensions["yimatong_storage"].client.list_objects_v2(Bucket="photos")[
+            "Contents"
+        ]
+    ]
+    assert any(k.startswith("original/") for k in keys) and any(
+        k.startswith("public/") for k in keys
+    )
 
 
 def test_csrf_enforced(make_app):

@@ -24,6 +24,8 @@ def test_sqlite_runs_in_wal_mode(app):
 def test_failed_logins_are_limited(make_app):
     app = make_app(RATE_LIMIT_LOGINS=2)
     client = app.test_client()
-    codes = [client.post("/officer/login", data={"login": "x", "password": "y"}).status_code
-             for _ in range(3)]
+    codes = [
+        client.post("/officer/login", data={"login": "x", "password": "y"}).status_code
+        for _ in range(3)
+    ]
     assert codes == [200, 200, 429]

@@ -13,8 +13,9 @@ from tests.feedback.conftest import BINYANG, LIUCHENG, get_report
 
 def act(client, number, action, **data):
     """Post an officer action form (fields carry the action's prefix)."""
-    return client.post(f"/officer/case/{number}/{action}",
-                       data={f"{action}-{k}": v for k, v in data.items()})
+    return client.post(
+        f"/officer/case/{number}/{action}", data={f"{action}-{k}": v for k, v in data.items()}
+    )
 
 
 def test_login_required_and_wrong_password(client, officer):
@@ -51,10 +52,24 @@ def test_full_state_machine(client, officer, make_report, app):
     officer_id = _account_id(app, "binyang")
     assert act(client, number, "assign", officer=officer_id).status_code == 302
     assert act(client, number, "investigate").status_code == 302
-    assert act(client, number, "conclude", finding="substantiated", action_taken="责令停产",
-               penalty="宾环罚〔2026〕12号", text="经查属实。").status_code == 302
-    assert act(client, number, "order_rectification", requirement="修复围堰",
-               due="2026-12-31").status_code == 302
+    assert (
+        act(
+            client,
+            number,
+            "conclude",
+            finding="substantiated",
+            action_taken="责令停产",
+            penalty="宾环罚〔2026〕12号",
+            text="经查属实。",
+        ).status_code
+        == 302
+    )
+    assert (
+        act(
+            client, number, "order_rectification", requirement="修复围堰", due="2026-12-31"
+        ).status_code
+        == 302
+    )
     assert get_report(app, number).state == "rectification_ordered"
     # Verification needs the enterprise's answer first.
     response = act(client, number, "verify", decision="verify", text="")
@@ -88,7 +103,9 @@ def test_overdue_and_due_soon_stand_out(client, officer, make_report):
     fine, _ = make_report(accept_due=today + dt.timedelta(days=14))
     officer.login("binyang")
     page = BeautifulSoup(client.get("/officer/").data, "html.parser")
-    rows = {r.select_one("a").text: r.get("class") or [] for r in page.select("table.queue tbody tr")}
+    rows = {
+        r.select_one("a").text: r.get("class") or [] for r in page.select("table.queue tbody tr")
+    }
     assert rows[late] == ["overdue"] and rows[soon] == ["due_soon"] and rows[fine] == []
     overdue_only = client.get("/officer/?overdue=1").get_data(as_text=True)
     assert late in overdue_only and fine not in overdue_only
@@ -109,7 +126,10 @@ def test_extension_once_and_at_most_30_days(client, officer, make_report, app):
 def test_transfer_keeps_every_hop(client, officer, make_report, app):
     number, _ = make_report()
     officer.login("binyang")
-    assert act(client, number, "transfer", body="lz-liucheng", text="企业实际在柳城").status_code == 302
+    assert (
+        act(client, number, "transfer", body="lz-liucheng", text="企业实际在柳城").status_code
+        == 302
+    )
     assert get_report(app, number).body_id == "lz-liucheng"
     assert client.get(f"/officer/case/{number}").status_code == 403
     officer.logout()
@@ -117,8 +137,10 @@ def test_transfer_keeps_every_hop(client, officer, make_report, app):
     assert act(client, number, "transfer", body="nn", text="退回南宁").status_code == 302
     with app.app_context():
         hops = db.session.query(Update).filter_by(action="transfer").order_by(Update.id).all()
-        assert [(h.body_from, h.body_to) for h in hops] == [("nn-binyang", "lz-liucheng"),
-                                                          ("lz-liucheng", "nn")]
+        assert [(h.body_from, h.body_to) for h in hops] == [
+            ("nn-binyang", "lz-liucheng"),
+            ("lz-liucheng", "nn"),
+        ]
 
 
 def test_public_reply_and_internal_note(client, officer, make_report):
@@ -195,8 +217,15 @@ def test_reward_needs_real_name_and_penalty(client, officer, make_report, app):
         act(client, number, "accept", text="")
         act(client, number, "assign", officer=_account_id(app, "binyang"))
         act(client, number, "investigate")
-        act(client, number, "conclude", finding="substantiated", action_taken="罚款",
-            penalty="宾环罚〔2026〕3号", text="属实")
+        act(
+            client,
+            number,
+            "conclude",
+            finding="substantiated",
+            action_taken="罚款",
+            penalty="宾环罚〔2026〕3号",
+            text="属实",
+        )
     reward = {"amount": "2000", "decided_on": "2026-11-20", "status": "decided", "note": ""}
     response = act(client, anonymous, "reward", **reward)
     assert response.status_code == 422 and "真实姓名" in response.get_data(as_text=True)
@@ -232,18 +261,27 @@ def test_admin_creates_accounts_in_scope_only(client, officer, app, password_has
     from feedback.models import Account
 
     with app.app_context():
-        db.session.add(Account(login="nn-admin", password_hash=password_hash, role="admin",
-                               body_id="nn"))
+        db.session.add(
+            Account(login="nn-admin", password_hash=password_hash, role="admin", body_id="nn")
+        )
         db.session.commit()
     officer.login("binyang")
     assert client.get("/officer/accounts").status_code == 403
     officer.logout()
     officer.login("nn-admin")
-    new = {"login": "new1", "name": "新人", "role": "officer", "body": "nn-binyang",
-           "unit": "", "password": "long-enough-1"}
+    new = {
+        "login": "new1",
+        "name": "新人",
+        "role": "officer",
+        "body": "nn-binyang",
+        "unit": "",
+        "password": "long-enough-1",
+    }
     assert client.post("/officer/accounts", data=new).status_code == 302
     outside = dict(new, login="new2", body="lz")
-    assert "请选择本机构或下级机构" in client.post("/officer/accounts", data=outside).get_data(as_text=True)
+    assert "请选择本机构或下级机构" in client.post("/officer/accounts", data=outside).get_data(
+        as_text=True
+    )
     taken = dict(new, login="e2", role="enterprise", unit=BINYANG)
     assert "每个单位一个" in client.post("/officer/accounts", data=taken).get_data(as_text=True)
     other_unit = dict(taken, unit=LIUCHENG)
@@ -264,8 +302,9 @@ def test_deadlines_come_from_settings(make_app, password_hash):
 
     app = make_app(ACCEPT_DAYS=2, CONCLUDE_DAYS=10)
     with app.app_context():
-        db.session.add(Account(login="o", password_hash=password_hash, role="officer",
-                               body_id="nn-binyang"))
+        db.session.add(
+            Account(login="o", password_hash=password_hash, role="officer", body_id="nn-binyang")
+        )
         db.session.commit()
     client = app.test_client()
     page = BeautifulSoup(client.post(f"/report/{BINYANG}", data=report_data()).data, "html.parser")

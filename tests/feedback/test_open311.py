@@ -64,12 +64,21 @@ def test_discovery_and_services(live):
     assert root.tag == "discovery"
     assert root.find("endpoints/endpoint/url").text == live.url + V2
     assert [f.text for f in root.findall("endpoints/endpoint/formats/format")] == [
-        "text/xml", "application/json"]
+        "text/xml",
+        "application/json",
+    ]
     check_openapi("/open311/v2/discovery.{format}", "get", get(live, f"{V2}/discovery.json"))
     services = xml(get(live, f"{V2}/services.xml"))
     assert services.tag == "services"
     assert [s.find("service_name").text for s in services.findall("service")] == [
-        "废水", "废气", "噪声", "固体废物", "异味", "无证排污", "其他"]
+        "废水",
+        "废气",
+        "噪声",
+        "固体废物",
+        "异味",
+        "无证排污",
+        "其他",
+    ]
     body = check_openapi("/open311/v2/services.{format}", "get", get(live, f"{V2}/services.json"))
     assert isinstance(body, list) and body[0]["service_code"] == "wastewater"
 
@@ -77,7 +86,10 @@ def test_discovery_and_services(live):
 def test_service_definition_and_lenient_path(live):
     root = xml(get(live, f"{V2}/services/odour.xml"))
     assert root.tag == "service_definition"
-    assert [a.find("code").text for a in root.findall("attributes/attribute")] == ["seen_on", "seen_time"]
+    assert [a.find("code").text for a in root.findall("attributes/attribute")] == [
+        "seen_on",
+        "seen_time",
+    ]
     path = "/open311/v2/services/{service_code}.{format}"
     body = check_openapi(path, "get", get(live, f"{V2}/service/odour.json"))
     assert body["service_code"] == "odour"
@@ -132,17 +144,20 @@ def test_missing_or_invalid_key_is_403(live, key):
     assert xml(post(live, key, fmt="xml", address_id=BINYANG)).tag == "errors"
 
 
-@pytest.mark.parametrize("data", [
-    {"service_code": "nope", "address_id": BINYANG},
-    {"description": "", "address_id": BINYANG},
-    {},
-    {"address_id": "91450126MA5L3K2R5Q009P"},
-    {"lat": "north", "long": "108.9"},
-    {"lat": "10.0", "long": "10.0"},
-    {"address_string": "不知道在哪里"},
-    {"address_id": BINYANG, "attribute[seen_on]": "2999-01-01"},
-    {"address_id": BINYANG, "attribute[seen_on]": "昨天"},
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"service_code": "nope", "address_id": BINYANG},
+        {"description": "", "address_id": BINYANG},
+        {},
+        {"address_id": "91450126MA5L3K2R5Q009P"},
+        {"lat": "north", "long": "108.9"},
+        {"lat": "10.0", "long": "10.0"},
+        {"address_string": "不知道在哪里"},
+        {"address_id": BINYANG, "attribute[seen_on]": "2999-01-01"},
+        {"address_id": BINYANG, "attribute[seen_on]": "昨天"},
+    ],
+)
 def test_bad_parameters_are_400(app, live, api_key, data):
     response = post(live, api_key, **data)
     assert response.status_code == 400

@@ -13,8 +13,11 @@ from .conftest import PASSWORD
 
 def _add_admin(app, password_hash, login: str, body: str) -> None:
     with app.app_context():
-        db.session.add(Account(login=login, password_hash=password_hash, role="admin",
-                               body_id=body, name=login))
+        db.session.add(
+            Account(
+                login=login, password_hash=password_hash, role="admin", body_id=body, name=login
+            )
+        )
         db.session.commit()
 
 
@@ -42,8 +45,9 @@ def test_top_admin_creates_key_shown_once_and_revokes_it(app, client, officer, p
         assert find_key(plain) is None and db.session.get(ApiKey, key_id).revoked_at is not None
         lines = [e.reason for e in db.session.query(AuditEntry).filter_by(action="api_key")]
         assert any("创建" in r for r in lines) and any("平台停用" in r for r in lines)
-    answer = client.post("/open311/v2/requests.json", data={"api_key": plain,
-                                                            "service_code": "noise"})
+    answer = client.post(
+        "/open311/v2/requests.json", data={"api_key": plain, "service_code": "noise"}
+    )
     assert answer.status_code == 403
 
 

@@ -67,14 +67,26 @@ def test_filters_window_and_status(app, live, make_report):
     assert numbers(listing(live, service_code="waste_gas")) == [fresh]
     assert numbers(listing(live, status="closed")) == [closed]
     assert numbers(listing(live, status="open,closed")) == [closed, fresh]
-    assert numbers(listing(live, start_date=(dt.date.today() - dt.timedelta(days=200)).isoformat(),
-                           status="open")) == [fresh, old]
+    assert numbers(
+        listing(
+            live, start_date=(dt.date.today() - dt.timedelta(days=200)).isoformat(), status="open"
+        )
+    ) == [fresh, old]
     assert numbers(listing(live, end_date="2020-01-01T00:00:00+08:00")) == []
-    assert numbers(listing(live, service_request_id=f"{old},{fresh}", status="closed")) == [fresh, old]
-    for bad in ({"status": "pending"}, {"start_date": "yesterday"}, {"service_code": "x"},
-                {"start_date": "2026-02-01", "end_date": "2026-01-01"}):
+    assert numbers(listing(live, service_request_id=f"{old},{fresh}", status="closed")) == [
+        fresh,
+        old,
+    ]
+    for bad in (
+        {"status": "pending"},
+        {"start_date": "yesterday"},
+        {"service_code": "x"},
+        {"start_date": "2026-02-01", "end_date": "2026-01-01"},
+    ):
         response = listing(live, **bad)
-        assert response.status_code == 400 and check_openapi(REQS, "get", response)[0]["code"] == 400
+        assert (
+            response.status_code == 400 and check_openapi(REQS, "get", response)[0]["code"] == 400
+        )
 
 
 def test_cap(app, live, make_report):
@@ -90,10 +102,24 @@ def test_xml_listing_shape(live, make_report):
     assert root.tag == "service_requests"
     [request] = root.findall("request")
     assert [child.tag for child in request] == [
-        "service_request_id", "status", "status_notes", "service_name", "service_code",
-        "description", "agency_responsible", "service_notice", "requested_datetime",
-        "updated_datetime", "expected_datetime", "address", "address_id", "zipcode", "lat",
-        "long", "media_url"]
+        "service_request_id",
+        "status",
+        "status_notes",
+        "service_name",
+        "service_code",
+        "description",
+        "agency_responsible",
+        "service_notice",
+        "requested_datetime",
+        "updated_datetime",
+        "expected_datetime",
+        "address",
+        "address_id",
+        "zipcode",
+        "lat",
+        "long",
+        "media_url",
+    ]
     assert request.findtext("service_request_id") == number
     assert request.findtext("requested_datetime").endswith("+08:00")
 
@@ -105,11 +131,16 @@ def test_updates_after_officer_actions(app, live, make_report):
         report = db.session.scalar(select(Report).filter_by(tracking_number=number))
         actions.accept(report, officer, "已受理，将派员核查。")
         db.session.commit()
-    body = check_openapi(UPDATES, "get", requests.get(f"{live.url}{V2}/servicerequestupdates.json",
-                                                      timeout=10))
+    body = check_openapi(
+        UPDATES, "get", requests.get(f"{live.url}{V2}/servicerequestupdates.json", timeout=10)
+    )
     assert [(u["status_notes"], u["description"]) for u in body] == [
-        ("已收到", "举报已收到。"), ("已受理", "已受理，将派员核查。")]
-    root = ET.fromstring(requests.get(f"{live.url}{V2}/servicerequestupdates.xml", timeout=10).content)
+        ("已收到", "举报已收到。"),
+        ("已受理", "已受理，将派员核查。"),
+    ]
+    root = ET.fromstring(
+        requests.get(f"{live.url}{V2}/servicerequestupdates.xml", timeout=10).content
+    )
     assert root.tag == "service_request_updates" and len(root.findall("request_update")) == 2
     [row] = check_openapi(REQS, "get", listing(live))
     assert row["status"] == "open" and row["status_notes"] == "已受理"
@@ -130,16 +161,30 @@ def test_not_accepted_is_closed_with_reason(app, live, make_report):
 def test_no_personal_data_in_any_response(app, live):
     key = new_key(app)
     name, phone, email, text = PERSONAL
-    posted = requests.post(f"{live.url}{V2}/requests.xml", timeout=10, data={
-        "api_key": key, "service_code": "odour", "description": f"臭味很大。{text}",
-        "first_name": name, "phone": phone, "email": email, "address_id": BINYANG,
-        "attribute[seen_time]": text})
+    posted = requests.post(
+        f"{live.url}{V2}/requests.xml",
+        timeout=10,
+        data={
+            "api_key": key,
+            "service_code": "odour",
+            "description": f"臭味很大。{text}",
+            "first_name": name,
+            "phone": phone,
+            "email": email,
+            "address_id": BINYANG,
+            "attribute[seen_time]": text,
+        },
+    )
     number = ET.fromstring(posted.content).findtext("request/service_request_id")
     token = ET.fromstring(posted.content).findtext("request/token")
     bodies = [posted.text]
     for fmt in ("xml", "json"):
-        for path in (f"requests.{fmt}", f"requests/{number}.{fmt}", f"tokens/{token}.{fmt}",
-                     f"servicerequestupdates.{fmt}"):
+        for path in (
+            f"requests.{fmt}",
+            f"requests/{number}.{fmt}",
+            f"tokens/{token}.{fmt}",
+            f"servicerequestupdates.{fmt}",
+        ):
             bodies.append(requests.get(f"{live.url}{V2}/{path}", timeout=10).text)
     with app.app_context():
         assert db.session.scalar(select(Report)).reporter_phone == phone
@@ -151,17 +196,23 @@ def test_no_personal_data_in_any_response(app, live):
 def test_rate_limit_per_key_and_revocation(app, live):
     slow, other = new_key(app, rate_limit=2), new_key(app)
     data = {"service_code": "noise", "description": "噪声。", "address_id": LIUCHENG}
-    codes = [requests.post(f"{live.url}{V2}/requests.json", data={**data, "api_key": slow},
-                           timeout=10).status_code for _ in range(3)]
+    codes = [
+        requests.post(
+            f"{live.url}{V2}/requests.json", data={**data, "api_key": slow}, timeout=10
+        ).status_code
+        for _ in range(3)
+    ]
     assert codes == [200, 200, 429]
-    response = requests.post(f"{live.url}{V2}/requests.json", data={**data, "api_key": other},
-                             timeout=10)
+    response = requests.post(
+        f"{live.url}{V2}/requests.json", data={**data, "api_key": other}, timeout=10
+    )
     assert response.status_code == 200
     with app.app_context():
         revoke_key(2)
         db.session.commit()
-    response = requests.post(f"{live.url}{V2}/requests.json", data={**data, "api_key": other},
-                             timeout=10)
+    response = requests.post(
+        f"{live.url}{V2}/requests.json", data={**data, "api_key": other}, timeout=10
+    )
     assert response.status_code == 403
 
 
@@ -177,7 +228,9 @@ def test_key_commands(app, monkeypatch):
     plain = created.output.strip().splitlines()[-1]
     assert plain.startswith("y311_")
     listed = runner.invoke(cli.open311_group, ["list-keys"])
-    assert "12369 平台" in listed.output and plain not in listed.output and "50/小时" in listed.output
+    assert (
+        "12369 平台" in listed.output and plain not in listed.output and "50/小时" in listed.output
+    )
     revoked = runner.invoke(cli.open311_group, ["revoke-key", "1", "--reason", "合同到期"])
     assert revoked.exit_code == 0 and "已吊销" in revoked.output
     assert runner.invoke(cli.open311_group, ["revoke-key", "9", "--reason", "x"]).exit_code == 1

@@ -28,8 +28,13 @@ def _port() -> int:
 
 
 def _as_postgres(*args: str) -> None:
-    subprocess.run(["runuser", "-u", "postgres", "--", *args], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+    subprocess.run(
+        ["runuser", "-u", "postgres", "--", *args],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=60,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -41,11 +46,29 @@ def postgres_url():
     data = root / "data"
     os.chmod(root, 0o777)
     port = _port()
-    _as_postgres(str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
-                 "--encoding=UTF8", "--locale=C")
+    _as_postgres(
+        str(PG_BIN / "initdb"),
+        "-D",
+        str(data),
+        "-A",
+        "trust",
+        "-U",
+        "postgres",
+        "--encoding=UTF8",
+        "--locale=C",
+    )
     options = f"-h 127.0.0.1 -p {port} -k {root} -F"
-    _as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-l",
-                 str(root / "log"), "start")
+    _as_postgres(
+        str(PG_BIN / "pg_ctl"),
+        "-D",
+        str(data),
+        "-o",
+        options,
+        "-w",
+        "-l",
+        str(root / "log"),
+        "start",
+    )
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
     finally:
@@ -62,8 +85,14 @@ def test_migrations_and_report_on_postgres(postgres_url, tmp_path, fixture_site)
     from feedback.migrate import upgrade
     from feedback.models import Report
 
-    app = create_app({**TEST_CONFIG, "SITE": fixture_site, "INSTANCE_PATH": tmp_path,
-                      "DATABASE_URL": postgres_url})
+    app = create_app(
+        {
+            **TEST_CONFIG,
+            "SITE": fixture_site,
+            "INSTANCE_PATH": tmp_path,
+            "DATABASE_URL": postgres_url,
+        }
+    )
     upgrade(app)
     upgrade(app)  # idempotent
     try:

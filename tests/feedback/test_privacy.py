@@ -25,8 +25,12 @@ def _has_gps(data: bytes) -> bool:
 
 
 def test_public_page_hides_reporter(client):
-    number, _ = _file(client, report_data(reporter_name="陈七", reporter_phone="13612345678",
-                                          reporter_email="chen@example.com"))
+    number, _ = _file(
+        client,
+        report_data(
+            reporter_name="陈七", reporter_phone="13612345678", reporter_email="chen@example.com"
+        ),
+    )
     page = client.get(f"/case/{number}").get_data(as_text=True)
     assert "广西宾阳宏达糖业有限公司" in page and "废水" in page
     for secret in ("陈七", "13612345678", "chen@example.com", "黑色污水"):

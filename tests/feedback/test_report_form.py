@@ -92,8 +92,9 @@ def test_rate_limit_per_client(make_app):
     codes = [client.post(f"/report/{BINYANG}", data=report_data()).status_code for _ in range(3)]
     assert codes == [200, 200, 429]
     other = app.test_client()
-    response = other.post(f"/report/{BINYANG}", data=report_data(),
-                          environ_base={"REMOTE_ADDR": "10.9.9.9"})
+    response = other.post(
+        f"/report/{BINYANG}", data=report_data(), environ_base={"REMOTE_ADDR": "10.9.9.9"}
+    )
     assert response.status_code == 200
 
 
@@ -145,8 +146,10 @@ def test_unlisted_place_needs_county_and_place(client, app):
     assert response.status_code == 422
     text = response.get_data(as_text=True)
     assert "请选择所在县（市、区）。" in text and "请写明具体地点" in text
-    response = client.post("/report", data=report_data(category="无证排污", county="450126",
-                                                       place="宾阳县某村河边小作坊"))
+    response = client.post(
+        "/report",
+        data=report_data(category="无证排污", county="450126", place="宾阳县某村河边小作坊"),
+    )
     number = BeautifulSoup(response.data, "html.parser").select_one(".tracking-number").text
     report = get_report(app, number)
     assert report.unit_code is None and report.body_id == "nn-binyang"
@@ -165,7 +168,9 @@ def test_tracking_numbers_count_up(make_report):
 
 
 def test_city_only_routes_to_city_and_mismatch_is_refused(client, app):
-    response = client.post("/report", data=report_data(city="450100", county="450222", place="某地"))
+    response = client.post(
+        "/report", data=report_data(city="450100", county="450222", place="某地")
+    )
     assert response.status_code == 422 and "不属于所选城市" in response.get_data(as_text=True)
     response = client.post("/report", data=report_data(city="450200", place="柳州某工业区"))
     number = BeautifulSoup(response.data, "html.parser").select_one(".tracking-number").text

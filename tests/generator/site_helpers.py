@@ -13,8 +13,12 @@ FEEDBACK_URL = "https://fb.example.cn"
 
 def overrides(tmp: Path, **extra: object) -> dict:
     """Settings for a test build: cache in ``tmp``, fixed feedback address."""
-    return {"cache_dir": str(tmp / "cache"), "feedback_url": FEEDBACK_URL, "stats_file": "",
-            **extra}
+    return {
+        "cache_dir": str(tmp / "cache"),
+        "feedback_url": FEEDBACK_URL,
+        "stats_file": "",
+        **extra,
+    }
 
 
 def soup(site: Path, path: str) -> BeautifulSoup:
@@ -27,4 +31,6 @@ def soup(site: Path, path: str) -> BeautifulSoup:
 
 def tree(root: Path) -> dict[str, bytes]:
     """Every file under ``root`` with its bytes, keyed by relative path."""
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }

@@ -17,8 +17,11 @@ KEY_UNIT = "91450126MA5L3K2R5Q001P"
 
 def _cli(tmp_path, content, out):
     env = {"YIMATONG_CACHE_DIR": str(tmp_path / "cache"), "YIMATONG_STATS_FILE": ""}
-    return CliRunner().invoke(build_command, ["--content", str(content), "--out", str(out),
-                                              "--base-url", BASE_URL, "--jobs", "1"], env=env)
+    return CliRunner().invoke(
+        build_command,
+        ["--content", str(content), "--out", str(out), "--base-url", BASE_URL, "--jobs", "1"],
+        env=env,
+    )
 
 
 def test_bad_content_exits_non_zero_and_keeps_the_previous_site(tmp_path):
@@ -30,8 +33,9 @@ def test_bad_content_exits_non_zero_and_keeps_the_previous_site(tmp_path):
     shutil.copytree(FIXTURE, content)
     unit_file = content / "units" / f"{KEY_UNIT}.yaml"
     text = unit_file.read_text(encoding="utf-8")
-    unit_file.write_text(text.replace("uscc: 91450126MA5L3K2R5Q", "uscc: 91450126MA5L3K2R5X"),
-                         encoding="utf-8")
+    unit_file.write_text(
+        text.replace("uscc: 91450126MA5L3K2R5Q", "uscc: 91450126MA5L3K2R5X"), encoding="utf-8"
+    )
     result = _cli(tmp_path, content, out)
     assert result.exit_code != 0
     assert f"{KEY_UNIT}.yaml" in result.output
@@ -48,8 +52,15 @@ def test_two_records_writing_one_path_fail():
 def test_same_content_same_bytes(tmp_path):
     first, second = tmp_path / "a", tmp_path / "b"
     build(FIXTURE, first, BASE_URL, jobs=1, progress=False, overrides=overrides(tmp_path / "1"))
-    build(FIXTURE, second, BASE_URL, jobs=2, progress=False, full=True,
-          overrides=overrides(tmp_path / "2"))
+    build(
+        FIXTURE,
+        second,
+        BASE_URL,
+        jobs=2,
+        progress=False,
+        full=True,
+        overrides=overrides(tmp_path / "2"),
+    )
     assert tree(first) == tree(second)
 
 

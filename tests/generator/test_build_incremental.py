@@ -44,8 +44,14 @@ def test_nothing_changed_renders_nothing_and_setting_change_redoes_all(tmp_path)
     _build(FIXTURE, out, tmp_path)
     again = _build(FIXTURE, out, tmp_path)
     assert again.rendered == 0 and not again.full
-    changed = build(FIXTURE, out, BASE_URL, jobs=1, progress=False,
-                    overrides=overrides(tmp_path, hotline="12345"))
+    changed = build(
+        FIXTURE,
+        out,
+        BASE_URL,
+        jobs=1,
+        progress=False,
+        overrides=overrides(tmp_path, hotline="12345"),
+    )
     assert changed.full and changed.rendered == changed.total
     assert "12345" in (out / "index.html").read_text()
 
@@ -57,8 +63,14 @@ def _index_files(folder):
 
 
 def _build_steps(content, out, cache, index):
-    return build(content, out, BASE_URL, jobs=1, progress=False,
-                 overrides=overrides(cache, search_index_dir=str(index)))
+    return build(
+        content,
+        out,
+        BASE_URL,
+        jobs=1,
+        progress=False,
+        overrides=overrides(cache, search_index_dir=str(index)),
+    )
 
 
 def test_open_data_feeds_and_index_incremental_equal_full(tmp_path):

@@ -28,8 +28,11 @@ def content(tmp_path):
     folder = Path(shutil.copytree(FIXTURE, tmp_path / "content"))
     lines = []
     for path in sorted((folder / "units").glob("*.yaml")):
-        lines.append(json.dumps(_jsonable(yaml.safe_load(path.read_text(encoding="utf-8"))),
-                                ensure_ascii=False))
+        lines.append(
+            json.dumps(
+                _jsonable(yaml.safe_load(path.read_text(encoding="utf-8"))), ensure_ascii=False
+            )
+        )
         path.unlink()
     (folder / "units" / "export.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return folder
@@ -59,7 +62,8 @@ def test_changed_jsonl_line_is_read_again(content, tmp_path):
     changed = after.unit(record["fixed_source_code"])
     assert changed.name == "改名后的单位" and changed.source == "units/export.jsonl:2"
     assert [u for u in after.units if u.code != changed.code] == [
-        u for u in before.units if u.code != changed.code]
+        u for u in before.units if u.code != changed.code
+    ]
     assert after.units == load_site(content).units
 
 
@@ -68,29 +72,32 @@ def test_moved_line_keeps_its_new_line_number(content, tmp_path):
     path = content / "units" / "export.jsonl"
     path.write_text("\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
     site, _ = _load(content, tmp_path / "cache")
-    assert sorted(u.source for u in site.units) == sorted(u.source for u in load_site(content).units)
+    assert sorted(u.source for u in site.units) == sorted(
+        u.source for u in load_site(content).units
+    )
     assert all(int(u.source.rsplit(":", 1)[1]) > 1 for u in site.units)
 
 
 def test_problem_is_reported_again_with_a_warm_cache(content, tmp_path):
     path = content / "units" / "export.jsonl"
-    path.write_text(path.read_text(encoding="utf-8") + '{"name": "x"}\n{broken\n',
-                    encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8") + '{"name": "x"}\n{broken\n', encoding="utf-8")
     _, expected = read_content(content)
     for _ in range(2):
         with pytest.raises(ContentError) as caught:
             _load(content, tmp_path / "cache")
         found = [p for p in caught.value.problems if p.file == "units/export.jsonl"]
         assert found and {(p.line, p.message) for p in found} >= {
-            (p.line, p.message) for p in expected if p.file == "units/export.jsonl"}
+            (p.line, p.message) for p in expected if p.file == "units/export.jsonl"
+        }
 
 
 def test_yaml_file_changed_after_caching_is_read_again(tmp_path):
     content = Path(shutil.copytree(FIXTURE, tmp_path / "content"))
     _load(content, tmp_path / "cache")
     unit_file = next((content / "units").glob("*.yaml"))
-    unit_file.write_text(unit_file.read_text(encoding="utf-8") + "\nname: [unclosed\n",
-                         encoding="utf-8")
+    unit_file.write_text(
+        unit_file.read_text(encoding="utf-8") + "\nname: [unclosed\n", encoding="utf-8"
+    )
     with pytest.raises(ContentError) as caught:
         _load(content, tmp_path / "cache")
     assert any(p.file == f"units/{unit_file.name}" for p in caught.value.problems)

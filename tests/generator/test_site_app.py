@@ -28,8 +28,14 @@ def client(tmp_path):
 
 
 def test_unknown_addresses_are_404_with_the_404_page(client):
-    for path in ("/nope/", "/e/XX/" + KEY_UNIT + "/", "/e/5Q/" + KEY_UNIT + "/DA999/",
-                 "/area/999999/", "/penalties/99/", "/permits/other/"):
+    for path in (
+        "/nope/",
+        "/e/XX/" + KEY_UNIT + "/",
+        "/e/5Q/" + KEY_UNIT + "/DA999/",
+        "/area/999999/",
+        "/penalties/99/",
+        "/permits/other/",
+    ):
         response = client.get(path)
         assert response.status_code == 404, path
         assert "页面不存在" in response.get_data(as_text=True)
@@ -48,19 +54,27 @@ def test_split_sitemap_respects_the_maximum():
 
 
 def test_statistics_page_shows_bodies_and_unit_figures(tmp_path):
-    stats = {"as_of": "2026-11-20",
-             "bodies": {"nn": {"name": "南宁市生态环境局", "received": 12, "concluded": 10,
-                               "on_time_rate": 0.9}},
-             "units": {KEY_UNIT: {"received_12m": 3, "concluded": 2, "substantiated": 1,
-                                  "median_days_to_conclude": 14}}}
+    stats = {
+        "as_of": "2026-11-20",
+        "bodies": {
+            "nn": {"name": "南宁市生态环境局", "received": 12, "concluded": 10, "on_time_rate": 0.9}
+        },
+        "units": {
+            KEY_UNIT: {
+                "received_12m": 3,
+                "concluded": 2,
+                "substantiated": 1,
+                "median_days_to_conclude": 14,
+            }
+        },
+    }
     file = tmp_path / "stats.json"
     file.write_text(json.dumps(stats), encoding="utf-8")
     conf = settings.resolve(overrides(tmp_path))
     client = create_site_app(load_site(FIXTURE, stats_file=file), conf).test_client()
     page = BeautifulSoup(client.get("/stats/").get_data(as_text=True), "html.parser")
     assert "90%" in page.select_one("table.data tbody").get_text()
-    unit = BeautifulSoup(client.get(urls.unit_path(KEY_UNIT)).get_data(as_text=True),
-                         "html.parser")
+    unit = BeautifulSoup(client.get(urls.unit_path(KEY_UNIT)).get_data(as_text=True), "html.parser")
     assert "14 天" in unit.select_one("section[aria-labelledby=h-reports]").get_text()
 
 

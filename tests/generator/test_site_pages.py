@@ -97,7 +97,9 @@ def test_every_page_is_lean_and_accessible(site_dir, site):
         page = soup(site_dir, path)
         assert page.html["lang"] == "zh-CN"
         assert page.title.get_text().strip()
-        assert page.select_one("main#main") and page.select_one("header") and page.select_one("footer")
+        assert (
+            page.select_one("main#main") and page.select_one("header") and page.select_one("footer")
+        )
         assert not page.select("script") and not page.select("style") and not page.select("[style]")
         assert len(page.select("h1")) == 1
         form = page.select_one("form[role=search]")

@@ -17,11 +17,21 @@ REGENERATE = ".venv/bin/python -m tests.golden.regenerate"
 
 def build_golden(out: Path, cache: Path) -> None:
     """Build the fixture content into ``out`` exactly as the golden files were made."""
-    build(FIXTURE, out, BASE_URL, jobs=1, full=True, progress=False,
-          overrides={**SETTINGS, "cache_dir": str(cache)})
+    build(
+        FIXTURE,
+        out,
+        BASE_URL,
+        jobs=1,
+        full=True,
+        progress=False,
+        overrides={**SETTINGS, "cache_dir": str(cache)},
+    )
 
 
 def files(root: Path) -> dict[str, bytes]:
     """Every file under ``root`` with its bytes, keyed by relative path."""
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }

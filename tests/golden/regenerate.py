@@ -1,6 +1,6 @@
 """Regenerate tests/golden/expected/ from the fixture content (run only on purpose).
 
-    .venv/bin/python -m tests.golden.regenerate
+.venv/bin/python -m tests.golden.regenerate
 """
 
 from __future__ import annotations

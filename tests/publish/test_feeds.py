@@ -12,8 +12,10 @@ NS = {"a": "http://www.w3.org/2005/Atom"}
 
 def _feeds(site, settings, out: Path) -> dict[str, ET.Element]:
     write_feeds(site, out, settings)
-    return {p.relative_to(out).as_posix(): ET.parse(p).getroot()
-            for p in sorted((out / "feeds").rglob("*.atom"))}
+    return {
+        p.relative_to(out).as_posix(): ET.parse(p).getroot()
+        for p in sorted((out / "feeds").rglob("*.atom"))
+    }
 
 
 def _check_atom(root: ET.Element, url: str) -> None:
@@ -36,8 +38,12 @@ def _check_atom(root: ET.Element, url: str) -> None:
 
 def test_feeds_are_valid_atom(site, settings, tmp_path):
     feeds = _feeds(site, settings, tmp_path)
-    assert set(feeds) == {"feeds/penalties.atom", "feeds/permits.atom",
-                          "feeds/city/450100.atom", "feeds/city/450200.atom"}
+    assert set(feeds) == {
+        "feeds/penalties.atom",
+        "feeds/permits.atom",
+        "feeds/city/450100.atom",
+        "feeds/city/450200.atom",
+    }
     for path, root in feeds.items():
         _check_atom(root, f"https://yimatong.example.cn/{path}")
 

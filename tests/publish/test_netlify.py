@@ -46,9 +46,11 @@ def built(tmp_path_factory) -> Path:
     build(FIXTURE, out, BASE, jobs=1, progress=False, overrides=overrides)
     settings = resolve({**overrides, "base_url": BASE})
     settings["feedback_origin"] = ORIGIN
-    steps = {"generator.opendata:write_open_data": write_open_data,
-             "generator.feeds:write_feeds": write_feeds,
-             "generator.publish:write_netlify_redirects": publish.write_netlify_redirects}
+    steps = {
+        "generator.opendata:write_open_data": write_open_data,
+        "generator.feeds:write_feeds": write_feeds,
+        "generator.publish:write_netlify_redirects": publish.write_netlify_redirects,
+    }
     for name, step in steps.items():
         if name not in STEPS:  # until the lead lists them in generator/steps.py
             step(None if name.endswith("redirects") else _site(), out, settings)
@@ -111,9 +113,15 @@ def service_rules(tmp_path_factory) -> list[str]:
     from feedback.app import create_app
 
     tmp = tmp_path_factory.mktemp("feedback")
-    app = create_app({"SECRET_KEY": "test", "DATABASE_URL": f"sqlite:///{tmp / 'f.sqlite3'}",
-                      "CONTENT_DIR": str(FIXTURE), "STORAGE_DIR": str(tmp / "uploads"),
-                      "SEARCH_INDEX_DIR": str(tmp / "index")})
+    app = create_app(
+        {
+            "SECRET_KEY": "test",
+            "DATABASE_URL": f"sqlite:///{tmp / 'f.sqlite3'}",
+            "CONTENT_DIR": str(FIXTURE),
+            "STORAGE_DIR": str(tmp / "uploads"),
+            "SEARCH_INDEX_DIR": str(tmp / "index"),
+        }
+    )
     return [rule.rule for rule in app.url_map.iter_rules()]
 
 
@@ -177,5 +185,9 @@ def test_proxy_to_the_site_itself_is_refused(monkeypatch):
     monkeypatch.delenv("YIMATONG_FEEDBACK_ORIGIN", raising=False)
     with pytest.raises(click.ClickException, match="代理会指向自己"):
         publish.feedback_origin({"base_url": BASE, "feedback_url": BASE + "/"})
-    assert publish.feedback_origin({"base_url": BASE, "feedback_url": BASE,
-                                    "feedback_origin": ORIGIN + "/"}) == ORIGIN
+    assert (
+        publish.feedback_origin(
+            {"base_url": BASE, "feedback_url": BASE, "feedback_origin": ORIGIN + "/"}
+        )
+        == ORIGIN
+    )

@@ -54,7 +54,10 @@ def test_rows_hold_the_records(site, settings, tmp_path):
     assert monitoring[0]["limit_max"] == "100" and monitoring[0]["limit_min"] == ""
     outlets = _csv(data / "outlets.csv")
     assert [(o["outlet_code"], o["pollutant"]) for o in outlets] == [
-        ("DA001", ""), ("DW001", "化学需氧量"), ("DW001", "pH值")]
+        ("DA001", ""),
+        ("DW001", "化学需氧量"),
+        ("DW001", "pH值"),
+    ]
     rect = _jsonl(data / "rectifications.jsonl")
     assert [r["overdue"] for r in rect] == [False, True]
 
@@ -88,7 +91,8 @@ def test_downloads_and_dictionary_pages(site, settings, tmp_path):
         target = tmp_path / href.lstrip("/")
         assert (target / "index.html" if href.endswith("/") else target).exists(), href
     dictionary = BeautifulSoup(
-        (data / "dictionary" / "index.html").read_text(encoding="utf-8"), "html.parser")
+        (data / "dictionary" / "index.html").read_text(encoding="utf-8"), "html.parser"
+    )
     for table in TABLES:
         names = [c.text for c in dictionary.select(f"#{table.name} tbody th code")]
         assert names == [c.name for c in table.columns]

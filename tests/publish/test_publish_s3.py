@@ -164,8 +164,18 @@ def test_manifest_not_trusted_when_object_changed_behind_its_back(s3, built):
 
 def test_command_line(s3, built, endpoint):
     client, bucket = s3
-    args = ["--bucket", bucket, "--endpoint-url", endpoint, "--region", "us-east-1",
-            "--addressing-style", "path", "--site", str(built)]
+    args = [
+        "--bucket",
+        bucket,
+        "--endpoint-url",
+        endpoint,
+        "--region",
+        "us-east-1",
+        "--addressing-style",
+        "path",
+        "--site",
+        str(built),
+    ]
     result = CliRunner().invoke(publish_command, [*args, "--dry-run"])
     assert result.exit_code == 0, result.output
     assert "演练" in result.output and "上传 index.html" in result.output

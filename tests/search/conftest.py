@@ -79,9 +79,14 @@ def make_app(tmp_path, fixture_site, fixture_index_dir):
     apps: list[Flask] = []
 
     def make(**overrides) -> Flask:
-        config = {**TEST_CONFIG, "SITE": fixture_site, "INSTANCE_PATH": tmp_path / "instance",
-                  "BASE_URL": "https://site.test", "SEARCH_INDEX_DIR": str(fixture_index_dir),
-                  **overrides}
+        config = {
+            **TEST_CONFIG,
+            "SITE": fixture_site,
+            "INSTANCE_PATH": tmp_path / "instance",
+            "BASE_URL": "https://site.test",
+            "SEARCH_INDEX_DIR": str(fixture_index_dir),
+            **overrides,
+        }
         app = create_app(config)
         apps.append(app)
         return app

@@ -10,7 +10,14 @@ from generator.searchtext import exact_key, fold, grams, runs
 
 
 def test_runs_split_on_punctuation_and_fold_full_width():
-    assert runs("桂环罚〔2024〕12号 ＡＢＣ１２３ DA001　pH值") == ["桂环罚", "2024", "12号", "abc123", "da001", "ph值"]
+    assert runs("桂环罚〔2024〕12号 ＡＢＣ１２３ DA001　pH值") == [
+        "桂环罚",
+        "2024",
+        "12号",
+        "abc123",
+        "da001",
+        "ph值",
+    ]
 
 
 def test_fold_keeps_length():
@@ -27,12 +34,21 @@ def test_exact_key_ignores_spaces_and_punctuation():
     assert exact_key(" 广西（宾阳）宏达 ") == exact_key("广西(宾阳)宏达") == "广西宾阳宏达"
 
 
-@pytest.mark.parametrize(("raw", "code"), [
-    ("", "empty"), ("   ", "empty"), (None, "empty"),
-    ("宏" * (MAX_LENGTH + 1), "too_long"),
-    ("!!!", "no_text"), ("“”", "no_text"), ("*:()", "no_text"), ("，。、", "no_text"),
-    ("a", "too_short"), ("1 2", "too_short"),
-])
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("", "empty"),
+        ("   ", "empty"),
+        (None, "empty"),
+        ("宏" * (MAX_LENGTH + 1), "too_long"),
+        ("!!!", "no_text"),
+        ("“”", "no_text"),
+        ("*:()", "no_text"),
+        ("，。、", "no_text"),
+        ("a", "too_short"),
+        ("1 2", "too_short"),
+    ],
+)
 def test_bad_queries_raise_with_a_message(raw, code):
     with pytest.raises(QueryError) as caught:
         parse(raw)
@@ -59,7 +75,7 @@ def test_code_fragments_are_recognised():
 
 def test_mark_escapes_everything_and_marks_matches():
     html = str(mark('<script>宏达</script>&"糖业', ["宏达", "糖业"]))
-    assert html == '&lt;script&gt;<mark>宏达</mark>&lt;/script&gt;&amp;&quot;<mark>糖业</mark>'
+    assert html == "&lt;script&gt;<mark>宏达</mark>&lt;/script&gt;&amp;&quot;<mark>糖业</mark>"
 
 
 def test_mark_falls_back_to_pieces_and_folds_case():

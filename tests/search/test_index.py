@@ -70,9 +70,12 @@ def test_long_posting_lists_round_trip(fixture_site, tmp_path):
     from generator.searchtext import entries, grams
 
     base = fixture_site.units[0]
-    units = tuple(dataclasses.replace(base, fixed_source_code=f"{base.uscc}{i:03d}P",
-                                      name=f"第{i}宏达糖业有限公司")
-                  for i in range(1, BLOCK_LIMIT + 200))
+    units = tuple(
+        dataclasses.replace(
+            base, fixed_source_code=f"{base.uscc}{i:03d}P", name=f"第{i}宏达糖业有限公司"
+        )
+        for i in range(1, BLOCK_LIMIT + 200)
+    )
     site = dataclasses.replace(fixture_site, units=units)
     index = SearchIndex(build_index(site, tmp_path / "idx"))
     try:

@@ -11,10 +11,13 @@ from generator import urls
 from .conftest import BINYANG
 
 BAD = [
-    ("", 200, "empty"), ("   ", 200, "empty"),
+    ("", 200, "empty"),
+    ("   ", 200, "empty"),
     ("宏" * (MAX_LENGTH + 1), 400, "too_long"),
-    ("!!!", 400, "no_text"), ("：；。", 400, "no_text"),
-    ("*:(){}[]^~", 400, "no_text"), ("a", 400, "too_short"),
+    ("!!!", 400, "no_text"),
+    ("：；。", 400, "no_text"),
+    ("*:(){}[]^~", 400, "no_text"),
+    ("a", 400, "too_short"),
 ]
 
 
@@ -27,7 +30,9 @@ def test_page_lists_highlighted_results(client):
     assert response.status_code == 200
     soup = _soup(response)
     first = soup.select_one(".search-results li")
-    assert first.select_one("a")["href"] == urls.absolute("https://site.test", urls.unit_path(BINYANG))
+    assert first.select_one("a")["href"] == urls.absolute(
+        "https://site.test", urls.unit_path(BINYANG)
+    )
     assert first.select_one("mark").text == "宏达"
     assert soup.select_one(".search-form input[name=q]")["value"] == "宏达"
 
@@ -73,9 +78,18 @@ def test_syntax_and_unpaired_quotes_still_search(client, q):
     assert data["notices"] and data["total"] >= 1
 
 
-@pytest.mark.parametrize("args", [{"page": "abc"}, {"page": "-3"}, {"page": "99999999999"},
-                                  {"per_page": "0"}, {"per_page": "10000"}, {"city": "x" * 500},
-                                  {"type": "nonsense"}])
+@pytest.mark.parametrize(
+    "args",
+    [
+        {"page": "abc"},
+        {"page": "-3"},
+        {"page": "99999999999"},
+        {"per_page": "0"},
+        {"per_page": "10000"},
+        {"city": "x" * 500},
+        {"type": "nonsense"},
+    ],
+)
 def test_odd_parameters_never_fail(client, args):
     assert client.get("/search", query_string={"q": "有限公司", **args}).status_code == 200
     assert client.get("/api/search", query_string={"q": "有限公司", **args}).status_code == 200
@@ -83,23 +97,50 @@ def test_odd_parameters_never_fail(client, args):
 
 def test_api_shape(client):
     data = client.get("/api/search?q=有限公司&per_page=2").get_json()
-    assert set(data) == {"query", "total", "page", "per_page", "pages", "redirect", "filters",
-                         "notices", "results", "facets"}
+    assert set(data) == {
+        "query",
+        "total",
+        "page",
+        "per_page",
+        "pages",
+        "redirect",
+        "filters",
+        "notices",
+        "results",
+        "facets",
+    }
     assert data["per_page"] == 2 and len(data["results"]) == 2 and data["pages"] >= 2
     hit = data["results"][0]
-    assert {"type", "type_label", "url", "title", "title_html", "subtitle", "snippet",
-            "unit_code", "city", "industry", "category", "state"} <= set(hit)
+    assert {
+        "type",
+        "type_label",
+        "url",
+        "title",
+        "title_html",
+        "subtitle",
+        "snippet",
+        "unit_code",
+        "city",
+        "industry",
+        "category",
+        "state",
+    } <= set(hit)
     assert "<mark>有限公司</mark>" in hit["title_html"]
     assert set(data["facets"]) == {"type", "city", "industry", "category", "state"}
-    assert data["facets"]["type"][0] == {"value": "unit", "label": "排污单位", "count": 3,
-                                         "selected": False} or data["facets"]["type"]
+    assert (
+        data["facets"]["type"][0]
+        == {"value": "unit", "label": "排污单位", "count": 3, "selected": False}
+        or data["facets"]["type"]
+    )
 
 
 def test_facet_counts_match_filtered_totals(client):
     data = client.get("/api/search?q=有限公司").get_json()
     for param, values in data["facets"].items():
         for value in values:
-            filtered = client.get("/api/search", query_string={"q": "有限公司", param: value["value"]})
+            filtered = client.get(
+                "/api/search", query_string={"q": "有限公司", param: value["value"]}
+            )
             assert filtered.get_json()["total"] == value["count"], (param, value)
     kinds = {v["value"]: v["count"] for v in data["facets"]["type"]}
     assert sum(kinds.values()) == data["total"]

@@ -73,7 +73,9 @@ def qr_box_px(sign: Sign, dpi: int = DPI) -> tuple[int, int, int, int]:
 
 def decode(image: Image.Image) -> list[str]:
     """Texts of every QR code zxing-cpp finds in ``image``."""
-    return [r.text for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode]
+    return [
+        r.text for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode
+    ]
 
 
 def add_noise(image: Image.Image, sigma: float, seed: int = 5) -> Image.Image:

@@ -19,7 +19,9 @@ BASE = "https://yimatong.example.cn"
 
 
 def run(*args: str):
-    return CliRunner().invoke(main, ["signs", "--content", str(FIXTURES), "--base-url", BASE, *args])
+    return CliRunner().invoke(
+        main, ["signs", "--content", str(FIXTURES), "--base-url", BASE, *args]
+    )
 
 
 def _rows(out: Path) -> list[dict]:
@@ -44,7 +46,10 @@ def test_one_unit_only(tmp_path):
     result = run("--unit", code, "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
     assert [(r["unit"], r["outlet"]) for r in _rows(tmp_path)] == [
-        (code, ""), (code, "DW001"), (code, "DA001")]
+        (code, ""),
+        (code, "DW001"),
+        (code, "DA001"),
+    ]
     assert (tmp_path / "450100" / code / "DA001.svg").is_file()
 
 
@@ -55,10 +60,13 @@ def test_one_city_only(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["450200", "manifest.csv"]
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("--unit", "91450126MA5L3K2R5Q009P"), "没有固定污染源编码为"),
-    (("--city", "451400"), "城市 451400 没有任何单位"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--unit", "91450126MA5L3K2R5Q009P"), "没有固定污染源编码为"),
+        (("--city", "451400"), "城市 451400 没有任何单位"),
+    ],
+)
 def test_unknown_choice_is_explained(tmp_path, args, message):
     result = run(*args, "--out", str(tmp_path))
     assert result.exit_code == 2
@@ -102,8 +110,9 @@ def test_broken_content_is_reported_not_printed(tmp_path):
     units = tmp_path / "content" / "units"
     units.mkdir(parents=True)
     (units / "91450126MA5L3K2R5Q001P.yaml").write_text("name: 只有名称\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["signs", "--content", str(tmp_path / "content"),
-                                       "--out", str(tmp_path / "out")])
+    result = CliRunner().invoke(
+        main, ["signs", "--content", str(tmp_path / "content"), "--out", str(tmp_path / "out")]
+    )
     assert result.exit_code == 1
     assert "内容有问题" in result.output
     assert not (tmp_path / "out").exists()

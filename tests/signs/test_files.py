@@ -75,8 +75,13 @@ def test_manifest_lists_every_sign(written):
         assert (written.out / row["pdf"]).is_file() and (written.out / row["svg"]).is_file()
         assert row["unit_name"] == written.site.unit(row["unit"]).name
     city = rows[0]["city"]
-    city_rows = list(csv.DictReader(
-        (written.out / city / f"manifest-{city}.csv").read_text(encoding="utf-8-sig").splitlines()))
+    city_rows = list(
+        csv.DictReader(
+            (written.out / city / f"manifest-{city}.csv")
+            .read_text(encoding="utf-8-sig")
+            .splitlines()
+        )
+    )
     assert city_rows == [r for r in rows if r["city"] == city]
 
 
@@ -94,7 +99,9 @@ def test_output_is_byte_for_byte_repeatable(site, opts, written, tmp_path):
     write_signs(site, list(site.units), opts, tmp_path)
     for path in written.out.rglob("*.*"):
         if path.suffix in {".pdf", ".svg"}:
-            assert (tmp_path / path.relative_to(written.out)).read_bytes() == path.read_bytes(), path
+            assert (tmp_path / path.relative_to(written.out)).read_bytes() == path.read_bytes(), (
+                path
+            )
 
 
 def test_print_colours_are_cmyk():

@@ -33,16 +33,18 @@ def _cover_corner(image: Image.Image, pad: int, side: int, share: float, fill: i
     """Cover the bottom-right corner of the symbol: a square ``share`` of its side."""
     covered = image.copy()
     edge = round(side * share)
-    ImageDraw.Draw(covered).rectangle((pad + side - edge, pad + side - edge, pad + side, pad + side),
-                                      fill=fill)
+    ImageDraw.Draw(covered).rectangle(
+        (pad + side - edge, pad + side - edge, pad + side, pad + side), fill=fill
+    )
     return covered
 
 
 @pytest.mark.parametrize(("name", "label"), KIND_CASES)
 def test_whole_sign_decodes_to_its_page(written, name, label):
     unit = _unit(written)
-    expected = urls.absolute(BASE_URL, urls.unit_path(unit.code) if name == "gate"
-                             else urls.outlet_path(unit.code, name))
+    expected = urls.absolute(
+        BASE_URL, urls.unit_path(unit.code) if name == "gate" else urls.outlet_path(unit.code, name)
+    )
     assert decode(rasterise(written.pdf(unit.code, name))) == [expected], label
 
 

@@ -63,8 +63,12 @@ def test_registration_unit_shows_registration_instead_of_validity(written):
 def _spans(path):
     with pymupdf.open(path) as doc:
         page = doc[0]
-        spans = [s for b in page.get_text("dict")["blocks"] for line in b.get("lines", [])
-                 for s in line["spans"]]
+        spans = [
+            s
+            for b in page.get_text("dict")["blocks"]
+            for line in b.get("lines", [])
+            for s in line["spans"]
+        ]
         return spans, page.trimbox
 
 
@@ -76,8 +80,12 @@ def test_long_name_stays_inside_the_trim_and_off_the_code(written, name):
     assert LONG_NAME in pdf_text(written.pdf(unit.code, name))
     mm = 72 / 25.4
     qr = sign.qr
-    code_box = pymupdf.Rect((sign.margin + qr.x) * mm, (sign.margin + qr.y) * mm,
-                            (sign.margin + qr.x + qr.side) * mm, (sign.margin + qr.y + qr.side) * mm)
+    code_box = pymupdf.Rect(
+        (sign.margin + qr.x) * mm,
+        (sign.margin + qr.y) * mm,
+        (sign.margin + qr.x + qr.side) * mm,
+        (sign.margin + qr.y + qr.side) * mm,
+    )
     for span in spans:
         box = pymupdf.Rect(span["bbox"])
         assert trim.contains(box), span["text"]
@@ -97,7 +105,9 @@ def test_fit_wraps_then_shrinks_but_never_overflows():
 
 
 def test_lines_never_start_with_a_comma():
-    fitted = fit("化学需氧量、氨氮、总磷、总氮、悬浮物、五日生化需氧量、石油类、动植物油", 15, 180, 40)
+    fitted = fit(
+        "化学需氧量、氨氮、总磷、总氮、悬浮物、五日生化需氧量、石油类、动植物油", 15, 180, 40
+    )
     assert not any(line.startswith("、") for line in fitted.lines)
 
 

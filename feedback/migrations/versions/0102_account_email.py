@@ -15,7 +15,9 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("account") as batch:
-        batch.add_column(sa.Column("email", sa.String(length=254), nullable=False, server_default=""))
+        batch.add_column(
+            sa.Column("email", sa.String(length=254), nullable=False, server_default="")
+        )
 
 
 def downgrade() -> None:
