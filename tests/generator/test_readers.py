@@ -13,6 +13,8 @@ from generator.problems import ContentError
 from generator.readers import load_divisions, load_site, read_content
 from generator.validate import validate
 
+from .jsonl import jsonable
+
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "content"
 KEY_UNIT = "91450126MA5L3K2R5Q001P"
 
@@ -86,20 +88,12 @@ def test_jsonl_units_load_like_yaml(content):
     record = yaml.safe_load(path.read_text(encoding="utf-8"))
     path.unlink()
     (content / "units" / "export.jsonl").write_text(
-        json.dumps(_jsonable(record), ensure_ascii=False) + "\n", encoding="utf-8"
+        json.dumps(jsonable(record), ensure_ascii=False) + "\n", encoding="utf-8"
     )
     site = load_site(content)
     unit = site.unit(KEY_UNIT)
     assert unit.source == "units/export.jsonl:1"
     assert unit == replace(load_site(FIXTURE).unit(KEY_UNIT), source=unit.source)
-
-
-def _jsonable(value):
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def test_yaml_syntax_error_has_a_line(content):
@@ -165,7 +159,7 @@ def test_byte_order_mark_and_crlf_exports_load(content):
     path = content / "units" / f"{KEY_UNIT}.yaml"
     record = yaml.safe_load(path.read_text(encoding="utf-8"))
     path.unlink()
-    line = json.dumps(_jsonable(record), ensure_ascii=False)
+    line = json.dumps(jsonable(record), ensure_ascii=False)
     (content / "units" / "export.jsonl").write_bytes(("\ufeff\r\n" + line + "\r\n").encode("utf-8"))
     other = content / "units" / "92450324MA5R2W6X1P001W.yaml"
     other.write_bytes("\ufeff".encode() + other.read_bytes())

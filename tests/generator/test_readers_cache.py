@@ -1,6 +1,5 @@
 """The load cache: unchanged records come from it, changed ones are read again, problems stay."""
 
-import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -11,15 +10,9 @@ import yaml
 from generator.problems import ContentError
 from generator.readers import LoadCache, load_site, read_content
 
+from .jsonl import jsonable
+
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "content"
-
-
-def _jsonable(value):
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 @pytest.fixture
@@ -30,7 +23,7 @@ def content(tmp_path):
     for path in sorted((folder / "units").glob("*.yaml")):
         lines.append(
             json.dumps(
-                _jsonable(yaml.safe_load(path.read_text(encoding="utf-8"))), ensure_ascii=False
+                jsonable(yaml.safe_load(path.read_text(encoding="utf-8"))), ensure_ascii=False
             )
         )
         path.unlink()

@@ -13,6 +13,8 @@ from generator.problems import ContentError
 from generator.readers import load_site, read_content
 from generator.validate import check_command, validate
 
+from .jsonl import jsonable
+
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "content"
 KEY = "91450126MA5L3K2R5Q001P"
 REG = "92450324MA5R2W6X1P001W"
@@ -222,21 +224,13 @@ def test_all_problems_at_once(content):
 
 def test_duplicates_across_files_and_lines(content):
     raw = yaml.safe_load((content / "units" / f"{REVOKED}.yaml").read_text(encoding="utf-8"))
-    line = json.dumps(_jsonable(raw), ensure_ascii=False)
+    line = json.dumps(jsonable(raw), ensure_ascii=False)
     (content / "units" / "bulk.jsonl").write_text(line + "\n" + line + "\n", encoding="utf-8")
     found = problems_of(content)
     dup_units = [p for p in found if "排污单位编码重复" in p.message]
     dup_penalties = [p for p in found if "文号重复" in p.message]
     assert [p.line for p in dup_units] == [1, 2] and len(dup_penalties) == 2
     assert all(p.file == "units/bulk.jsonl" for p in dup_units)
-
-
-def _jsonable(value):
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def test_bodies_unknown_parent_and_area(content):
