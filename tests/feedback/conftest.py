@@ -208,3 +208,13 @@ def png_bytes() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (10, 10), (0, 128, 0)).save(out, format="PNG")
     return out.getvalue()
+
+
+@pytest.fixture
+def live(app):
+    """The app served on loopback, for tests with a real HTTP client."""
+    from tests.feedback.open311_helpers import LiveServer
+
+    server = LiveServer(app)
+    yield server
+    server.stop()

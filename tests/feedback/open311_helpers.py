@@ -10,6 +10,11 @@ from typing import Any
 import jsonschema
 from werkzeug.serving import make_server
 
+V2 = "/open311/v2"
+REQS = "/open311/v2/requests.{format}"
+#: The reporter's personal data used in filed reports; no API response may contain any of it.
+PERSONAL = ("王小明", "13712345678", "wang@example.com", "我家住在糖厂宿舍3栋")
+
 OPENAPI = json.loads((Path(__file__).resolve().parents[2] / "docs" / "openapi.json").read_text())
 
 

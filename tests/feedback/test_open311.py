@@ -14,20 +14,9 @@ from feedback.extensions import db
 from feedback.models import Account, Report
 from feedback.open311.keys import create_key
 from tests.feedback.conftest import BINYANG, LIUCHENG, get_report
-from tests.feedback.open311_helpers import LiveServer, check_openapi
+from tests.feedback.open311_helpers import REQS, V2, check_openapi
 
-V2 = "/open311/v2"
-REQS = "/open311/v2/requests.{format}"
 ONE = "/open311/v2/requests/{service_request_id}.{format}"
-PERSONAL = ("王小明", "13712345678", "wang@example.com", "我家住在糖厂宿舍3栋")
-
-
-@pytest.fixture
-def live(app):
-    """The app on loopback."""
-    server = LiveServer(app)
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from xml.etree import ElementTree as ET
 
-import pytest
 import requests
 from click.testing import CliRunner
 from openapi_spec_validator import validate
@@ -16,20 +15,9 @@ from feedback.extensions import db
 from feedback.models import Account, Report
 from feedback.open311.keys import create_key, revoke_key
 from tests.feedback.conftest import BINYANG, FIXTURES, LIUCHENG
-from tests.feedback.open311_helpers import LiveServer, check_openapi
+from tests.feedback.open311_helpers import PERSONAL, REQS, V2, check_openapi
 
-V2 = "/open311/v2"
-REQS = "/open311/v2/requests.{format}"
 UPDATES = "/open311/v2/servicerequestupdates.{format}"
-PERSONAL = ("王小明", "13712345678", "wang@example.com", "我家住在糖厂宿舍3栋")
-
-
-@pytest.fixture
-def live(app):
-    """The app on loopback."""
-    server = LiveServer(app)
-    yield server
-    server.stop()
 
 
 def new_key(app, rate_limit: int | None = None) -> str:
