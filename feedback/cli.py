@@ -9,6 +9,7 @@ import click
 from flask import Flask
 
 from feedback.app import create_app
+from feedback.open311.cli import open311_group
 
 
 def _app() -> Flask:
@@ -134,11 +135,5 @@ def demo() -> None:
         click.echo(f"{role:12} {login:22} {password}")
 
 
-def _register_open311() -> None:
-    """Open311 API key commands live with the API: `yimatong feedback open311 ...`."""
-    from feedback.open311.cli import open311_group
-
-    feedback_group.add_command(open311_group)
-
-
-_register_open311()
+# Open311 API key commands live with the API: `yimatong feedback open311 ...`.
+feedback_group.add_command(open311_group)
