@@ -66,7 +66,6 @@ class Catalog:
     """Lookups computed once per process from the site, shared by every view."""
 
     site: Site
-    as_of: dt.date
     rows: dict[str, UnitRow]
     by_division: dict[str, list[str]]
     by_industry: dict[str, list[str]]
@@ -74,6 +73,11 @@ class Catalog:
     penalties: list[PenaltyRow]
     page_paths: list[str] = field(default_factory=list)
     unit_keys: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def as_of(self) -> dt.date:
+        """The site's reference date (cached by the Site)."""
+        return self.site.as_of
 
     def unit_or_404(self, shard: str, code: str) -> Unit:
         """The unit at ``/e/<shard>/<code>/`` or a 404."""
@@ -127,9 +131,7 @@ def _compute_catalog(site: Site) -> Catalog:
         industry_names.setdefault(unit.industry.code, unit.industry.name)
         penalties.extend(PenaltyRow(p, unit.code, unit.name, path) for p in unit.penalties)
     penalties.sort(key=lambda p: (p.penalty.date, p.penalty.decision_number), reverse=True)
-    return Catalog(
-        site, as_of, rows, dict(by_division), dict(by_industry), industry_names, penalties
-    )
+    return Catalog(site, rows, dict(by_division), dict(by_industry), industry_names, penalties)
 
 
 def catalog() -> Catalog:
