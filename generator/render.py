@@ -1,4 +1,5 @@
-"""Write outputs to a folder: pages through Frozen-Flask, QR codes from the cache, assets copied.
+"""Write outputs to a folder: pages through Frozen-Flask, units' data files and QR codes
+straight to files (no request round trip), assets copied.
 
 Work is split into chunks of whole records (a unit's page, data and QR files stay together)
 and spread over a pool of forked processes; each process freezes its chunks with its own
@@ -22,6 +23,7 @@ from tqdm import tqdm
 from .qr import QRCache
 from .site_app import STATIC
 from .views.common import Output
+from .views.unit import data_file
 
 #: Below this many outputs the work is done in this process (forking costs more).
 SERIAL_BELOW = 400
@@ -39,6 +41,8 @@ class _Worker:
             FREEZER_REDIRECT_POLICY="error",
         )
         self.dest = dest
+        self.cat = app.extensions["yimatong.catalog"]
+        self.folders: set[Path] = set()
         self.paths: list[str] = []
         self.freezer = Freezer(
             app, with_static_files=False, with_no_argument_rules=False, log_url_for=False
@@ -51,7 +55,9 @@ class _Worker:
 
     def _write(self, path: str, data: bytes) -> None:
         target = self.dest / path.lstrip("/")
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in self.folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(target.parent)
         target.write_bytes(data)
 
     def run(self, chunk: list[Output]) -> int:
@@ -66,6 +72,10 @@ class _Worker:
             if output.kind == "qr":
                 svg, png = self.qr.get(output.url)
                 self._write(output.path, svg if output.path.endswith(".svg") else png)
+            elif output.kind == "data":
+                self._write(
+                    output.path, data_file(self.cat, output.url, output.path.rsplit("/", 1)[1])
+                )
             elif output.kind == "asset":
                 self._write(output.path, (STATIC / output.url).read_bytes())
         return len(chunk)

@@ -9,11 +9,21 @@ from typing import Any
 
 from .model import Site, Unit
 
+_SCALARS = frozenset((str, int, float, bool, type(None)))
+#: Field names of each dataclass met (fields() is slow; units hold thousands of records).
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
 
 def plain(value: Any) -> Any:
     """Turn dataclasses, enums, dates and tuples into JSON-ready values."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    names = _FIELDS.get(kind)
+    if names is None and dataclasses.is_dataclass(kind):
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
+    if names is not None:
+        return {name: plain(getattr(value, name)) for name in names}
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dt.date):

@@ -27,8 +27,11 @@ class Output(NamedTuple):
     path: str
     owner: str
     key: str
-    kind: str = "page"  # page: rendered by the site app | qr: bytes from the QR cache
-    url: str = ""  # for qr outputs: the absolute URL the code encodes
+    #: page: frozen through the site app | qr: from the QR cache | data: a unit's data file
+    #: made without Flask | asset: a static file copied
+    kind: str = "page"
+    #: qr: the absolute URL the code encodes | data: the unit's code | asset: the file name
+    url: str = ""
 
 
 def digest(*parts: Any) -> str:

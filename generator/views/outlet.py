@@ -8,7 +8,7 @@ from flask import Flask, Response, abort, render_template
 
 from .. import urls
 from .common import Catalog, Output, catalog, digest, settings
-from .unit import monitoring_end, outlet_series, qr_outputs, qr_response, unit_key
+from .unit import qr_outputs, qr_response, unit_key, unit_series
 
 
 def outlet_page(shard: str, code: str, outlet: str) -> str:
@@ -18,7 +18,7 @@ def outlet_page(shard: str, code: str, outlet: str) -> str:
     found = unit.outlet(outlet)
     if found is None:
         abort(404)
-    series = outlet_series(unit, found, monitoring_end(unit, cat))
+    series = unit_series(unit, cat)[found.code]
     return render_template(
         "outlet.html",
         unit=unit,

@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from .. import urls
 from ..charts import line_chart
-from ..model import Measurement, Outlet, OutletPollutant, Unit
+from ..model import Measurement, Outlet, OutletPollutant, Site, Unit
 from ..qr import QRCache
 from ..serialize import unit_record
 from .common import Catalog, Output, catalog, digest, settings
@@ -69,12 +69,27 @@ def outlet_series(unit: Unit, outlet: Outlet, end: dt.date) -> list[Series]:
     return found
 
 
+#: The series of the last unit asked for: a build freezes a unit's page and its outlets'
+#: pages one after another, and they show the same charts.
+_LAST_SERIES: list[tuple[Unit, dict[str, list[Series]]]] = []
+
+
+def unit_series(unit: Unit, cat: Catalog) -> dict[str, list[Series]]:
+    """The series of every outlet of ``unit``, by outlet code (kept for the next call)."""
+    if _LAST_SERIES and _LAST_SERIES[0][0] is unit:
+        return _LAST_SERIES[0][1]
+    end = monitoring_end(unit, cat)
+    found = {o.code: outlet_series(unit, o, end) for o in unit.outlets}
+    _LAST_SERIES[:] = [(unit, found)]
+    return found
+
+
 def unit_page(shard: str, code: str) -> str:
     """The public disclosure page of one unit."""
     cat = catalog()
     unit = cat.unit_or_404(shard, code)
-    end = monitoring_end(unit, cat)
-    series = [s for o in unit.outlets for s in outlet_series(unit, o, end)]
+    per_outlet = unit_series(unit, cat)
+    series = [s for o in unit.outlets for s in per_outlet[o.code]]
     stats = cat.site.report_stats.get("units", {}).get(code) if cat.site.report_stats else None
     return render_template(
         "unit.html",
@@ -90,13 +105,19 @@ def unit_page(shard: str, code: str) -> str:
     )
 
 
+def unit_json_bytes(unit: Unit, site: Site) -> bytes:
+    """The unit's full public record as compact JSON (json's C encoder: no indent)."""
+    body = json.dumps(
+        unit_record(unit, site), ensure_ascii=False, separators=(",", ":"), sort_keys=True
+    )
+    return (body + "\n").encode()
+
+
 def unit_json(shard: str, code: str) -> Response:
     """The unit's full public record as JSON."""
     cat = catalog()
     unit = cat.unit_or_404(shard, code)
-    record = unit_record(unit, cat.site)
-    body = json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True)
-    return Response(body + "\n", mimetype="application/json")
+    return Response(unit_json_bytes(unit, cat.site), mimetype="application/json")
 
 
 CSV_HEADER = [
@@ -113,9 +134,8 @@ CSV_HEADER = [
 ]
 
 
-def unit_csv(shard: str, code: str) -> Response:
+def unit_csv_bytes(unit: Unit) -> bytes:
     """The unit's monitoring results with their limits as CSV (UTF-8 with BOM for Excel)."""
-    unit = catalog().unit_or_404(shard, code)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
@@ -136,8 +156,21 @@ def unit_csv(shard: str, code: str) -> Response:
                 "是" if pol and pol.exceeds(m.value) else "否",
             ]
         )
-    data = codecs.BOM_UTF8 + buffer.getvalue().encode()
-    return Response(data, mimetype="text/csv")
+    return codecs.BOM_UTF8 + buffer.getvalue().encode()
+
+
+def unit_csv(shard: str, code: str) -> Response:
+    """The unit's monitoring results as CSV."""
+    unit = catalog().unit_or_404(shard, code)
+    return Response(unit_csv_bytes(unit), mimetype="text/csv")
+
+
+def data_file(cat: Catalog, code: str, name: str) -> bytes:
+    """Bytes of the unit's data file ``name`` (data.json or data.csv), made without Flask."""
+    unit = cat.site.unit(code)
+    if unit is None:
+        raise KeyError(f"没有编码为 {code} 的排污单位")
+    return unit_json_bytes(unit, cat.site) if name == "data.json" else unit_csv_bytes(unit)
 
 
 def qr_response(url: str, kind: str) -> Response:
@@ -187,6 +220,7 @@ def outputs(cat: Catalog, conf: dict) -> Iterator[Output]:
     for unit in cat.site.units:
         path, owner = urls.unit_path(unit.code), f"单位 {unit.code}"
         key = unit_key(unit, cat)
-        for name in ("", "data.json", "data.csv"):
-            yield Output(path + name, owner, key)
+        yield Output(path, owner, key)
+        for name in ("data.json", "data.csv"):
+            yield Output(path + name, owner, key, "data", unit.code)
         yield from qr_outputs(path, owner, conf)
