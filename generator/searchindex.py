@@ -21,9 +21,12 @@ import zlib
 from array import array
 from bisect import bisect_left
 from collections import OrderedDict, defaultdict
-from dataclasses import fields
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from . import settings as settings_mod
 from .model import Site
@@ -42,6 +45,8 @@ TERM_FIELDS = ("text", "names", "codes", "exact")
 META_FILE = "yimatong-search.json"
 HOT_FILE = "yimatong-hot.bin"
 CODES_FILE = "yimatong-codes.json"
+#: Storage number of each document in rank order; only after an update (searchcache.py).
+ORDER_FILE = "yimatong-order.bin"
 #: Terms in at least this many documents are stored as ready bitsets too.
 HOT_MIN_DOCS = 256
 INDEX_NAME = "MAIN"
@@ -78,14 +83,23 @@ def _terms(entry: Entry) -> dict[str, set[str]]:
     return terms
 
 
-def _postings(site: Site, perdoc: Any) -> tuple[dict[str, dict[str, list[int]]], int, list]:
+@dataclass
+class Segment:
+    """One whoosh segment we wrote: its postings (document numbers from 0) and code keys."""
+
+    segment: Any
+    postings: dict[str, dict[str, list[int]]]
+    codes: list[tuple[str, int]]
+    count: int
+
+
+def _postings(docs: list[Entry], perdoc: Any) -> Segment:
     """Store each document's display record; collect its postings and its code-table keys."""
     postings: dict[str, dict[str, list[int]]] = {}
     codes: list[tuple[str, int]] = []
     stored = _schema()["doc"]
     names = [f.name for f in fields(SearchDoc)]
-    docnum = -1
-    for docnum, entry in enumerate(entries(site)):
+    for docnum, entry in enumerate(docs):
         perdoc.start_doc(docnum)
         # A tuple in field order: the field names would be stored again with every document.
         perdoc.add_field("doc", stored, tuple(getattr(entry.doc, n) for n in names), 0)
@@ -95,7 +109,7 @@ def _postings(site: Site, perdoc: Any) -> tuple[dict[str, dict[str, list[int]]],
             by_term = postings.setdefault(name, defaultdict(list))
             for term in terms:
                 by_term[term].append(docnum)
-    return postings, docnum + 1, codes
+    return Segment(None, postings, codes, len(docs))
 
 
 def _write_postings(fieldwriter: Any, schema: wf.Schema, postings: dict) -> None:
@@ -121,64 +135,123 @@ def _fill(writer: Any, docs: list[int]) -> None:
         writer._maxweight = 1.0
 
 
-def _write(site: Site, folder: Path) -> tuple[int, dict]:
-    """Write one whoosh segment through the codec API: whoosh's writer and its per-posting
-    pool cost about four times as much for the same index."""
-    storage = FileStorage(str(folder)).create()
-    schema = _schema()
+def write_segment(folder: Path, docs: list[Entry]) -> Segment:
+    """Write ``docs`` as one whoosh segment through the codec API (whoosh's writer and its
+    per-posting pool cost about four times as much for the same index)."""
+    storage = FileStorage(str(folder))
     codec = _Codec(blocklimit=BLOCK_LIMIT, compression=COMPRESSION)
     segment = codec.new_segment(storage, INDEX_NAME)
     perdoc = codec.per_document_writer(storage, segment)
-    postings, count, codes = _postings(site, perdoc)
+    written = _postings(docs, perdoc)
     perdoc.close()
     fieldwriter = codec.field_writer(storage, segment)
-    _write_postings(fieldwriter, schema, postings)
+    _write_postings(fieldwriter, _schema(), written.postings)
     fieldwriter.close()
-    segment.set_doc_count(count)
-    TOC(schema, [segment], 0).write(storage, INDEX_NAME)
-    (folder / CODES_FILE).write_text(json.dumps(sorted(codes)), encoding="utf-8")
-    return count, _write_hot(postings, count, folder / HOT_FILE)
+    segment.set_doc_count(written.count)
+    written.segment = segment
+    return written
 
 
-def _write_hot(postings: dict[str, dict[str, list[int]]], size: int, path: Path) -> dict:
+def segment_files(folder: Path, segment: Any) -> list[str]:
+    """Names of the files of ``segment`` in ``folder``."""
+    return sorted(segment.list_files(FileStorage(str(folder))))
+
+
+def write_toc(folder: Path, segments: list[Any]) -> None:
+    """Make ``segments`` (files already in ``folder``) the index, in this order."""
+    TOC(_schema(), segments, 0).write(FileStorage(str(folder)), INDEX_NAME)
+
+
+def hot_rows(postings: dict[str, dict[str, list[int]]]) -> list[tuple[str, str]]:
+    """Facet values and frequent terms, sorted: the ones stored as ready bitsets."""
+    return sorted(
+        (name, term)
+        for name, by_term in postings.items()
+        for term, docs in by_term.items()
+        if name in FACETS or len(docs) >= HOT_MIN_DOCS
+    )
+
+
+def hot_matrix(postings: dict, rows: list[tuple[str, str]], size: int) -> np.ndarray:
+    """Bitsets of ``rows``, one row of bytes each (bit n = document n, little-endian)."""
+    matrix = np.zeros((len(rows), (size + 7) // 8), dtype=np.uint8)
+    bits = np.zeros(size, dtype=np.uint8)
+    for i, (name, term) in enumerate(rows):
+        bits[:] = 0
+        bits[postings[name][term]] = 1
+        matrix[i] = np.packbits(bits, bitorder="little")
+    return matrix
+
+
+def write_hot(rows: list[tuple[str, str]], matrix: np.ndarray, path: Path) -> dict:
     """Bitsets of facet values and frequent terms, ready to load: whoosh would decode
     tens of thousands of postings one by one for 有限, 公司 or 广西."""
     table: dict[str, dict[str, list[int]]] = {}
     offset = 0
     with path.open("wb") as out:
-        for name, by_term in sorted(postings.items()):
-            for term, docs in sorted(by_term.items()):
-                if name in FACETS or len(docs) >= HOT_MIN_DOCS:
-                    data = zlib.compress(
-                        _bits_of(docs, size).to_bytes((size + 7) // 8, "little"), 1
-                    )
-                    out.write(data)
-                    table.setdefault(name, {})[term] = [offset, len(data)]
-                    offset += len(data)
+        for (name, term), row in zip(rows, matrix, strict=True):
+            data = zlib.compress(row.tobytes(), 1)
+            out.write(data)
+            table.setdefault(name, {})[term] = [offset, len(data)]
+            offset += len(data)
     return table
 
 
+def write_codes(codes: list[tuple[str, int]], folder: Path) -> None:
+    """The code table, sorted (code, document) pairs."""
+    (folder / CODES_FILE).write_text(json.dumps(codes), encoding="utf-8")
+
+
+def write_meta(site: Site, count: int, hot: dict, folder: Path) -> None:
+    """Counts, facet labels and the table of ready bitsets."""
+    meta = {
+        "documents": count,
+        "units": len(site.units),
+        "as_of": site.as_of.isoformat(),
+        "labels": facet_labels(site),
+        "hot": hot,
+    }
+    (folder / META_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+
+def write_full(site: Site, docs: list[Entry], folder: Path) -> tuple[Segment, list, np.ndarray]:
+    """The whole index of ``docs`` (in rank order) in ``folder``; its hot rows and bitsets."""
+    FileStorage(str(folder)).create()
+    written = write_segment(folder, docs)
+    write_toc(folder, [written.segment])
+    write_codes(sorted(written.codes), folder)
+    rows = hot_rows(written.postings)
+    matrix = hot_matrix(written.postings, rows, written.count)
+    write_meta(site, written.count, write_hot(rows, matrix, folder / HOT_FILE), folder)
+    return written, rows, matrix
+
+
 def write_index(site: Site, out_dir: Path, settings: dict[str, Any]) -> Path:
-    """Build step: write the index to settings["search_index_dir"] (never into the site)."""
+    """Build step: write the index to settings["search_index_dir"] (never into the site).
+
+    With the build's unit keys it updates the index from its cache (generator/searchcache.py).
+    """
     target = Path(settings.get("search_index_dir") or settings_mod.get("search_index_dir"))
-    return build_index(site, target)
+    if settings.get("_unit_keys") is None or not settings.get("cache_dir"):
+        return build_index(site, target)
+    from .searchcache import update_index
+
+    return update_index(site, target, Path(settings["cache_dir"]), settings["_unit_keys"])
 
 
 def build_index(site: Site, target: Path) -> Path:
-    """Build in a temporary folder beside ``target``, then swap it in."""
+    """Build the whole index in a temporary folder beside ``target``, then swap it in."""
+    return publish(target, lambda folder: write_full(site, entries(site), folder))
+
+
+def publish(target: Path, fill: Callable[[Path], Any]) -> Path:
+    """Let ``fill`` write an index into a temporary folder beside ``target``, then swap it in
+    with two renames, so a reader never sees a half-written index."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(prefix=".search-index-", dir=target.parent))
     try:
-        count, hot = _write(site, temp)
-        meta = {
-            "documents": count,
-            "units": len(site.units),
-            "as_of": site.as_of.isoformat(),
-            "labels": facet_labels(site),
-            "hot": hot,
-        }
-        (temp / META_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        fill(temp)
         old = target.with_name(target.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if target.exists():
@@ -213,6 +286,18 @@ def _bits_of(ids: Any, size: int) -> int:
     return int.from_bytes(buffer, "little")
 
 
+def _order(folder: Path, stored: int) -> tuple[list[int] | None, np.ndarray | None]:
+    """Storage number of each rank and rank of each storage number (-1: replaced), when an
+    update left documents out of rank order in whoosh (see generator/searchcache.py)."""
+    path = folder / ORDER_FILE
+    if not path.exists():
+        return None, None
+    storage_of = np.fromfile(path, dtype="<i4").astype(np.int64)
+    rank_of = np.full(stored, -1, dtype=np.int64)
+    rank_of[storage_of] = np.arange(len(storage_of))
+    return storage_of.tolist(), rank_of
+
+
 class SearchIndex:
     """An open index: term and facet bitsets, exact keys, display records. Thread-safe reads."""
 
@@ -224,7 +309,9 @@ class SearchIndex:
         self.meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
         self._index = wi.open_dir(str(folder), indexname=INDEX_NAME)
         self._reader = self._index.reader()
-        self.size = self._reader.doc_count_all()
+        self._leaves = list(self._reader.leaf_readers())
+        self._storage_of, self._rank_of = _order(folder, self._reader.doc_count_all())
+        self.size = self.meta["documents"]
         self.all = (1 << self.size) - 1
         self._lock = threading.Lock()
         self._cache: OrderedDict[tuple, Any] = OrderedDict()
@@ -241,11 +328,19 @@ class SearchIndex:
         offset, length = self._hot_table[name][term]
         return int.from_bytes(zlib.decompress(self._hot[offset : offset + length]), "little")
 
-    def _ids(self, name: str, term: str) -> list[int]:
-        try:
-            return list(_all_ids(self._reader.postings(name, term)))
-        except TermNotFound:
-            return []
+    def _ids(self, name: str, term: str | bytes) -> list[int]:
+        """Document numbers (rank order) of a term, from whoosh's postings of every segment."""
+        ids: list[int] = []
+        for reader, offset in self._leaves:
+            try:
+                found = _all_ids(reader.postings(name, term))
+            except TermNotFound:
+                continue
+            ids.extend(found if not offset else (docnum + offset for docnum in found))
+        if self._rank_of is None:
+            return ids
+        ranks = self._rank_of[np.asarray(ids, dtype=np.int64)]
+        return sorted(ranks[ranks >= 0].tolist())
 
     def _remember(self, key: tuple, value: Any, docs: int) -> None:
         """Keep ``value`` if it covers enough documents to be worth the memory."""
@@ -305,11 +400,16 @@ class SearchIndex:
                 return found
             ids: list[int] = []
             cut = False
-            for seen, term in enumerate(self._reader.expand_prefix(name, prefix)):
+            seen = 0
+            for term in self._reader.expand_prefix(name, prefix):
+                found = self._ids(name, term)
+                if not found:  # only in documents an update replaced
+                    continue
                 if seen >= limit:
                     cut = True
                     break
-                ids.extend(_all_ids(self._reader.postings(name, term)))
+                seen += 1
+                ids.extend(found)
             found = (_bits_of(ids, self.size), cut)
             self._remember(key, found, len(ids))
             return found
@@ -317,6 +417,8 @@ class SearchIndex:
     def doc(self, docnum: int) -> SearchDoc:
         """The display record of document ``docnum``."""
         with self._lock:
+            if self._storage_of is not None:
+                docnum = self._storage_of[docnum]
             stored = self._reader.stored_fields(docnum)["doc"]
         return SearchDoc(*stored)
 

@@ -192,12 +192,14 @@ def page_path(slug: str) -> str:
     return getattr(urls, "page_path", lambda s: f"/pages/{s}/")(slug)
 
 
-def entries(site: Site) -> list[Entry]:
-    """Every document of the published model, in rank order."""
-    out: list[Entry] = []
-    today = site.as_of
-    for unit in site.units:
-        out.extend(_unit_entries(unit, site, today))
+def unit_entries(unit: Unit, site: Site) -> list[Entry]:
+    """Documents of one unit: the unit, its outlets, its penalties (not yet in rank order)."""
+    return _unit_entries(unit, site, site.as_of)
+
+
+def page_entries(site: Site) -> list[Entry]:
+    """Documents of the content pages (not yet in rank order)."""
+    out = []
     for page in site.pages:
         doc = SearchDoc("page", page_path(page.slug), page.title, "", page.summary)
         body = _strip_tags(page.body_html)
@@ -211,6 +213,19 @@ def entries(site: Site) -> list[Entry]:
                 (3, page.order, page.slug),
             )
         )
+    return out
+
+
+def entries(site: Site) -> list[Entry]:
+    """Every document of the published model, in rank order.
+
+    The sort is stable: equal ranks keep the order of ``site.units``, then of each unit's
+    documents (generator/searchcache.py relies on this to place changed units).
+    """
+    out: list[Entry] = []
+    for unit in site.units:
+        out.extend(unit_entries(unit, site))
+    out.extend(page_entries(site))
     out.sort(key=lambda e: e.rank)
     return out
 
