@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
+from typing import Any
 
 from .codes import OUTLET_ELEMENT_LABELS, outlet_kind
 
@@ -221,6 +224,51 @@ class Measurement:
     method: Method = Method.MANUAL
 
 
+class PickledTuple(Sequence):
+    """A tuple kept pickled until first read, then read as the tuple it holds.
+
+    The load cache gives units their measurements this way: an incremental build reads the
+    monitoring data of the few units it renders, so the rest are never unpickled. Compares,
+    hashes and prints as the tuple.
+    """
+
+    __slots__ = ("_data", "_items", "_len")
+
+    def __init__(self, data: bytes, length: int) -> None:
+        self._data = data
+        self._len = length
+        self._items: tuple | None = None
+
+    def items(self) -> tuple:
+        """The tuple itself (unpickled on first use)."""
+        if self._items is None:
+            self._items = pickle.loads(self._data)
+        return self._items
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.items()[index]
+
+    def __iter__(self) -> Iterator:
+        return iter(self.items())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, PickledTuple):
+            other = other.items()
+        return self.items() == other
+
+    def __hash__(self) -> int:
+        return hash(self.items())
+
+    def __repr__(self) -> str:
+        return repr(self.items())
+
+    def __reduce__(self) -> tuple:
+        return PickledTuple, (self._data, self._len)
+
+
 @dataclass(frozen=True, slots=True)
 class Inspection:
     """An on-site inspection (执法检查)."""
@@ -295,7 +343,8 @@ class Unit:
     former_names: tuple[str, ...] = ()
     permit: Permit | None = None
     outlets: tuple[Outlet, ...] = ()
-    measurements: tuple[Measurement, ...] = ()
+    #: A tuple, or a PickledTuple when the unit comes from the load cache.
+    measurements: Sequence[Measurement] = ()
     inspections: tuple[Inspection, ...] = ()
     penalties: tuple[Penalty, ...] = ()
     rectifications: tuple[Rectification, ...] = ()

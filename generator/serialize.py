@@ -7,7 +7,7 @@ import datetime as dt
 from enum import Enum
 from typing import Any
 
-from .model import Site, Unit
+from .model import PickledTuple, Site, Unit
 
 _SCALARS = frozenset((str, int, float, bool, type(None)))
 #: Field names of each dataclass met (fields() is slow; units hold thousands of records).
@@ -28,7 +28,7 @@ def plain(value: Any) -> Any:
         return value.value
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, tuple | list):
+    if isinstance(value, tuple | list | PickledTuple):
         return [plain(v) for v in value]
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}

@@ -8,7 +8,8 @@ whole-model checks always run). The readers', model's and checks' code is part o
 folder's name: a change of code starts an empty cache.
 
 Units are pickled through their constructors (``Unit(*fields)``), which loads about three
-times faster than pickle's default for slotted dataclasses. The store is split in shards by
+times faster than pickle's default for slotted dataclasses; a unit's measurements (most of its
+objects) are pickled apart and unpickled only when read (``model.PickledTuple``). The store is split in shards by
 hash so that a changed record rewrites one shard, not the whole cache.
 """
 
@@ -26,7 +27,7 @@ from typing import Any
 from .. import model
 
 #: Bump when the stored format changes.
-VERSION = 1
+VERSION = 2
 SHARDS = 64
 #: Code whose change makes cached units or checks stale.
 CODE = (
@@ -55,10 +56,22 @@ def _reduce(obj: Any) -> tuple:
     return type(obj), tuple(getattr(obj, f.name) for f in dataclasses.fields(obj))
 
 
+def _reduce_unit(unit: model.Unit) -> tuple:
+    """A unit with its measurements pickled apart, unpickled only when read (PickledTuple)."""
+    cls, args = _reduce(unit)
+    found = unit.measurements
+    if not isinstance(found, model.PickledTuple):
+        found = model.PickledTuple(dumps(tuple(found)), len(found))
+    index = _MEASUREMENTS
+    return cls, (*args[:index], found, *args[index + 1 :])
+
+
+_MEASUREMENTS = [f.name for f in dataclasses.fields(model.Unit)].index("measurements")
 _TABLE = copyreg.dispatch_table.copy()
 for _cls in vars(model).values():
     if isinstance(_cls, type) and dataclasses.is_dataclass(_cls) and _cls is not model.Site:
         _TABLE[_cls] = _reduce
+_TABLE[model.Unit] = _reduce_unit
 
 
 def dumps(value: Any) -> bytes:

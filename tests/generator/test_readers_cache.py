@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator.model import PickledTuple
 from generator.problems import ContentError
 from generator.readers import LoadCache, load_site, read_content
+from generator.serialize import unit_record
 
 from .jsonl import jsonable
 
@@ -104,3 +106,18 @@ def test_whole_model_checks_run_with_a_warm_cache(content, tmp_path):
     with pytest.raises(ContentError) as caught:
         _load(content, tmp_path / "cache")
     assert any("重复" in p.message for p in caught.value.problems)
+
+
+def test_cached_measurements_are_unpickled_only_when_read(content, tmp_path):
+    _load(content, tmp_path / "cache")
+    again, _ = _load(content, tmp_path / "cache")
+    fresh = {u.code: u for u in load_site(content).units}
+    unit = next(u for u in again.units if u.measurements)
+    lazy = unit.measurements
+    assert isinstance(lazy, PickledTuple) and lazy._items is None
+    assert len(lazy) == len(fresh[unit.code].measurements) and lazy._items is None
+    assert lazy == fresh[unit.code].measurements and fresh[unit.code].measurements == lazy
+    assert list(lazy) == list(fresh[unit.code].measurements) and lazy[0] == lazy.items()[0]
+    assert hash(lazy) == hash(fresh[unit.code].measurements)
+    assert repr(lazy) == repr(fresh[unit.code].measurements)
+    assert unit_record(unit, again) == unit_record(fresh[unit.code], again)
