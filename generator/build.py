@@ -62,6 +62,8 @@ def plan(cat: Catalog, conf: dict[str, Any]) -> list[Output]:
 
 def check_unique(outputs: list[Output]) -> None:
     """Fail if two records would write the same path (Pelican's FileOverwriteFailedError)."""
+    if len({o.path for o in outputs}) == len(outputs):
+        return
     owners: dict[str, str] = {}
     for output in outputs:
         if output.path in owners:

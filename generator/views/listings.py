@@ -151,7 +151,8 @@ def _keys(cat: Catalog, codes: list[str]) -> list[str]:
     """Unit keys stand for the rows (a row is made from the unit, the as-of date and the
     division names, all covered by the unit key or the global key) and are much cheaper
     to hash at province scale."""
-    return [unit_key(cat.site.unit(code), cat) for code in codes]
+    known = cat.unit_keys
+    return [known.get(code) or unit_key(cat.site.unit(code), cat) for code in codes]
 
 
 def outputs(cat: Catalog, conf: dict) -> Iterator[Output]:

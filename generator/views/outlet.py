@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from flask import Flask, Response, abort, render_template
 
 from .. import urls
-from .common import Catalog, Output, catalog, digest, settings
+from .common import Catalog, Output, catalog, settings
 from .unit import qr_outputs, qr_response, unit_key, unit_series
 
 
@@ -44,12 +44,14 @@ def register(app: Flask) -> None:
 
 
 def outputs(cat: Catalog, conf: dict) -> Iterator[Output]:
-    """The page and QR codes of every outlet."""
+    """The page and QR codes of every outlet, keyed by their unit's key (the path tells
+    the outlets apart)."""
     for unit in cat.site.units:
-        key = None
+        if not unit.outlets:
+            continue
+        key = unit_key(unit, cat)
         for outlet in unit.outlets:
-            key = key or unit_key(unit, cat)
             path = urls.outlet_path(unit.code, outlet.code)
             owner = f"单位 {unit.code} 排放口 {outlet.code}"
-            yield Output(path, owner, digest(key, outlet.code))
+            yield Output(path, owner, key)
             yield from qr_outputs(path, owner, conf)

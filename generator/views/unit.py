@@ -209,10 +209,16 @@ def unit_key(unit: Unit, cat: Catalog) -> str:
 
 
 def qr_outputs(path: str, owner: str, conf: dict) -> list[Output]:
-    """The SVG and PNG QR code files in the folder of page ``path``."""
+    """The SVG and PNG QR code files in the folder of page ``path``.
+
+    Their key is constant: a code depends only on its URL, which its path and the base URL
+    fix, and on the QR settings; those settings are part of the global key.
+    """
     url = urls.absolute(conf["base_url"], path)
-    key = digest(url, conf["qr_error"], conf["qr_border"])
-    return [Output(f"{path}qr.{kind}", owner, key, "qr", url) for kind in ("svg", "png")]
+    return [
+        Output(f"{path}qr.svg", owner, "qr", "qr", url),
+        Output(f"{path}qr.png", owner, "qr", "qr", url),
+    ]
 
 
 def outputs(cat: Catalog, conf: dict) -> Iterator[Output]:
