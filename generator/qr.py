@@ -4,22 +4,33 @@ from __future__ import annotations
 
 import hashlib
 import io
+import struct
+import zlib
 from pathlib import Path
 
+import numpy as np
 import segno
 
+from .qrmask import MAX_VERSION, best_mask
+
 ERROR_LEVELS = {"q": "Q", "h": "H"}
+PNG_SCALE = 8
 
 
 def make(url: str, error: str = "q") -> segno.QRCode:
     """A QR code for ``url`` with at least the given error correction (never boosted lower)."""
-    return segno.make_qr(url, error=ERROR_LEVELS[error.lower()], boost_error=True)
+    level = ERROR_LEVELS[error.lower()]
+    # Made with mask 0, then given the mask segno would choose: the same code, scored with numpy.
+    code = segno.make_qr(url, error=level, boost_error=True, mask=0)
+    if code.version > MAX_VERSION:  # longer than our URLs: let segno choose, slowly
+        return segno.make_qr(url, error=level, boost_error=True)
+    return best_mask(code)
 
 
 def render(url: str, error: str = "q", border: int = 4) -> tuple[bytes, bytes]:
     """SVG and PNG bytes of the code for ``url``."""
     code = make(url, error)
-    svg, png = io.BytesIO(), io.BytesIO()
+    svg = io.BytesIO()
     code.save(
         svg,
         kind="svg",
@@ -31,8 +42,33 @@ def render(url: str, error: str = "q", border: int = 4) -> tuple[bytes, bytes]:
         svgclass=None,
         lineclass=None,
     )
-    code.save(png, kind="png", border=border, scale=8)
-    return svg.getvalue(), png.getvalue()
+    return svg.getvalue(), png_bytes(code, border, PNG_SCALE)
+
+
+def png_bytes(code: segno.QRCode, border: int = 4, scale: int = PNG_SCALE) -> bytes:
+    """The code as a 1-bit greyscale PNG, black on white, ``scale`` pixels a module."""
+    size = len(code.matrix)
+    dark = np.frombuffer(b"".join(code.matrix), dtype=np.uint8).reshape(size, size)
+    light = np.pad(dark == 0, border, constant_values=True)
+    rows = np.packbits(light.repeat(scale, axis=1), axis=1)
+    # Each module row is one plain scanline followed by scale-1 "Up" scanlines (all zero).
+    lines = np.zeros((rows.shape[0], scale, rows.shape[1] + 1), dtype=np.uint8)
+    lines[:, 0, 1:] = rows
+    lines[:, 1:, 0] = 2
+    side = light.shape[0] * scale
+    header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)
+    return b"".join(
+        (
+            b"\x89PNG\r\n\x1a\n",
+            _png_chunk(b"IHDR", header),
+            _png_chunk(b"IDAT", zlib.compress(lines.tobytes(), 6)),
+            _png_chunk(b"IEND", b""),
+        )
+    )
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
 class QRCache:
