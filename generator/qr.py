@@ -15,6 +15,8 @@ from .qrmask import MAX_VERSION, best_mask
 
 ERROR_LEVELS = {"q": "Q", "h": "H"}
 PNG_SCALE = 8
+#: Part of every cache key: bump it when render() gives other bytes for the same URL.
+CACHE_FORMAT = 2
 
 
 def make(url: str, error: str = "q") -> segno.QRCode:
@@ -80,7 +82,8 @@ class QRCache:
         self.border = border
 
     def _key(self, url: str) -> str:
-        return hashlib.sha256(f"{self.error}|{self.border}|{url}".encode()).hexdigest()
+        key = f"{CACHE_FORMAT}|{self.error}|{self.border}|{url}"
+        return hashlib.sha256(key.encode()).hexdigest()
 
     def get(self, url: str) -> tuple[bytes, bytes]:
         """SVG and PNG bytes for ``url``, from the cache or freshly made."""

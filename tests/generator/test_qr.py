@@ -1,5 +1,6 @@
 """QR codes: the fast path makes exactly segno's code, and the PNG and SVG read back."""
 
+import hashlib
 import io
 import random
 from functools import cache
@@ -114,6 +115,16 @@ def test_cache_keeps_what_render_made(tmp_path):
     assert first == qr.render(url, "h", 4)
     assert len(list(tmp_path.rglob("*.png"))) == len(list(tmp_path.rglob("*.svg"))) == 1
     assert cache.get(url) == first
+
+
+def test_cache_ignores_codes_kept_before_the_fast_path(tmp_path):
+    url = "https://ymt.example.cn/e/3X/91450100MA5K3X7Q3X001P/"
+    old_key = hashlib.sha256(f"q|4|{url}".encode()).hexdigest()  # key without CACHE_FORMAT
+    old = tmp_path / old_key[:2] / old_key
+    old.parent.mkdir()
+    old.with_suffix(".svg").write_bytes(b"old svg")
+    old.with_suffix(".png").write_bytes(b"old png")
+    assert qr.QRCache(tmp_path, "q", 4).get(url) == qr.render(url, "q", 4)
 
 
 def test_penalties_match_segnos_scoring():
