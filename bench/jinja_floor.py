@@ -1,5 +1,7 @@
-"""The floor the build is measured against: the same unit and outlet templates rendered by
-plain Jinja straight to files (no Flask, no Frozen-Flask), on every core."""
+"""The floor the build is measured against: the same files of every unit and outlet written
+by the plainest code, on every core: the HTML pages by plain Jinja from the same templates
+(no Flask, no Frozen-Flask), data.json and data.csv by the same serialisers, QR codes copied
+from the warm QR cache. Listings, home, sitemap and build steps are not in the floor."""
 
 from __future__ import annotations
 
@@ -10,10 +12,11 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader
 
 from generator import settings, urls
+from generator.qr import QRCache
 from generator.readers import load_site
 from generator.site_app import TEMPLATES, fingerprinted
 from generator.views.common import build_catalog
-from generator.views.unit import monitoring_end, outlet_series
+from generator.views.unit import monitoring_end, outlet_series, unit_csv_bytes, unit_json_bytes
 
 _STATE: dict = {}
 
@@ -40,6 +43,7 @@ def _environment(site, conf) -> Environment:
 def _render(index: int) -> int:
     cat, env, out, conf, jobs = (_STATE[k] for k in ("cat", "env", "out", "conf", "jobs"))
     unit_t, outlet_t = env.get_template("unit.html"), env.get_template("outlet.html")
+    qr = QRCache(Path(conf["cache_dir"]) / "qr", conf["qr_error"], conf["qr_border"])
     count = 0
     for unit in cat.site.units[index::jobs]:
         end = monitoring_end(unit, cat)
@@ -52,11 +56,15 @@ def _render(index: int) -> int:
             stats=None,
             series=[s for v in per_outlet.values() for s in v],
             report_href=report,
-            penalties=unit.penalties,
-            inspections=unit.inspections,
-            rectifications=unit.rectifications,
+            penalties=sorted(unit.penalties, key=lambda p: p.date, reverse=True),
+            inspections=sorted(unit.inspections, key=lambda i: i.date, reverse=True),
+            rectifications=sorted(unit.rectifications, key=lambda r: r.issued, reverse=True),
         )
-        _write(out, urls.unit_path(unit.code), html)
+        path = urls.unit_path(unit.code)
+        _write(out, path, html)
+        _write_bytes(out, path + "data.json", unit_json_bytes(unit, cat.site))
+        _write_bytes(out, path + "data.csv", unit_csv_bytes(unit))
+        count += 3 + _copy_qr(out, path, qr, conf)
         for outlet in unit.outlets:
             html = outlet_t.render(
                 unit=unit,
@@ -65,9 +73,21 @@ def _render(index: int) -> int:
                 series=per_outlet[outlet.code],
                 report_href=report,
             )
-            _write(out, urls.outlet_path(unit.code, outlet.code), html)
-        count += 1 + len(unit.outlets)
+            path = urls.outlet_path(unit.code, outlet.code)
+            _write(out, path, html)
+            count += 1 + _copy_qr(out, path, qr, conf)
     return count
+
+
+def _copy_qr(out: Path, path: str, qr: QRCache, conf: dict) -> int:
+    svg, png = qr.get(urls.absolute(conf["base_url"], path))
+    _write_bytes(out, path + "qr.svg", svg)
+    _write_bytes(out, path + "qr.png", png)
+    return 2
+
+
+def _write_bytes(out: Path, path: str, data: bytes) -> None:
+    (out / path.lstrip("/")).write_bytes(data)
 
 
 def _write(out: Path, path: str, html: str) -> None:
@@ -76,10 +96,10 @@ def _write(out: Path, path: str, html: str) -> None:
     target.write_text(html, encoding="utf-8")
 
 
-def render_floor(content: Path, out: Path) -> int:
-    """Render every unit and outlet page into ``out``; returns how many pages."""
+def render_floor(content: Path, out: Path, cache: Path) -> int:
+    """Write every unit's and outlet's files into ``out``; returns how many files."""
     site = load_site(content)
-    conf = settings.resolve({"base_url": "https://ymt.example.cn"})
+    conf = settings.resolve({"base_url": "https://ymt.example.cn", "cache_dir": str(cache)})
     jobs = os.cpu_count() or 1
     _STATE.update(
         cat=build_catalog(site), env=_environment(site, conf), out=out, conf=conf, jobs=jobs
