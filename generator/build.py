@@ -91,6 +91,7 @@ PAGE_CODE = (
     "generator/serialize.py",
     "generator/model.py",
     "generator/qr.py",
+    "generator/qrmask.py",
     "generator/codes.py",
     "generator/render.py",
     "generator/build.py",
