@@ -2,11 +2,15 @@
 
 Run: ``.venv/bin/python bench/search_bench.py --units 55900``. Prints build time, index
 size, open time, recall of name and address fragments, and query latency (median and 95th
-percentile) on a cold searcher and again warm. Figures go to docs/search.md.
+percentile) on a cold searcher and again warm. ``--update`` times the build step as a build
+runs it instead (unit keys and a cache): the first, full build, then updates after one unit
+changes, one is added and one removed. Figures go to docs/search.md.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import gc
 import random
 import statistics
 import sys
@@ -23,7 +27,13 @@ from feedback.search.query import parse  # noqa: E402
 from generator.model import Site, Unit  # noqa: E402
 from generator.readers import load_site  # noqa: E402
 from generator.sample import write_sample  # noqa: E402
-from generator.searchindex import CODES_FILE, HOT_FILE, SearchIndex, build_index  # noqa: E402
+from generator.searchindex import (  # noqa: E402
+    CODES_FILE,
+    HOT_FILE,
+    SearchIndex,
+    build_index,
+    write_index,
+)
 from generator.searchtext import runs  # noqa: E402
 
 GENERIC = [
@@ -100,6 +110,43 @@ def describe(label: str, times: list[float]) -> str:
     return f"{label}: median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms, max {max(times):.1f} ms"
 
 
+def step_seconds(site: Site, keys: dict[str, str], tmp: Path) -> tuple[float, float]:
+    """Wall and CPU seconds of the build step, as a build runs it."""
+    settings = {
+        "search_index_dir": str(tmp / "step-index"),
+        "cache_dir": str(tmp / "cache"),
+        "_unit_keys": keys,
+    }
+    start, cpu = time.perf_counter(), time.process_time()
+    write_index(site, tmp / "site", settings)
+    return time.perf_counter() - start, time.process_time() - cpu
+
+
+def updates(site: Site, tmp: Path) -> None:
+    """Time the full build step, then updates after one unit changes, is added, is removed."""
+    keys = {u.code: u.code for u in site.units}
+    print("step, full build: {:.2f} s ({:.2f} s CPU)".format(*step_seconds(site, keys, tmp)))
+    units = list(site.units)
+    middle = len(units) // 2
+    units[middle] = dataclasses.replace(units[middle], name=units[middle].name + "分厂")
+    changed = dataclasses.replace(site, units=tuple(units))
+    keys[units[middle].code] = "changed"
+    print(
+        "step, one unit changed: {:.2f} s ({:.2f} s CPU)".format(*step_seconds(changed, keys, tmp))
+    )
+    base = units[1]
+    added = dataclasses.replace(base, fixed_source_code=base.uscc + "999Q", name="新建测试有限公司")
+    grown = dataclasses.replace(changed, units=(*units, added))
+    keys[added.code] = "added"
+    print("step, one unit added: {:.2f} s ({:.2f} s CPU)".format(*step_seconds(grown, keys, tmp)))
+    gone = units.pop(3)
+    shrunk = dataclasses.replace(changed, units=(*units, added))
+    keys.pop(gone.code)
+    print(
+        "step, one unit removed: {:.2f} s ({:.2f} s CPU)".format(*step_seconds(shrunk, keys, tmp))
+    )
+
+
 @click.command()
 @click.option("--units", default=55900, show_default=True)
 @click.option("--seed", default=1, show_default=True)
@@ -110,7 +157,8 @@ def describe(label: str, times: list[float]) -> str:
     default=None,
     help="Keep the generated content here and reuse it on the next run.",
 )
-def main(units: int, seed: int, count: int, content: Path | None) -> None:
+@click.option("--update", is_flag=True, help="Time the build step's updates instead.")
+def main(units: int, seed: int, count: int, content: Path | None, update: bool) -> None:
     """Build a search index of synthetic units and time queries against it."""
     with tempfile.TemporaryDirectory() as tmp:
         content = content or Path(tmp) / "content"
@@ -120,6 +168,10 @@ def main(units: int, seed: int, count: int, content: Path | None) -> None:
             write_sample(content, units, seed=seed)
         site = load_site(content)
         print(f"content: {len(site.units)} units in {time.perf_counter() - start:.1f} s")
+        if update:
+            gc.freeze()  # as a build does after loading: the site is never collected
+            updates(site, Path(tmp))
+            return
         start, cpu = time.perf_counter(), time.process_time()
         build_index(site, folder)
         size = sum(p.stat().st_size for p in folder.iterdir()) / 2**20

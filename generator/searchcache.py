@@ -17,6 +17,7 @@ import hashlib
 import os
 import pickle
 import shutil
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,7 @@ from .searchindex import (
 from .searchtext import FACETS, Entry, page_entries, unit_entries
 
 #: Version of the cached state; a different one means a full build.
-FORMAT = 1
+FORMAT = 2
 STATE_FILE = "state.pickle"
 MATRIX_FILE = "hot.npy"
 #: An update whose changed units exceed this share of all units (and MERGE_MIN_UNITS) is
@@ -63,8 +64,11 @@ class MainState:
     unit_keys: dict[str, str]
     pages_key: str
     count: int
+    unkeyed: list[str]  # main units built without a key (analysed again every time)
     owners: list[str]  # per main document: its unit's code, "" for pages
-    ranks: list[tuple]  # per main document: (rank key, index among its unit's documents)
+    ranks: list[tuple]  # per main document: its rank key (Entry.rank), ascending
+    locals: list[int]  # per main document: its index among its unit's documents
+    ties: list[tuple[int, int]]  # ranges of main documents with equal rank keys
     codes: list[tuple[str, int]]
     rows: list[tuple[str, str]]  # hot rows, sorted; their bitsets are in MATRIX_FILE
     segment: Any
@@ -131,8 +135,11 @@ def full_build(site: Site, target: Path, folder: Path, unit_keys: dict[str, str]
             {u.code: unit_keys[u.code] for u in site.units if unit_keys.get(u.code)},
             _pages_key(site),
             written.count,
+            [u.code for u in site.units if not unit_keys.get(u.code)],
             [e.doc.unit_code for e, _ in tagged],
-            [(e.rank, i) for e, i in tagged],
+            [e.rank for e, _ in tagged],
+            [i for _, i in tagged],
+            _ties([e.rank for e, _ in tagged]),
             sorted(written.codes),
             rows,
             written.segment,
@@ -141,6 +148,18 @@ def full_build(site: Site, target: Path, folder: Path, unit_keys: dict[str, str]
         _save(folder, temp, state, matrix)
 
     return publish(target, fill)
+
+
+def _ties(ranks: list[tuple]) -> list[tuple[int, int]]:
+    """Ranges of equal neighbours in ``ranks`` (sorted)."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for n in range(1, len(ranks) + 1):
+        if n == len(ranks) or ranks[n] != ranks[start]:
+            if n - start > 1:
+                out.append((start, n))
+            start = n
+    return out
 
 
 def _save(folder: Path, temp: Path, state: MainState, matrix: np.ndarray) -> None:
@@ -185,12 +204,16 @@ def _changes(site: Site, unit_keys: dict[str, str], state: MainState) -> Changes
     """What differs from the main; None when so much does that a full build is due."""
     old = state.unit_keys
     units = [
-        u for u in site.units if not unit_keys.get(u.code) or old.get(u.code) != unit_keys[u.code]
+        u
+        for u in site.units
+        if not unit_keys.get(u.fixed_source_code)
+        or old.get(u.fixed_source_code) != unit_keys[u.fixed_source_code]
     ]
     if len(units) > max(MERGE_MIN_UNITS, MERGE_SHARE * len(site.units)):
         return None
-    present = {u.code for u in site.units}
-    hidden = {u.code for u in units} | (set(state.owners) - present - {""})
+    present = {u.fixed_source_code for u in site.units}
+    hidden = {u.fixed_source_code for u in units}
+    hidden.update(code for code in (*old, *state.unkeyed) if code not in present)
     pages = _pages_key(site) != state.pages_key
     if pages:
         hidden.add("")
@@ -221,19 +244,60 @@ def _write_update(
 
 def _rank_order(site: Site, state: MainState, hidden: set[str], tagged: list[Tagged]) -> list[int]:
     """Storage numbers (main, then delta) of the visible documents in rank order, ties in
-    the order of ``site.units`` as in ``entries(site)``."""
-    position = {u.code: i for i, u in enumerate(site.units)}
+    the order of ``site.units`` as in ``entries(site)``.
+
+    The main's documents are in rank order already: only the delta's are placed (bisect),
+    unless units whose documents tie in rank have changed places in ``site.units``.
+    """
+    owners, ranks, local_of = state.owners, state.ranks, state.locals
+    alive = np.fromiter((o not in hidden for o in owners), dtype=bool, count=state.count)
+    spans = [(bisect_left(ranks, e.rank), bisect_right(ranks, e.rank)) for e, _ in tagged]
+    needed = {e.doc.unit_code for e, _ in tagged}
+    for lo, hi in [*state.ties, *spans]:
+        needed.update(owners[s] for s in range(lo, hi))
+    position = {
+        u.fixed_source_code: i for i, u in enumerate(site.units) if u.fixed_source_code in needed
+    }
+    position[""] = len(site.units)
+
+    def tie_key(stored: int) -> tuple[int, int]:
+        return position[owners[stored]], local_of[stored]
+
+    for lo, hi in state.ties:
+        keys = [tie_key(s) for s in range(lo, hi) if alive[s]]
+        if keys != sorted(keys):
+            return _sorted_order(site, state, hidden, tagged)
+    delta = sorted(
+        (e.rank, position[e.doc.unit_code], local, state.count + j, spans[j])
+        for j, (e, local) in enumerate(tagged)
+    )
+    points = []
+    for _, pos, local, _, (lo, hi) in delta:
+        ties = (s for s in range(lo, hi) if alive[s] and tie_key(s) > (pos, local))
+        points.append(next(ties, hi))
+    visible = np.flatnonzero(alive)
+    where = np.searchsorted(visible, np.asarray(points, dtype=np.int64))
+    return np.insert(visible, where, [d[3] for d in delta]).tolist()
+
+
+def _sorted_order(
+    site: Site, state: MainState, hidden: set[str], tagged: list[Tagged]
+) -> list[int]:
+    """As _rank_order, by sorting every visible document."""
+    position = {u.fixed_source_code: i for i, u in enumerate(site.units)}
     position[""] = len(site.units)
     keys = [
         (rank, position[owner], local, stored)
-        for stored, (owner, (rank, local)) in enumerate(zip(state.owners, state.ranks, strict=True))
+        for stored, (owner, rank, local) in enumerate(
+            zip(state.owners, state.ranks, state.locals, strict=True)
+        )
         if owner not in hidden
     ]
     keys += [
         (e.rank, position[e.doc.unit_code], local, state.count + j)
         for j, (e, local) in enumerate(tagged)
     ]
-    keys.sort()  # nearly sorted already: the main's documents are in rank order
+    keys.sort()
     return [k[3] for k in keys]
 
 

@@ -252,7 +252,9 @@ def facet_labels(site: Site) -> dict[str, dict[str, str]]:
         "category": {c.value: c.label for c in Category},
         "state": {s.value: s.label for s in PermitState},
     }
-    for unit in site.units:
-        labels["city"][unit.city_code] = site.division_name(unit.city_code)
-        labels["industry"][unit.industry.code] = unit.industry.name
+    # Codes in order of first appearance, as the index has always listed them.
+    labels["city"] = {
+        c: site.division_name(c) for c in dict.fromkeys(u.city_code for u in site.units)
+    }
+    labels["industry"] = {u.industry.code: u.industry.name for u in site.units}
     return labels

@@ -121,6 +121,25 @@ def test_update_after_change_add_and_remove_equals_full_build(sample_site, tmp_p
     _same_as_full(again, path, tmp_path, [longer])
 
 
+def test_units_that_tie_in_rank_keep_the_order_of_the_site(sample_site, tmp_path):
+    units = list(sample_site.units)
+    twins = [_new_unit(units[i], 8, "广西同名糖业有限公司") for i in (10, 11, 12)]
+    site = dataclasses.replace(sample_site, units=(twins[0], *units, twins[1]))
+    _update(site, _keys(site), tmp_path)
+    # Another twin placed between them, and one unit changed elsewhere: documents placed.
+    placed = dataclasses.replace(
+        site, units=(twins[0], *units[:100], twins[2], *units[100:], twins[1])
+    )
+    path = _update(placed, _keys(placed), tmp_path)
+    assert (path / ORDER_FILE).exists()
+    _same_as_full(placed, path, tmp_path, twins)
+    # The twins swap places in the site: ties are sorted again.
+    swapped = dataclasses.replace(site, units=(twins[1], *units, twins[0]))
+    path = _update(swapped, _keys(swapped) | {units[7].code: "edited"}, tmp_path)
+    assert (path / ORDER_FILE).exists()
+    _same_as_full(swapped, path, tmp_path, twins)
+
+
 def _facets(folder):
     index = SearchIndex(folder)
     try:
