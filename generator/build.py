@@ -25,7 +25,7 @@ from . import settings as settings_mod
 from .problems import ContentError
 from .render import render_outputs
 from .site_app import ROOT, create_site_app, fingerprinted
-from .state import BuildState, load_state, save_state
+from .state import BuildBusyError, BuildState, build_lock, load_state, save_state
 from .steps import StepRecord, inputs_key, load_steps, run_steps
 from .views import all_outputs
 from .views.common import Catalog, Output, digest
@@ -281,6 +281,29 @@ def _write(
     return gone, extra, records
 
 
+def _load_and_plan(
+    content_dir: Path, conf: dict[str, Any], timer: _Timer
+) -> tuple[Any, Catalog, list[Output]]:
+    """Load and validate the content, make the site app and plan every output."""
+    from .readers import LoadCache, load_site
+
+    # Loading and planning make millions of long-lived objects and no cyclic garbage: the
+    # cycle collector would only rescan them (a third of the load time); frozen afterwards.
+    gc.disable()
+    try:
+        load_cache = LoadCache(Path(conf["cache_dir"]).resolve(), content_dir)
+        site = load_site(content_dir, stats_file=conf["stats_file"] or None, load_cache=load_cache)
+        timer("load")
+        app = create_site_app(site, conf)
+        cat: Catalog = app.extensions["yimatong.catalog"]
+        source_keys(content_dir, cat, load_cache.hashes)
+        del load_cache
+        return app, cat, plan(cat, conf)
+    finally:
+        gc.freeze()
+        gc.enable()
+
+
 def build(
     content_dir: str | Path,
     out_dir: str | Path,
@@ -294,60 +317,46 @@ def build(
     detach_cleanup: bool = False,
     exclude_steps: tuple[str, ...] = (),
 ) -> BuildResult:
-    """Build the static site of ``content_dir`` into ``out_dir``; raises ContentError.
+    """Build the static site of ``content_dir`` into ``out_dir``; raises ContentError, or
+    BuildBusyError when another build is writing into ``out_dir``.
 
     ``run_steps=False`` leaves out the build steps (benchmarks of the pages alone),
     ``exclude_steps`` the steps named (e.g. "generator.searchindex:write_index");
     ``detach_cleanup`` deletes the replaced site in the background (see swap_in).
     """
-    from .readers import LoadCache, load_site
-
     timer = _Timer()
     conf = settings_mod.resolve({**(overrides or {}), "base_url": base_url})
     out, cache = Path(out_dir).resolve(), Path(conf["cache_dir"]).resolve()
-    # Loading and planning make millions of long-lived objects and no cyclic garbage: the
-    # cycle collector would only rescan them (a third of the load time); frozen afterwards.
-    gc.disable()
-    try:
-        load_cache = LoadCache(cache, content_dir)
-        site = load_site(
-            Path(content_dir), stats_file=conf["stats_file"] or None, load_cache=load_cache
+    with build_lock(out):
+        app, cat, outputs = _load_and_plan(Path(content_dir), conf, timer)
+        key = global_key(cat, conf)
+        previous = None if full else load_state(cache, out)
+        if previous is not None and (previous.global_key != key or not out.is_dir()):
+            previous = None
+        keys = {_file_of(o.path): o.key for o in outputs}
+        todo = [
+            o
+            for o in outputs
+            if previous is None or previous.outputs.get(_file_of(o.path)) != o.key
+        ]
+        timer("plan")
+        steps = [s for s in load_steps() if s[0] not in exclude_steps] if run_steps else []
+        gone, extra, records = _write(
+            app,
+            todo,
+            out,
+            conf,
+            previous,
+            keys,
+            jobs,
+            progress,
+            timer,
+            steps,
+            detach_cleanup,
+            exclude_steps,
         )
-        timer("load")
-        app = create_site_app(site, conf)
-        cat: Catalog = app.extensions["yimatong.catalog"]
-        source_keys(Path(content_dir), cat, load_cache.hashes)
-        del load_cache
-        outputs = plan(cat, conf)
-    finally:
-        gc.freeze()
-        gc.enable()
-    key = global_key(cat, conf)
-    previous = None if full else load_state(cache, out)
-    if previous is not None and (previous.global_key != key or not out.is_dir()):
-        previous = None
-    keys = {_file_of(o.path): o.key for o in outputs}
-    todo = [
-        o for o in outputs if previous is None or previous.outputs.get(_file_of(o.path)) != o.key
-    ]
-    timer("plan")
-    steps = [s for s in load_steps() if s[0] not in exclude_steps] if run_steps else []
-    gone, extra, records = _write(
-        app,
-        todo,
-        out,
-        conf,
-        previous,
-        keys,
-        jobs,
-        progress,
-        timer,
-        steps,
-        detach_cleanup,
-        exclude_steps,
-    )
-    save_state(cache, out, BuildState(key, keys, extra, records))
-    timer("publish")
+        save_state(cache, out, BuildState(key, keys, extra, records))
+        timer("publish")
     return BuildResult(
         len(outputs),
         len(todo),
@@ -377,7 +386,7 @@ def build_command(
     except ContentError as error:
         click.echo(error.report(), err=True)
         sys.exit(1)
-    except FileOverwriteError as error:
+    except (FileOverwriteError, BuildBusyError) as error:
         click.echo(f"构建失败：{error}", err=True)
         sys.exit(1)
     kind = "全量" if result.full else "增量"

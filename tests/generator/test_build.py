@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.build import FileOverwriteError, build, build_command, check_unique
+from generator.state import build_lock
 from generator.views.common import Output
 
 from .site_helpers import BASE_URL, FIXTURE, overrides, tree
@@ -40,7 +41,7 @@ def test_bad_content_exits_non_zero_and_keeps_the_previous_site(tmp_path):
     assert result.exit_code != 0
     assert f"{KEY_UNIT}.yaml" in result.output
     assert tree(out) == before
-    assert not list(tmp_path.glob(".site.*"))
+    assert not [p for p in tmp_path.glob(".site.*") if p.name != ".site.lock"]
 
 
 def test_two_records_writing_one_path_fail():
@@ -76,3 +77,12 @@ def test_serve_help_names_the_options():
     result = CliRunner().invoke(serve_command, ["--help"])
     for option in ("--port", "--feedback-port", "--no-feedback"):
         assert option in result.output
+
+
+def test_a_second_build_into_the_same_folder_stops_with_a_clear_message(tmp_path):
+    out = tmp_path / "site"
+    with build_lock(out.resolve()):
+        result = _cli(tmp_path, FIXTURE, out)
+    assert result.exit_code == 1
+    assert "另一个构建正在写入" in result.output and not out.exists()
+    assert _cli(tmp_path, FIXTURE, out).exit_code == 0  # released with the first build
