@@ -12,11 +12,10 @@ import io
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from .datachunks import ChunkStore, TableFiles
+from .datachunks import ChunkStore, TableFiles, runs
 from .model import Site, Unit
 from .serialize import plain
 from .steps import step_code_key
@@ -47,6 +46,11 @@ class Table:
     as_of_source: str  # which DataAsOf date its rows carry: permit | monitoring | enforcement
     columns: tuple[Column, ...]
     rows: Callable[[Site, Unit, str], Iterator[Row]]  # (site, unit, base_url): that unit's rows
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Column names, in order."""
+        return tuple(c.name for c in self.columns)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,9 +155,13 @@ def _permit_rows(site: Site, u: Unit, base_url: str) -> Iterator[Row]:
 
 
 def _monitoring_rows(site: Site, u: Unit, base_url: str) -> Iterator[Row]:
+    limits: dict[tuple[str, str], Any] = {}
     for m in sorted(u.measurements, key=lambda m: (m.outlet, m.pollutant, m.date)):
-        outlet = u.outlet(m.outlet)
-        limit = outlet.pollutant(m.pollutant) if outlet else None
+        pair = (m.outlet, m.pollutant)
+        if pair not in limits:
+            outlet = u.outlet(m.outlet)
+            limits[pair] = outlet.pollutant(m.pollutant) if outlet else None
+        limit = limits[pair]
         yield {
             "fixed_source_code": u.code,
             "outlet_code": m.outlet,
@@ -404,48 +412,84 @@ def _csv_text(rows: list[list[str]]) -> str:
     return buffer.getvalue()
 
 
+#: Values csv.writer already writes as cell() does (None as empty, a date as YYYY-MM-DD).
+_CSV_AS_IS = frozenset((str, int, type(None), dt.date))
+
+
+def _json_default(value: Any) -> Any:
+    return value.isoformat() if type(value) is dt.date else plain(value)
+
+
+#: One JSON object per call, C encoder, same output as _JSON with dates as ISO strings.
+_encode_row = (
+    json.encoder.c_make_encoder(
+        None, _json_default, json.encoder.encode_basestring, None, ":", ",", False, False, True
+    )
+    if json.encoder.c_make_encoder is not None
+    else lambda row, level: (_JSON.encode({k: _plain(v) for k, v in row.items()}),)
+)
+
+
 def unit_chunk(table: Table, site: Site, unit: Unit, base_url: str) -> tuple[bytes, bytes, int]:
     """One unit's rows of ``table`` as CSV bytes, JSON Lines bytes, and their count."""
-    names = [c.name for c in table.columns]
+    names = table.names
     cells, lines = [], []
     for row in table.rows(site, unit, base_url):
-        values = [_plain(row[n]) for n in names]
-        cells.append([_cell(v) for v in values])
-        lines.append(_JSON.encode(dict(zip(names, values, strict=True))) + "\n")
-    return _csv_text(cells).encode("utf-8"), "".join(lines).encode("utf-8"), len(lines)
+        if len(row) != len(names) or (not lines and tuple(row) != names):
+            raise ValueError(f"{table.name} 表的行与列定义不符：{list(row)}")
+        cells.append([v if type(v) in _CSV_AS_IS else _cell(_plain(v)) for v in row.values()])
+        lines.append("".join(_encode_row(row, 0)))
+    if not lines:
+        return b"", b"", 0
+    lines.append("")
+    return _csv_text(cells).encode("utf-8"), "\n".join(lines).encode("utf-8"), len(cells)
+
+
+#: Changed units whose new rows are compared with the kept ones before writing (so a
+#: table none of whose bytes changed is linked, not written); more changes stream.
+COMPARE_AT_MOST = 2000
 
 
 def write_table(
     table: Table,
+    units: list[Unit],
     site: Site,
     folder: Path,
     base_url: str,
-    keys: dict[str, str] | None = None,
+    keys: list[str | None],
     store: ChunkStore | None = None,
 ) -> list[Download]:
-    """Write one table as CSV (UTF-8 with BOM) and JSON Lines, unit by unit.
+    """Write one table as CSV (UTF-8 with BOM) and JSON Lines, unit by unit (code order).
 
-    With ``keys`` (unit code -> content key) and a ``store``, the rows of units whose key
-    is unchanged are copied from the last build's files in runs (see datachunks.py).
+    With the units' content ``keys`` and a ``store``, the rows of units whose key is
+    unchanged are copied from the last build's files in runs (see datachunks.py).
     """
-    header = ("\ufeff" + _csv_text([[c.name for c in table.columns]])).encode("utf-8")
-    files = TableFiles(folder / f"{table.name}.csv", folder / f"{table.name}.jsonl", header)
-    units = _units(site)
+    header = ("\ufeff" + _csv_text([list(table.names)])).encode("utf-8")
     codes = [u.code for u in units]
-    unit_keys = [keys.get(c) for c in codes] if keys else [None] * len(codes)
-    kept = store.kept(codes, unit_keys) if store is not None else [False] * len(codes)
+    plan = store.match(codes, keys) if store is not None else [-1] * len(units)
+    made: dict[int, tuple[bytes, bytes, int]] = {}
+    if store is not None and store.valid and plan.count(-1) <= COMPARE_AT_MOST:
+        for n in [n for n, old in enumerate(plan) if old < 0]:
+            made[n] = chunk = unit_chunk(table, site, units[n], base_url)
+            old = store.position.get(codes[n], -1)
+            if old >= 0 and store.same_bytes(old, chunk):
+                plan[n] = old
+    files = TableFiles(folder, table.name, header, store)
     try:
-        for fresh, group in groupby(range(len(units)), key=lambda n: not kept[n]):
-            numbers = list(group)
-            if not fresh:
-                files.copy_run(store, [codes[n] for n in numbers])
-                continue
-            for n in numbers:
-                files.add(codes[n], unit_keys[n], *unit_chunk(table, site, units[n], base_url))
+        if store is not None and store.valid and codes == store.codes and plan == store.order:
+            files.link_kept()
+        else:
+            for first, stop, old in runs(plan):
+                if old >= 0:
+                    files.copy_run(old, old + stop - first)
+                else:
+                    files.add(
+                        made.pop(first, None) or unit_chunk(table, site, units[first], base_url)
+                    )
     finally:
         files.close()
     if store is not None:
-        store.commit(files)
+        store.commit(files, codes, keys)
     return [
         Download(table.name, fmt, f"/{DATA_DIR}/{path.name}", files.rows, size, sha)
         for fmt, path, size, sha in files.summary()
@@ -497,12 +541,20 @@ def write_open_data(site: Site, out_dir: Path, settings: dict[str, Any]) -> None
     folder.mkdir(parents=True, exist_ok=True)
     keys = settings.get("_unit_keys")
     store_key = repr((step_code_key(), settings["base_url"], site.as_of)) if keys else ""
+    units = _units(site)
+    unit_keys = [keys.get(u.code) for u in units] if keys else [None] * len(units)
     downloads = []
     for table in TABLES:
         store = None
         if keys:
             store = ChunkStore.open(Path(settings["cache_dir"]) / "opendata", table.name, store_key)
-        downloads += write_table(table, site, folder, settings["base_url"], keys, store)
+        try:
+            downloads += write_table(
+                table, units, site, folder, settings["base_url"], unit_keys, store
+            )
+        finally:
+            if store is not None:
+                store.close()
     package = json.dumps(data_package(site, downloads), ensure_ascii=False, indent=1)
     (folder / "datapackage.json").write_text(package + "\n", encoding="utf-8")
     context = {"as_of": site.as_of, "tables": TABLES, "downloads": downloads, "feeds": _feeds(site)}
