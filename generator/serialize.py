@@ -7,11 +7,23 @@ import datetime as dt
 from enum import Enum
 from typing import Any
 
-from .model import PickledTuple, Site, Unit
+from .model import Measurement, PickledTuple, Site, Unit
 
 _SCALARS = frozenset((str, int, float, bool, type(None)))
 #: Field names of each dataclass met (fields() is slow; units hold thousands of records).
 _FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _measurement(m: Measurement) -> dict[str, Any]:
+    """plain() of a measurement, written out: units hold most of their records in these."""
+    return {
+        "outlet": m.outlet,
+        "pollutant": m.pollutant,
+        "date": m.date.isoformat(),
+        "value": m.value,
+        "unit": m.unit,
+        "method": m.method.value,
+    }
 
 
 def plain(value: Any) -> Any:
@@ -19,6 +31,8 @@ def plain(value: Any) -> Any:
     kind = type(value)
     if kind in _SCALARS:
         return value
+    if kind is Measurement:
+        return _measurement(value)
     names = _FIELDS.get(kind)
     if names is None and dataclasses.is_dataclass(kind):
         names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))

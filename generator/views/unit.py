@@ -139,9 +139,10 @@ def unit_csv_bytes(unit: Unit) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
+    # The first outlet and pollutant of a name win, as in Unit.outlet and Outlet.pollutant.
+    limits = {(o.code, p.name): p for o in reversed(unit.outlets) for p in reversed(o.pollutants)}
     for m in sorted(unit.measurements, key=lambda m: (m.outlet, m.pollutant, m.date)):
-        outlet = unit.outlet(m.outlet)
-        pol = outlet.pollutant(m.pollutant) if outlet else None
+        pol = limits.get((m.outlet, m.pollutant))
         writer.writerow(
             [
                 m.outlet,

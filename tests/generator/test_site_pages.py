@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -148,3 +149,15 @@ def test_open_data_and_feeds_are_linked(site_dir):
     assert (site_dir / "feeds/city/450100.atom").is_file()
     county = soup(site_dir, "/area/450126/")
     assert not county.select('a[href^="/feeds/city/"]')
+
+
+def test_measurement_records_match_the_generic_conversion():
+    from dataclasses import fields
+
+    from generator.model import Measurement, Method
+    from generator.serialize import plain
+
+    m = Measurement("DW001", "化学需氧量", dt.date(2026, 3, 31), 41.5, "mg/L", Method.AUTOMATIC)
+    generic = {f.name: getattr(m, f.name) for f in fields(m)}
+    generic.update(date="2026-03-31", method="automatic")
+    assert plain(m) == generic and list(plain(m)) == [f.name for f in fields(m)]
