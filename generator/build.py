@@ -22,14 +22,16 @@ from typing import Any
 import click
 
 from . import settings as settings_mod
+from . import urls
 from .problems import ContentError
 from .render import render_outputs
 from .site_app import ROOT, create_site_app, fingerprinted
 from .state import BuildBusyError, BuildState, build_lock, load_state, save_state
 from .steps import StepRecord, inputs_key, load_steps, run_steps
-from .views import all_outputs
+from .views import UNIT_FOLDERS, site_outputs, unit_file_count, unit_outputs, unit_page_paths
 from .views.common import Catalog, Output, digest
 from .views.pages import sitemap_outputs
+from .views.unit import unit_key
 
 
 class FileOverwriteError(Exception):
@@ -49,15 +51,52 @@ class BuildResult:
     phases: dict[str, float] = field(default_factory=dict)
 
 
-def plan(cat: Catalog, conf: dict[str, Any]) -> list[Output]:
-    """Every output of the site, checked for two records writing the same path."""
-    outputs = list(all_outputs(cat, conf))
-    cat.page_paths = sorted(o.path for o in outputs if o.kind == "page" and o.path.endswith("/"))
-    outputs += sitemap_outputs(cat.page_paths)
+@dataclass
+class Plan:
+    """What a build considers: every site-wide output, and the files of every unit whose key
+    differs from the last build's (all units when there is no last build)."""
+
+    outputs: list[Output]
+    #: Files of the whole site (units left out included).
+    total: int
+    #: Codes of the units whose files are in ``outputs``.
+    units: set[str]
+
+
+def plan(cat: Catalog, conf: dict[str, Any], last_units: dict[str, str] | None = None) -> Plan:
+    """Outputs of the site, checked for two records writing the same path.
+
+    ``last_units`` (unit code -> key of the last build) leaves out the files of units whose
+    key is unchanged: at province scale they are nearly all of the 400,000 files.
+    """
+    outputs: list[Output] = []
+    paths: list[str] = []
+    total, changed = 0, set()
+    for unit in cat.site.units:
+        paths += unit_page_paths(unit)
+        total += unit_file_count(unit)
+        if last_units is None or last_units.get(unit.code) != unit_key(unit, cat):
+            outputs += unit_outputs(unit, cat, conf)
+            changed.add(unit.code)
+    site = list(site_outputs(cat, conf))
+    check_site_paths(site)
+    paths += (o.path for o in site if o.kind == "page" and o.path.endswith("/"))
+    cat.page_paths = sorted(paths)
+    site += sitemap_outputs(cat.page_paths)
     for name, fingerprint in fingerprinted().items():
-        outputs.append(Output(f"/static/{fingerprint}", "静态文件", fingerprint, "asset", name))
+        site.append(Output(f"/static/{fingerprint}", "静态文件", fingerprint, "asset", name))
+    outputs += site
     check_unique(outputs)
-    return outputs
+    return Plan(outputs, total + len(site), changed)
+
+
+def check_site_paths(outputs: list[Output]) -> None:
+    """Fail if a site-wide page would be written inside the units' folders."""
+    for output in outputs:
+        if output.path.startswith(UNIT_FOLDERS):
+            raise FileOverwriteError(
+                f"{output.path} 在排污单位目录 {UNIT_FOLDERS} 之下，但由 {output.owner} 生成"
+            )
 
 
 def check_unique(outputs: list[Output]) -> None:
@@ -229,6 +268,22 @@ class _Timer:
         self.phases[name], self.clock = now - self.clock, now
 
 
+def _unit_files_gone(
+    out: Path, previous: BuildState, cat: Catalog, planned: Plan, new_files: set[str]
+) -> set[str]:
+    """Published files of removed units, and those of changed units that are no longer made
+    (e.g. a removed outlet's page); a unit's files all live under its folder."""
+    gone = set()
+    for code in previous.units:
+        if code in cat.unit_keys and code not in planned.units:
+            continue  # unchanged: its files stay
+        folder = urls.unit_path(code).rstrip("/")
+        for rel in _files(out / folder.lstrip("/")):
+            if folder + rel not in new_files:
+                gone.add(folder + rel)
+    return gone
+
+
 def _write(
     app: Any,
     todo: list[Output],
@@ -236,6 +291,7 @@ def _write(
     conf: dict[str, Any],
     previous: BuildState | None,
     keys: dict[str, str],
+    planned: Plan,
     jobs: int | None,
     progress: bool,
     timer: _Timer,
@@ -271,6 +327,8 @@ def _write(
         extra = set().union(*(r.files for r in records.values())) - set(keys)
         if previous is not None:
             gone = (set(previous.outputs) - set(keys)) | (previous.extra - extra)
+            new_files = {_file_of(o.path) for o in todo if o.path.startswith(UNIT_FOLDERS)}
+            gone |= _unit_files_gone(out, previous, cat, planned, new_files)
             apply_over(tmp, out, gone)
         else:
             gone = set()
@@ -281,10 +339,8 @@ def _write(
     return gone, extra, records
 
 
-def _load_and_plan(
-    content_dir: Path, conf: dict[str, Any], timer: _Timer
-) -> tuple[Any, Catalog, list[Output]]:
-    """Load and validate the content, make the site app and plan every output."""
+def _load(content_dir: Path, conf: dict[str, Any]) -> Any:
+    """Load and validate the content; the site app over it, its units keyed by source."""
     from .readers import LoadCache, load_site
 
     # Loading and planning make millions of long-lived objects and no cyclic garbage: the
@@ -293,12 +349,9 @@ def _load_and_plan(
     try:
         load_cache = LoadCache(Path(conf["cache_dir"]).resolve(), content_dir)
         site = load_site(content_dir, stats_file=conf["stats_file"] or None, load_cache=load_cache)
-        timer("load")
         app = create_site_app(site, conf)
-        cat: Catalog = app.extensions["yimatong.catalog"]
-        source_keys(content_dir, cat, load_cache.hashes)
-        del load_cache
-        return app, cat, plan(cat, conf)
+        source_keys(content_dir, app.extensions["yimatong.catalog"], load_cache.hashes)
+        return app
     finally:
         gc.freeze()
         gc.enable()
@@ -328,16 +381,23 @@ def build(
     conf = settings_mod.resolve({**(overrides or {}), "base_url": base_url})
     out, cache = Path(out_dir).resolve(), Path(conf["cache_dir"]).resolve()
     with build_lock(out):
-        app, cat, outputs = _load_and_plan(Path(content_dir), conf, timer)
+        app = _load(Path(content_dir), conf)
+        cat: Catalog = app.extensions["yimatong.catalog"]
+        timer("load")
         key = global_key(cat, conf)
         previous = None if full else load_state(cache, out)
         if previous is not None and (previous.global_key != key or not out.is_dir()):
             previous = None
-        keys = {_file_of(o.path): o.key for o in outputs}
+        planned = plan(cat, conf, previous.units if previous is not None else None)
+        keys = {
+            _file_of(o.path): o.key for o in planned.outputs if not o.path.startswith(UNIT_FOLDERS)
+        }
         todo = [
             o
-            for o in outputs
-            if previous is None or previous.outputs.get(_file_of(o.path)) != o.key
+            for o in planned.outputs
+            if previous is None
+            or o.path.startswith(UNIT_FOLDERS)
+            or previous.outputs.get(_file_of(o.path)) != o.key
         ]
         timer("plan")
         steps = [s for s in load_steps() if s[0] not in exclude_steps] if run_steps else []
@@ -348,6 +408,7 @@ def build(
             conf,
             previous,
             keys,
+            planned,
             jobs,
             progress,
             timer,
@@ -355,10 +416,10 @@ def build(
             detach_cleanup,
             exclude_steps,
         )
-        save_state(cache, out, BuildState(key, keys, extra, records))
+        save_state(cache, out, BuildState(key, keys, dict(cat.unit_keys), extra, records))
         timer("publish")
     return BuildResult(
-        len(outputs),
+        planned.total,
         len(todo),
         len(gone),
         previous is None,

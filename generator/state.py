@@ -13,15 +13,19 @@ from pathlib import Path
 from .steps import StepRecord
 
 #: Bump when the state format changes; an unknown version means a full build.
-VERSION = 2
+VERSION = 3
 
 
 @dataclass
 class BuildState:
-    """The global key, the key of every output file, and files written by build steps."""
+    """The global key, the key of every unit and of every other output file, and the files
+    written by build steps."""
 
     global_key: str
+    #: Key of every file outside the units' folders, by path.
     outputs: dict[str, str]
+    #: Key of every unit, by code (all of a unit's files share it).
+    units: dict[str, str] = field(default_factory=dict)
     extra: set[str] = field(default_factory=set)
     #: What each build step did (its inputs key and files), by step name.
     steps: dict[str, StepRecord] = field(default_factory=dict)

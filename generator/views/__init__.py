@@ -1,4 +1,6 @@
-"""One module per page type; each has ``register(app)`` and ``outputs(catalog, settings)``."""
+"""One module per page type; each has ``register(app)``. The files of one unit (its page,
+data, QR codes and its outlets' pages) come from ``unit_outputs``; every other page from the
+``outputs(catalog, settings)`` of the site-wide page modules."""
 
 from __future__ import annotations
 
@@ -6,10 +8,16 @@ from collections.abc import Iterator
 
 from flask import Flask
 
+from .. import urls
+from ..model import Unit
 from . import home, listings, outlet, pages, stats, unit
 from .common import Catalog, Output
 
 MODULES = (unit, outlet, listings, home, stats, pages)
+#: Page modules whose pages are not any one unit's.
+SITE_MODULES = (listings, home, stats, pages)
+#: Every file of a unit lives under its folder; no other page does.
+UNIT_FOLDERS = "/e/"
 
 
 def register_all(app: Flask) -> None:
@@ -18,7 +26,31 @@ def register_all(app: Flask) -> None:
         module.register(app)
 
 
+def unit_outputs(record: Unit, cat: Catalog, conf: dict) -> list[Output]:
+    """Every file of one unit and its outlets, all keyed by the unit's key."""
+    key = unit.unit_key(record, cat)
+    return unit.files(record, key, conf) + outlet.files(record, key, conf)
+
+
+def unit_file_count(record: Unit) -> int:
+    """How many files ``unit_outputs`` gives for ``record`` (without making them)."""
+    return 5 + 3 * len(record.outlets)
+
+
+def unit_page_paths(record: Unit) -> list[str]:
+    """The HTML pages of one unit: its page and its outlets' pages."""
+    code = record.code
+    return [urls.unit_path(code), *(urls.outlet_path(code, o.code) for o in record.outlets)]
+
+
+def site_outputs(cat: Catalog, conf: dict) -> Iterator[Output]:
+    """Every page that is not one unit's: listings, home, statistics, content pages."""
+    for module in SITE_MODULES:
+        yield from module.outputs(cat, conf)
+
+
 def all_outputs(cat: Catalog, conf: dict) -> Iterator[Output]:
     """Every page and file the site app makes, except static assets and the sitemap."""
-    for module in MODULES:
-        yield from module.outputs(cat, conf)
+    for record in cat.site.units:
+        yield from unit_outputs(record, cat, conf)
+    yield from site_outputs(cat, conf)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from flask import Flask, Response, abort, render_template
 
 from .. import urls
-from .common import Catalog, Output, catalog, settings
-from .unit import qr_outputs, qr_response, unit_key, unit_series
+from ..model import Unit
+from .common import Output, catalog, settings
+from .unit import qr_outputs, qr_response, unit_series
 
 
 def outlet_page(shard: str, code: str, outlet: str) -> str:
@@ -43,15 +42,13 @@ def register(app: Flask) -> None:
     app.add_url_rule("/e/<shard>/<code>/<outlet>/qr.<any(svg,png):kind>", "outlet_qr", outlet_qr)
 
 
-def outputs(cat: Catalog, conf: dict) -> Iterator[Output]:
-    """The page and QR codes of every outlet, keyed by their unit's key (the path tells
-    the outlets apart)."""
-    for unit in cat.site.units:
-        if not unit.outlets:
-            continue
-        key = unit_key(unit, cat)
-        for outlet in unit.outlets:
-            path = urls.outlet_path(unit.code, outlet.code)
-            owner = f"单位 {unit.code} 排放口 {outlet.code}"
-            yield Output(path, owner, key)
-            yield from qr_outputs(path, owner, conf)
+def files(unit: Unit, key: str, conf: dict) -> list[Output]:
+    """The page and QR codes of every outlet of ``unit``, keyed by the unit's key (the path
+    tells the outlets apart)."""
+    found = []
+    for outlet in unit.outlets:
+        path = urls.outlet_path(unit.code, outlet.code)
+        owner = f"单位 {unit.code} 排放口 {outlet.code}"
+        found.append(Output(path, owner, key))
+        found += qr_outputs(path, owner, conf)
+    return found

@@ -7,7 +7,6 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from flask import Flask, Response, render_template
@@ -222,12 +221,12 @@ def qr_outputs(path: str, owner: str, conf: dict) -> list[Output]:
     ]
 
 
-def outputs(cat: Catalog, conf: dict) -> Iterator[Output]:
-    """Every file of every unit: page, data, QR codes."""
-    for unit in cat.site.units:
-        path, owner = urls.unit_path(unit.code), f"单位 {unit.code}"
-        key = unit_key(unit, cat)
-        yield Output(path, owner, key)
-        for name in ("data.json", "data.csv"):
-            yield Output(path + name, owner, key, "data", unit.code)
-        yield from qr_outputs(path, owner, conf)
+def files(unit: Unit, key: str, conf: dict) -> list[Output]:
+    """The unit's own files: page, data, QR codes."""
+    path, owner = urls.unit_path(unit.code), f"单位 {unit.code}"
+    return [
+        Output(path, owner, key),
+        Output(path + "data.json", owner, key, "data", unit.code),
+        Output(path + "data.csv", owner, key, "data", unit.code),
+        *qr_outputs(path, owner, conf),
+    ]

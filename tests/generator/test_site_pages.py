@@ -90,7 +90,7 @@ def _own_html_pages(site) -> list[str]:
     """The HTML pages the site app makes (build steps of other areas test their own)."""
     conf = settings.resolve(overrides(Path("/nonexistent"), base_url=BASE_URL))
     cat = create_site_app(site, conf).extensions["yimatong.catalog"]
-    return [o.path for o in plan(cat, conf) if o.path.endswith(("/", ".html"))]
+    return [o.path for o in plan(cat, conf).outputs if o.path.endswith(("/", ".html"))]
 
 
 def test_every_page_is_lean_and_accessible(site_dir, site):
