@@ -17,7 +17,6 @@ import hashlib
 import os
 import pickle
 import shutil
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,19 +25,19 @@ import numpy as np
 
 from .model import Site, Unit
 from .searchindex import (
+    CODES_FILE,
     HOT_FILE,
     ORDER_FILE,
-    Segment,
     publish,
     segment_files,
-    write_codes,
     write_full,
     write_hot,
     write_meta,
     write_segment,
     write_toc,
 )
-from .searchtext import FACETS, Entry, page_entries, unit_entries
+from .searchorder import Tagged, codes_json, rank_order, renumber_hot
+from .searchtext import page_entries, unit_entries
 
 #: Version of the cached state; a different one means a full build.
 FORMAT = 2
@@ -48,11 +47,6 @@ MATRIX_FILE = "hot.npy"
 #: a full build instead: the delta stays small, and so does every update's work.
 MERGE_SHARE = 0.02
 MERGE_MIN_UNITS = 50
-#: Hot bitsets renumbered per pass (memory: rows × documents bytes).
-HOT_CHUNK = 128
-
-#: A document with its index among its unit's documents (ties in rank keep that order).
-Tagged = tuple[Entry, int]
 
 
 @dataclass
@@ -69,7 +63,8 @@ class MainState:
     ranks: list[tuple]  # per main document: its rank key (Entry.rank), ascending
     locals: list[int]  # per main document: its index among its unit's documents
     ties: list[tuple[int, int]]  # ranges of main documents with equal rank keys
-    codes: list[tuple[str, int]]
+    code_keys: list[str]  # the code table, sorted: keys ...
+    code_docs: np.ndarray  # ... and their documents
     rows: list[tuple[str, str]]  # hot rows, sorted; their bitsets are in MATRIX_FILE
     segment: Any
     files: dict[str, int]  # segment file name -> size
@@ -82,13 +77,15 @@ class Changes:
     units: list[Unit]
     hidden: set[str]
     pages: bool
+    #: The main's units still in the site keep their order (so ties in rank keep theirs).
+    order_kept: bool
 
 
 def cache_key(site: Site) -> str:
     """Key of what every document depends on besides its unit: the code, divisions, as-of."""
     sha = hashlib.sha1(f"{FORMAT}\n{site.as_of}\n{sorted(site.divisions.items())}".encode())
     here = Path(__file__).resolve().parent
-    for name in ("searchtext.py", "searchindex.py", "searchcache.py"):
+    for name in ("searchtext.py", "searchindex.py", "searchcache.py", "searchorder.py"):
         sha.update((here / name).read_bytes())
     return sha.hexdigest()
 
@@ -129,6 +126,7 @@ def full_build(site: Site, target: Path, folder: Path, unit_keys: dict[str, str]
 
     def fill(temp: Path) -> None:
         written, rows, matrix = write_full(site, [e for e, _ in tagged], temp)
+        codes = sorted(written.codes)
         state = MainState(
             FORMAT,
             key,
@@ -140,7 +138,8 @@ def full_build(site: Site, target: Path, folder: Path, unit_keys: dict[str, str]
             [e.rank for e, _ in tagged],
             [i for _, i in tagged],
             _ties([e.rank for e, _ in tagged]),
-            sorted(written.codes),
+            [code for code, _ in codes],
+            np.asarray([docnum for _, docnum in codes], dtype=np.int32),
             rows,
             written.segment,
             {},
@@ -203,21 +202,23 @@ def _load(folder: Path, key: str) -> tuple[MainState, np.ndarray] | None:
 def _changes(site: Site, unit_keys: dict[str, str], state: MainState) -> Changes | None:
     """What differs from the main; None when so much does that a full build is due."""
     old = state.unit_keys
-    units = [
-        u
-        for u in site.units
-        if not unit_keys.get(u.fixed_source_code)
-        or old.get(u.fixed_source_code) != unit_keys[u.fixed_source_code]
-    ]
-    if len(units) > max(MERGE_MIN_UNITS, MERGE_SHARE * len(site.units)):
+    redo = {code for code, key in unit_keys.items() if not key or old.get(code) != key}
+    codes = [u.fixed_source_code for u in site.units]
+    present = set(codes)
+    redo |= present - unit_keys.keys()
+    if len(redo) > max(MERGE_MIN_UNITS, MERGE_SHARE * len(codes)):
         return None
-    present = {u.fixed_source_code for u in site.units}
+    units = [u for u in site.units if u.fixed_source_code in redo] if redo else []
     hidden = {u.fixed_source_code for u in units}
     hidden.update(code for code in (*old, *state.unkeyed) if code not in present)
     pages = _pages_key(site) != state.pages_key
     if pages:
         hidden.add("")
-    return Changes(units, hidden, pages)
+    if len(codes) == len(old) and not hidden - present:
+        kept = codes == list(old)
+    else:
+        kept = [c for c in codes if c in old] == [c for c in old if c in present]
+    return Changes(units, hidden, pages, kept)
 
 
 def _write_update(
@@ -229,120 +230,10 @@ def _write_update(
     tagged = _documents(site, changes.units, changes.pages)
     delta = write_segment(temp, [e for e, _ in tagged]) if tagged else None
     write_toc(temp, [state.segment] + ([delta.segment] if delta else []))
-    storage_of = _rank_order(site, state, changes.hidden, tagged)
-    np.asarray(storage_of, dtype="<i4").tofile(temp / ORDER_FILE)
-    rank_of = [-1] * (state.count + len(tagged))
-    for rank, stored in enumerate(storage_of):
-        rank_of[stored] = rank
-    rows, hot = _renumber_hot(state, matrix, delta, storage_of, rank_of)
-    codes = [(code, rank_of[s]) for code, s in state.codes if rank_of[s] >= 0]
-    if delta:
-        codes += [(code, rank_of[state.count + d]) for code, d in delta.codes]
-    write_codes(sorted(codes), temp)
+    storage_of = rank_order(site, state, changes, tagged)
+    storage_of.astype("<i4").tofile(temp / ORDER_FILE)
+    rank_of = np.full(state.count + len(tagged), -1, dtype=np.int64)
+    rank_of[storage_of] = np.arange(len(storage_of))
+    rows, hot = renumber_hot(state, matrix, delta, storage_of, rank_of)
+    (temp / CODES_FILE).write_text(codes_json(state, delta, rank_of), encoding="utf-8")
     write_meta(site, len(storage_of), write_hot(rows, hot, temp / HOT_FILE), temp)
-
-
-def _rank_order(site: Site, state: MainState, hidden: set[str], tagged: list[Tagged]) -> list[int]:
-    """Storage numbers (main, then delta) of the visible documents in rank order, ties in
-    the order of ``site.units`` as in ``entries(site)``.
-
-    The main's documents are in rank order already: only the delta's are placed (bisect),
-    unless units whose documents tie in rank have changed places in ``site.units``.
-    """
-    owners, ranks, local_of = state.owners, state.ranks, state.locals
-    alive = np.fromiter((o not in hidden for o in owners), dtype=bool, count=state.count)
-    spans = [(bisect_left(ranks, e.rank), bisect_right(ranks, e.rank)) for e, _ in tagged]
-    needed = {e.doc.unit_code for e, _ in tagged}
-    for lo, hi in [*state.ties, *spans]:
-        needed.update(owners[s] for s in range(lo, hi))
-    position = {
-        u.fixed_source_code: i for i, u in enumerate(site.units) if u.fixed_source_code in needed
-    }
-    position[""] = len(site.units)
-
-    def tie_key(stored: int) -> tuple[int, int]:
-        return position[owners[stored]], local_of[stored]
-
-    for lo, hi in state.ties:
-        keys = [tie_key(s) for s in range(lo, hi) if alive[s]]
-        if keys != sorted(keys):
-            return _sorted_order(site, state, hidden, tagged)
-    delta = sorted(
-        (e.rank, position[e.doc.unit_code], local, state.count + j, spans[j])
-        for j, (e, local) in enumerate(tagged)
-    )
-    points = []
-    for _, pos, local, _, (lo, hi) in delta:
-        ties = (s for s in range(lo, hi) if alive[s] and tie_key(s) > (pos, local))
-        points.append(next(ties, hi))
-    visible = np.flatnonzero(alive)
-    where = np.searchsorted(visible, np.asarray(points, dtype=np.int64))
-    return np.insert(visible, where, [d[3] for d in delta]).tolist()
-
-
-def _sorted_order(
-    site: Site, state: MainState, hidden: set[str], tagged: list[Tagged]
-) -> list[int]:
-    """As _rank_order, by sorting every visible document."""
-    position = {u.fixed_source_code: i for i, u in enumerate(site.units)}
-    position[""] = len(site.units)
-    keys = [
-        (rank, position[owner], local, stored)
-        for stored, (owner, rank, local) in enumerate(
-            zip(state.owners, state.ranks, state.locals, strict=True)
-        )
-        if owner not in hidden
-    ]
-    keys += [
-        (e.rank, position[e.doc.unit_code], local, state.count + j)
-        for j, (e, local) in enumerate(tagged)
-    ]
-    keys.sort()
-    return [k[3] for k in keys]
-
-
-def _delta_bits(
-    delta: Segment | None, rows: dict[tuple[str, str], int], base: int, rank_of: list[int]
-) -> dict[int, list[int]]:
-    """Ranks of the delta's documents per hot row."""
-    bits: dict[int, list[int]] = {}
-    for name, by_term in (delta.postings if delta else {}).items():
-        for term, docs in by_term.items():
-            row = rows.get((name, term))
-            if row is not None:
-                bits[row] = [rank_of[base + d] for d in docs]
-    return bits
-
-
-def _renumber_hot(
-    state: MainState,
-    matrix: np.ndarray,
-    delta: Segment | None,
-    storage_of: list[int],
-    rank_of: list[int],
-) -> tuple[list[tuple[str, str]], np.ndarray]:
-    """The main's hot bitsets in rank order, with the delta's documents, new facet values
-    added and emptied rows dropped (a full build has no row for a value nobody has)."""
-    rows = list(state.rows)
-    if delta:
-        rows += sorted(
-            {(f, v) for f in FACETS for v in delta.postings.get(f, {})} - set(state.rows)
-        )
-    index = {row: i for i, row in enumerate(rows)}
-    extra = np.zeros((len(rows) - len(state.rows), matrix.shape[1]), dtype=np.uint8)
-    # One more byte of zeros: the delta's documents are taken from there, then set.
-    source = np.pad(np.concatenate([matrix, extra]), ((0, 0), (0, 1)))
-    zero = matrix.shape[1] * 8
-    gather = np.asarray(storage_of, dtype=np.int64)
-    gather[gather >= state.count] = zero
-    added = _delta_bits(delta, index, state.count, rank_of)
-    out = np.empty((len(rows), (len(storage_of) + 7) // 8), dtype=np.uint8)
-    for start in range(0, len(rows), HOT_CHUNK):
-        bits = np.unpackbits(source[start : start + HOT_CHUNK], axis=1, bitorder="little")
-        bits = np.take(bits, gather, axis=1)
-        for row in range(start, min(start + HOT_CHUNK, len(rows))):
-            if row in added:
-                bits[row - start, added[row]] = 1
-        out[start : start + HOT_CHUNK] = np.packbits(bits, axis=1, bitorder="little")
-    keep = sorted((row for i, row in enumerate(rows) if out[i].any()))
-    return keep, out[[index[row] for row in keep]]
