@@ -453,6 +453,7 @@ COMPARE_AT_MOST = 2000
 def write_table(
     table: Table,
     units: list[Unit],
+    codes: list[str],
     site: Site,
     folder: Path,
     base_url: str,
@@ -465,13 +466,12 @@ def write_table(
     unchanged are copied from the last build's files in runs (see datachunks.py).
     """
     header = ("\ufeff" + _csv_text([list(table.names)])).encode("utf-8")
-    codes = [u.code for u in units]
     plan = store.match(codes, keys) if store is not None else [-1] * len(units)
     made: dict[int, tuple[bytes, bytes, int]] = {}
     if store is not None and store.valid and plan.count(-1) <= COMPARE_AT_MOST:
         for n in [n for n, old in enumerate(plan) if old < 0]:
             made[n] = chunk = unit_chunk(table, site, units[n], base_url)
-            old = store.position.get(codes[n], -1)
+            old = store.old_position(n, codes[n])
             if old >= 0 and store.same_bytes(old, chunk):
                 plan[n] = old
     files = TableFiles(folder, table.name, header, store)
@@ -542,7 +542,8 @@ def write_open_data(site: Site, out_dir: Path, settings: dict[str, Any]) -> None
     keys = settings.get("_unit_keys")
     store_key = repr((step_code_key(), settings["base_url"], site.as_of)) if keys else ""
     units = _units(site)
-    unit_keys = [keys.get(u.code) for u in units] if keys else [None] * len(units)
+    codes = [u.code for u in units]
+    unit_keys = [keys.get(c) for c in codes] if keys else [None] * len(units)
     downloads = []
     for table in TABLES:
         store = None
@@ -550,7 +551,7 @@ def write_open_data(site: Site, out_dir: Path, settings: dict[str, Any]) -> None
             store = ChunkStore.open(Path(settings["cache_dir"]) / "opendata", table.name, store_key)
         try:
             downloads += write_table(
-                table, units, site, folder, settings["base_url"], unit_keys, store
+                table, units, codes, site, folder, settings["base_url"], unit_keys, store
             )
         finally:
             if store is not None:
