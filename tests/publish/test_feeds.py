@@ -68,3 +68,9 @@ def test_feeds_are_deterministic(site, settings, tmp_path):
     write_feeds(site, tmp_path / "b", settings)
     for path in sorted((tmp_path / "a").rglob("*.atom")):
         assert path.read_bytes() == (tmp_path / "b" / path.relative_to(tmp_path / "a")).read_bytes()
+
+
+def test_feed_list_names_every_feed_written(site):
+    from generator.feeds import feed_list, feeds
+
+    assert feed_list(site) == [(f.path, f.title) for f in feeds(site, "http://localhost")]
