@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import shutil
 
+import yaml
+
 from generator import urls
 from generator.build import build
+from generator.codes import make_uscc
 
 from .site_helpers import BASE_URL, FIXTURE, overrides, tree
 
@@ -33,6 +36,49 @@ def test_change_and_removal_match_a_fresh_full_build(tmp_path):
     assert 0 < second.rendered < first.total / 2
     assert not (out / urls.unit_path(REVOKED_UNIT).lstrip("/")).exists()
     assert "黄志刚" in (out / urls.unit_path(KEY_UNIT).lstrip("/") / "index.html").read_text()
+
+    fresh = tmp_path / "fresh"
+    _build(content, fresh, tmp_path / "other-cache")
+    assert tree(out) == tree(fresh)
+
+
+def _drop_outlet(path, outlet):
+    """Remove ``outlet`` and its monitoring series from a unit's YAML file."""
+    record = yaml.safe_load(path.read_text(encoding="utf-8"))
+    record["outlets"] = [o for o in record["outlets"] if o["code"] != outlet]
+    record["monitoring"] = [m for m in record.get("monitoring", []) if m["outlet"] != outlet]
+    path.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+
+
+def _copy_unit(content, code, serial):
+    """A new unit: ``code``'s record under a new valid code; returns the new code."""
+    record = yaml.safe_load((content / "units" / f"{code}.yaml").read_text(encoding="utf-8"))
+    uscc = make_uscc(record["uscc"][:8] + serial)
+    new = uscc + record["fixed_source_code"][18:]
+    record.update(fixed_source_code=new, uscc=uscc, name=record["name"] + "二厂")
+    record["permit"]["number"] = new
+    for penalty in record.get("penalties", []):
+        penalty["decision_number"] += "-2"
+    text = yaml.safe_dump(record, allow_unicode=True)
+    (content / "units" / f"{new}.yaml").write_text(text, encoding="utf-8")
+    return new
+
+
+def test_removed_outlet_and_added_unit_match_a_fresh_full_build(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    out = tmp_path / "site"
+    _build(content, out, tmp_path)
+    outlet_page = out / urls.outlet_path(KEY_UNIT, "DA001").lstrip("/")
+    assert (outlet_page / "index.html").is_file()
+
+    _drop_outlet(content / "units" / f"{KEY_UNIT}.yaml", "DA001")
+    added = _copy_unit(content, KEY_UNIT, "MA5L3K2R9")
+    second = _build(content, out, tmp_path)
+    assert not second.full and second.removed >= 3
+    assert not outlet_page.exists()
+    assert (out / urls.unit_path(KEY_UNIT).lstrip("/") / "DW001" / "index.html").is_file()
+    assert (out / urls.unit_path(added).lstrip("/") / "index.html").is_file()
 
     fresh = tmp_path / "fresh"
     _build(content, fresh, tmp_path / "other-cache")
