@@ -12,9 +12,10 @@ FEEDBACK_URL = "https://fb.example.cn"
 
 
 def overrides(tmp: Path, **extra: object) -> dict:
-    """Settings for a test build: cache in ``tmp``, fixed feedback address."""
+    """Settings for a test build: cache and search index in ``tmp``, fixed feedback address."""
     return {
         "cache_dir": str(tmp / "cache"),
+        "search_index_dir": str(tmp / "search-index"),
         "feedback_url": FEEDBACK_URL,
         "stats_file": "",
         **extra,

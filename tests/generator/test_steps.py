@@ -1,0 +1,65 @@
+"""Build steps: skipped when their inputs are unchanged, run side by side, failures clean up."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.model import Site
+from generator.steps import StepRecord, run_steps
+
+
+def _write_a(site, out, settings):
+    (out / "a").mkdir()
+    (out / "a" / "one.txt").write_text(f"{len(site.units)} {settings['word']}")
+
+
+def _write_b(site, out, settings):
+    (out / "b.txt").write_text(settings["word"])
+
+
+def _fail(site, out, settings):
+    (out / "half.txt").write_text("half")
+    raise RuntimeError("步骤失败")
+
+
+STEPS = [("test:a", _write_a), ("test:b", _write_b)]
+
+
+def _scratch_left(tmp_path):
+    return [p.name for p in tmp_path.iterdir() if p.name.startswith(".step-")]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_steps_write_their_files_and_name_them(tmp_path, jobs):
+    out = tmp_path / "out"
+    out.mkdir()
+    records = run_steps(STEPS, Site(units=()), out, {"word": "好"}, "k1", jobs=jobs)
+    assert list(records) == ["test:a", "test:b"]
+    assert records["test:a"].files == {"/a/one.txt"}
+    assert records["test:b"].files == {"/b.txt"}
+    assert (out / "a" / "one.txt").read_text() == "0 好"
+    assert (out / "b.txt").read_text() == "好"
+    assert not _scratch_left(tmp_path)
+
+
+def test_a_step_with_unchanged_inputs_is_skipped_and_keeps_its_files(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    first = run_steps(STEPS, Site(units=()), out, {"word": "x"}, "k1", jobs=2)
+    previous = {"test:a": first["test:a"], "test:b": StepRecord("other", {"/b.txt"})}
+    (out / "b.txt").unlink()
+    again = run_steps(STEPS, Site(units=()), out, {"word": "y"}, "k1", previous, jobs=2)
+    assert again["test:a"].seconds == 0 and again["test:a"].files == {"/a/one.txt"}
+    assert (out / "a" / "one.txt").read_text() == "0 x"  # not run again
+    assert (out / "b.txt").read_text() == "y"  # its key differed: run
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_failing_step_raises_and_leaves_nothing_behind(tmp_path, jobs):
+    out = tmp_path / "out"
+    out.mkdir()
+    steps = [STEPS[0], ("test:fail", _fail), STEPS[1]]
+    with pytest.raises(RuntimeError, match="步骤失败"):
+        run_steps(steps, Site(units=()), out, {"word": "x"}, "k1", jobs=jobs)
+    assert not _scratch_left(tmp_path)
+    assert not any(out.iterdir())
