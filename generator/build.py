@@ -316,6 +316,7 @@ def _write(
             key,
             previous.steps if previous is not None else None,
             progress,
+            jobs,
         )
         for name, old in (previous.steps if previous is not None else {}).items():
             if name in excluded:  # left out this time: keep its files, run it next time
@@ -339,7 +340,7 @@ def _write(
     return gone, extra, records
 
 
-def _load(content_dir: Path, conf: dict[str, Any]) -> Any:
+def _load(content_dir: Path, conf: dict[str, Any], progress: bool = False) -> Any:
     """Load and validate the content; the site app over it, its units keyed by source."""
     from .readers import LoadCache, load_site
 
@@ -348,7 +349,8 @@ def _load(content_dir: Path, conf: dict[str, Any]) -> Any:
     gc.disable()
     try:
         load_cache = LoadCache(Path(conf["cache_dir"]).resolve(), content_dir)
-        site = load_site(content_dir, stats_file=conf["stats_file"] or None, load_cache=load_cache)
+        stats = conf["stats_file"] or None
+        site = load_site(content_dir, stats_file=stats, load_cache=load_cache, progress=progress)
         app = create_site_app(site, conf)
         source_keys(content_dir, app.extensions["yimatong.catalog"], load_cache.hashes)
         return app
@@ -381,7 +383,7 @@ def build(
     conf = settings_mod.resolve({**(overrides or {}), "base_url": base_url})
     out, cache = Path(out_dir).resolve(), Path(conf["cache_dir"]).resolve()
     with build_lock(out):
-        app = _load(Path(content_dir), conf)
+        app = _load(Path(content_dir), conf, progress)
         cat: Catalog = app.extensions["yimatong.catalog"]
         timer("load")
         key = global_key(cat, conf)

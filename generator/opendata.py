@@ -18,7 +18,7 @@ from typing import Any
 from .datachunks import ChunkStore, TableFiles, runs
 from .model import Site, Unit
 from .serialize import plain
-from .steps import step_code_key
+from .steps import step_bar, step_code_key
 from .urls import absolute, outlet_path, unit_path
 
 #: Folder of the downloads inside the built site.
@@ -459,11 +459,13 @@ def write_table(
     base_url: str,
     keys: list[str | None],
     store: ChunkStore | None = None,
+    bar: Any = None,
 ) -> list[Download]:
     """Write one table as CSV (UTF-8 with BOM) and JSON Lines, unit by unit (code order).
 
     With the units' content ``keys`` and a ``store``, the rows of units whose key is
-    unchanged are copied from the last build's files in runs (see datachunks.py).
+    unchanged are copied from the last build's files in runs (see datachunks.py). ``bar``
+    is moved on by one per unit written or copied.
     """
     header = ("\ufeff" + _csv_text([list(table.names)])).encode("utf-8")
     plan = store.match(codes, keys) if store is not None else [-1] * len(units)
@@ -486,6 +488,8 @@ def write_table(
                     files.add(
                         made.pop(first, None) or unit_chunk(table, site, units[first], base_url)
                     )
+                if bar is not None:
+                    bar.update(stop - first)
     finally:
         files.close()
     if store is not None:
@@ -545,17 +549,20 @@ def write_open_data(site: Site, out_dir: Path, settings: dict[str, Any]) -> None
     codes = [u.code for u in units]
     unit_keys = [keys.get(c) for c in codes] if keys else [None] * len(units)
     downloads = []
-    for table in TABLES:
-        store = None
-        if keys:
-            store = ChunkStore.open(Path(settings["cache_dir"]) / "opendata", table.name, store_key)
-        try:
-            downloads += write_table(
-                table, units, codes, site, folder, settings["base_url"], unit_keys, store
-            )
-        finally:
-            if store is not None:
-                store.close()
+    with step_bar(settings, len(TABLES) * len(units), "开放数据", "个") as bar:
+        for number, table in enumerate(TABLES, 1):
+            store = None
+            if keys:
+                cache = Path(settings["cache_dir"]) / "opendata"
+                store = ChunkStore.open(cache, table.name, store_key)
+            try:
+                downloads += write_table(
+                    table, units, codes, site, folder, settings["base_url"], unit_keys, store, bar
+                )
+            finally:
+                if store is not None:
+                    store.close()
+            bar.update(len(units) * number - bar.n)  # linked or copied whole
     package = json.dumps(data_package(site, downloads), ensure_ascii=False, indent=1)
     (folder / "datapackage.json").write_text(package + "\n", encoding="utf-8")
     context = {"as_of": site.as_of, "tables": TABLES, "downloads": downloads, "feeds": _feeds(site)}

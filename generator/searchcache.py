@@ -28,6 +28,7 @@ from .searchindex import (
     CODES_FILE,
     HOT_FILE,
     ORDER_FILE,
+    TICK,
     publish,
     segment_files,
     write_full,
@@ -94,18 +95,25 @@ def _pages_key(site: Site) -> str:
     return hashlib.sha1(repr(site.pages).encode()).hexdigest()
 
 
-def _documents(site: Site, units: list[Unit], pages: bool) -> list[Tagged]:
+def _documents(site: Site, units: list[Unit], pages: bool, bar: Any = None) -> list[Tagged]:
     out: list[Tagged] = []
-    for unit in units:
+    for n, unit in enumerate(units, 1):
         out.extend((e, i) for i, e in enumerate(unit_entries(unit, site)))
+        if bar is not None and n % TICK == 0:
+            bar.update(TICK)
+    if bar is not None:
+        bar.update(len(units) % TICK)
     if pages:
         out.extend((e, i) for i, e in enumerate(page_entries(site)))
     return out
 
 
-def update_index(site: Site, target: Path, cache_dir: Path, unit_keys: dict[str, str]) -> Path:
+def update_index(
+    site: Site, target: Path, cache_dir: Path, unit_keys: dict[str, str], bar: Any = None
+) -> Path:
     """Bring the index at ``target`` up to date: an update if the cache allows, else a full
-    build that also refreshes the cache."""
+    build that also refreshes the cache. ``bar`` (a progress bar whose total is the number of
+    units) counts units analysed, then documents stored and terms written."""
     folder = Path(cache_dir) / "search"
     key = cache_key(site)
     loaded = _load(folder, key)
@@ -113,19 +121,32 @@ def update_index(site: Site, target: Path, cache_dir: Path, unit_keys: dict[str,
         state, matrix = loaded
         changes = _changes(site, unit_keys, state)
         if changes is not None:
-            return publish(
+            done = publish(
                 target, lambda temp: _write_update(site, temp, folder, state, matrix, changes)
             )
-    return full_build(site, target, folder, unit_keys, key)
+            if bar is not None:
+                bar.update(bar.total - bar.n)
+            return done
+    return full_build(site, target, folder, unit_keys, key, bar)
 
 
-def full_build(site: Site, target: Path, folder: Path, unit_keys: dict[str, str], key: str) -> Path:
+def full_build(
+    site: Site,
+    target: Path,
+    folder: Path,
+    unit_keys: dict[str, str],
+    key: str,
+    bar: Any = None,
+) -> Path:
     """Build the whole index and keep its main segment and state in ``folder``."""
-    tagged = _documents(site, list(site.units), True)
+    tagged = _documents(site, list(site.units), True, bar)
     tagged.sort(key=lambda t: t[0].rank)  # stable, so the same order as entries(site)
+    if bar is not None:
+        bar.total += len(tagged)
+        bar.refresh()
 
     def fill(temp: Path) -> None:
-        written, rows, matrix = write_full(site, [e for e, _ in tagged], temp)
+        written, rows, matrix = write_full(site, [e for e, _ in tagged], temp, bar)
         codes = sorted(written.codes)
         state = MainState(
             FORMAT,

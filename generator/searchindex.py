@@ -93,7 +93,11 @@ class Segment:
     count: int
 
 
-def _postings(docs: list[Entry], perdoc: Any) -> Segment:
+#: A progress bar is moved on every this many documents or terms.
+TICK = 1000
+
+
+def _postings(docs: list[Entry], perdoc: Any, bar: Any = None) -> Segment:
     """Store each document's display record; collect its postings and its code-table keys."""
     postings: dict[str, dict[str, list[int]]] = {}
     codes: list[tuple[str, int]] = []
@@ -109,17 +113,30 @@ def _postings(docs: list[Entry], perdoc: Any) -> Segment:
             by_term = postings.setdefault(name, defaultdict(list))
             for term in terms:
                 by_term[term].append(docnum)
+        if bar is not None and docnum % TICK == TICK - 1:
+            bar.update(TICK)
+    if bar is not None:
+        bar.update(len(docs) % TICK)
     return Segment(None, postings, codes, len(docs))
 
 
-def _write_postings(fieldwriter: Any, schema: wf.Schema, postings: dict) -> None:
+def _write_postings(fieldwriter: Any, schema: wf.Schema, postings: dict, bar: Any = None) -> None:
     """Every posting list, sorted by field and term bytes as whoosh's codec expects."""
+    if bar is not None:
+        bar.total += sum(len(by_term) for by_term in postings.values())
+        bar.refresh()
     for name in sorted(postings):
         fieldwriter.start_field(name, schema[name])
-        for term, docs in sorted((t.encode("utf-8"), d) for t, d in postings[name].items()):
+        for n, (term, docs) in enumerate(
+            sorted((t.encode("utf-8"), d) for t, d in postings[name].items()), 1
+        ):
             fieldwriter.start_term(term)
             _fill(fieldwriter._postwriter, docs)
             fieldwriter.finish_term()
+            if bar is not None and n % TICK == 0:
+                bar.update(TICK)
+        if bar is not None:
+            bar.update(len(postings[name]) % TICK)
         fieldwriter.finish_field()
 
 
@@ -135,17 +152,18 @@ def _fill(writer: Any, docs: list[int]) -> None:
         writer._maxweight = 1.0
 
 
-def write_segment(folder: Path, docs: list[Entry]) -> Segment:
+def write_segment(folder: Path, docs: list[Entry], bar: Any = None) -> Segment:
     """Write ``docs`` as one whoosh segment through the codec API (whoosh's writer and its
-    per-posting pool cost about four times as much for the same index)."""
+    per-posting pool cost about four times as much for the same index). ``bar``, a progress
+    bar whose total is ``len(docs)``, counts the documents, then the terms written."""
     storage = FileStorage(str(folder))
     codec = _Codec(blocklimit=BLOCK_LIMIT, compression=COMPRESSION)
     segment = codec.new_segment(storage, INDEX_NAME)
     perdoc = codec.per_document_writer(storage, segment)
-    written = _postings(docs, perdoc)
+    written = _postings(docs, perdoc, bar)
     perdoc.close()
     fieldwriter = codec.field_writer(storage, segment)
-    _write_postings(fieldwriter, _schema(), written.postings)
+    _write_postings(fieldwriter, _schema(), written.postings, bar)
     fieldwriter.close()
     segment.set_doc_count(written.count)
     written.segment = segment
@@ -214,10 +232,12 @@ def write_meta(site: Site, count: int, hot: dict, folder: Path) -> None:
     (folder / META_FILE).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
 
-def write_full(site: Site, docs: list[Entry], folder: Path) -> tuple[Segment, list, np.ndarray]:
+def write_full(
+    site: Site, docs: list[Entry], folder: Path, bar: Any = None
+) -> tuple[Segment, list, np.ndarray]:
     """The whole index of ``docs`` (in rank order) in ``folder``; its hot rows and bitsets."""
     FileStorage(str(folder)).create()
-    written = write_segment(folder, docs)
+    written = write_segment(folder, docs, bar)
     write_toc(folder, [written.segment])
     write_codes(sorted(written.codes), folder)
     rows = hot_rows(written.postings)
@@ -231,17 +251,25 @@ def write_index(site: Site, out_dir: Path, settings: dict[str, Any]) -> Path:
 
     With the build's unit keys it updates the index from its cache (generator/searchcache.py).
     """
+    from .steps import step_bar
+
     target = Path(settings.get("search_index_dir") or settings_mod.get("search_index_dir"))
-    if settings.get("_unit_keys") is None or not settings.get("cache_dir"):
-        return build_index(site, target)
-    from .searchcache import update_index
+    with step_bar(settings, len(site.units), "搜索索引", "项") as bar:
+        if settings.get("_unit_keys") is None or not settings.get("cache_dir"):
+            return build_index(site, target, bar)
+        from .searchcache import update_index
 
-    return update_index(site, target, Path(settings["cache_dir"]), settings["_unit_keys"])
+        cache = Path(settings["cache_dir"])
+        return update_index(site, target, cache, settings["_unit_keys"], bar)
 
 
-def build_index(site: Site, target: Path) -> Path:
+def build_index(site: Site, target: Path, bar: Any = None) -> Path:
     """Build the whole index in a temporary folder beside ``target``, then swap it in."""
-    return publish(target, lambda folder: write_full(site, entries(site), folder))
+    docs = entries(site)
+    if bar is not None:
+        bar.update(bar.total)
+        bar.total += len(docs)
+    return publish(target, lambda folder: write_full(site, docs, folder, bar))
 
 
 def publish(target: Path, fill: Callable[[Path], Any]) -> Path:

@@ -11,6 +11,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -28,6 +29,9 @@ from .model import (
     Unit,
 )
 from .problems import ContentError, Problem
+
+#: A progress bar is moved on every this many units.
+TICK = 1000
 
 #: The fixed-source letter that marks a discharge permit (HJ 608: P).
 PERMIT_LETTER = next(k for k, v in FIXED_SOURCE_LETTERS.items() if v == "排污许可证")
@@ -54,11 +58,13 @@ def validate(
     bodies: Iterable[EnforcementBody] | None = None,
     today: dt.date | None = None,
     checked: frozenset[str] = frozenset(),
+    bar: Any = None,
 ) -> list[Problem]:
     """Every problem in a Site (or a list of units), in file order; an empty list if all is well.
 
     Units whose source is in ``checked`` passed the per-unit checks before on ``today``
     (see readers/loadcache.py) and are not checked again; the whole-model checks always run.
+    ``bar`` (a progress bar) is moved on by one per unit checked.
     """
     site = site_or_records if isinstance(site_or_records, Site) else None
     units = site.units if site else tuple(site_or_records)
@@ -80,9 +86,15 @@ def validate(
                 f"“{site.province}” 不是已知的省级行政区划代码（广西为 450000）",
             )
         )
+    done = 0
     for unit in units:
         if unit.source not in checked:
             check_unit(unit, divisions, today, problems)
+            done += 1
+            if bar is not None and done % TICK == 0:
+                bar.update(TICK)
+    if bar is not None:
+        bar.update(done % TICK)
     check_duplicates(units, problems)
     check_bodies(tuple(bodies or ()), divisions, problems)
     return problems

@@ -9,6 +9,9 @@ import csv
 import datetime as dt
 from functools import cache
 from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
 
 from ..model import Division, EnforcementBody, Page, Site, Unit
 from ..problems import ContentError, Problem
@@ -34,26 +37,32 @@ def load_divisions() -> dict[str, Division]:
     return {d.code: d for d in _divisions()}
 
 
+def unit_files(content: Path) -> list[Path]:
+    """The files of ``content/units`` that a unit reader reads, sorted."""
+    folder = content / "units"
+    found = sorted(folder.iterdir()) if folder.is_dir() else []
+    return [p for p in found if p.suffix in UNIT_READERS and p.is_file()]
+
+
 def read_units(
-    content: Path, load_cache: LoadCache | None = None
+    content: Path, load_cache: LoadCache | None = None, bar: Any = None
 ) -> tuple[list[Unit], list[Problem]]:
     """Every unit in ``content/units`` in every known format, sorted by fixed-source code.
 
-    With ``load_cache`` the records read before without problems are taken from it.
+    With ``load_cache`` the records read before without problems are taken from it. ``bar``
+    (a progress bar over the bytes of ``unit_files``) is moved on as they are read.
     """
     units: list[Unit] = []
     problems: list[Problem] = []
-    folder = content / "units"
-    for path in sorted(folder.iterdir()) if folder.is_dir() else ():
-        reader = UNIT_READERS.get(path.suffix)
-        if reader is None or not path.is_file():
-            continue
+    for path in unit_files(content):
         rel = path.relative_to(content).as_posix()
         cached = CACHED_READERS.get(path.suffix) if load_cache is not None else None
         if cached is not None:
-            found, trouble = cached(load_cache, path, rel)
+            found, trouble = cached(load_cache, path, rel, bar)
         else:
-            found, trouble = reader(path, rel)
+            found, trouble = UNIT_READERS[path.suffix](path, rel)
+            if bar is not None:
+                bar.update(path.stat().st_size)
         units.extend(found)
         problems.extend(trouble)
     units.sort(key=lambda u: u.fixed_source_code)
@@ -77,12 +86,13 @@ def read_content(
     content_dir: Path | str,
     stats_file: Path | str | None = None,
     load_cache: LoadCache | None = None,
+    bar: Any = None,
 ) -> tuple[Site, list[Problem]]:
     """Read everything into a Site without validating it; return it with the read problems."""
     content = Path(content_dir)
     if not content.is_dir():
         return Site(units=()), [Problem(str(content), "", "", "找不到内容文件夹")]
-    units, problems = read_units(content, load_cache)
+    units, problems = read_units(content, load_cache, bar)
     pages, found = read_pages(content)
     problems += found
     bodies: list[EnforcementBody] = []
@@ -112,18 +122,25 @@ def load_site(
     content_dir: Path | str,
     stats_file: Path | str | None = None,
     load_cache: LoadCache | None = None,
+    progress: bool = False,
 ) -> Site:
     """Read and validate ``content_dir``; raise ContentError carrying every problem found.
 
     With ``load_cache`` (see readers/loadcache.py) unchanged records are not read again, units
     that passed the per-unit checks today are not checked again, and the cache is saved.
+    ``progress`` shows a bar for reading (bytes) and for checking (units).
     """
     from ..validate import validate
 
     today = dt.date.today()
-    site, problems = read_content(content_dir, stats_file, load_cache)
+    size = sum(p.stat().st_size for p in unit_files(Path(content_dir))) if progress else 0
+    with tqdm(total=size, desc="读取内容", unit="B", unit_scale=True, disable=not progress) as bar:
+        site, problems = read_content(content_dir, stats_file, load_cache, bar)
     checked = load_cache.checked(today) if load_cache is not None else frozenset()
-    problems += validate(site, today=today, checked=checked)
+    with tqdm(
+        total=len(site.units) - len(checked), desc="检查内容", unit="个", disable=not progress
+    ) as bar:
+        problems += validate(site, today=today, checked=checked, bar=bar)
     if load_cache is not None:
         if not problems:
             load_cache.mark_checked(today)

@@ -184,11 +184,14 @@ class LoadCache:
         self._dirty.clear()
 
 
-def read_yaml_cached(cache: LoadCache, path: Path, rel: str) -> tuple[list, list]:
+def read_yaml_cached(cache: LoadCache, path: Path, rel: str, bar: Any = None) -> tuple[list, list]:
     """A YAML unit file through the cache: read again only when its bytes changed."""
     from .files import read_yaml_units
 
-    sha = hashlib.sha1(path.read_bytes()).hexdigest()
+    raw = path.read_bytes()
+    if bar is not None:
+        bar.update(len(raw))
+    sha = hashlib.sha1(raw).hexdigest()
     unit = cache.unit(sha, rel)
     if unit is not None:
         return [unit], []
@@ -198,13 +201,23 @@ def read_yaml_cached(cache: LoadCache, path: Path, rel: str) -> tuple[list, list
     return units, problems
 
 
-def read_jsonl_cached(cache: LoadCache, path: Path, rel: str) -> tuple[list, list]:
-    """A JSON Lines file through the cache: only changed lines are parsed and read again."""
+#: A progress bar is moved on every this many lines.
+TICK = 1000
+
+
+def read_jsonl_cached(cache: LoadCache, path: Path, rel: str, bar: Any = None) -> tuple[list, list]:
+    """A JSON Lines file through the cache: only changed lines are parsed and read again.
+    ``bar`` is moved on by the bytes read."""
     from .files import read_jsonl_line
 
     units: list[model.Unit] = []
     problems: list = []
+    done = 0
     for number, raw in enumerate(path.read_bytes().split(b"\n"), 1):
+        done += len(raw) + 1
+        if bar is not None and number % TICK == 0:
+            bar.update(done)
+            done = 0
         if not raw.strip(b" \t\r\n\f\v"):
             continue
         sha = hashlib.sha1(raw).hexdigest()
@@ -220,6 +233,8 @@ def read_jsonl_cached(cache: LoadCache, path: Path, rel: str) -> tuple[list, lis
                 cache.keep(sha, unit)
         if unit is not None:
             units.append(unit)
+    if bar is not None:
+        bar.update(done - 1)  # the last line has no newline
     return units, problems
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 import yaml
+from tqdm import tqdm
 
 from ..model import Division
 from ..readers import UNIT_READERS, load_divisions
@@ -186,11 +187,17 @@ def unit_files(out: Path) -> list[Path]:
 
 
 def write_sample(
-    out: Path, units: int, seed: int = 1, fmt: str = "jsonl", as_of: dt.date = AS_OF
+    out: Path,
+    units: int,
+    seed: int = 1,
+    fmt: str = "jsonl",
+    as_of: dt.date = AS_OF,
+    progress: bool = False,
 ) -> None:
     """Generate ``units`` random units and write a complete content folder to ``out``."""
     maker = Maker(seed, as_of, load_divisions())
-    records = [maker.record(maker.random_spec()) for _ in range(units)]
+    bar = tqdm(range(units), desc="生成单位", unit="个", disable=not progress, smoothing=0.1)
+    records = [maker.record(maker.random_spec()) for _ in bar]
     write_content(Path(out), records, fmt)
 
 
@@ -249,5 +256,5 @@ def sample_command(
         write_content(out, records, fmt)
         count = len(records)
     else:
-        write_sample(out, count, seed, fmt, as_of.date())
+        write_sample(out, count, seed, fmt, as_of.date(), progress=True)
     click.echo(f"已生成 {count} 个排污单位到 {out}（{time.perf_counter() - start:.1f} 秒）")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -86,3 +87,18 @@ def test_a_second_build_into_the_same_folder_stops_with_a_clear_message(tmp_path
     assert result.exit_code == 1
     assert "另一个构建正在写入" in result.output and not out.exists()
     assert _cli(tmp_path, FIXTURE, out).exit_code == 0  # released with the first build
+
+
+def test_every_long_step_shows_a_bar_with_counts(tmp_path, capfd):
+    index = tmp_path / "index"
+    build(
+        FIXTURE,
+        tmp_path / "site",
+        BASE_URL,
+        jobs=1,
+        progress=True,
+        overrides=overrides(tmp_path, search_index_dir=str(index)),
+    )
+    shown = capfd.readouterr().err
+    for desc in ("读取内容", "检查内容", "生成页面", "构建步骤", "开放数据", "搜索索引"):
+        assert re.search(desc + r": +100%\|.*\| [\d.]+k?B?/[\d.]+k?B? \[", shown), desc
