@@ -11,6 +11,24 @@ from ..problems import Problem
 
 _MISSING = object()
 _DATE_CACHE: dict[str, dt.date] = {}
+_SHARED: dict[Any, Any] = {}
+#: At most this many distinct values are shared (names and addresses are mostly unique).
+SHARED_AT_MOST = 500_000
+
+
+def shared(value: Any) -> Any:
+    """One object for equal immutable values (texts, small records) across all units.
+
+    A province repeats the same pollutant names, units, standards, authorities and
+    industries tens of thousands of times: shared objects are stored once per load-cache
+    shard and restored as one object, which makes a warm load much faster.
+    """
+    found = _SHARED.get(value)
+    if found is not None:
+        return found
+    if len(_SHARED) < SHARED_AT_MOST:
+        _SHARED[value] = value
+    return value
 
 
 def as_date(value: Any) -> dt.date | None:
@@ -76,7 +94,7 @@ class RecordReader:
         if not isinstance(value, str):
             self.fail(path + key, f'应为文字，实为 {shown(value)}；代码类的值请加引号，如 "450126"')
             return ""
-        return value.strip()
+        return shared(value.strip())
 
     def date(self, data: dict, key: str, path: str = "", required: bool = True) -> dt.date | None:
         """A date field: YAML date or ISO text such as 2026-11-20."""
@@ -154,7 +172,7 @@ class RecordReader:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.fail(path + key, "应为文字列表，如 [名称一, 名称二]")
             return ()
-        return tuple(v.strip() for v in value)
+        return tuple(shared(v.strip()) for v in value)
 
     def unknown_keys(self, data: dict, known: frozenset[str], path: str = "") -> None:
         """Report keys the schema does not know (usually typing mistakes)."""

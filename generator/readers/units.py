@@ -26,7 +26,7 @@ from ..model import (
 )
 from ..problems import Problem
 from .fields import _DATE_CACHE as _DATES
-from .fields import RecordReader, as_date, as_number, shown
+from .fields import RecordReader, as_date, as_number, shared, shown
 
 UNIT_KEYS = frozenset(
     "fixed_source_code name short_names former_names uscc category industry county address "
@@ -61,16 +61,18 @@ def read_unit(data: Any, file: str, line: int | None = None) -> tuple[Unit | Non
         name=r.text(data, "name"),
         uscc=r.text(data, "uscc"),
         category=r.choice(data, "category", Category),
-        industry=Industry(
-            r.text(industry, "code", "industry."), r.text(industry, "name", "industry.")
+        industry=shared(
+            Industry(r.text(industry, "code", "industry."), r.text(industry, "name", "industry."))
         ),
         county_code=r.text(data, "county"),
         address=r.text(data, "address"),
         legal_representative=r.text(data, "legal_representative"),
-        data_as_of=DataAsOf(
-            permit=r.date(as_of, "permit", "data_as_of."),
-            monitoring=r.date(as_of, "monitoring", "data_as_of.", required=False),
-            enforcement=r.date(as_of, "enforcement", "data_as_of.", required=False),
+        data_as_of=shared(
+            DataAsOf(
+                permit=r.date(as_of, "permit", "data_as_of."),
+                monitoring=r.date(as_of, "monitoring", "data_as_of.", required=False),
+                enforcement=r.date(as_of, "enforcement", "data_as_of.", required=False),
+            )
         ),
         coordinates=_coordinates(r, data, ""),
         short_names=r.texts(data, "short_names"),
@@ -110,10 +112,12 @@ def _permit(r: RecordReader, data: dict | None) -> Permit | None:
         path = f"permit.permitted[{n}]."
         amount = r.number(item, "amount", path, required=True)
         permitted.append(
-            PermittedAmount(
-                r.text(item, "pollutant", path),
-                amount or 0.0,
-                r.text(item, "unit", path, False) or "t/a",
+            shared(
+                PermittedAmount(
+                    r.text(item, "pollutant", path),
+                    amount or 0.0,
+                    r.text(item, "unit", path, False) or "t/a",
+                )
             )
         )
     return Permit(
@@ -152,15 +156,17 @@ def _outlet(r: RecordReader, data: dict) -> Outlet:
 def _pollutant(r: RecordReader, data: dict, outlet_path: str) -> OutletPollutant:
     path = f"{outlet_path}pollutants[{shown(data.get('name'))}]."
     r.unknown_keys(data, POLLUTANT_KEYS, path)
-    return OutletPollutant(
-        name=r.text(data, "name", path),
-        unit=r.text(data, "unit", path),
-        limit_max=r.number(data, "limit_max", path),
-        limit_min=r.number(data, "limit_min", path),
-        standard=r.text(data, "standard", path, required=False),
-        method=r.choice(data, "method", Method, path, Method.MANUAL),
-        networked=r.flag(data, "networked", path),
-        frequency=r.text(data, "frequency", path, required=False),
+    return shared(
+        OutletPollutant(
+            name=r.text(data, "name", path),
+            unit=r.text(data, "unit", path),
+            limit_max=r.number(data, "limit_max", path),
+            limit_min=r.number(data, "limit_min", path),
+            standard=r.text(data, "standard", path, required=False),
+            method=r.choice(data, "method", Method, path, Method.MANUAL),
+            networked=r.flag(data, "networked", path),
+            frequency=r.text(data, "frequency", path, required=False),
+        )
     )
 
 

@@ -121,3 +121,27 @@ def test_cached_measurements_are_unpickled_only_when_read(content, tmp_path):
     assert hash(lazy) == hash(fresh[unit.code].measurements)
     assert repr(lazy) == repr(fresh[unit.code].measurements)
     assert unit_record(unit, again) == unit_record(fresh[unit.code], again)
+
+
+def test_readers_give_repeated_values_one_object(content):
+    # One object per value is pickled once per load-cache shard and restored once.
+    site, _ = read_content(content)
+    texts = [p.unit for u in site.units for o in u.outlets for p in o.pollutants]
+    texts += [p.standard for u in site.units for o in u.outlets for p in o.pollutants]
+    assert len(texts) > len({*texts})
+    for value in {*texts}:
+        assert len({id(t) for t in texts if t == value}) == 1
+    industries = [u.industry for u in site.units]
+    assert len({id(i) for i in industries}) == len({*industries})
+
+
+def test_a_cache_made_by_other_code_is_removed_on_save(content, tmp_path):
+    _, cache = _load(content, tmp_path / "cache")
+    stale = cache.folder.with_name(cache.folder.name.split("-")[0] + "-0123456789abcdef")
+    other_content = cache.folder.with_name("f" * 16 + "-0123456789abcdef")
+    shutil.copytree(cache.folder, stale)
+    shutil.copytree(cache.folder, other_content)
+    for shard in cache.folder.glob("*.pickle"):
+        shard.unlink()
+    _load(content, tmp_path / "cache")
+    assert not stale.exists() and other_content.exists() and any(cache.folder.iterdir())
