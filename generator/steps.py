@@ -129,10 +129,10 @@ def step_bar(settings: dict[str, Any], total: int, desc: str, unit: str = "个")
 
 
 def _run_one(
-    name: str, step: Step, site: Site, out_dir: Path, settings: dict
+    step: Step, site: Site, scratch_parent: Path, prefix: str, settings: dict
 ) -> tuple[Path, float]:
-    """Run one step into a new scratch folder next to ``out_dir``; the folder and seconds."""
-    scratch = Path(tempfile.mkdtemp(prefix=".step-", dir=Path(out_dir).parent))
+    """Run one step into a new scratch folder; the folder and the seconds it took."""
+    scratch = Path(tempfile.mkdtemp(prefix=prefix, dir=scratch_parent))
     started = time.monotonic()
     try:
         step(site, scratch, settings)
@@ -142,65 +142,140 @@ def _run_one(
     return scratch, time.monotonic() - started
 
 
-_FORKED: dict[str, Any] = {}
-
-
-def _run_forked(index: int) -> tuple[Path, float]:
-    name, step = _FORKED["steps"][index]
-    settings = {**_FORKED["settings"], "_progress": _FORKED["positions"][index]}
-    return _run_one(name, step, _FORKED["site"], _FORKED["out_dir"], settings)
-
-
-def _run_all(
-    todo: list[tuple[str, Step]],
-    site: Site,
-    out_dir: Path,
-    settings: dict[str, Any],
-    jobs: int | None,
-    progress: bool,
-) -> list[tuple[Path, float]]:
-    """Run ``todo`` one after another, or side by side in forked processes (each inherits
-    the loaded site) when there are several, the site is large and there are cores.
-
-    If a step fails, the scratch folders of the others are removed and its error raised.
-    """
-    cores = jobs or os.cpu_count() or 1
-    parallel = len(todo) > 1 and cores > 1
-    parallel = parallel and (jobs is not None or len(site.units) >= PARALLEL_FROM_UNITS)
-    positions = [n + 1 if progress else None for n in range(len(todo))]
-    bar = tqdm(total=len(todo), desc="构建步骤", unit="步", disable=not progress)
-    done: list[tuple[Path, float]] = []
+def _child(connection: Any, run: Callable[[], tuple[Path, float]]) -> None:
+    """Body of a forked step: send back its result or its error."""
     try:
-        if not parallel:
-            for (name, step), position in zip(todo, positions, strict=True):
-                settings_here = {**settings, "_progress": position}
-                done.append(_run_one(name, step, site, out_dir, settings_here))
-                bar.update()
-            return done
-        _FORKED.update(
-            steps=todo, site=site, out_dir=out_dir, settings=settings, positions=positions
-        )
+        connection.send(("ok", run()))
+    except BaseException as error:  # the parent raises it
+        try:
+            connection.send(("error", error))
+        except Exception:  # the error itself could not be pickled
+            connection.send(("error", RuntimeError(repr(error))))
+    finally:
+        connection.close()
+
+
+class StepRunner:
+    """Runs the build steps whose inputs changed since the last build.
+
+    ``start`` forks one process per step (each inherits the loaded site, nothing is copied)
+    when the site is large and there are cores, so the steps run side by side and beside the
+    rest of the build; ``finish`` waits for them (or runs them here, one after another) and
+    moves their files into the output folder. Steps are independent of each other: each
+    builds its files from the site alone. A step whose key is unchanged is skipped: its
+    files from the last build stay published (the build keeps them).
+    """
+
+    def __init__(
+        self,
+        steps: list[tuple[str, Step]],
+        site: Site,
+        settings: dict[str, Any],
+        key: str,
+        previous: dict[str, StepRecord] | None = None,
+        progress: bool = False,
+        jobs: int | None = None,
+    ) -> None:
+        self.steps, self.site, self.settings = steps, site, settings
+        self.progress, self.jobs = progress, jobs
+        self.records: dict[str, StepRecord] = {}
+        self.todo: list[tuple[str, Step]] = []
+        self.keys: dict[str, str] = {}
+        for name, step in steps:
+            step_key = hashlib.sha1(f"{name}\n{key}".encode()).hexdigest()[:24]
+            old = (previous or {}).get(name)
+            if old is not None and old.key == step_key:
+                self.records[name] = StepRecord(old.key, old.files)
+            else:
+                self.todo.append((name, step))
+                self.keys[name] = step_key
+        self.children: list[tuple[Any, Any]] = []
+        self.out_dir = Path()
+
+    @property
+    def parallel(self) -> bool:
+        """Whether the steps run in forked processes."""
+        cores = self.jobs or os.cpu_count() or 1
+        large = self.jobs is not None or len(self.site.units) >= PARALLEL_FROM_UNITS
+        return bool(self.todo) and cores > 1 and large
+
+    def _prefix(self) -> str:
+        return f"{self.out_dir.name}.step-"
+
+    def _settings(self, number: int) -> dict[str, Any]:
+        return {**self.settings, "_progress": number + 1 if self.progress else None}
+
+    def start(self, out_dir: Path) -> None:
+        """Fork the steps (when they run in parallel); their files go into ``out_dir``."""
+        self.out_dir = Path(out_dir)
+        self._remove_scratch()  # left by a build that was killed
+        if not self.parallel:
+            return
         context = multiprocessing.get_context("fork")
         tqdm.set_lock(context.RLock())
-        with context.Pool(min(cores, len(todo))) as pool:
-            waiting = [pool.apply_async(_run_forked, (n,)) for n in range(len(todo))]
-            failed: BaseException | None = None
-            for result in waiting:
-                try:
-                    done.append(result.get())
+        for number, (_, step) in enumerate(self.todo):
+            receive, send = context.Pipe(duplex=False)
+            settings = self._settings(number)
+
+            def run(step: Step = step, settings: dict = settings) -> tuple[Path, float]:
+                return _run_one(step, self.site, self.out_dir.parent, self._prefix(), settings)
+
+            process = context.Process(target=_child, args=(send, run), daemon=True)
+            process.start()
+            send.close()
+            self.children.append((process, receive))
+
+    def _results(self) -> list[tuple[Path, float]]:
+        """Each step's scratch folder and seconds; the first error once all have ended."""
+        done: list[tuple[Path, float]] = []
+        failed: BaseException | None = None
+        bar = tqdm(total=len(self.todo), desc="构建步骤", unit="步", disable=not self.progress)
+        with bar:
+            for number, (name, step) in enumerate(self.todo):
+                if not self.children:  # one after another, here
+                    parent = self.out_dir.parent
+                    settings = self._settings(number)
+                    done.append(_run_one(step, self.site, parent, self._prefix(), settings))
                     bar.update()
-                except Exception as error:  # wait for the others, then raise the first
-                    failed = failed or error
-            if failed is not None:
-                raise failed
+                    continue
+                process, receive = self.children[number]
+                try:
+                    kind, value = receive.recv()
+                except EOFError:
+                    kind, value = "error", RuntimeError(f"构建步骤 {name} 意外退出")
+                process.join()
+                if kind == "ok":
+                    done.append(value)
+                    bar.update()
+                else:
+                    failed = failed or value
+        if failed is not None:
+            raise failed
         return done
-    except BaseException:
-        for scratch, _ in done:
+
+    def finish(self) -> dict[str, StepRecord]:
+        """Wait for the steps (or run them now), move their files in; every step's record."""
+        try:
+            for (name, _), (scratch, seconds) in zip(self.todo, self._results(), strict=True):
+                files = _move_all(scratch, self.out_dir)
+                self.records[name] = StepRecord(self.keys[name], files, seconds)
+        finally:
+            self.abort()
+        return {name: self.records[name] for name, _ in self.steps}
+
+    def abort(self) -> None:
+        """Stop steps still running and remove every scratch folder."""
+        for process, receive in self.children:
+            if process.is_alive():
+                process.kill()
+            process.join()
+            receive.close()
+        self.children.clear()
+        self._remove_scratch()
+
+    def _remove_scratch(self) -> None:
+        for scratch in self.out_dir.parent.glob(self._prefix() + "*"):
             shutil.rmtree(scratch, ignore_errors=True)
-        raise
-    finally:
-        bar.close()
-        _FORKED.clear()
 
 
 def run_steps(
@@ -213,31 +288,8 @@ def run_steps(
     progress: bool = False,
     jobs: int | None = None,
 ) -> dict[str, StepRecord]:
-    """Run each step whose inputs changed since ``previous`` into ``out_dir``.
-
-    A step whose key is unchanged is skipped: its files from the last build stay published
-    (the build keeps them). Each step writes into a scratch folder first, so the files it
-    wrote are known without walking the whole site. Steps are independent of each other
-    (each builds its files from the site alone), so several run side by side.
-    """
-    records: dict[str, StepRecord] = {}
-    todo, keys = [], {}
-    for name, step in steps:
-        step_key = hashlib.sha1(f"{name}\n{key}".encode()).hexdigest()[:24]
-        old = (previous or {}).get(name)
-        if old is not None and old.key == step_key:
-            records[name] = StepRecord(old.key, old.files)
-        else:
-            todo.append((name, step))
-            keys[name] = step_key
-    scratches: list[Path] = []
-    try:
-        for (name, _), (scratch, seconds) in zip(
-            todo, _run_all(todo, site, out_dir, settings, jobs, progress), strict=True
-        ):
-            scratches.append(scratch)
-            records[name] = StepRecord(keys[name], _move_all(scratch, Path(out_dir)), seconds)
-    finally:
-        for scratch in scratches:
-            shutil.rmtree(scratch, ignore_errors=True)
-    return {name: records[name] for name, _ in steps}
+    """Run each step whose inputs changed since ``previous`` into ``out_dir`` and wait for
+    them (see StepRunner); the record of every step."""
+    runner = StepRunner(steps, site, settings, key, previous, progress, jobs)
+    runner.start(out_dir)
+    return runner.finish()

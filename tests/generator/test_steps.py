@@ -26,7 +26,7 @@ STEPS = [("test:a", _write_a), ("test:b", _write_b)]
 
 
 def _scratch_left(tmp_path):
-    return [p.name for p in tmp_path.iterdir() if p.name.startswith(".step-")]
+    return [p.name for p in tmp_path.iterdir() if "step-" in p.name]
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
