@@ -27,7 +27,7 @@ from .problems import ContentError
 from .render import render_outputs
 from .site_app import ROOT, create_site_app, fingerprinted
 from .state import BuildBusyError, BuildState, build_lock, load_state, save_state
-from .steps import StepRecord, inputs_key, load_steps, run_steps
+from .steps import StepRecord, StepRunner, inputs_key, load_steps
 from .views import UNIT_FOLDERS, site_outputs, unit_file_count, unit_outputs, unit_page_paths
 from .views.common import Catalog, Output, digest
 from .views.pages import sitemap_outputs
@@ -169,25 +169,31 @@ def source_keys(content_dir: Path, cat: Catalog, hashes: dict[str, str] | None =
     lines: dict[str, list[bytes] | None] = {}
     stats = (cat.site.report_stats or {}).get("units", {})
     hashes = hashes or {}
+    as_of = cat.as_of.isoformat()
     for unit in cat.site.units:
-        known = hashes.get(unit.source)
-        if known:
-            cat.unit_keys[unit.code] = digest(known, cat.as_of, stats.get(unit.code))
-            continue
-        name, _, number = unit.source.partition(":")
-        path = content_dir / name
-        if number:
-            if name not in lines:
-                lines[name] = path.read_bytes().split(b"\n") if path.is_file() else None
-            if lines[name] is None:
+        source = hashes.get(unit.source)
+        if not source:
+            raw = _source_bytes(content_dir, unit.source, lines)
+            if raw is None:
                 continue
-            raw = lines[name][int(number) - 1]
-        elif unit.source and path.is_file():
-            raw = path.read_bytes()
-        else:
-            continue
-        source = hashlib.sha1(raw).hexdigest()
-        cat.unit_keys[unit.code] = digest(source, cat.as_of, stats.get(unit.code))
+            source = hashlib.sha1(raw).hexdigest()
+        counts = stats.get(unit.code)
+        # Without report statistics (the usual case) the parts themselves are the key.
+        key = f"{source}:{as_of}" if counts is None else digest(source, as_of, counts)
+        cat.unit_keys[unit.code] = key
+
+
+def _source_bytes(content_dir: Path, source: str, lines: dict) -> bytes | None:
+    """The bytes of a unit's source record ("file" or "file:line"), or None if gone."""
+    name, _, number = source.partition(":")
+    path = content_dir / name
+    if number:
+        if name not in lines:
+            lines[name] = path.read_bytes().split(b"\n") if path.is_file() else None
+        return None if lines[name] is None else lines[name][int(number) - 1]
+    if source and path.is_file():
+        return path.read_bytes()
+    return None
 
 
 def _temporary(out: Path) -> Path:
@@ -304,20 +310,20 @@ def _write(
     site = app.extensions["yimatong.site"]
     cat: Catalog = app.extensions["yimatong.catalog"]
     tmp = _temporary(out)
+    runner = StepRunner(
+        steps,
+        site,
+        {**conf, "_unit_keys": cat.unit_keys},
+        inputs_key(site, cat.unit_keys, conf),
+        previous.steps if previous is not None else None,
+        progress,
+        jobs,
+    )
     try:
+        runner.start(tmp)  # forked steps run while the pages are rendered
         render_outputs(app, todo, tmp, conf, jobs=jobs, progress=progress)
         timer("render")
-        key = inputs_key(site, cat.unit_keys, conf)
-        records = run_steps(
-            steps,
-            site,
-            tmp,
-            {**conf, "_unit_keys": cat.unit_keys},
-            key,
-            previous.steps if previous is not None else None,
-            progress,
-            jobs,
-        )
+        records = runner.finish()
         for name, old in (previous.steps if previous is not None else {}).items():
             if name in excluded:  # left out this time: keep its files, run it next time
                 records[name] = StepRecord("", old.files)
@@ -335,6 +341,7 @@ def _write(
             gone = set()
             swap_in(tmp, out, detach)
     except BaseException:
+        runner.abort()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return gone, extra, records

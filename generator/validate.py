@@ -289,16 +289,17 @@ def check_duplicates(units: Iterable[Unit], problems: list[Problem]) -> None:
     first_unit: dict[str, str] = {}
     first_penalty: dict[str, str] = {}
     for unit in units:
-        c = _Checker(unit, problems)
         code = unit.fixed_source_code
         if code in first_unit:
-            c.fail("fixed_source_code", f"排污单位编码重复：{first_unit[code]} 已有同一编码的单位")
+            _Checker(unit, problems).fail(
+                "fixed_source_code", f"排污单位编码重复：{first_unit[code]} 已有同一编码的单位"
+            )
         else:
             first_unit[code] = unit.source
         for p in unit.penalties:
             if p.decision_number in first_penalty:
                 where = first_penalty[p.decision_number]
-                c.fail(
+                _Checker(unit, problems).fail(
                     f"penalties[{p.decision_number}]", f"处罚决定书文号重复：{where} 已使用该文号"
                 )
             else:

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from flask import abort, current_app
@@ -39,9 +40,8 @@ def digest(*parts: Any) -> str:
     return hashlib.sha1(repr(parts).encode()).hexdigest()[:20]
 
 
-@dataclass(frozen=True, slots=True)
-class UnitRow:
-    """What a listing shows of one unit."""
+class UnitRow(NamedTuple):
+    """What a listing shows of one unit (a tuple: made for every unit on every build)."""
 
     code: str
     name: str
@@ -115,24 +115,31 @@ def _compute_catalog(site: Site) -> Catalog:
     by_industry: dict[str, list[str]] = defaultdict(list)
     industry_names: dict[str, str] = {}
     penalties: list[PenaltyRow] = []
-    for unit in sorted(site.units, key=lambda u: u.code):
-        path = urls.unit_path(unit.code)
-        rows[unit.code] = UnitRow(
-            unit.code,
+    names: dict[str, str] = {}
+    for unit in sorted(site.units, key=attrgetter("fixed_source_code")):
+        code, county, city = unit.fixed_source_code, unit.county_code, unit.city_code
+        if county not in names:
+            names[county] = site.division_name(county)
+            names[city] = site.division_name(city)
+        path = urls.unit_path(code)
+        permit = unit.permit
+        rows[code] = UnitRow(
+            code,
             unit.name,
             path,
-            site.division_name(unit.city_code),
-            site.division_name(unit.county_code),
+            names[city],
+            names[county],
             unit.category.label,
             unit.industry.name,
-            unit.permit_state(as_of),
-            unit.permit.valid_to if unit.permit else None,
+            permit.state(as_of) if permit is not None else PermitState.REGISTERED,
+            permit.valid_to if permit is not None else None,
         )
-        by_division[unit.city_code].append(unit.code)
-        by_division[unit.county_code].append(unit.code)
-        by_industry[unit.industry.code].append(unit.code)
+        by_division[city].append(code)
+        by_division[county].append(code)
+        by_industry[unit.industry.code].append(code)
         industry_names.setdefault(unit.industry.code, unit.industry.name)
-        penalties.extend(PenaltyRow(p, unit.code, unit.name, path) for p in unit.penalties)
+        if unit.penalties:
+            penalties.extend(PenaltyRow(p, code, unit.name, path) for p in unit.penalties)
     penalties.sort(key=lambda p: (p.penalty.date, p.penalty.decision_number), reverse=True)
     return Catalog(site, rows, dict(by_division), dict(by_industry), industry_names, penalties)
 
