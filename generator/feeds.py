@@ -8,6 +8,8 @@ never sees an entry twice. See docs/open-data.md.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import pickle
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -201,8 +203,37 @@ def atom(feed: Feed, site: Site, base_url: str) -> bytes:
 
 
 def write_feeds(site: Site, out_dir: Path, settings: dict[str, Any]) -> None:
-    """Build step: write every Atom feed under /feeds/."""
-    for feed in feeds(site, settings["base_url"]):
+    """Build step: write every Atom feed under /feeds/.
+
+    A feed's bytes are kept in the cache folder under a key of what it shows, so a build
+    where a feed's entries are unchanged copies it instead of writing the XML again.
+    """
+    base_url = settings["base_url"]
+    kept_file = Path(settings["cache_dir"]) / "feeds.pickle" if settings.get("cache_dir") else None
+    kept = _load_kept(kept_file)
+    code = hashlib.sha1(Path(__file__).read_bytes()).hexdigest()
+    made: dict[str, tuple[str, bytes]] = {}
+    for feed in feeds(site, base_url):
+        key = hashlib.sha1(
+            repr((code, feed, site.as_of, site.issuer, site.title, base_url)).encode()
+        ).hexdigest()
+        old = kept.get(feed.path)
+        data = old[1] if old is not None and old[0] == key else atom(feed, site, base_url)
+        made[feed.path] = (key, data)
         path = Path(out_dir) / feed.path.lstrip("/")
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(atom(feed, site, settings["base_url"]))
+        path.write_bytes(data)
+    if kept_file is not None and made != kept:
+        kept_file.parent.mkdir(parents=True, exist_ok=True)
+        part = kept_file.with_suffix(".part")
+        part.write_bytes(pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
+        part.replace(kept_file)
+
+
+def _load_kept(path: Path | None) -> dict[str, tuple[str, bytes]]:
+    """The feeds of the last build (path -> key, bytes), or nothing."""
+    try:
+        kept = pickle.loads(path.read_bytes()) if path is not None else {}
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+        return {}
+    return kept if isinstance(kept, dict) else {}

@@ -74,3 +74,18 @@ def test_feed_list_names_every_feed_written(site):
     from generator.feeds import feed_list, feeds
 
     assert feed_list(site) == [(f.path, f.title) for f in feeds(site, "http://localhost")]
+
+
+def test_unchanged_feeds_come_from_the_cache_and_changed_ones_are_made(site, settings, tmp_path):
+    import dataclasses
+
+    write_feeds(site, tmp_path / "a", settings)
+    kept = Path(settings["cache_dir"]) / "feeds.pickle"
+    assert kept.is_file()
+    write_feeds(site, tmp_path / "b", settings)
+    first = {p.name: p.read_bytes() for p in (tmp_path / "a").rglob("*.atom")}
+    assert first == {p.name: p.read_bytes() for p in (tmp_path / "b").rglob("*.atom")}
+    renamed = dataclasses.replace(site, title="另一个一码通")
+    write_feeds(renamed, tmp_path / "c", settings)
+    penalties = (tmp_path / "c" / "feeds" / "penalties.atom").read_text(encoding="utf-8")
+    assert "另一个一码通" in penalties
