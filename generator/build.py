@@ -8,6 +8,7 @@ of template, asset, setting or generator code changes the global key and redoes 
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import os
@@ -72,12 +73,14 @@ def plan(cat: Catalog, conf: dict[str, Any], last_units: dict[str, str] | None =
     outputs: list[Output] = []
     paths: list[str] = []
     total, changed = 0, set()
+    known = cat.unit_keys
     for unit in cat.site.units:
+        code = unit.fixed_source_code
         paths += unit_page_paths(unit)
         total += unit_file_count(unit)
-        if last_units is None or last_units.get(unit.code) != unit_key(unit, cat):
+        if last_units is None or last_units.get(code) != (known.get(code) or unit_key(unit, cat)):
             outputs += unit_outputs(unit, cat, conf)
-            changed.add(unit.code)
+            changed.add(code)
     site = list(site_outputs(cat, conf))
     check_site_paths(site)
     paths += (o.path for o in site if o.kind == "page" and o.path.endswith("/"))
@@ -227,39 +230,59 @@ def swap_in(tmp: Path, out: Path, detach: bool = False) -> None:
     With ``detach`` the old site (hundreds of thousands of files at province scale) is
     deleted by a background ``rm -rf``: the new site is already in place.
     """
-    old = out.parent / f".{out.name}.old-{time.time_ns()}"
+    old = _old_folder(out)
     if out.exists():
         out.rename(old)
     tmp.rename(out)
-    if not old.exists():
+    _delete(old, detach)
+
+
+def _old_folder(out: Path) -> Path:
+    return out.parent / f".{out.name}.old-{time.time_ns()}"
+
+
+def _delete(folder: Path, detach: bool) -> None:
+    """Delete ``folder``, by a background ``rm -rf`` with ``detach``."""
+    if not folder.exists():
         return
     if detach:
         _CLEANERS.append(
             subprocess.Popen(
-                ["rm", "-rf", str(old)],
+                ["rm", "-rf", str(folder)],
                 start_new_session=True,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
         )
     else:
-        shutil.rmtree(old)
+        shutil.rmtree(folder)
 
 
-def apply_over(tmp: Path, out: Path, gone: set[str]) -> None:
-    """Move every file of ``tmp`` over ``out`` and delete the paths in ``gone``."""
-    for rel in sorted(_files(tmp)):
+def apply_over(tmp: Path, out: Path, gone: set[str], detach: bool = False) -> None:
+    """Move every file of ``tmp`` over ``out`` and delete the paths in ``gone``.
+
+    Replaced and deleted files are first linked into a folder of old files, deleted last
+    (in the background with ``detach``): freeing the blocks of replaced downloads of a
+    hundred megabytes each would otherwise hold up the build.
+    """
+    old = _old_folder(out)
+    old.mkdir()
+    for number, rel in enumerate(sorted(_files(tmp))):
         target = out / rel.lstrip("/")
         target.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.link(target, old / str(number))
         os.replace(tmp / rel.lstrip("/"), target)
-    for rel in sorted(gone, reverse=True):
+    for number, rel in enumerate(sorted(gone, reverse=True)):
         target = out / rel.lstrip("/")
-        target.unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.replace(target, old / f"gone-{number}")
         folder = target.parent
         while folder != out and folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
             folder = folder.parent
     shutil.rmtree(tmp)
+    _delete(old, detach)
 
 
 class _Timer:
@@ -290,61 +313,58 @@ def _unit_files_gone(
     return gone
 
 
-def _write(
-    app: Any,
-    todo: list[Output],
-    out: Path,
-    conf: dict[str, Any],
-    previous: BuildState | None,
-    keys: dict[str, str],
-    planned: Plan,
-    jobs: int | None,
-    progress: bool,
-    timer: _Timer,
-    steps: list,
-    detach: bool,
-    excluded: tuple[str, ...] = (),
-) -> tuple[set[str], set[str], dict[str, StepRecord]]:
-    """Render into a temporary folder, run the steps, publish; returns (gone, step files,
-    step records)."""
-    site = app.extensions["yimatong.site"]
-    cat: Catalog = app.extensions["yimatong.catalog"]
-    tmp = _temporary(out)
-    runner = StepRunner(
-        steps,
-        site,
-        {**conf, "_unit_keys": cat.unit_keys},
-        inputs_key(site, cat.unit_keys, conf),
-        previous.steps if previous is not None else None,
-        progress,
-        jobs,
+def _plan_todo(
+    cat: Catalog, conf: dict[str, Any], previous: BuildState | None
+) -> tuple[Plan, dict[str, str], list[Output]]:
+    """The plan, the key of every file outside the units' folders, and what to render."""
+    planned = plan(cat, conf, previous.units if previous is not None else None)
+    keys = {_file_of(o.path): o.key for o in planned.outputs if not o.path.startswith(UNIT_FOLDERS)}
+    todo = [
+        o
+        for o in planned.outputs
+        if previous is None
+        or o.path.startswith(UNIT_FOLDERS)
+        or previous.outputs.get(_file_of(o.path)) != o.key
+    ]
+    return planned, keys, todo
+
+
+def _finish_steps(
+    runner: StepRunner, previous: BuildState | None, excluded: tuple[str, ...], timer: _Timer
+) -> dict[str, StepRecord]:
+    """Wait for the steps; steps left out this time keep their files and run next time."""
+    records = runner.finish()
+    for name, old in (previous.steps if previous is not None else {}).items():
+        if name in excluded:
+            records[name] = StepRecord("", old.files)
+    timer("steps")
+    timer.phases.update(
+        {f"step {n.rsplit(':', 1)[-1]}": r.seconds for n, r in records.items() if r.seconds}
     )
-    try:
-        runner.start(tmp)  # forked steps run while the pages are rendered
-        render_outputs(app, todo, tmp, conf, jobs=jobs, progress=progress)
-        timer("render")
-        records = runner.finish()
-        for name, old in (previous.steps if previous is not None else {}).items():
-            if name in excluded:  # left out this time: keep its files, run it next time
-                records[name] = StepRecord("", old.files)
-        timer("steps")
-        timer.phases.update(
-            {f"step {n.rsplit(':', 1)[-1]}": r.seconds for n, r in records.items() if r.seconds}
-        )
-        extra = set().union(*(r.files for r in records.values())) - set(keys)
-        if previous is not None:
-            gone = (set(previous.outputs) - set(keys)) | (previous.extra - extra)
-            new_files = {_file_of(o.path) for o in todo if o.path.startswith(UNIT_FOLDERS)}
-            gone |= _unit_files_gone(out, previous, cat, planned, new_files)
-            apply_over(tmp, out, gone)
-        else:
-            gone = set()
-            swap_in(tmp, out, detach)
-    except BaseException:
-        runner.abort()
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return gone, extra, records
+    return records
+
+
+def _publish(
+    tmp: Path,
+    out: Path,
+    previous: BuildState | None,
+    cat: Catalog,
+    planned: Plan,
+    todo: list[Output],
+    keys: dict[str, str],
+    records: dict[str, StepRecord],
+    detach: bool,
+) -> tuple[set[str], set[str]]:
+    """Put the new files in place (see the module docstring); returns (gone, step files)."""
+    extra = set().union(*(r.files for r in records.values())) - set(keys)
+    if previous is None:
+        swap_in(tmp, out, detach)
+        return set(), extra
+    gone = (set(previous.outputs) - set(keys)) | (previous.extra - extra)
+    new_files = {_file_of(o.path) for o in todo if o.path.startswith(UNIT_FOLDERS)}
+    gone |= _unit_files_gone(out, previous, cat, planned, new_files)
+    apply_over(tmp, out, gone, detach)
+    return gone, extra
 
 
 def _load(content_dir: Path, conf: dict[str, Any], progress: bool = False) -> Any:
@@ -392,49 +412,43 @@ def build(
     with build_lock(out):
         app = _load(Path(content_dir), conf, progress)
         cat: Catalog = app.extensions["yimatong.catalog"]
+        site = app.extensions["yimatong.site"]
         timer("load")
         key = global_key(cat, conf)
         previous = None if full else load_state(cache, out)
         if previous is not None and (previous.global_key != key or not out.is_dir()):
             previous = None
-        planned = plan(cat, conf, previous.units if previous is not None else None)
-        keys = {
-            _file_of(o.path): o.key for o in planned.outputs if not o.path.startswith(UNIT_FOLDERS)
-        }
-        todo = [
-            o
-            for o in planned.outputs
-            if previous is None
-            or o.path.startswith(UNIT_FOLDERS)
-            or previous.outputs.get(_file_of(o.path)) != o.key
-        ]
-        timer("plan")
         steps = [s for s in load_steps() if s[0] not in exclude_steps] if run_steps else []
-        gone, extra, records = _write(
-            app,
-            todo,
-            out,
-            conf,
-            previous,
-            keys,
-            planned,
-            jobs,
-            progress,
-            timer,
+        step_conf = {**conf, "_unit_keys": cat.unit_keys}
+        last_steps = previous.steps if previous is not None else None
+        runner = StepRunner(
             steps,
-            detach_cleanup,
-            exclude_steps,
+            site,
+            step_conf,
+            inputs_key(site, cat.unit_keys, conf),
+            last_steps,
+            progress,
+            jobs,
         )
+        tmp = _temporary(out)
+        try:
+            runner.start(tmp)  # forked steps run while the pages are planned and rendered
+            planned, keys, todo = _plan_todo(cat, conf, previous)
+            timer("plan")
+            render_outputs(app, todo, tmp, conf, jobs=jobs, progress=progress)
+            timer("render")
+            records = _finish_steps(runner, previous, exclude_steps, timer)
+            gone, extra = _publish(
+                tmp, out, previous, cat, planned, todo, keys, records, detach_cleanup
+            )
+        except BaseException:
+            runner.abort()
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
         save_state(cache, out, BuildState(key, keys, dict(cat.unit_keys), extra, records))
         timer("publish")
-    return BuildResult(
-        planned.total,
-        len(todo),
-        len(gone),
-        previous is None,
-        time.monotonic() - timer.started,
-        timer.phases,
-    )
+    seconds = time.monotonic() - timer.started
+    return BuildResult(planned.total, len(todo), len(gone), previous is None, seconds, timer.phases)
 
 
 @click.command("build")

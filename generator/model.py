@@ -322,7 +322,12 @@ class DataAsOf:
     @property
     def latest(self) -> dt.date:
         """The newest of the three dates."""
-        return max(d for d in (self.permit, self.monitoring, self.enforcement) if d)
+        newest, monitoring, enforcement = self.permit, self.monitoring, self.enforcement
+        if monitoring is not None and monitoring > newest:
+            newest = monitoring
+        if enforcement is not None and enforcement > newest:
+            newest = enforcement
+        return newest
 
 
 @dataclass(frozen=True, slots=True)

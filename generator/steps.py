@@ -158,9 +158,10 @@ def _child(connection: Any, run: Callable[[], tuple[Path, float]]) -> None:
 class StepRunner:
     """Runs the build steps whose inputs changed since the last build.
 
-    ``start`` forks one process per step (each inherits the loaded site, nothing is copied)
-    when the site is large and there are cores, so the steps run side by side and beside the
-    rest of the build; ``finish`` waits for them (or runs them here, one after another) and
+    ``start`` forks a process per core (each inherits the loaded site, nothing is copied) when
+    the site is large and there are cores, and shares the steps out among them by how long
+    each took last time, so the steps run side by side and beside the rest of the build;
+    ``finish`` waits for them (or runs them here, one after another) and
     moves their files into the output folder. Steps are independent of each other: each
     builds its files from the site alone. A step whose key is unchanged is skipped: its
     files from the last build stay published (the build keeps them).
@@ -181,6 +182,8 @@ class StepRunner:
         self.records: dict[str, StepRecord] = {}
         self.todo: list[tuple[str, Step]] = []
         self.keys: dict[str, str] = {}
+        #: Seconds each step to run is expected to take (its last run's), by number.
+        self.expected: list[float] = []
         for name, step in steps:
             step_key = hashlib.sha1(f"{name}\n{key}".encode()).hexdigest()[:24]
             old = (previous or {}).get(name)
@@ -189,7 +192,8 @@ class StepRunner:
             else:
                 self.todo.append((name, step))
                 self.keys[name] = step_key
-        self.children: list[tuple[Any, Any]] = []
+                self.expected.append(old.seconds if old is not None and old.seconds else 1.0)
+        self.children: list[tuple[Any, Any, list[int]]] = []
         self.out_dir = Path()
 
     @property
@@ -205,6 +209,17 @@ class StepRunner:
     def _settings(self, number: int) -> dict[str, Any]:
         return {**self.settings, "_progress": number + 1 if self.progress else None}
 
+    def groups(self) -> list[list[int]]:
+        """The steps to run (by number) split over the cores, longest first into the group
+        with the least work, by each step's seconds in the last build that ran it."""
+        cores = self.jobs or os.cpu_count() or 1
+        bins: list[tuple[float, list[int]]] = [(0.0, []) for _ in range(min(cores, len(self.todo)))]
+        by_length = sorted(range(len(self.todo)), key=lambda n: -self.expected[n])
+        for number in by_length:
+            work, members = min(bins, key=lambda b: b[0])
+            bins[bins.index((work, members))] = (work + self.expected[number], [*members, number])
+        return [sorted(members) for _, members in bins if members]
+
     def start(self, out_dir: Path) -> None:
         """Fork the steps (when they run in parallel); their files go into ``out_dir``."""
         self.out_dir = Path(out_dir)
@@ -213,45 +228,49 @@ class StepRunner:
             return
         context = multiprocessing.get_context("fork")
         tqdm.set_lock(context.RLock())
-        for number, (_, step) in enumerate(self.todo):
+        for group in self.groups():
             receive, send = context.Pipe(duplex=False)
-            settings = self._settings(number)
 
-            def run(step: Step = step, settings: dict = settings) -> tuple[Path, float]:
-                return _run_one(step, self.site, self.out_dir.parent, self._prefix(), settings)
+            def run(group: list[int] = group) -> list[tuple[Path, float]]:
+                return [self._run_here(number) for number in group]
 
             process = context.Process(target=_child, args=(send, run), daemon=True)
             process.start()
             send.close()
-            self.children.append((process, receive))
+            self.children.append((process, receive, group))
+
+    def _run_here(self, number: int) -> tuple[Path, float]:
+        step = self.todo[number][1]
+        parent, prefix = self.out_dir.parent, self._prefix()
+        return _run_one(step, self.site, parent, prefix, self._settings(number))
 
     def _results(self) -> list[tuple[Path, float]]:
         """Each step's scratch folder and seconds; the first error once all have ended."""
-        done: list[tuple[Path, float]] = []
-        failed: BaseException | None = None
         bar = tqdm(total=len(self.todo), desc="构建步骤", unit="步", disable=not self.progress)
         with bar:
-            for number, (name, step) in enumerate(self.todo):
-                if not self.children:  # one after another, here
-                    parent = self.out_dir.parent
-                    settings = self._settings(number)
-                    done.append(_run_one(step, self.site, parent, self._prefix(), settings))
+            if not self.children:  # one after another, here
+                done = []
+                for number in range(len(self.todo)):
+                    done.append(self._run_here(number))
                     bar.update()
-                    continue
-                process, receive = self.children[number]
+                return done
+            found: dict[int, tuple[Path, float]] = {}
+            failed: BaseException | None = None
+            for process, receive, group in self.children:
                 try:
                     kind, value = receive.recv()
                 except EOFError:
-                    kind, value = "error", RuntimeError(f"构建步骤 {name} 意外退出")
+                    names = "、".join(self.todo[n][0] for n in group)
+                    kind, value = "error", RuntimeError(f"构建步骤 {names} 意外退出")
                 process.join()
                 if kind == "ok":
-                    done.append(value)
-                    bar.update()
+                    found.update(zip(group, value, strict=True))
+                    bar.update(len(group))
                 else:
                     failed = failed or value
         if failed is not None:
             raise failed
-        return done
+        return [found[number] for number in range(len(self.todo))]
 
     def finish(self) -> dict[str, StepRecord]:
         """Wait for the steps (or run them now), move their files in; every step's record."""
@@ -265,7 +284,7 @@ class StepRunner:
 
     def abort(self) -> None:
         """Stop steps still running and remove every scratch folder."""
-        for process, receive in self.children:
+        for process, receive, _ in self.children:
             if process.is_alive():
                 process.kill()
             process.join()

@@ -29,6 +29,12 @@ def outlet_path(code: str, outlet: str) -> str:
     return f"{unit_path(code)}{outlet}/"
 
 
+def unit_page_paths(code: str, outlets: list[str]) -> list[str]:
+    """The unit's page and its outlets' pages (as unit_path and outlet_path), in one go."""
+    base = unit_path(code)
+    return [base, *[f"{base}{outlet}/" for outlet in outlets]]
+
+
 def absolute(base_url: str, path: str) -> str:
     """Join the site's base URL and a site-relative path."""
     return base_url.rstrip("/") + path

@@ -218,17 +218,16 @@ def read_jsonl_cached(cache: LoadCache, path: Path, rel: str, bar: Any = None) -
 
     units: list[model.Unit] = []
     problems: list = []
-    done = 0
-    for number, raw in enumerate(path.read_bytes().split(b"\n"), 1):
-        done += len(raw) + 1
-        if bar is not None and number % TICK == 0:
-            bar.update(done)
-            done = 0
-        if not raw.strip(b" \t\r\n\f\v"):
+    data = path.read_bytes()
+    lines = data.split(b"\n")
+    sha1 = hashlib.sha1
+    # Hashed in one pass: at province scale the per-line work is most of a warm load.
+    shas = [sha1(raw).hexdigest() for raw in lines]
+    shown = 0
+    for number, (raw, sha) in enumerate(zip(lines, shas, strict=True), 1):
+        if not raw or raw.isspace():
             continue
-        sha = hashlib.sha1(raw).hexdigest()
-        source = f"{rel}:{number}"
-        unit = cache.unit(sha, source)
+        unit = cache.unit(sha, f"{rel}:{number}")
         if unit is None:
             text = raw.decode("utf-8")
             if number == 1 and text.startswith("\ufeff"):
@@ -239,8 +238,12 @@ def read_jsonl_cached(cache: LoadCache, path: Path, rel: str, bar: Any = None) -
                 cache.keep(sha, unit)
         if unit is not None:
             units.append(unit)
+        if bar is not None and number % TICK == 0:
+            step = sum(map(len, lines[number - TICK : number])) + TICK
+            bar.update(step)
+            shown += step
     if bar is not None:
-        bar.update(done - 1)  # the last line has no newline
+        bar.update(len(data) - shown)
     return units, problems
 
 

@@ -39,8 +39,7 @@ def unit_file_count(record: Unit) -> int:
 
 def unit_page_paths(record: Unit) -> list[str]:
     """The HTML pages of one unit: its page and its outlets' pages."""
-    code = record.code
-    return [urls.unit_path(code), *(urls.outlet_path(code, o.code) for o in record.outlets)]
+    return urls.unit_page_paths(record.fixed_source_code, [o.code for o in record.outlets])
 
 
 def site_outputs(cat: Catalog, conf: dict) -> Iterator[Output]:

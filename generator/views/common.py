@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 from flask import abort, current_app
 
 from .. import urls
-from ..model import Penalty, PermitState, Site, Unit
+from ..model import Category, Penalty, PermitState, Site, Unit
 
 #: At most this many units on one listing page, so listings stay small at province scale.
 PER_PAGE = 200
@@ -116,6 +116,7 @@ def _compute_catalog(site: Site) -> Catalog:
     industry_names: dict[str, str] = {}
     penalties: list[PenaltyRow] = []
     names: dict[str, str] = {}
+    labels = {category: category.label for category in Category}
     for unit in sorted(site.units, key=attrgetter("fixed_source_code")):
         code, county, city = unit.fixed_source_code, unit.county_code, unit.city_code
         if county not in names:
@@ -129,7 +130,7 @@ def _compute_catalog(site: Site) -> Catalog:
             path,
             names[city],
             names[county],
-            unit.category.label,
+            labels[unit.category],
             unit.industry.name,
             permit.state(as_of) if permit is not None else PermitState.REGISTERED,
             permit.valid_to if permit is not None else None,

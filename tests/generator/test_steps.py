@@ -63,3 +63,23 @@ def test_a_failing_step_raises_and_leaves_nothing_behind(tmp_path, jobs):
         run_steps(steps, Site(units=()), out, {"word": "x"}, "k1", jobs=jobs)
     assert not _scratch_left(tmp_path)
     assert not any(out.iterdir())
+
+
+def test_steps_are_shared_out_by_their_last_seconds():
+    from generator.steps import StepRunner
+
+    names = ["test:long", "test:short1", "test:short2", "test:new"]
+    steps = [(n, _write_b) for n in names]
+    previous = {
+        "test:long": StepRecord("old", set(), 9.0),
+        "test:short1": StepRecord("old", set(), 2.0),
+        "test:short2": StepRecord("old", set(), 1.5),
+    }
+    runner = StepRunner(steps, Site(units=()), {}, "k", previous, jobs=2)
+    assert runner.groups() == [[0], [1, 2, 3]]
+    assert StepRunner(steps, Site(units=()), {}, "k", previous, jobs=8).groups() == [
+        [0],
+        [1],
+        [2],
+        [3],
+    ]

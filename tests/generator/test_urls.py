@@ -13,6 +13,11 @@ def test_unit_and_outlet_paths():
     assert urls.absolute("https://ymt.example.cn/", urls.unit_path(code)).startswith(
         "https://ymt.example.cn/e/5Q/"
     )
+    assert urls.unit_page_paths(code, ["DW001", "DA001"]) == [
+        urls.unit_path(code),
+        urls.outlet_path(code, "DW001"),
+        urls.outlet_path(code, "DA001"),
+    ]
 
 
 def test_report_url():
