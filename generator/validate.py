@@ -103,7 +103,11 @@ def validate(
 def check_unit(
     unit: Unit, divisions: dict[str, Division], today: dt.date, problems: list[Problem]
 ) -> None:
-    """All checks that look at one unit alone."""
+    """All checks that look at one unit alone.
+
+    They may depend on ``today`` only as "not after today": a unit that passes on one day
+    passes on every later day, which lets the load cache skip them for units already checked.
+    """
     c = _Checker(unit, problems)
     _check_codes(c, unit)
     division = divisions.get(unit.county_code)

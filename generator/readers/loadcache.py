@@ -2,15 +2,18 @@
 
 A record is a YAML unit file or one line of a JSON Lines file, keyed by the SHA-1 of its
 bytes. Only records read without problems are kept, so every problem is found again by the
-readers on every load. A kept unit also remembers the day it last passed the per-unit checks
-of ``validate`` without a problem; on that same day the checks are not repeated for it (the
-whole-model checks always run). The readers', model's and checks' code is part of the cache
+readers on every load. A kept unit also remembers the first day it passed the per-unit checks
+of ``validate`` without a problem; on that day and every later day the checks are not
+repeated for it (they depend on the day only as "not after today", so a unit that passes on
+one day passes on every later one; see ``validate.check_unit``). The whole-model checks
+always run. The readers', model's and checks' code is part of the cache
 folder's name: a change of code starts an empty cache.
 
 Units are pickled through their constructors (``Unit(*fields)``), which loads about three
 times faster than pickle's default for slotted dataclasses; a unit's measurements (most of its
-objects) are pickled apart and unpickled only when read (``model.PickledTuple``). The store is split in shards by
-hash so that a changed record rewrites one shard, not the whole cache.
+objects) are pickled apart and unpickled only when read (``model.PickledTuple``). Equal
+values are one object (``fields.shared``), stored once per shard. The store is split in
+shards by hash so that a changed record rewrites one shard, not the whole cache.
 """
 
 from __future__ import annotations
@@ -149,14 +152,20 @@ class LoadCache:
         self._dirty.add(self._shard(sha))
 
     def checked(self, today: dt.date) -> frozenset[str]:
-        """Sources of kept units that passed the per-unit checks on ``today``."""
+        """Sources of kept units that passed the per-unit checks on ``today`` or before."""
         units, checked = self._units, self._checked
-        return frozenset(units[sha].source for sha in self._used if checked[sha] == today)
+        return frozenset(
+            units[sha].source
+            for sha in self._used
+            if (day := checked[sha]) is not None and day <= today
+        )
 
     def mark_checked(self, today: dt.date) -> None:
-        """Every unit read this time passed the per-unit checks on ``today``."""
+        """Every unit read this time passed the per-unit checks on ``today``; a unit keeps the
+        earliest such day, so a new day rewrites nothing."""
         for sha in self._used:
-            if self._checked[sha] != today:
+            day = self._checked[sha]
+            if day is None or day > today:
                 self._checked[sha] = today
                 self._dirty.add(self._shard(sha))
 

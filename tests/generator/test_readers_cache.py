@@ -145,3 +145,32 @@ def test_a_cache_made_by_other_code_is_removed_on_save(content, tmp_path):
         shard.unlink()
     _load(content, tmp_path / "cache")
     assert not stale.exists() and other_content.exists() and any(cache.folder.iterdir())
+
+
+def test_units_checked_once_stay_checked_on_later_days(content, tmp_path):
+    import datetime as dt
+
+    _, cache = _load(content, tmp_path / "cache")
+    today = dt.date.today()
+    sources = set(cache.hashes)
+    assert cache.checked(today) == sources
+    assert cache.checked(today + dt.timedelta(days=400)) == sources  # nothing to redo
+    assert cache.checked(today - dt.timedelta(days=1)) == frozenset()  # the clock went back
+    cache.mark_checked(today + dt.timedelta(days=1))
+    assert not cache._dirty  # a new day rewrites no shard
+
+
+def test_per_unit_checks_that_pass_today_pass_on_every_later_day(content):
+    import datetime as dt
+
+    from generator.validate import check_unit
+
+    site, _ = read_content(content)
+    today = dt.date(2026, 12, 1)
+    for unit in site.units:
+        found = []
+        check_unit(unit, site.divisions, today, found)
+        assert not found
+        for later in (1, 31, 3650):
+            check_unit(unit, site.divisions, today + dt.timedelta(days=later), found)
+        assert not found
