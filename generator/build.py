@@ -32,7 +32,7 @@ from .steps import StepRecord, StepRunner, inputs_key, load_steps
 from .views import UNIT_FOLDERS, site_outputs, unit_file_count, unit_outputs, unit_page_paths
 from .views.common import Catalog, Output, digest
 from .views.pages import sitemap_outputs
-from .views.unit import unit_key
+from .views.unit import as_of_marks, unit_key
 
 
 class FileOverwriteError(Exception):
@@ -163,7 +163,8 @@ def global_key(cat: Catalog, conf: dict[str, Any]) -> str:
 
 
 def source_keys(content_dir: Path, cat: Catalog, hashes: dict[str, str] | None = None) -> None:
-    """Key each unit by the bytes of its source record (file, or line of a JSON Lines file).
+    """Key each unit by the bytes of its source record (file, or line of a JSON Lines file)
+    and by what it shows that depends on the site's as-of date (``as_of_marks``).
 
     Hashing the source is much faster than hashing the loaded model; the readers' code is
     part of the global key, so the same bytes always load to the same unit. ``hashes`` are
@@ -172,7 +173,7 @@ def source_keys(content_dir: Path, cat: Catalog, hashes: dict[str, str] | None =
     lines: dict[str, list[bytes] | None] = {}
     stats = (cat.site.report_stats or {}).get("units", {})
     hashes = hashes or {}
-    as_of = cat.as_of.isoformat()
+    as_of = cat.as_of
     for unit in cat.site.units:
         source = hashes.get(unit.source)
         if not source:
@@ -181,8 +182,9 @@ def source_keys(content_dir: Path, cat: Catalog, hashes: dict[str, str] | None =
                 continue
             source = hashlib.sha1(raw).hexdigest()
         counts = stats.get(unit.code)
+        marks = as_of_marks(unit, as_of)
         # Without report statistics (the usual case) the parts themselves are the key.
-        key = f"{source}:{as_of}" if counts is None else digest(source, as_of, counts)
+        key = f"{source}:{marks}" if counts is None else digest(source, marks, counts)
         cat.unit_keys[unit.code] = key
 
 

@@ -544,7 +544,9 @@ def write_open_data(site: Site, out_dir: Path, settings: dict[str, Any]) -> None
     folder = Path(out_dir) / DATA_DIR
     folder.mkdir(parents=True, exist_ok=True)
     keys = settings.get("_unit_keys")
-    store_key = repr((step_code_key(), settings["base_url"], site.as_of)) if keys else ""
+    # Not the as-of date: rows show it only as permit states and overdue flags, which the
+    # unit keys carry (views.unit.as_of_marks).
+    store_key = repr((step_code_key(), settings["base_url"])) if keys else ""
     units = _units(site)
     codes = [u.code for u in units]
     unit_keys = [keys.get(c) for c in codes] if keys else [None] * len(units)

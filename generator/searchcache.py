@@ -83,8 +83,12 @@ class Changes:
 
 
 def cache_key(site: Site) -> str:
-    """Key of what every document depends on besides its unit: the code, divisions, as-of."""
-    sha = hashlib.sha1(f"{FORMAT}\n{site.as_of}\n{sorted(site.divisions.items())}".encode())
+    """Key of what every document depends on besides its unit: the code and the divisions.
+
+    Not the as-of date: a document shows it only as its unit's permit state, which the unit
+    keys carry (``views.unit.as_of_marks``).
+    """
+    sha = hashlib.sha1(f"{FORMAT}\n{sorted(site.divisions.items())}".encode())
     here = Path(__file__).resolve().parent
     for name in ("searchtext.py", "searchindex.py", "searchcache.py", "searchorder.py"):
         sha.update((here / name).read_bytes())

@@ -148,9 +148,9 @@ def register(app: Flask) -> None:
 
 
 def _keys(cat: Catalog, codes: list[str]) -> list[str]:
-    """Unit keys stand for the rows (a row is made from the unit, the as-of date and the
-    division names, all covered by the unit key or the global key) and are much cheaper
-    to hash at province scale."""
+    """Unit keys stand for the rows (a row is made from the unit, its permit state on the
+    as-of date and the division names, all covered by the unit key or the global key) and
+    are much cheaper to hash at province scale. Pages that print the as-of date add it."""
     known = cat.unit_keys
     return [known.get(code) or unit_key(cat.site.unit(code), cat) for code in codes]
 
@@ -161,15 +161,15 @@ def outputs(cat: Catalog, conf: dict) -> Iterator[Output]:
     yield Output("/area/", "地区列表", digest(tree))
     for code, codes in sorted(cat.by_division.items()):
         name = cat.site.division_name(code)
-        yield from paged_outputs(area_path(code), f"地区 {code}", _keys(cat, codes), name)
+        keys = _keys(cat, codes)
+        yield from paged_outputs(area_path(code), f"地区 {code}", keys, name, cat.as_of)
     names = sorted(cat.industry_names.items())
     yield Output(
         "/industry/", "行业列表", digest(names, [len(cat.by_industry[c]) for c, _ in names])
     )
     for code, codes in sorted(cat.by_industry.items()):
-        yield from paged_outputs(
-            industry_path(code), f"行业 {code}", _keys(cat, codes), cat.industry_names[code]
-        )
+        keys, name = _keys(cat, codes), cat.industry_names[code]
+        yield from paged_outputs(industry_path(code), f"行业 {code}", keys, name, cat.as_of)
     yield from paged_outputs("/penalties/", "处罚列表", cat.penalties)
     for slug, (_, states, _) in PERMIT_LISTS.items():
         yield from paged_outputs(

@@ -198,13 +198,24 @@ def register(app: Flask) -> None:
     app.add_url_rule("/e/<shard>/<code>/qr.<any(svg,png):kind>", "unit_qr", unit_qr)
 
 
+def as_of_marks(unit: Unit, as_of: dt.date) -> str:
+    """What a unit's own files (and its rows in listings, open data and search) show that
+    depends on the site's as-of date: its permit state and which rectifications are overdue.
+
+    Unit keys carry these marks instead of the date, so a new as-of date (every day's
+    export has one) redoes only the units whose badge or overdue flags change with it.
+    """
+    overdue = "".join("1" if r.overdue(as_of) else "0" for r in unit.rectifications)
+    return f"{unit.permit_state(as_of).value}/{overdue}"
+
+
 def unit_key(unit: Unit, cat: Catalog) -> str:
     """Content key of everything a unit's own files show (computed once per build)."""
     known = cat.unit_keys.get(unit.code)
     if known:
         return known
     stats = cat.site.report_stats.get("units", {}).get(unit.code) if cat.site.report_stats else None
-    key = cat.unit_keys[unit.code] = digest(unit, cat.as_of, stats)
+    key = cat.unit_keys[unit.code] = digest(unit, as_of_marks(unit, cat.as_of), stats)
     return key
 
 

@@ -85,6 +85,41 @@ def test_removed_outlet_and_added_unit_match_a_fresh_full_build(tmp_path):
     assert tree(out) == tree(fresh)
 
 
+EXPIRING_UNIT = "91450222MA5N7P3C8N001P"
+REGISTERED_UNIT = "92450324MA5R2W6X1P001W"
+
+
+def _edit(content, code, old, new):
+    path = content / "units" / f"{code}.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def test_a_new_as_of_date_redoes_only_units_whose_badges_change(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    _edit(content, EXPIRING_UNIT, "valid_to: 2026-12-31", "valid_to: 2026-11-22")
+    out, index = tmp_path / "site", tmp_path / "index"
+    _build_steps(content, out, tmp_path, index)  # as of 2026-11-20: the permit is expiring
+
+    def page(code):
+        return out / urls.unit_path(code).lstrip("/") / "index.html"
+
+    untouched = page(KEY_UNIT).stat().st_ino
+    # A newer data-as-of date moves the site's as-of date to 2026-11-25: expired now.
+    _edit(content, REGISTERED_UNIT, "permit: 2026-10-20", "permit: 2026-11-25")
+    second = _build_steps(content, out, tmp_path, index)
+    assert not second.full
+    assert page(KEY_UNIT).stat().st_ino == untouched  # same badge, not made again
+    assert "已过期" in page(EXPIRING_UNIT).read_text(encoding="utf-8")
+
+    assert "expired" in (out / "data" / "units.csv").read_text(encoding="utf-8-sig")
+
+    fresh, fresh_index = tmp_path / "fresh", tmp_path / "fresh-index"
+    _build_steps(content, fresh, tmp_path / "other-cache", fresh_index)
+    assert tree(out) == tree(fresh)  # pages, open data, feeds
+    assert _index_files(index) == _index_files(fresh_index)
+
+
 def test_nothing_changed_renders_nothing_and_setting_change_redoes_all(tmp_path):
     out = tmp_path / "site"
     _build(FIXTURE, out, tmp_path)
