@@ -6,7 +6,8 @@
 Content comes from `yimatong sample` when it exists, else fixture units cloned with new codes.
 Each measurement runs in its own process so peak memory (parent and largest worker) is honest.
 The one-unit build is measured twice: with every step, and with the search index step left
-out. Besides each build's own seconds, the wall time of its whole process (Python start and
+out; then a day's update (0.5% of the units changed, the as-of date a day later). Besides
+each build's own seconds, the wall time of its whole process (Python start and
 imports included, as when `yimatong build` is run) is printed. The floor's time excludes
 loading the content; the build's includes everything.
 """
@@ -81,6 +82,31 @@ def touch_one_unit(folder: Path) -> None:
         else:
             path.write_text(text.replace("\nname: ", "\nname: 更名", 1), encoding="utf-8")
         return
+
+
+#: Share of the units a "day's update" changes (the "daily" measurement).
+DAILY_SHARE = 0.005
+
+
+def touch_daily(folder: Path) -> int:
+    """A day's update: rename every 200th unit and move its permit data-as-of date a day past
+    the site's as-of date (so the site's as-of date moves on too); returns how many."""
+    import datetime as dt
+
+    path = next(p for p in sorted((folder / "units").iterdir()) if p.suffix == ".jsonl")
+    lines = path.read_text(encoding="utf-8").split("\n")
+    records = {n: json.loads(line) for n, line in enumerate(lines) if line.strip()}
+    newest = max(
+        dt.date.fromisoformat(d) for r in records.values() for d in r["data_as_of"].values() if d
+    )
+    chosen = list(records)[:: round(1 / DAILY_SHARE)]
+    for n in chosen:
+        record = records[n]
+        record["name"] += "（更名）"
+        record["data_as_of"]["permit"] = (newest + dt.timedelta(days=1)).isoformat()
+        lines[n] = json.dumps(record, ensure_ascii=False)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return len(chosen)
 
 
 #: The step left out by the "incremental-noindex" measurement.
@@ -186,6 +212,8 @@ def bench(units: int, work: Path, skip_cold: bool = False) -> dict:
     figures["incremental"] = run_one("incremental", work)
     touch_one_unit(work / "content")
     figures["incremental-noindex"] = run_one("incremental-noindex", work)
+    changed = touch_daily(work / "content")
+    figures["daily"] = {**run_one("incremental", work), "units_changed": changed}
     figures["floor"] = run_one("floor", work)
     return figures
 
@@ -202,6 +230,8 @@ def report(units: int, figures: dict) -> None:
         extra = [f"whole process {f['process_seconds']:.1f} s (Python start and imports too)"]
         if f.get("cleanup_seconds", 0) > 0.5:
             extra.append(f"old site deleted in the background in {f['cleanup_seconds']:.0f} s")
+        if "units_changed" in f:
+            extra.append(f"{f['units_changed']} units changed, as-of date a day later")
         if "load_seconds" in f:
             extra.append(f"loading the content {f['load_seconds']:.1f} s (not in the floor)")
         print(" " * 21 + "; ".join(extra))

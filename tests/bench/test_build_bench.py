@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-KINDS = ("cold", "warm", "unchanged", "incremental", "incremental-noindex", "floor")
+KINDS = ("cold", "warm", "unchanged", "incremental", "incremental-noindex", "daily", "floor")
 
 
 def test_build_bench_prints_every_measurement(tmp_path):
@@ -28,4 +28,5 @@ def test_build_bench_prints_every_measurement(tmp_path):
     assert figures["cold"]["full"] and figures["cold"]["rendered"] == figures["cold"]["total"]
     assert figures["unchanged"]["rendered"] == 0
     assert 0 < figures["incremental"]["rendered"] < figures["cold"]["total"]
+    assert figures["daily"]["units_changed"] == 1 and not figures["daily"]["full"]
     assert figures["floor"]["rendered"] > 0 and figures["floor"]["load_seconds"] > 0
