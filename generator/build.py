@@ -369,8 +369,9 @@ def _publish(
     return gone, extra
 
 
-def _load(content_dir: Path, conf: dict[str, Any], progress: bool = False) -> Any:
-    """Load and validate the content; the site app over it, its units keyed by source."""
+def _load(content_dir: Path, conf: dict[str, Any], progress: bool = False) -> tuple[Any, Any]:
+    """Load and validate the content; the site app over it (its units keyed by source) and
+    the load cache, whose changed shards are still being written (call its ``wait``)."""
     from .readers import LoadCache, load_site
 
     # Loading and planning make millions of long-lived objects and no cyclic garbage: the
@@ -379,10 +380,10 @@ def _load(content_dir: Path, conf: dict[str, Any], progress: bool = False) -> An
     try:
         load_cache = LoadCache(Path(conf["cache_dir"]).resolve(), content_dir)
         stats = conf["stats_file"] or None
-        site = load_site(content_dir, stats_file=stats, load_cache=load_cache, progress=progress)
+        site = load_site(content_dir, stats, load_cache, progress=progress, save_in_background=True)
         app = create_site_app(site, conf)
         source_keys(content_dir, app.extensions["yimatong.catalog"], load_cache.hashes)
-        return app
+        return app, load_cache
     finally:
         gc.freeze()
         gc.enable()
@@ -411,8 +412,9 @@ def build(
     timer = _Timer()
     conf = settings_mod.resolve({**(overrides or {}), "base_url": base_url})
     out, cache = Path(out_dir).resolve(), Path(conf["cache_dir"]).resolve()
-    with build_lock(out):
-        app = _load(Path(content_dir), conf, progress)
+    with build_lock(out), contextlib.ExitStack() as stack:
+        app, load_cache = _load(Path(content_dir), conf, progress)
+        stack.callback(load_cache.wait)
         cat: Catalog = app.extensions["yimatong.catalog"]
         site = app.extensions["yimatong.site"]
         timer("load")

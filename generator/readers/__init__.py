@@ -123,12 +123,15 @@ def load_site(
     stats_file: Path | str | None = None,
     load_cache: LoadCache | None = None,
     progress: bool = False,
+    save_in_background: bool = False,
 ) -> Site:
     """Read and validate ``content_dir``; raise ContentError carrying every problem found.
 
     With ``load_cache`` (see readers/loadcache.py) unchanged records are not read again, units
     that passed the per-unit checks today are not checked again, and the cache is saved.
-    ``progress`` shows a bar for reading (bytes) and for checking (units).
+    ``progress`` shows a bar for reading (bytes) and for checking (units);
+    ``save_in_background`` writes the load cache while the caller goes on (see
+    ``LoadCache.save``; call its ``wait`` before the process ends).
     """
     from ..validate import validate
 
@@ -144,7 +147,7 @@ def load_site(
     if load_cache is not None:
         if not problems:
             load_cache.mark_checked(today)
-        load_cache.save()
+        load_cache.save(background=save_in_background and not problems)
     if problems:
         raise ContentError(problems)
     return site

@@ -23,6 +23,8 @@ import dataclasses
 import datetime as dt
 import hashlib
 import io
+import multiprocessing
+import os
 import pickle
 import shutil
 from pathlib import Path
@@ -104,6 +106,7 @@ class LoadCache:
         self._checked: dict[str, dt.date | None] = {}
         self._used: set[str] = set()
         self._dirty: set[int] = set()
+        self._writer: Any = None
         self._load()
 
     @staticmethod
@@ -169,8 +172,13 @@ class LoadCache:
                 self._checked[sha] = today
                 self._dirty.add(self._shard(sha))
 
-    def save(self) -> None:
-        """Write the shards that changed, without the records not read this time."""
+    def save(self, background: bool = False) -> None:
+        """Write the shards that changed, without the records not read this time.
+
+        With ``background`` they are written by a forked process (it has the same units
+        without copying them) while the build goes on; ``wait`` waits for it. Each shard is
+        replaced by a rename, so a reader sees the old shard or the new one, never half.
+        """
         for sha in set(self._units) - self._used:
             self._dirty.add(self._shard(sha))
             del self._units[sha], self._checked[sha]
@@ -183,13 +191,28 @@ class LoadCache:
             shard = self._shard(sha)
             if shard in shards:
                 shards[shard].append(sha)
+        self._dirty.clear()
+        if background and len(shards) > 1:
+            self.wait()
+            context = multiprocessing.get_context("fork")
+            self._writer = context.Process(target=self._write, args=(shards,))
+            self._writer.start()
+        else:
+            self._write(shards)
+
+    def _write(self, shards: dict[int, list[str]]) -> None:
         for shard, shas in shards.items():
             kept = (shas, [self._units[s] for s in shas], [self._checked[s] for s in shas])
             path = self._path(shard)
-            tmp = path.with_suffix(".tmp")
+            tmp = path.with_suffix(f".tmp-{os.getpid()}")
             tmp.write_bytes(dumps(kept))
             tmp.replace(path)
-        self._dirty.clear()
+
+    def wait(self) -> None:
+        """Wait until shards written in the background are in place."""
+        if self._writer is not None:
+            self._writer.join()
+            self._writer = None
 
     def _forget_other_code(self) -> None:
         """Remove this content folder's caches made by other code: they are never read again."""

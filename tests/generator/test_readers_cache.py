@@ -174,3 +174,13 @@ def test_per_unit_checks_that_pass_today_pass_on_every_later_day(content):
         for later in (1, 31, 3650):
             check_unit(unit, site.divisions, today + dt.timedelta(days=later), found)
         assert not found
+
+
+def test_shards_written_in_the_background_are_read_by_the_next_load(content, tmp_path):
+    cache = LoadCache(tmp_path / "cache", content)
+    first = load_site(content, load_cache=cache, save_in_background=True)
+    cache.wait()
+    again, warm = _load(content, tmp_path / "cache")
+    assert again.units == first.units
+    assert all(isinstance(u.measurements, PickledTuple) for u in again.units if u.measurements)
+    assert not list(warm.folder.glob("*.tmp-*"))
