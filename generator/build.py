@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ import click
 
 from . import settings as settings_mod
 from . import urls
+from .model import Site
 from .problems import ContentError
 from .render import render_outputs
 from .site_app import ROOT, create_site_app, fingerprinted
@@ -140,7 +142,7 @@ PAGE_CODE = (
 )
 
 
-def global_key(cat: Catalog, conf: dict[str, Any]) -> str:
+def global_key(site: Site, conf: dict[str, Any]) -> str:
     """Key of everything every page depends on: templates, assets, code, settings, site."""
     sha = hashlib.sha256()
     for name in PAGE_CODE:
@@ -149,7 +151,6 @@ def global_key(cat: Catalog, conf: dict[str, Any]) -> str:
             if path.is_file() and path.suffix != ".pyc":
                 sha.update(str(path.relative_to(ROOT)).encode())
                 sha.update(path.read_bytes())
-    site = cat.site
     sha.update(
         digest(
             [conf[name] for name in PAGE_SETTINGS],
@@ -162,30 +163,35 @@ def global_key(cat: Catalog, conf: dict[str, Any]) -> str:
     return sha.hexdigest()[:24]
 
 
-def source_keys(content_dir: Path, cat: Catalog, hashes: dict[str, str] | None = None) -> None:
-    """Key each unit by the bytes of its source record (file, or line of a JSON Lines file)
-    and by what it shows that depends on the site's as-of date (``as_of_marks``).
+def source_keys(
+    content_dir: Path, site: Site, hashes: dict[str, str] | None = None
+) -> dict[str, str]:
+    """The key of each unit: the bytes of its source record (file, or line of a JSON Lines
+    file) and what it shows that depends on the site's as-of date (``as_of_marks``).
 
     Hashing the source is much faster than hashing the loaded model; the readers' code is
     part of the global key, so the same bytes always load to the same unit. ``hashes`` are
     the SHA-1s the load cache took of the same bytes while reading.
     """
     lines: dict[str, list[bytes] | None] = {}
-    stats = (cat.site.report_stats or {}).get("units", {})
+    stats = (site.report_stats or {}).get("units", {})
     hashes = hashes or {}
-    as_of = cat.as_of
-    for unit in cat.site.units:
+    as_of = site.as_of
+    keys: dict[str, str] = {}
+    for unit in site.units:
         source = hashes.get(unit.source)
         if not source:
             raw = _source_bytes(content_dir, unit.source, lines)
             if raw is None:
                 continue
             source = hashlib.sha1(raw).hexdigest()
-        counts = stats.get(unit.code)
+        counts = stats.get(unit.fixed_source_code)
         marks = as_of_marks(unit, as_of)
         # Without report statistics (the usual case) the parts themselves are the key.
-        key = f"{source}:{marks}" if counts is None else digest(source, marks, counts)
-        cat.unit_keys[unit.code] = key
+        keys[unit.fixed_source_code] = (
+            f"{source}:{marks}" if counts is None else digest(source, marks, counts)
+        )
+    return keys
 
 
 def _source_bytes(content_dir: Path, source: str, lines: dict) -> bytes | None:
@@ -369,24 +375,29 @@ def _publish(
     return gone, extra
 
 
-def _load(content_dir: Path, conf: dict[str, Any], progress: bool = False) -> tuple[Any, Any]:
-    """Load and validate the content; the site app over it (its units keyed by source) and
-    the load cache, whose changed shards are still being written (call its ``wait``)."""
-    from .readers import LoadCache, load_site
-
-    # Loading and planning make millions of long-lived objects and no cyclic garbage: the
-    # cycle collector would only rescan them (a third of the load time); frozen afterwards.
+@contextlib.contextmanager
+def _long_lived() -> Iterator[None]:
+    """Make objects that live for the whole build without the cycle collector: loading and
+    planning make millions of them and no cyclic garbage, so it would only rescan them (a
+    third of the load time); they are frozen out of its reach afterwards."""
     gc.disable()
     try:
-        load_cache = LoadCache(Path(conf["cache_dir"]).resolve(), content_dir)
-        stats = conf["stats_file"] or None
-        site = load_site(content_dir, stats, load_cache, progress=progress, save_in_background=True)
-        app = create_site_app(site, conf)
-        source_keys(content_dir, app.extensions["yimatong.catalog"], load_cache.hashes)
-        return app, load_cache
+        yield
     finally:
         gc.freeze()
         gc.enable()
+
+
+def _load(content_dir: Path, conf: dict[str, Any], progress: bool = False) -> tuple[Site, Any]:
+    """Load and validate the content; the site and the load cache, whose changed shards may
+    still be being written (call its ``wait``)."""
+    from .readers import LoadCache, load_site
+
+    with _long_lived():
+        load_cache = LoadCache(Path(conf["cache_dir"]).resolve(), content_dir)
+        stats = conf["stats_file"] or None
+        site = load_site(content_dir, stats, load_cache, progress=progress, save_in_background=True)
+        return site, load_cache
 
 
 def build(
@@ -413,31 +424,32 @@ def build(
     conf = settings_mod.resolve({**(overrides or {}), "base_url": base_url})
     out, cache = Path(out_dir).resolve(), Path(conf["cache_dir"]).resolve()
     with build_lock(out), contextlib.ExitStack() as stack:
-        app, load_cache = _load(Path(content_dir), conf, progress)
+        site, load_cache = _load(Path(content_dir), conf, progress)
         stack.callback(load_cache.wait)
-        cat: Catalog = app.extensions["yimatong.catalog"]
-        site = app.extensions["yimatong.site"]
+        unit_keys = source_keys(Path(content_dir), site, load_cache.hashes)
         timer("load")
-        key = global_key(cat, conf)
+        key = global_key(site, conf)
         previous = None if full else load_state(cache, out)
         if previous is not None and (previous.global_key != key or not out.is_dir()):
             previous = None
         steps = [s for s in load_steps() if s[0] not in exclude_steps] if run_steps else []
-        step_conf = {**conf, "_unit_keys": cat.unit_keys}
-        last_steps = previous.steps if previous is not None else None
         runner = StepRunner(
             steps,
             site,
-            step_conf,
-            inputs_key(site, cat.unit_keys, conf),
-            last_steps,
+            {**conf, "_unit_keys": unit_keys},
+            inputs_key(site, unit_keys, conf),
+            previous.steps if previous is not None else None,
             progress,
             jobs,
         )
         tmp = _temporary(out)
         try:
             runner.start(tmp)  # forked steps run while the pages are planned and rendered
-            planned, keys, todo = _plan_todo(cat, conf, previous)
+            with _long_lived():
+                app = create_site_app(site, conf)
+                cat: Catalog = app.extensions["yimatong.catalog"]
+                cat.unit_keys.update(unit_keys)
+                planned, keys, todo = _plan_todo(cat, conf, previous)
             timer("plan")
             render_outputs(app, todo, tmp, conf, jobs=jobs, progress=progress)
             timer("render")

@@ -35,6 +35,8 @@ from .. import model
 #: Bump when the stored format changes.
 VERSION = 3
 SHARDS = 64
+#: A save in the background pays for a fork: worth it from this many shards to write.
+BACKGROUND_FROM_SHARDS = 8
 #: Code whose change makes cached units or checks stale.
 CODE = (
     "generator/readers",
@@ -192,7 +194,7 @@ class LoadCache:
             if shard in shards:
                 shards[shard].append(sha)
         self._dirty.clear()
-        if background and len(shards) > 1:
+        if background and len(shards) >= BACKGROUND_FROM_SHARDS:
             self.wait()
             context = multiprocessing.get_context("fork")
             self._writer = context.Process(target=self._write, args=(shards,))
