@@ -1,9 +1,11 @@
-"""``yimatong build``: load, validate, freeze the site app in parallel, run steps, swap in.
+"""``yimatong build``: load, validate, start the steps, plan, freeze the site app in parallel,
+finish the steps, swap in. See docs/build.md.
 
-Incremental: every output file has a content key (see views.common.Output). The keys of the
-last build are kept in the cache folder; a build renders only the paths whose key changed,
-removes the paths that are gone, and applies the result over the published folder. A change
-of template, asset, setting or generator code changes the global key and redoes everything.
+Incremental: every output file has a content key (see views.common.Output); a unit's files
+share the unit's key. The keys of the last build are kept in the cache folder; a build renders
+only the files whose key changed, removes the files that are gone, and applies the result over
+the published folder. A change of template, asset, setting or page-shaping code changes the
+global key and redoes everything.
 """
 
 from __future__ import annotations
@@ -344,10 +346,11 @@ def _finish_steps(
     records = runner.finish()
     for name, old in (previous.steps if previous is not None else {}).items():
         if name in excluded:
-            records[name] = StepRecord("", old.files)
+            records[name] = StepRecord("", old.files, old.seconds)
     timer("steps")
+    ran = {name for name, _ in runner.todo}
     timer.phases.update(
-        {f"step {n.rsplit(':', 1)[-1]}": r.seconds for n, r in records.items() if r.seconds}
+        {f"step {n.rsplit(':', 1)[-1]}": r.seconds for n, r in records.items() if n in ran}
     )
     return records
 

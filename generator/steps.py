@@ -1,12 +1,15 @@
-"""Build steps that run after the pages are frozen, each ``step(site, out_dir, settings)``.
+"""Build steps beside the pages, each ``step(site, out_dir, settings)``.
 
-Each writes its files inside ``out_dir`` (the temporary build folder, swapped in only
-when every step has succeeded). Listed by "module:function" so a step is imported
-only when a build runs.
+Each writes its files inside ``out_dir`` (a scratch folder; the build moves them into its
+temporary folder, swapped in only when every step has succeeded), from the ``Site`` alone:
+steps are independent of each other and of the pages, so they run side by side in forked
+processes while the pages are rendered (``StepRunner``). Listed by "module:function" so a
+step is imported only when a build runs.
 
 A build runs a step only when its inputs changed (``inputs_key``: unit keys, the rest of the
 site, settings, code); otherwise the step's files of the last build stay. During a build the
-settings also carry ``_unit_keys`` (unit code -> content key) for steps that cache per unit.
+settings also carry ``_unit_keys`` (unit code -> content key) for steps that cache per unit,
+and ``_progress`` (the line of the step's progress bars, or None) for ``step_bar``.
 """
 
 from __future__ import annotations
@@ -56,7 +59,7 @@ class StepRecord:
 
     key: str
     files: set[str] = field(default_factory=set)
-    #: Seconds the step took in the build that ran it (0 when skipped).
+    #: Seconds the step took in the last build that ran it.
     seconds: float = 0.0
 
 
@@ -188,7 +191,7 @@ class StepRunner:
             step_key = hashlib.sha1(f"{name}\n{key}".encode()).hexdigest()[:24]
             old = (previous or {}).get(name)
             if old is not None and old.key == step_key:
-                self.records[name] = StepRecord(old.key, old.files)
+                self.records[name] = StepRecord(old.key, old.files, old.seconds)
             else:
                 self.todo.append((name, step))
                 self.keys[name] = step_key
@@ -212,13 +215,13 @@ class StepRunner:
     def groups(self) -> list[list[int]]:
         """The steps to run (by number) split over the cores, longest first into the group
         with the least work, by each step's seconds in the last build that ran it."""
-        cores = self.jobs or os.cpu_count() or 1
-        bins: list[tuple[float, list[int]]] = [(0.0, []) for _ in range(min(cores, len(self.todo)))]
-        by_length = sorted(range(len(self.todo)), key=lambda n: -self.expected[n])
-        for number in by_length:
-            work, members = min(bins, key=lambda b: b[0])
-            bins[bins.index((work, members))] = (work + self.expected[number], [*members, number])
-        return [sorted(members) for _, members in bins if members]
+        count = min(self.jobs or os.cpu_count() or 1, len(self.todo))
+        work, groups = [0.0] * count, [[] for _ in range(count)]
+        for number in sorted(range(len(self.todo)), key=lambda n: -self.expected[n]):
+            least = work.index(min(work))
+            work[least] += self.expected[number]
+            groups[least].append(number)
+        return [sorted(group) for group in groups if group]
 
     def start(self, out_dir: Path) -> None:
         """Fork the steps (when they run in parallel); their files go into ``out_dir``."""
@@ -234,7 +237,7 @@ class StepRunner:
             def run(group: list[int] = group) -> list[tuple[Path, float]]:
                 return [self._run_here(number) for number in group]
 
-            process = context.Process(target=_child, args=(send, run), daemon=True)
+            process = context.Process(target=_child, args=(send, run))
             process.start()
             send.close()
             self.children.append((process, receive, group))
