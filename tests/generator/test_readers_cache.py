@@ -176,9 +176,7 @@ def test_per_unit_checks_that_pass_today_pass_on_every_later_day(content):
         assert not found
 
 
-def test_shards_written_in_the_background_are_read_by_the_next_load(
-    content, tmp_path, monkeypatch
-):
+def test_shards_written_in_the_background_are_read_by_the_next_load(content, tmp_path, monkeypatch):
     from generator.readers import loadcache
 
     monkeypatch.setattr(loadcache, "BACKGROUND_FROM_SHARDS", 1)  # the fixture fills few
