@@ -121,38 +121,49 @@ def _resumable() -> bool:
 Hasher = Sha256 if _resumable() else _PlainSha
 
 
-#: The last result of each kind of work the six tables share (same units, same keys).
-_LAST: dict[str, tuple[object, object, list]] = {}
+class TablesMemo:
+    """Work the tables of one open-data build share: their kept indexes hold the same codes
+    and keys, so the lists are split once, matched once and joined once for all of them.
+
+    Lists are recognised by identity (the next table's store holds the very same list
+    objects), never compared element by element.
+    """
+
+    def __init__(self) -> None:
+        self._split: dict[str, tuple[str, list[str]]] = {}
+        self._match: tuple[tuple, tuple, bool, list[int]] | None = None
+        self._joined: tuple[list, str] | None = None
+
+    def lines(self, kind: str, text: str) -> list[str]:
+        """``text`` split into lines; the same list for the same text of this kind."""
+        last = self._split.get(kind)
+        if last is None or last[0] != text:
+            self._split[kind] = last = (text, text.split("\n") if text else [])
+        return last[1]
+
+    def joined(self, items: list[str | None]) -> str:
+        """``items`` joined by newlines (None as empty); made once per list."""
+        if self._joined is None or self._joined[0] is not items:
+            text = "\n".join(items) if None not in items else "\n".join(k or "" for k in items)
+            self._joined = (items, text)
+        return self._joined[1]
+
+    def match(
+        self, old: tuple[list, list], new: tuple[list, list]
+    ) -> tuple[bool, list[int]] | None:
+        """The match last made of the same old and new lists, if any."""
+        last = self._match
+        if last is not None and _same(last[0], old) and _same(last[1], new):
+            return last[2], last[3]
+        return None
+
+    def keep_match(self, old: tuple, new: tuple, same_codes: bool, plan: list[int]) -> None:
+        """Remember a match for the next table."""
+        self._match = (old, new, same_codes, plan)
 
 
-def _lines(kind: str, text: str) -> list[str]:
-    last = _LAST.get(kind)
-    if last is None or last[0] != text:
-        _LAST[kind] = last = (text, None, text.split("\n") if text else [])
-    return last[2]
-
-
-def _joined(items: list[str | None]) -> str:
-    last = _LAST.get("joined")
-    if last is None or last[2] is not items:
-        text = "\n".join(items) if None not in items else "\n".join(k or "" for k in items)
-        _LAST["joined"] = last = (text, None, items)
-    return last[0]
-
-
-class _Same:
-    """Lists compared by identity."""
-
-    def __init__(self, *items: list) -> None:
-        self.items = items
-
-    def __eq__(self, other: object) -> bool:
-        items = other.items if isinstance(other, _Same) else other
-        return len(items) == len(self.items) and all(
-            a is b for a, b in zip(items, self.items, strict=True)
-        )
-
-    __hash__ = None
+def _same(a: tuple[list, ...], b: tuple[list, ...]) -> bool:
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
 
 
 @dataclass
@@ -196,18 +207,22 @@ class ChunkStore:
     _position: dict[str, int] | None = None
     _same_codes: bool = False
     _joined_codes: str = ""
+    memo: TablesMemo = field(default_factory=TablesMemo)
 
     @classmethod
-    def open(cls, folder: Path, table: str, store_key: str) -> ChunkStore:
-        """The kept files of ``table`` if they were written with the same ``store_key``."""
-        store = cls(Path(folder), table, store_key)
+    def open(
+        cls, folder: Path, table: str, store_key: str, memo: TablesMemo | None = None
+    ) -> ChunkStore:
+        """The kept files of ``table`` if they were written with the same ``store_key``;
+        ``memo`` shares work with the other tables of the same build."""
+        store = cls(Path(folder), table, store_key, memo=memo or TablesMemo())
         try:
             version, key, codes, keys, rows, files = marshal.loads(store.path("index").read_bytes())
             if version != VERSION or key != store_key:
                 return store
             # One string each: 55,900 codes load in a few milliseconds.
             store._joined_codes = codes
-            codes, keys = _lines("codes", codes), _lines("keys", keys)
+            codes, keys = store.memo.lines("codes", codes), store.memo.lines("keys", keys)
             kept = {fmt: KeptFile.unpack(files[fmt]) for fmt in FORMATS}
             for fmt in FORMATS:
                 store.fds[fmt] = fd = os.open(store.path(fmt), os.O_RDONLY)
@@ -236,17 +251,12 @@ class ChunkStore:
         """For each unit, its position in the kept files if kept under the same key, else -1."""
         if not self.valid:
             return [-1] * len(codes)
-        last = _LAST.get("match")
-        if last is not None and last[0] == (self.codes, self.keys) and last[1] == (codes, keys):
-            self._same_codes = last[2][0]
-            return list(last[2][1])
+        known = self.memo.match((self.codes, self.keys), (codes, keys))
+        if known is not None:
+            self._same_codes, plan = known
+            return list(plan)
         plan = self._match(codes, keys)
-        # Identity, not equality: the next table's store holds the very same lists.
-        _LAST["match"] = (
-            _Same(self.codes, self.keys),
-            _Same(codes, keys),
-            [self._same_codes, plan],
-        )
+        self.memo.keep_match((self.codes, self.keys), (codes, keys), self._same_codes, plan)
         return list(plan)
 
     def _match(self, codes: list[str], keys: list[str | None]) -> list[int]:
@@ -309,7 +319,10 @@ class ChunkStore:
             packed[fmt] = files.results[fmt].pack()
         rows = np.concatenate([*files.unit_rows, np.zeros(0, dtype=np.int64)]).tobytes()
         tmp = index.with_suffix(".tmp")
-        joined = (self._joined_codes if self._same_codes else "\n".join(codes), _joined(keys))
+        joined = (
+            self._joined_codes if self._same_codes else "\n".join(codes),
+            self.memo.joined(keys),
+        )
         tmp.write_bytes(marshal.dumps((VERSION, self.store_key, *joined, rows, packed)))
         tmp.replace(index)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .datachunks import ChunkStore, TableFiles, runs
+from .datachunks import ChunkStore, TableFiles, TablesMemo, runs
 from .model import Site, Unit
 from .serialize import plain
 from .steps import step_bar, step_code_key
@@ -551,12 +551,13 @@ def write_open_data(site: Site, out_dir: Path, settings: dict[str, Any]) -> None
     codes = [u.code for u in units]
     unit_keys = [keys.get(c) for c in codes] if keys else [None] * len(units)
     downloads = []
+    memo = TablesMemo()
     with step_bar(settings, len(TABLES) * len(units), "开放数据", "个") as bar:
         for number, table in enumerate(TABLES, 1):
             store = None
             if keys:
                 cache = Path(settings["cache_dir"]) / "opendata"
-                store = ChunkStore.open(cache, table.name, store_key)
+                store = ChunkStore.open(cache, table.name, store_key, memo)
             try:
                 downloads += write_table(
                     table, units, codes, site, folder, settings["base_url"], unit_keys, store, bar
