@@ -33,7 +33,7 @@ from .render import render_outputs
 from .site_app import ROOT, create_site_app, fingerprinted
 from .state import BuildBusyError, BuildState, build_lock, load_state, save_state
 from .steps import StepRecord, StepRunner, inputs_key, load_steps
-from .views import UNIT_FOLDERS, site_outputs, unit_file_count, unit_outputs, unit_page_paths
+from .views import UNIT_FOLDERS, page_paths, site_outputs, unit_file_count, unit_outputs
 from .views.common import Catalog, Output, digest
 from .views.pages import sitemap_outputs
 from .views.unit import as_of_marks, unit_key
@@ -75,20 +75,17 @@ def plan(cat: Catalog, conf: dict[str, Any], last_units: dict[str, str] | None =
     key is unchanged: at province scale they are nearly all of the 400,000 files.
     """
     outputs: list[Output] = []
-    paths: list[str] = []
     total, changed = 0, set()
     known = cat.unit_keys
     for unit in cat.site.units:
         code = unit.fixed_source_code
-        paths += unit_page_paths(unit)
         total += unit_file_count(unit)
         if last_units is None or last_units.get(code) != (known.get(code) or unit_key(unit, cat)):
             outputs += unit_outputs(unit, cat, conf)
             changed.add(code)
     site = list(site_outputs(cat, conf))
     check_site_paths(site)
-    paths += (o.path for o in site if o.kind == "page" and o.path.endswith("/"))
-    cat.page_paths = sorted(paths)
+    cat.page_paths = page_paths(cat, site)
     site += sitemap_outputs(cat.page_paths)
     for name, fingerprint in fingerprinted().items():
         site.append(Output(f"/static/{fingerprint}", "静态文件", fingerprint, "asset", name))

@@ -4,7 +4,7 @@ data, QR codes and its outlets' pages) come from ``unit_outputs``; every other p
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from flask import Flask
 
@@ -48,8 +48,9 @@ def site_outputs(cat: Catalog, conf: dict) -> Iterator[Output]:
         yield from module.outputs(cat, conf)
 
 
-def all_outputs(cat: Catalog, conf: dict) -> Iterator[Output]:
-    """Every page and file the site app makes, except static assets and the sitemap."""
-    for record in cat.site.units:
-        yield from unit_outputs(record, cat, conf)
-    yield from site_outputs(cat, conf)
+def page_paths(cat: Catalog, site_pages: Iterable[Output]) -> list[str]:
+    """Every HTML page of the site, sorted: the units' and outlets' pages and those of
+    ``site_pages`` (the site-wide outputs) that are pages; the sitemap lists them."""
+    paths = [p for unit in cat.site.units for p in unit_page_paths(unit)]
+    paths += (o.path for o in site_pages if o.kind == "page" and o.path.endswith("/"))
+    return sorted(paths)

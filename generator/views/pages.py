@@ -39,13 +39,9 @@ def split_sitemap(paths: list[str], max_urls: int = SITEMAP_MAX_URLS) -> list[li
 def sitemap_paths(cat: Catalog) -> list[str]:
     """Every HTML page of the site, sorted (computed from the outputs when not known yet)."""
     if not cat.page_paths:
-        from . import all_outputs
+        from . import page_paths, site_outputs
 
-        cat.page_paths = sorted(
-            o.path
-            for o in all_outputs(cat, settings())
-            if o.kind == "page" and o.path.endswith("/")
-        )
+        cat.page_paths = page_paths(cat, site_outputs(cat, settings()))
     return cat.page_paths
 
 
