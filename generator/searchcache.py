@@ -24,11 +24,11 @@ from typing import Any
 import numpy as np
 
 from .model import Site, Unit
+from .progress import counted
 from .searchindex import (
     CODES_FILE,
     HOT_FILE,
     ORDER_FILE,
-    TICK,
     publish,
     segment_files,
     write_full,
@@ -101,12 +101,8 @@ def _pages_key(site: Site) -> str:
 
 def _documents(site: Site, units: list[Unit], pages: bool, bar: Any = None) -> list[Tagged]:
     out: list[Tagged] = []
-    for n, unit in enumerate(units, 1):
+    for unit in counted(units, bar):
         out.extend((e, i) for i, e in enumerate(unit_entries(unit, site)))
-        if bar is not None and n % TICK == 0:
-            bar.update(TICK)
-    if bar is not None:
-        bar.update(len(units) % TICK)
     if pages:
         out.extend((e, i) for i, e in enumerate(page_entries(site)))
     return out

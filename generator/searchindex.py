@@ -30,6 +30,7 @@ import numpy as np
 
 from . import settings as settings_mod
 from .model import Site
+from .progress import counted
 from .searchtext import FACETS, Entry, SearchDoc, entries, exact_key, facet_labels, grams
 
 with warnings.catch_warnings():
@@ -93,17 +94,13 @@ class Segment:
     count: int
 
 
-#: A progress bar is moved on every this many documents or terms.
-TICK = 1000
-
-
 def _postings(docs: list[Entry], perdoc: Any, bar: Any = None) -> Segment:
     """Store each document's display record; collect its postings and its code-table keys."""
     postings: dict[str, dict[str, list[int]]] = {}
     codes: list[tuple[str, int]] = []
     stored = _schema()["doc"]
     names = [f.name for f in fields(SearchDoc)]
-    for docnum, entry in enumerate(docs):
+    for docnum, entry in enumerate(counted(docs, bar)):
         perdoc.start_doc(docnum)
         # A tuple in field order: the field names would be stored again with every document.
         perdoc.add_field("doc", stored, tuple(getattr(entry.doc, n) for n in names), 0)
@@ -113,10 +110,6 @@ def _postings(docs: list[Entry], perdoc: Any, bar: Any = None) -> Segment:
             by_term = postings.setdefault(name, defaultdict(list))
             for term in terms:
                 by_term[term].append(docnum)
-        if bar is not None and docnum % TICK == TICK - 1:
-            bar.update(TICK)
-    if bar is not None:
-        bar.update(len(docs) % TICK)
     return Segment(None, postings, codes, len(docs))
 
 
@@ -127,16 +120,11 @@ def _write_postings(fieldwriter: Any, schema: wf.Schema, postings: dict, bar: An
         bar.refresh()
     for name in sorted(postings):
         fieldwriter.start_field(name, schema[name])
-        for n, (term, docs) in enumerate(
-            sorted((t.encode("utf-8"), d) for t, d in postings[name].items()), 1
-        ):
+        terms = sorted((t.encode("utf-8"), d) for t, d in postings[name].items())
+        for term, docs in counted(terms, bar):
             fieldwriter.start_term(term)
             _fill(fieldwriter._postwriter, docs)
             fieldwriter.finish_term()
-            if bar is not None and n % TICK == 0:
-                bar.update(TICK)
-        if bar is not None:
-            bar.update(len(postings[name]) % TICK)
         fieldwriter.finish_field()
 
 

@@ -29,9 +29,7 @@ from .model import (
     Unit,
 )
 from .problems import ContentError, Problem
-
-#: A progress bar is moved on every this many units.
-TICK = 1000
+from .progress import counted
 
 #: The fixed-source letter that marks a discharge permit (HJ 608: P).
 PERMIT_LETTER = next(k for k, v in FIXED_SOURCE_LETTERS.items() if v == "排污许可证")
@@ -86,15 +84,8 @@ def validate(
                 f"“{site.province}” 不是已知的省级行政区划代码（广西为 450000）",
             )
         )
-    done = 0
-    for unit in units:
-        if unit.source not in checked:
-            check_unit(unit, divisions, today, problems)
-            done += 1
-            if bar is not None and done % TICK == 0:
-                bar.update(TICK)
-    if bar is not None:
-        bar.update(done % TICK)
+    for unit in counted((u for u in units if u.source not in checked), bar):
+        check_unit(unit, divisions, today, problems)
     check_duplicates(units, problems)
     check_bodies(tuple(bodies or ()), divisions, problems)
     return problems

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import model
+from ..progress import TICK
 
 #: Bump when the stored format changes.
 VERSION = 3
@@ -239,10 +240,6 @@ def read_yaml_cached(cache: LoadCache, path: Path, rel: str, bar: Any = None) ->
     if units and not problems:
         cache.keep(sha, units[0])
     return units, problems
-
-
-#: A progress bar is moved on every this many lines.
-TICK = 1000
 
 
 def read_jsonl_cached(cache: LoadCache, path: Path, rel: str, bar: Any = None) -> tuple[list, list]:
