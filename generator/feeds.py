@@ -138,34 +138,39 @@ def _newest(entries: list[Entry]) -> tuple[Entry, ...]:
     return tuple(ordered[:FEED_LIMIT])
 
 
-def feeds(site: Site, base_url: str) -> list[Feed]:
-    """Every feed of the site: penalties, permit changes, and one per city with units."""
-    penalties, permits = penalty_entries(site, base_url), permit_entries(site, base_url)
-    result = [
-        Feed(f"/{FEEDS_DIR}/penalties.atom", f"{site.title}：行政处罚", _newest(penalties)),
-        Feed(f"/{FEEDS_DIR}/permits.atom", f"{site.title}：许可证状态变化", _newest(permits)),
-    ]
-    for city in sorted({u.city_code for u in site.units}):
-        entries = [e for e in penalties + permits if e.city_code == city]
-        title = f"{site.division_name(city)}：行政处罚与许可证状态变化"
-        result.append(Feed(f"/{FEEDS_DIR}/city/{city}.atom", title, _newest(entries)))
-    return result
+#: Which entries each feed takes: "penalties", "permits", or a city code (both, that city's).
+FeedKind = str
 
 
 def feed_list(site: Site) -> list[tuple[str, str]]:
-    """Path and title of every feed, for the downloads page."""
-    # The same paths and titles as feeds() gives, without making every entry.
-    return [
-        (f"/{FEEDS_DIR}/penalties.atom", f"{site.title}：行政处罚"),
-        (f"/{FEEDS_DIR}/permits.atom", f"{site.title}：许可证状态变化"),
-        *(
-            (
-                f"/{FEEDS_DIR}/city/{city}.atom",
-                f"{site.division_name(city)}：行政处罚与许可证状态变化",
-            )
-            for city in sorted({u.city_code for u in site.units})
-        ),
+    """Path and title of every feed, for the downloads page (no entries are made)."""
+    return [(path, title) for path, title, _ in _feed_heads(site)]
+
+
+def _feed_heads(site: Site) -> list[tuple[str, str, FeedKind]]:
+    """Path, title and kind of every feed: penalties, permit changes, one per city."""
+    heads = [
+        (f"/{FEEDS_DIR}/penalties.atom", f"{site.title}：行政处罚", "penalties"),
+        (f"/{FEEDS_DIR}/permits.atom", f"{site.title}：许可证状态变化", "permits"),
     ]
+    for city in sorted({u.city_code for u in site.units}):
+        title = f"{site.division_name(city)}：行政处罚与许可证状态变化"
+        heads.append((f"/{FEEDS_DIR}/city/{city}.atom", title, city))
+    return heads
+
+
+def feeds(site: Site, base_url: str) -> list[Feed]:
+    """Every feed of the site: penalties, permit changes, and one per city with units."""
+    penalties, permits = penalty_entries(site, base_url), permit_entries(site, base_url)
+    chosen = {"penalties": penalties, "permits": permits}
+    result = []
+    for path, title, kind in _feed_heads(site):
+        if kind in chosen:
+            entries = chosen[kind]
+        else:
+            entries = [e for e in penalties + permits if e.city_code == kind]
+        result.append(Feed(path, title, _newest(entries)))
+    return result
 
 
 def _timestamp(date: dt.date) -> str:
