@@ -76,11 +76,10 @@ def plan(cat: Catalog, conf: dict[str, Any], last_units: dict[str, str] | None =
     """
     outputs: list[Output] = []
     total, changed = 0, set()
-    known = cat.unit_keys
     for unit in cat.site.units:
         code = unit.fixed_source_code
         total += unit_file_count(unit)
-        if last_units is None or last_units.get(code) != (known.get(code) or unit_key(unit, cat)):
+        if last_units is None or last_units.get(code) != unit_key(unit, cat):
             outputs += unit_outputs(unit, cat, conf)
             changed.add(code)
     site = list(site_outputs(cat, conf))

@@ -33,8 +33,10 @@ def unit_outputs(record: Unit, cat: Catalog, conf: dict) -> list[Output]:
 
 
 def unit_file_count(record: Unit) -> int:
-    """How many files ``unit_outputs`` gives for ``record`` (without making them)."""
-    return 5 + 3 * len(record.outlets)
+    """How many files ``unit_outputs`` gives for ``record`` (without making them): a page
+    with its QR codes per unit and per outlet, and the unit's data files."""
+    pages = 1 + len(record.outlets)
+    return pages * (1 + len(unit.QR_FILES)) + len(unit.DATA_FILES)
 
 
 def unit_page_paths(record: Unit) -> list[str]:

@@ -219,6 +219,12 @@ def unit_key(unit: Unit, cat: Catalog) -> str:
     return key
 
 
+#: The QR code files in the folder of every unit and outlet page.
+QR_FILES = ("qr.svg", "qr.png")
+#: A unit's own data files beside its page.
+DATA_FILES = ("data.json", "data.csv")
+
+
 def qr_outputs(path: str, owner: str, conf: dict) -> list[Output]:
     """The SVG and PNG QR code files in the folder of page ``path``.
 
@@ -226,10 +232,7 @@ def qr_outputs(path: str, owner: str, conf: dict) -> list[Output]:
     fix, and on the QR settings; those settings are part of the global key.
     """
     url = urls.absolute(conf["base_url"], path)
-    return [
-        Output(f"{path}qr.svg", owner, "qr", "qr", url),
-        Output(f"{path}qr.png", owner, "qr", "qr", url),
-    ]
+    return [Output(f"{path}{name}", owner, "qr", "qr", url) for name in QR_FILES]
 
 
 def files(unit: Unit, key: str, conf: dict) -> list[Output]:
@@ -237,7 +240,6 @@ def files(unit: Unit, key: str, conf: dict) -> list[Output]:
     path, owner = urls.unit_path(unit.code), f"单位 {unit.code}"
     return [
         Output(path, owner, key),
-        Output(path + "data.json", owner, key, "data", unit.code),
-        Output(path + "data.csv", owner, key, "data", unit.code),
+        *(Output(path + name, owner, key, "data", unit.code) for name in DATA_FILES),
         *qr_outputs(path, owner, conf),
     ]

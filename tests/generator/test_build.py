@@ -102,3 +102,17 @@ def test_every_long_step_shows_a_bar_with_counts(tmp_path, capfd):
     shown = capfd.readouterr().err
     for desc in ("读取内容", "检查内容", "生成页面", "构建步骤", "开放数据", "搜索索引"):
         assert re.search(desc + r": +100%\|.*\| [\d.]+k?B?/[\d.]+k?B? \[", shown), desc
+
+
+def test_the_file_count_of_a_unit_is_the_number_of_files_it_makes(tmp_path):
+    # The build reports its total from the counts, without making every unit's outputs.
+    from generator import settings
+    from generator.readers import load_site
+    from generator.site_app import create_site_app
+    from generator.views import unit_file_count, unit_outputs
+
+    site = load_site(FIXTURE)
+    conf = settings.resolve(overrides(tmp_path, base_url=BASE_URL))
+    cat = create_site_app(site, conf).extensions["yimatong.catalog"]
+    for unit in site.units:
+        assert unit_file_count(unit) == len(unit_outputs(unit, cat, conf))
