@@ -11,6 +11,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from feedback import ratelimit
+from feedback.emails import BadAddress, normalize_address
 from feedback.extensions import db
 from feedback.forms import LoginForm
 from feedback.models import Account
@@ -33,6 +34,10 @@ def create_account(
         raise ValueError(f"未知角色：{role}")
     if len(password) < 8:
         raise ValueError("密码至少 8 位。")
+    try:
+        address = normalize_address(email)
+    except BadAddress as exc:
+        raise BadAddress(f"通知邮箱：{exc}") from None
     account = Account(
         login=login,
         password_hash=generate_password_hash(password),
@@ -40,7 +45,7 @@ def create_account(
         body_id=body_id,
         unit_code=unit_code,
         name=name or login,
-        email=email.strip(),
+        email=address,
     )
     db.session.add(account)
     return account

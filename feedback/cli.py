@@ -56,6 +56,16 @@ def _check_body(body: str) -> str:
     return body
 
 
+def _checked_email(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """The --email value normalized, or a usage error saying what is wrong with it."""
+    from feedback.emails import BadAddress, normalize_address
+
+    try:
+        return normalize_address(value)
+    except BadAddress as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 password_option = click.option(
     "--password",
     prompt=True,
@@ -89,7 +99,12 @@ def create_officer(body: str, login: str, role: str, name: str, password: str) -
 @feedback_group.command("create-enterprise")
 @click.option("--unit", "unit_code", required=True, help="Fixed-source code of the unit.")
 @click.option("--login", required=True)
-@click.option("--email", default="", help="Where rectification notices are sent (optional).")
+@click.option(
+    "--email",
+    default="",
+    callback=_checked_email,
+    help="Where rectification notices are sent (optional).",
+)
 @password_option
 def create_enterprise(unit_code: str, login: str, email: str, password: str) -> None:
     """Create the enterprise account of a unit (one per unit)."""
@@ -115,15 +130,23 @@ def stats(out: Path) -> None:
 
 @feedback_group.command("send-mail")
 def send_mail() -> None:
-    """Send every due message in the outbox (failed ones are retried later)."""
-    from feedback.mail import send_pending
+    """Send every due message in the outbox; list the ones that stopped being retried."""
+    from feedback.mail import given_up, send_pending
 
     app = _app()
     if not app.config["MAIL_ENABLED"]:
         raise click.ClickException("邮件未开启：设置 YIMATONG_MAIL_ENABLED=1。")
     with app.app_context():
         sent, failed = send_pending()
-    click.echo(f"已发送 {sent} 封，失败 {failed} 封（稍后重试）")
+        stuck = given_up()
+        click.echo(f"已发送 {sent} 封，失败 {failed} 封（稍后重试）")
+        if stuck:
+            limit = app.config["MAIL_MAX_ATTEMPTS"]
+            click.echo(
+                f"{len(stuck)} 封已停止重试（失败 {limit} 次或地址无效），请人工处理：", err=True
+            )
+            for mail in stuck:
+                click.echo(f"  #{mail.id} 收件人 {mail.to}：{mail.last_error}", err=True)
 
 
 @feedback_group.command("demo")

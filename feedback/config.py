@@ -57,6 +57,11 @@ FEEDBACK_SETTINGS: tuple[Setting, ...] = (
     Setting("SMTP_STARTTLS", False, "Use STARTTLS."),
     Setting("MAIL_FROM", "noreply@yimatong.example", "Sender address of outgoing mail."),
     Setting("MAIL_MAX_ATTEMPTS", 10, "Attempts before a message waits for an operator."),
+    Setting(
+        "MAIL_CLAIM_TIMEOUT",
+        600,
+        "Seconds after which a sender's claim on a message is taken over.",
+    ),
 )
 
 

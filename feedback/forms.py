@@ -24,15 +24,12 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    Regexp,
     ValidationError,
 )
 
+from feedback.emails import EmailAddress
 from feedback.reward_labels import REWARD_CHOICES
 from feedback.states import CATEGORIES, FINDINGS, RATINGS
-
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-EMAIL_MESSAGE = "电子邮箱格式不对，例如 name@example.com。"
 
 
 def choices(pairs: object) -> list[SelectChoice]:
@@ -82,7 +79,7 @@ class ReportForm(FlaskForm):
     )
     reporter_email = StringField(
         "电子邮箱（可不填）",
-        validators=[Optional(), Regexp(EMAIL_PATTERN, message=EMAIL_MESSAGE), Length(max=200)],
+        validators=[Optional(), Length(max=200, message="电子邮箱太长。"), EmailAddress()],
     )
     photos = MultipleFileField("照片（可不传，最多 5 张，JPEG、PNG 或 WebP，每张不超过 10 MB）")
     email_link = BooleanField("把专属查询链接发到我的邮箱")
@@ -236,7 +233,7 @@ class AccountForm(FlaskForm):
     unit = StringField("排污单位代码（企业账号）")
     email = StringField(
         "通知邮箱（企业账号，可不填）",
-        validators=[Optional(), Regexp(EMAIL_PATTERN, message=EMAIL_MESSAGE), Length(max=254)],
+        validators=[Optional(), Length(max=254, message="电子邮箱太长。"), EmailAddress()],
     )
     password = PasswordField(
         "初始密码",

@@ -1,19 +1,27 @@
-"""E-mail through an outbox table: queued in the request's transaction, sent after commit."""
+"""E-mail through an outbox table: queued in the request's transaction, sent after commit.
+
+Each message is claimed in the database before it is sent (a conditional UPDATE whose row
+count says who won), so any number of threads, processes and machines sending from the same
+database deliver it once. A claim older than ``MAIL_CLAIM_TIMEOUT`` seconds (its sender died)
+is taken over. One failing message is recorded and skipped; it never stops the others.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import smtplib
+import socket
 import threading
+import uuid
 from email.message import EmailMessage
 
 from flask import Flask, current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 
+from feedback.emails import BadAddress, normalize_address
 from feedback.extensions import db
 from feedback.models import OutboxMail, utcnow
-
-_lock = threading.Lock()
 
 
 def queue_mail(to: str, subject: str, body: str) -> OutboxMail | None:
@@ -25,12 +33,31 @@ def queue_mail(to: str, subject: str, body: str) -> OutboxMail | None:
     return mail
 
 
-def _send_one(config: dict, mail: OutboxMail) -> None:
+def worker_name() -> str:
+    """A name for this sender, unique across machines, processes, threads and runs."""
+    host = socket.gethostname()[:40]
+    return f"{host}:{os.getpid()}:{threading.get_ident() % 10**6}:{uuid.uuid4().hex[:8]}"
+
+
+def message_id(config: dict, mail: OutboxMail) -> str:
+    """The Message-ID of an outbox row: the same on every attempt, so a re-send can be dropped."""
+    domain = config["MAIL_FROM"].rpartition("@")[2] or "localhost"
+    stamp = mail.created_at.strftime("%Y%m%d%H%M%S%f")
+    return f"<outbox.{mail.id}.{stamp}@{domain}>"
+
+
+def _message(config: dict, mail: OutboxMail) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = config["MAIL_FROM"]
-    msg["To"] = mail.to
+    msg["To"] = normalize_address(mail.to)
     msg["Subject"] = mail.subject
+    msg["Message-ID"] = message_id(config, mail)
     msg.set_content(mail.body)
+    return msg
+
+
+def _send_one(config: dict, mail: OutboxMail) -> None:
+    msg = _message(config, mail)
     with smtplib.SMTP(config["SMTP_HOST"], int(config["SMTP_PORT"]), timeout=10) as smtp:
         if config.get("SMTP_STARTTLS"):
             smtp.starttls()
@@ -39,30 +66,99 @@ def _send_one(config: dict, mail: OutboxMail) -> None:
         smtp.send_message(msg)
 
 
-def send_pending(limit: int = 100) -> tuple[int, int]:
-    """Try every due unsent message once; return (sent, failed). Needs an app context."""
-    config = current_app.config
-    now = utcnow()
-    due = select(OutboxMail).where(
+def _claimable(config: dict, now: dt.datetime):  # type: ignore[no-untyped-def]
+    """Conditions under which a message may be claimed now."""
+    stale = now - dt.timedelta(seconds=config["MAIL_CLAIM_TIMEOUT"])
+    return (
         OutboxMail.sent_at.is_(None),
         OutboxMail.next_try_at <= now,
         OutboxMail.attempts < config["MAIL_MAX_ATTEMPTS"],
+        or_(OutboxMail.claimed_at.is_(None), OutboxMail.claimed_at < stale),
     )
+
+
+def claim(mail_id: int, worker: str, now: dt.datetime) -> bool:
+    """Take message ``mail_id`` for ``worker`` (counting the attempt); False if another has it."""
+    config = current_app.config
+    result = db.session.execute(
+        update(OutboxMail)
+        .where(OutboxMail.id == mail_id, *_claimable(config, now))
+        .values(claimed_by=worker, claimed_at=now, attempts=OutboxMail.attempts + 1),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def _finish(mail: OutboxMail, worker: str, error: str | None, permanent: bool) -> None:
+    """Record the outcome and release the claim (only if it is still ours)."""
+    config = current_app.config
+    values: dict = {"claimed_by": None, "claimed_at": None}
+    if error is None:
+        values.update(sent_at=utcnow(), last_error="")
+    else:
+        values["last_error"] = error[:500]
+        values["next_try_at"] = utcnow() + dt.timedelta(minutes=2 ** min(mail.attempts, 12))
+        if permanent:  # retrying cannot help: stop now, the CLI lists it
+            values["attempts"] = max(mail.attempts, config["MAIL_MAX_ATTEMPTS"])
+    db.session.execute(
+        update(OutboxMail)
+        .where(OutboxMail.id == mail.id, OutboxMail.claimed_by == worker)
+        .values(**values),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.commit()
+
+
+def _deliver(config: dict, mail: OutboxMail) -> tuple[str | None, bool]:
+    """Send one message; (error or None, whether the error is permanent)."""
+    try:
+        _send_one(config, mail)
+    except BadAddress as exc:
+        return f"收件地址无效：{exc}", True
+    except Exception as exc:  # one broken message must never stop the rest
+        return f"{type(exc).__name__}: {exc}", False
+    return None, False
+
+
+def _send_batch(worker: str, limit: int) -> tuple[int, int, int]:
+    """Claim and send up to ``limit`` due messages; (sent, failed, claimed)."""
+    config = current_app.config
+    now = utcnow()
+    ids = db.session.scalars(
+        select(OutboxMail.id).where(*_claimable(config, now)).order_by(OutboxMail.id).limit(limit)
+    ).all()
+    db.session.commit()  # end the read transaction before claiming
+    sent = failed = claimed = 0
+    for mail_id in ids:
+        if not claim(mail_id, worker, utcnow()):
+            continue
+        claimed += 1
+        mail = db.session.get(OutboxMail, mail_id, populate_existing=True)
+        error, permanent = _deliver(config, mail)
+        _finish(mail, worker, error, permanent)
+        sent, failed = (sent + 1, failed) if error is None else (sent, failed + 1)
+    return sent, failed, claimed
+
+
+def send_pending(limit: int = 100) -> tuple[int, int]:
+    """Send every due message this sender can claim; return (sent, failed). Needs an app context."""
+    worker = worker_name()
     sent = failed = 0
-    with _lock:
-        for mail in db.session.scalars(due.order_by(OutboxMail.id).limit(limit)).all():
-            mail.attempts += 1
-            try:
-                _send_one(config, mail)
-            except (OSError, smtplib.SMTPException) as exc:
-                mail.last_error = f"{type(exc).__name__}: {exc}"[:500]
-                mail.next_try_at = now + dt.timedelta(minutes=2**mail.attempts)
-                failed += 1
-            else:
-                mail.sent_at = utcnow()
-                sent += 1
-            db.session.commit()
-    return sent, failed
+    while True:
+        batch_sent, batch_failed, claimed = _send_batch(worker, limit)
+        sent, failed = sent + batch_sent, failed + batch_failed
+        if claimed == 0:
+            return sent, failed
+
+
+def given_up() -> list[OutboxMail]:
+    """Unsent messages that used up ``MAIL_MAX_ATTEMPTS`` and wait for an operator."""
+    query = select(OutboxMail).where(
+        OutboxMail.sent_at.is_(None),
+        OutboxMail.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"],
+    )
+    return list(db.session.scalars(query.order_by(OutboxMail.id)))
 
 
 def flush_in_background(app: Flask) -> threading.Thread:

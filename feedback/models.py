@@ -230,6 +230,9 @@ class OutboxMail(db.Model):
     last_error: Mapped[str] = mapped_column(Text, default="")
     next_try_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+    #: Which sender holds the message (host:pid:…) and since when; a stale claim is taken over.
+    claimed_by: Mapped[str | None] = mapped_column(String(80))
+    claimed_at: Mapped[dt.datetime | None]
 
 
 class RateHit(db.Model):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from feedback.cases import CHINA, NewReport, china_today, create_report
 from feedback.directory import Directory
+from feedback.emails import BadAddress, normalize_address
 from feedback.extensions import db
 from feedback.models import Report, Update, utcnow
 from feedback.open311 import bp
@@ -66,6 +67,17 @@ def _seen_on(params: dict[str, str]) -> dt.date:
     return seen
 
 
+def _email(params: dict[str, str]) -> str:
+    """The reporter's address, checked like the web form's (email-validator, no DNS)."""
+    raw = params.get("email", "")
+    if len(raw.strip()) > 200:
+        raise BadRequest("email 最长 200 个字符。")
+    try:
+        return normalize_address(raw)
+    except BadAddress as exc:
+        raise BadRequest(f"email：{exc}") from None
+
+
 def _new_report(params: dict[str, str]) -> NewReport:
     service = BY_CODE.get(params.get("service_code", "").strip())
     if service is None:
@@ -91,7 +103,7 @@ def _new_report(params: dict[str, str]) -> NewReport:
         seen_time=params.get("attribute[seen_time]", "")[:40],
         reporter_name=name[:80],
         reporter_phone=params.get("phone", "")[:40],
-        reporter_email=params.get("email", "")[:200],
+        reporter_email=_email(params),
     )
 
 
