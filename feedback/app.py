@@ -17,7 +17,7 @@ from flask import (
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 
-from feedback import mail
+from feedback import mail, security
 from feedback.config import from_env
 from feedback.directory import Directory
 from feedback.extensions import csrf, db, login_manager
@@ -54,9 +54,11 @@ def _secret_key(app: Flask) -> str:
 
 
 def _configure(app: Flask, config: dict[str, Any] | None) -> None:
-    app.config.update(from_env())
-    app.config.update(config or {})
+    values = {**from_env(), **(config or {})}
+    app.config.update(security.cookie_settings(bool(values["PRODUCTION"])))
+    app.config.update(values)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    security.check(app)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _secret_key(app)
     url = (
@@ -67,8 +69,6 @@ def _configure(app: Flask, config: dict[str, Any] | None) -> None:
     per_file = app.config["MAX_PHOTO_MB"] * 1_000_000
     app.config["MAX_CONTENT_LENGTH"] = per_file * app.config["MAX_PHOTOS"] + 2_000_000
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -138,6 +138,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         instance_path=str(Path(instance).resolve()) if instance else None,
     )
     _configure(app, config)
+    security.init_app(app)
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

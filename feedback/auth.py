@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
-from functools import wraps
+from functools import cache, wraps
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
@@ -15,6 +16,7 @@ from feedback.emails import BadAddress, normalize_address
 from feedback.extensions import db
 from feedback.forms import LoginForm
 from feedback.models import Account
+from feedback.redirects import safe_next
 
 ROLES = ("officer", "supervisor", "admin", "enterprise")
 
@@ -56,6 +58,22 @@ def find_account(login: str) -> Account | None:
     return db.session.scalar(select(Account).where(Account.login == login))
 
 
+@cache
+def dummy_hash() -> str:
+    """A hash of a random password, checked when the account is unknown (same work, same time)."""
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
+def verify_login(login: str, password: str, allowed: Callable[[Account], bool]) -> Account | None:
+    """The account if the password is right; one password-hash check whether or not it exists."""
+    account = find_account(login)
+    stored = account.password_hash if account is not None else dummy_hash()
+    right = check_password_hash(stored, password)
+    if right and account is not None and account.active and allowed(account):
+        return account
+    return None
+
+
 def login_page(allowed: Callable[[Account], bool], heading: str, home: str):  # type: ignore[no-untyped-def]
     """Handle a login form, titled ``heading``, for accounts that ``allowed`` accepts."""
     form = LoginForm()
@@ -63,26 +81,45 @@ def login_page(allowed: Callable[[Account], bool], heading: str, home: str):  # 
     if form.validate_on_submit():
         if ratelimit.over_limit("login", current_app.config["RATE_LIMIT_LOGINS"]):
             abort(429)
-        account = find_account(form.login.data)
-        if (
-            account
-            and account.active
-            and allowed(account)
-            and check_password_hash(account.password_hash, form.password.data)
-        ):
+        account = verify_login(form.login.data.strip(), form.password.data, allowed)
+        if account is not None:
             login_user(account)
-            target = request.args.get("next", "")
-            if not target.startswith("/") or target.startswith("//"):
-                target = url_for(home)
-            return redirect(target)
+            return redirect(safe_next(request.args.get("next"), url_for(home)))
         ratelimit.hit("login")
         db.session.commit()
         error = "账号或密码不对。"
     return render_template("login.html", heading=heading, form=form, error=error)
 
 
+def end_sessions(account: Account) -> None:
+    """Make every session and remember cookie of ``account`` invalid (caller commits)."""
+    account.session_version = (account.session_version or 0) + 1
+
+
+def set_password(account: Account, password: str) -> None:
+    """Give ``account`` a new password and end its sessions everywhere (caller commits)."""
+    if len(password) < 8:
+        raise ValueError("密码至少 8 位。")
+    account.password_hash = generate_password_hash(password)
+    end_sessions(account)
+
+
+def load_session_account(session_id: str) -> Account | None:
+    """The active account a cookie's ``id:version`` names, if that version is still current."""
+    ident, _, version = session_id.partition(":")
+    if not ident.isdigit() or not version.isdigit():
+        return None
+    account = db.session.get(Account, int(ident))
+    if account is None or not account.active or account.session_version != int(version):
+        return None
+    return account
+
+
 def logout():  # type: ignore[no-untyped-def]
-    """Log out and go to the start page."""
+    """End this account's sessions (old cookies stop working) and go to the start page."""
+    if current_user.is_authenticated:
+        end_sessions(db.session.get(Account, current_user.id))
+        db.session.commit()
     logout_user()
     return redirect(url_for("public.index"))
 

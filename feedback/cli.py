@@ -149,6 +149,29 @@ def send_mail() -> None:
                 click.echo(f"  #{mail.id} 收件人 {mail.to}：{mail.last_error}", err=True)
 
 
+@feedback_group.command("set-password")
+@click.option("--login", required=True)
+@password_option
+def set_password(login: str, password: str) -> None:
+    """Set an account's password; its existing sessions everywhere stop working."""
+    from feedback.auth import find_account
+    from feedback.auth import set_password as change
+    from feedback.cases import SYSTEM, audit
+    from feedback.extensions import db
+
+    with _app().app_context():
+        account = find_account(login)
+        if account is None:
+            raise click.ClickException(f"没有账号 {login}。")
+        try:
+            change(account, password)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+        audit(SYSTEM, "account", f"重设账号 {login} 的密码")
+        db.session.commit()
+    click.echo(f"已重设账号 {login} 的密码；它原有的登录全部失效。")
+
+
 @feedback_group.command("demo")
 def demo() -> None:
     """Create demo accounts and print them."""

@@ -38,6 +38,11 @@ FEEDBACK_SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_PHOTO_MB", 10, "Largest photo or evidence file in megabytes."),
     Setting("RATE_LIMIT_REPORTS", 10, "Reports one client may file per window."),
     Setting("RATE_LIMIT_LOGINS", 10, "Failed logins one client may make per window."),
+    Setting(
+        "PRODUCTION",
+        False,
+        "Production mode: Secure cookies, HSTS; refuses to start with a weak secret or debug on.",
+    ),
     Setting("RATE_LIMIT_WINDOW", 3600, "Rate-limit window in seconds."),
     Setting("STORAGE", "local", "Where files go: local or s3."),
     Setting(

@@ -32,6 +32,11 @@ class Account(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), default="", server_default="")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: Bumped at logout and password change: session cookies carry it and older ones are refused.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    def get_id(self) -> str:  # flask-login: what the session and remember cookies hold
+        return f"{self.id}:{self.session_version}"
 
     @property
     def is_officer(self) -> bool:

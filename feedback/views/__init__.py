@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Flask, current_app, g
 from flask_login import current_user
 
+from feedback.auth import load_session_account
 from feedback.directory import Directory
-from feedback.extensions import db, login_manager
+from feedback.extensions import login_manager
 from feedback.models import Account
 from feedback.states import FINDINGS, RATINGS, State
 from feedback.storage import Storage
@@ -39,9 +40,8 @@ def state_label(state: str) -> str:
 
 
 @login_manager.user_loader
-def _load_account(account_id: str) -> Account | None:
-    account = db.session.get(Account, int(account_id))
-    return account if account is not None and account.active else None
+def _load_account(session_id: str) -> Account | None:
+    return load_session_account(session_id)
 
 
 def init_app(app: Flask) -> None:

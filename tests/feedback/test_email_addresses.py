@@ -10,6 +10,7 @@ from feedback.cli import feedback_group
 from feedback.emails import BadAddress, normalize_address
 from feedback.extensions import db
 from feedback.models import Account, OutboxMail, Report
+from feedback.security import SettingsError
 from tests.feedback.conftest import BINYANG, FIXTURES, PASSWORD, report_data
 
 BAD = [
@@ -142,6 +143,12 @@ def test_create_account_refuses_bad_address(app):
 
     with app.app_context(), pytest.raises(BadAddress, match="通知邮箱"):
         create_account("x", "long-enough-1", "enterprise", unit_code="U", email="a@[b.cc")
+
+
+@pytest.mark.parametrize("raw", ["noreply@[b.cc", "noreply", ""])
+def test_bad_mail_from_setting_stops_the_service(make_app, raw):
+    with pytest.raises(SettingsError, match="YIMATONG_MAIL_FROM"):
+        make_app(MAIL_FROM=raw)
 
 
 def test_open311_refuses_bad_address(app):
