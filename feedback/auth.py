@@ -74,18 +74,29 @@ def verify_login(login: str, password: str, allowed: Callable[[Account], bool]) 
     return None
 
 
+def _limits(login: str) -> list[tuple[str, int]]:
+    """Failed-login counters: this client on this account, and this client on any account."""
+    config = current_app.config
+    return [
+        (f"login:{login[:80]}", config["RATE_LIMIT_LOGINS"]),
+        ("login", config["RATE_LIMIT_LOGINS_CLIENT"]),
+    ]
+
+
 def login_page(allowed: Callable[[Account], bool], heading: str, home: str):  # type: ignore[no-untyped-def]
     """Handle a login form, titled ``heading``, for accounts that ``allowed`` accepts."""
     form = LoginForm()
     error = ""
     if form.validate_on_submit():
-        if ratelimit.over_limit("login", current_app.config["RATE_LIMIT_LOGINS"]):
+        limits = _limits(form.login.data.strip())
+        if any(ratelimit.over_limit(action, limit) for action, limit in limits):
             abort(429)
         account = verify_login(form.login.data.strip(), form.password.data, allowed)
         if account is not None:
             login_user(account)
             return redirect(safe_next(request.args.get("next"), url_for(home)))
-        ratelimit.hit("login")
+        for action, _limit in limits:
+            ratelimit.hit(action)
         db.session.commit()
         error = "账号或密码不对。"
     return render_template("login.html", heading=heading, form=form, error=error)

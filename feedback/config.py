@@ -37,7 +37,19 @@ FEEDBACK_SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_PHOTOS", 5, "Photos per report."),
     Setting("MAX_PHOTO_MB", 10, "Largest photo or evidence file in megabytes."),
     Setting("RATE_LIMIT_REPORTS", 10, "Reports one client may file per window."),
-    Setting("RATE_LIMIT_LOGINS", 10, "Failed logins one client may make per window."),
+    Setting(
+        "RATE_LIMIT_LOGINS", 10, "Failed logins one client may make on one account per window."
+    ),
+    Setting(
+        "RATE_LIMIT_LOGINS_CLIENT",
+        50,
+        "Failed logins one client may make on all accounts per window.",
+    ),
+    Setting(
+        "PROXY_HOPS",
+        0,
+        "Reverse proxies in front of the service whose X-Forwarded-For/-Proto are trusted (0: none).",
+    ),
     Setting(
         "PRODUCTION",
         False,

@@ -1,4 +1,4 @@
-"""Cookies, HSTS and the checks that refuse an unsafe production start."""
+"""Cookies, HSTS, trusted proxy hops and the checks that refuse an unsafe production start."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from feedback.emails import BadAddress, normalize_address
 
@@ -54,6 +55,8 @@ def problems(app: Flask) -> list[str]:
             found.append("YIMATONG_MAIL_FROM 不能为空：发件地址要写成 name@example.com。")
     except BadAddress as exc:
         found.append(f"YIMATONG_MAIL_FROM：{exc}")
+    if app.config["PROXY_HOPS"] < 0:
+        found.append("YIMATONG_PROXY_HOPS 不能为负数（0 表示不信任任何代理头）。")
     if app.config["PRODUCTION"]:
         found += _secret_problems(app)
         if app.debug:
@@ -74,6 +77,9 @@ def _hsts(response):  # type: ignore[no-untyped-def]
 
 
 def init_app(app: Flask) -> None:
-    """HSTS in production."""
+    """Trust exactly PROXY_HOPS proxies' forwarding headers; HSTS in production."""
+    hops = app.config["PROXY_HOPS"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     if app.config["PRODUCTION"]:
         app.after_request(_hsts)
