@@ -23,6 +23,7 @@ from feedback.followup import can_rate, rate, ratings, rewards
 from feedback.forms import RateForm, ReportForm, choices
 from feedback.models import Attachment, Report
 from feedback.photos import UploadError, check_photo
+from feedback.serving import file_response
 from feedback.views import directory, storage
 
 bp = Blueprint("public", __name__)
@@ -244,11 +245,8 @@ def private_photo(token: str, attachment_id: int):  # type: ignore[no-untyped-de
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or attachment.report_id != report.id:
         abort(404)
-    data = storage().get(attachment.public_key)
-    return (
-        data,
-        200,
-        {"Content-Type": attachment.content_type, "Cache-Control": "private, no-store"},
+    return file_response(
+        storage().get(attachment.public_key), attachment, reencoded=True, kind="photo"
     )
 
 
@@ -258,9 +256,6 @@ def draft_photo(token: str, attachment_id: int):  # type: ignore[no-untyped-def]
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or attachment.draft_token != token or attachment.report_id is not None:
         abort(404)
-    data = storage().get(attachment.public_key)
-    return (
-        data,
-        200,
-        {"Content-Type": attachment.content_type, "Cache-Control": "private, no-store"},
+    return file_response(
+        storage().get(attachment.public_key), attachment, reencoded=True, kind="photo"
     )
