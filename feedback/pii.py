@@ -51,7 +51,9 @@ PATTERNS: tuple[tuple[str, re.Pattern[str], int], ...] = (
     ("card", re.compile(rf"(?<!\d){_digits(16)}(?:{SEP}\d){{0,3}}(?!\d)"), 0),
     (
         "phone",
-        re.compile(rf"(?<!\d)(?:\(?(?:(?:\+|00){SEP})?86\)?{SEP})?1{SEP}[3-9](?:{SEP}\d){{9}}(?!\d)"),
+        re.compile(
+            rf"(?<!\d)(?:\(?(?:(?:\+|00){SEP})?86\)?{SEP})?1{SEP}[3-9](?:{SEP}\d){{9}}(?!\d)"
+        ),
         0,
     ),
     (

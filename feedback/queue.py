@@ -14,6 +14,7 @@ from feedback.cases import china_today
 from feedback.directory import Directory
 from feedback.extensions import db
 from feedback.models import Account, Report
+from feedback.pii import mask
 from feedback.states import CONCLUSION_CLOCK, FINDINGS, State
 
 
@@ -97,7 +98,7 @@ CSV_COLUMNS = (
 
 
 def export_csv(reports: list[Report], directory: Directory) -> str:
-    """The cases as CSV (UTF-8 with BOM for spreadsheet programs); no reporter data."""
+    """The cases as CSV (UTF-8 with BOM); no reporter data, the place only as approved, masked."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
@@ -111,13 +112,13 @@ def export_csv(reports: list[Report], directory: Directory) -> str:
                 r.category,
                 r.unit_code or "",
                 r.unit_name,
-                directory.place_name(r.county_code) + r.place,
+                directory.place_name(r.county_code) + mask(r.public_place),
                 directory.body_name(r.body_id),
                 r.accept_due.isoformat(),
                 r.conclude_due.isoformat() if r.conclude_due else "",
                 r.extension_days,
                 FINDINGS.get(r.finding, ""),
-                r.penalty_number,
+                mask(r.penalty_number),
             ]
         )
     return out.getvalue()

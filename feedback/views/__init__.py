@@ -8,6 +8,7 @@ from flask_login import current_user
 from feedback.directory import Directory
 from feedback.extensions import db, login_manager
 from feedback.models import Account
+from feedback.pii import mask
 from feedback.states import FINDINGS, RATINGS, State
 from feedback.storage import Storage
 from generator import urls
@@ -55,6 +56,8 @@ def init_app(app: Flask) -> None:
         site_url=lambda: app.config["BASE_URL"],
         current_user=current_user,
     )
+
+    app.jinja_env.filters["mask"] = mask
 
     @app.context_processor
     def _audience() -> dict:

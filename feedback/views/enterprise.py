@@ -10,7 +10,7 @@ from feedback.actions import ActionError
 from feedback.auth import enterprise_required, login_page, logout
 from feedback.cases import find_by_tracking
 from feedback.extensions import db
-from feedback.followup import enterprise_sees, pending_response, respond
+from feedback.followup import approved_ratings, enterprise_sees, pending_response, respond
 from feedback.forms import RespondForm
 from feedback.models import Attachment, EnterpriseResponse, Report
 from feedback.photos import CheckedFile, UploadError, check_evidence
@@ -102,6 +102,7 @@ def case(number: str):  # type: ignore[no-untyped-def]
         error=error,
         responses=responses,
         can_respond=can_respond,
+        public_ratings=approved_ratings(report),
     ), 422 if error else 200
 
 

@@ -19,7 +19,7 @@ from feedback.cases import (
     find_by_tracking,
 )
 from feedback.extensions import db
-from feedback.followup import can_rate, rate, ratings, rewards
+from feedback.followup import approved_ratings, can_rate, rate, ratings, rewards
 from feedback.forms import RateForm, ReportForm, choices
 from feedback.models import Attachment, Report
 from feedback.photos import UploadError, check_photo
@@ -207,7 +207,12 @@ def lookup():  # type: ignore[no-untyped-def]
 def case(number: str):  # type: ignore[no-untyped-def]
     """The public case page: never the reporter's identity or contact details."""
     report = find_by_tracking(number) or abort(404)
-    return render_template("public/case.html", report=report, private=False)
+    return render_template(
+        "public/case.html",
+        report=report,
+        private=False,
+        public_ratings=approved_ratings(report),
+    )
 
 
 @bp.route("/r/<token>", methods=["GET", "POST"])
@@ -234,6 +239,7 @@ def private(token: str):  # type: ignore[no-untyped-def]
         given_ratings=ratings(report),
         can_rate=can_rate(report),
         rewards=rewards(report),
+        public_ratings=approved_ratings(report),
     )
     return response, 200, {"Cache-Control": "no-store"}
 
