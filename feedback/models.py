@@ -111,6 +111,11 @@ class Report(db.Model):
         return self.public_description if self.public_description is not None else self.description
 
     @property
+    def identity(self) -> tuple[str, str, str]:
+        """What the reporter gave about themselves: masked wherever the case's texts go out."""
+        return (self.reporter_name, self.reporter_phone, self.reporter_email)
+
+    @property
     def real_name(self) -> bool:
         """Whether the reporter gave a name and a way to reach them (reward eligibility)."""
         return bool(self.reporter_name and (self.reporter_phone or self.reporter_email))

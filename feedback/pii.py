@@ -11,7 +11,7 @@ Masking over-reaches rather than under-reaches: a masked word is better than a l
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import phonenumbers
 
@@ -79,6 +79,8 @@ PATTERNS: tuple[tuple[str, re.Pattern[str], int], ...] = (
         ),
         0,
     ),
+    ("email", re.compile(r"[\w.%+\-]+\s*@\s*[\w\-]+(?:\.[\w\-]+)+"), 0),
+    ("account", re.compile(r"@[\w\-]{2,30}"), 0),
     (
         "account",
         re.compile(
@@ -101,14 +103,58 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
+#: Letters written for digits to slip past a filter (138OO13800O, l39...).
+_LOOKALIKE = str.maketrans("OoIl|", "00111")
+NUMBERS = ("id", "card", "phone")
+
+
 def _pattern_spans(text: str) -> Iterator[tuple[int, int, str]]:
     folded = fold(text)
+    lookalike = folded.translate(_LOOKALIKE)
     for kind, pattern, group in PATTERNS:
         # Names are matched in the original: a folded 七 would be a digit.
-        for match in pattern.finditer(text if kind == "name" else folded):
-            start, end = match.span(group)
-            if end > start:
-                yield start, end, kind
+        texts = [text] if kind == "name" else [folded]
+        if kind in NUMBERS:
+            texts.append(lookalike)
+        for candidate in texts:
+            for match in pattern.finditer(candidate):
+                start, end = match.span(group)
+                if end > start:
+                    yield start, end, kind
+
+
+def known_pattern(value: str) -> tuple[str, re.Pattern[str]] | None:
+    """(kind, pattern) finding one known value of the reporter in any spacing, or None.
+
+    A phone is matched by its digits with any separators; a name or an e-mail letter by
+    letter with optional blanks between. Values of fewer than two letters or five digits
+    would mask ordinary words and are skipped.
+    """
+    folded = "".join(fold(value or "").split())
+    digits = re.sub(r"\D", "", folded)
+    if digits and not re.search(r"[^\W\d_]", folded):  # no letters: a number
+        if len(digits) < 5:
+            return None
+        body = SEP.join(digits[-11:] if len(digits) > 11 else digits)
+        return "phone", re.compile(rf"(?<!\d){body}(?!\d)")
+    if len(folded) < 2:
+        return None
+    kind = "email" if "@" in folded else "name"
+    body = r"\s*".join(map(re.escape, folded))
+    if folded[0].isascii() and folded[0].isalnum():
+        body = r"(?<![A-Za-z0-9])" + body
+    if folded[-1].isascii() and folded[-1].isalnum():
+        body += r"(?![A-Za-z0-9])"
+    return kind, re.compile(body, re.IGNORECASE)
+
+
+def _known_spans(text: str, known: Iterable[str]) -> Iterator[tuple[int, int, str]]:
+    folded = fold(text)
+    for value in known:
+        found = known_pattern(value)
+        if found is not None:
+            for match in found[1].finditer(folded):
+                yield match.start(), match.end(), found[0]
 
 
 def _library_spans(text: str) -> Iterator[tuple[int, int, str]]:
@@ -117,14 +163,16 @@ def _library_spans(text: str) -> Iterator[tuple[int, int, str]]:
         yield match.start, match.end, "phone"
 
 
-def find(text: str) -> list[tuple[int, int, str]]:
-    """Spans (start, end, kind) of personal data in ``text``, merged, in order."""
+def find(text: str, known: Iterable[str] = ()) -> list[tuple[int, int, str]]:
+    """Spans (start, end, kind) of personal data in ``text``, merged, in order.
+
+    ``known`` are values the reporter gave (name, phone, e-mail): found in any spacing too.
+    """
     if not text:
         return []
     order = {kind: n for n, kind in enumerate(MASKS)}
-    spans = sorted(
-        [*_pattern_spans(text), *_library_spans(text)], key=lambda s: (s[0], -s[1], order[s[2]])
-    )
+    found = [*_pattern_spans(text), *_library_spans(text), *_known_spans(text, known)]
+    spans = sorted(found, key=lambda s: (s[0], -s[1], order[s[2]]))
     merged: list[tuple[int, int, str]] = []
     for start, end, kind in spans:
         if merged and start < merged[-1][1]:
@@ -135,12 +183,12 @@ def find(text: str) -> list[tuple[int, int, str]]:
     return merged
 
 
-def mask(text: str | None) -> str:
-    """``text`` with every phone, e-mail, ID, card number, account and named name masked."""
+def mask(text: str | None, known: Iterable[str] = ()) -> str:
+    """``text`` with every phone, e-mail, ID, card number, account and known or named name masked."""
     if not text:
         return text or ""
     out, last = [], 0
-    for start, end, kind in find(text):
+    for start, end, kind in find(text, known):
         out.append(text[last:start])
         out.append(MASKS[kind])
         last = end

@@ -97,7 +97,7 @@ CSV_COLUMNS = (
 
 
 def _row(r: Report, directory: Directory) -> list[object]:
-    place = directory.place_name(r.county_code) + mask(r.public_place)
+    place = directory.place_name(r.county_code) + mask(r.public_place, r.identity)
     return [
         r.tracking_number,
         f"{r.received_at:%Y-%m-%d}",
@@ -111,7 +111,7 @@ def _row(r: Report, directory: Directory) -> list[object]:
         r.conclude_due.isoformat() if r.conclude_due else "",
         r.extension_days,
         FINDINGS.get(r.finding, ""),
-        mask(r.penalty_number),
+        r.penalty_number,
     ]
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask import Flask, current_app, g
 from flask_login import current_user
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from feedback.directory import Directory
 from feedback.extensions import db, login_manager
-from feedback.models import Account
+from feedback.models import Account, Report
 from feedback.pii import mask
 from feedback.states import FINDINGS, RATINGS, State
 from feedback.storage import Storage
@@ -39,6 +41,13 @@ def state_label(state: str) -> str:
         return state
 
 
+@pass_context
+def mask_filter(context: Context, text: str | None, report: Report | None = None) -> str:
+    """Jinja ``mask``: personal data masked, and the case's reporter's own values too."""
+    report = report if report is not None else context.get("report")
+    return mask(text, report.identity if isinstance(report, Report) else ())
+
+
 @login_manager.user_loader
 def _load_account(account_id: str) -> Account | None:
     account = db.session.get(Account, int(account_id))
@@ -57,7 +66,7 @@ def init_app(app: Flask) -> None:
         current_user=current_user,
     )
 
-    app.jinja_env.filters["mask"] = mask
+    app.jinja_env.filters["mask"] = mask_filter
 
     @app.context_processor
     def _audience() -> dict:

@@ -120,11 +120,12 @@ def _handle(client, officer, app, number: str, who: Identity) -> None:
     officer.login("binyang")
     act(client, number, "accept", text=f"已受理，回电 {who.phone}")
     act(client, number, "reply", text=f"请{who.email}补充材料")
+    act(client, number, "reply", text=f"感谢{who.name}的举报")
     act(client, number, "assign", officer=officer_id)
     act(client, number, "investigate")
     conclusion = f"属实。身份证 {who.id_number} 的举报人反映情况属实"
     act(client, number, "conclude", finding="substantiated", action_taken="罚款", text=conclusion)
-    requirement = f"清理排水沟，联系人：{who.name}，电话 {who.landline}，{who.email}"
+    requirement = f"清理排水沟，向{who.name}道歉，电话 {who.landline}，{who.email}"
     act(client, number, "order_rectification", requirement=requirement, due="2030-12-31")
     officer.logout()
 
@@ -158,7 +159,8 @@ def _drive(client, officer, app, number: str, token_link: str, who: Identity) ->
 def _moderate(client, officer, app, number: str, who: Identity) -> None:
     """A careless supervisor approves texts, leaving numbers for the masking to catch."""
     officer.login("binyang-boss")
-    act(client, number, "moderate", target="description", text=f"排放口流出黑水，{who.phone}")
+    text = f"排放口流出黑水，{who.phone}，{' '.join(who.name)}看到的"
+    act(client, number, "moderate", target="description", text=text)
     act(client, number, "moderate", target="place", text=f"厂区东侧 {who.landline}", reason="核对")
     with app.app_context():
         report = db.session.query(Report).filter_by(tracking_number=number).one()

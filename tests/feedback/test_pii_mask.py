@@ -21,6 +21,8 @@ PLANTED = [
     ("一三八零零一三八零零零", "一三八零零一三八零零零"),
     ("1 3 8 0 0 1 3 8 0 0 0", "1 3 8 0 0 1 3 8 0 0 0"),
     ("138.0013.8000", "138.0013.8000"),
+    ("l38OOl38OOO", "l38OOl38OOO"),
+    ("139 OOl3 8OOO", "139 OOl3 8OOO"),
     ("138—0013—8000", "138—0013—8000"),
     ("座机(0771)5551234", "5551234"),
     ("（0771）5551234", "5551234"),
@@ -36,6 +38,9 @@ PLANTED = [
     ("zhang at example dot com", "zhang at example dot com"),
     ("zhang(at)example(dot)com", "zhang(at)example(dot)com"),
     ("ZHANG@EXAMPLE.CN", "ZHANG@EXAMPLE.CN"),
+    ("张三@例子.中国", "张三@例子.中国"),
+    ("zhang@例子.cn", "zhang@例子.cn"),
+    ("微博 @环保小卫士2026 私信我", "环保小卫士2026"),
     ("身份证450102199001011234", "450102199001011234"),
     ("45010219900101123X", "45010219900101123X"),
     ("45010219900101123x号", "45010219900101123x"),
@@ -65,6 +70,8 @@ KEPT = [
     "本单位 2026 年 11 月 3 日至 15 日停产检修，排放口 3 号、5 号",
     "举报人评价：不满意",
     "监测数据 1234567 mg",
+    "BOD5 与 COD 超标，pH 值 11，Oil 100 l，Hello World",
+    "邮件主题 @ 不是地址",
     "",
 ]
 
@@ -99,3 +106,28 @@ def test_fold_keeps_positions():
     text = "ｚｈａｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ　一三八"
     assert len(fold(text)) == len(text)
     assert fold(text) == "zhang@example.com 138"
+
+
+KNOWN = ("陈秀英", "+86 136-1234-5678", "chenxy@example.com")
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("感谢陈秀英的举报", "陈秀英"),
+        ("感谢 陈 秀 英 的举报", "陈 秀 英"),
+        ("回电 1361234 5678", "1361234 5678"),
+        ("CHENXY@EXAMPLE.COM", "CHENXY@EXAMPLE.COM"),
+        ("chenxy @ example . com", "chenxy @ example . com"),
+    ],
+)
+def test_the_reporters_own_values_are_masked_in_any_spacing(text, secret):
+    masked = mask(text, KNOWN)
+    assert secret not in masked and "已隐去" in masked
+
+
+def test_short_known_values_mask_nothing():
+    text = "王 先生 12345 元"
+    assert mask(text, ("王", "1234", "")) == text
+    assert mask("罚款 12345 元", ("12345",)) == "罚款 〔电话已隐去〕 元"
+    assert mask("about Li Ming, Liming", ("Li",)) == "about 〔姓名已隐去〕 Ming, Liming"
