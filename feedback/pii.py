@@ -74,12 +74,12 @@ PATTERNS: tuple[tuple[str, re.Pattern[str], int], ...] = (
     (
         "email",
         re.compile(
-            rf"[\w.%+\-]+\s*{_AT}\s*[A-Za-z0-9\-]+(?:\s*{_DOT}\s*[A-Za-z0-9\-]+)*\s*{_DOT}\s*[A-Za-z]{{2,}}",
+            rf"(?<![\w.%+\-])[\w.%+\-]+\s*{_AT}\s*[A-Za-z0-9\-]+(?:\s*{_DOT}\s*[A-Za-z0-9\-]+)*\s*{_DOT}\s*[A-Za-z]{{2,}}",
             re.IGNORECASE | re.ASCII,
         ),
         0,
     ),
-    ("email", re.compile(r"[\w.%+\-]+\s*@\s*[\w\-]+(?:\.[\w\-]+)+"), 0),
+    ("email", re.compile(r"(?<![\w.%+\-])[\w.%+\-]+\s*@\s*[\w\-]+(?:\.[\w\-]+)+"), 0),
     ("account", re.compile(r"@[\w\-]{2,30}"), 0),
     (
         "account",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -131,3 +132,18 @@ def test_short_known_values_mask_nothing():
     assert mask(text, ("王", "1234", "")) == text
     assert mask("罚款 12345 元", ("12345",)) == "罚款 〔电话已隐去〕 元"
     assert mask("about Li Ming, Liming", ("Li",)) == "about 〔姓名已隐去〕 Ming, Liming"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a" * 4000, "1" * 4000, "1 " * 2000, "1-" * 2000, "a.b-" * 1000, "a@" * 2000, "电话1-" * 800],
+)
+def test_long_hostile_text_is_masked_in_linear_time(text):
+    started = time.perf_counter()
+    mask(text)
+    assert time.perf_counter() - started < 1.5  # quadratic patterns took several seconds
+
+
+def test_long_local_part_is_still_masked():
+    address = "a" * 80 + "@example.cn"
+    assert address not in mask(f"邮箱 {address}")
