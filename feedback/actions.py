@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import current_app
+from sqlalchemy import select
 
 from feedback.cases import Actor, china_today, find_by_tracking, notify_enterprise, record
 from feedback.directory import Directory
 from feedback.extensions import db
-from feedback.models import Account, Report, utcnow
+from feedback.models import Account, Rating, Report, utcnow
 from feedback.states import FINDINGS, OPEN, State, can
 
 
@@ -227,18 +228,44 @@ def note(report: Report, account: Account, text: str) -> None:
     record(report, _officer(account), "note", before=report.state, after=report.state, text=text)
 
 
-def moderate(report: Report, account: Account, text: str, reason: str) -> None:
-    """Replace the publicly shown text (e.g. remove a name); the original stays stored."""
-    reason = _require(reason, "请填写修改理由。")
-    report.public_description = text.strip()
+#: What a reporter typed that an officer may approve for outside eyes, by form value.
+MODERATED = {"description": "举报内容", "place": "地点"}
+
+
+def moderation_targets(report: Report) -> list[tuple[str, str]]:
+    """(form value, label) of every reporter text of the case an officer may approve."""
+    targets = [(key, label) for key, label in MODERATED.items() if key != "place" or report.place]
+    query = select(Rating).where(Rating.report_id == report.id).order_by(Rating.id)
+    for n, rating in enumerate(db.session.scalars(query), 1):
+        if rating.reason:
+            targets.append((f"rating-{rating.id}", f"第 {n} 次评价的理由"))
+    return targets
+
+
+def moderate(
+    report: Report, account: Account, text: str, reason: str, target: str = "description"
+) -> None:
+    """Approve (possibly edited) one reporter text for outside eyes; the original stays stored."""
+    reason = _require(reason, "请填写审核理由，记入审计日志。")
+    labels = dict(moderation_targets(report))
+    if target not in labels:
+        raise ActionError("请选择要审核的文字。")
+    text = (text or "").strip()
+    if target == "description":
+        report.public_description = text
+    elif target == "place":
+        report.public_place = text
+    else:
+        rating = db.session.get(Rating, int(target.removeprefix("rating-")))
+        rating.public_reason = text  # type: ignore[union-attr]
     record(
         report,
         _officer(account),
         "moderate",
         before=report.state,
         after=report.state,
-        text="修改了公开显示的举报内容",
-        reason=reason,
+        text=f"审核并公开了{labels[target]}：{text or '（不公开）'}",
+        reason=f"{labels[target]}：{reason}",
     )
 
 

@@ -20,6 +20,7 @@ from feedback.extensions import db
 from feedback.mail import queue_mail
 from feedback.models import Account, Attachment, AuditEntry, Report, Update, utcnow
 from feedback.photos import CheckedFile
+from feedback.pii import mask
 from feedback.states import State
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
@@ -172,7 +173,7 @@ def notify_reporter(report: Report, update: Update) -> None:
     state = State(report.state).label
     body = (
         f"您的举报 {report.tracking_number} 有新进展。\n当前状态：{state}\n"
-        f"{update.text}\n\n查看：{base}/case/{report.tracking_number}\n"
+        f"{mask(update.text, report.identity)}\n\n查看：{base}/case/{report.tracking_number}\n"
     )
     queue_mail(report.reporter_email, f"举报 {report.tracking_number} 进展：{state}", body)
     mark_mail_queued()
@@ -186,7 +187,7 @@ def notify_enterprise(report: Report, subject: str, text: str) -> None:
     if account is None or not account.active or not account.email:
         return
     base = current_app.config["FEEDBACK_URL"].rstrip("/")
-    body = f"{text}\n\n请登录查看并反馈：{base}/enterprise/case/{report.tracking_number}\n"
+    body = f"{mask(text, report.identity)}\n\n请登录查看并反馈：{base}/enterprise/case/{report.tracking_number}\n"
     queue_mail(account.email, subject, body)
     mark_mail_queued()
 

@@ -126,9 +126,16 @@ def rate(report: Report, value: str, reason: str = "") -> Rating:
         reason = _require(reason, "请说明不满意的原因。")
     rating = Rating(report_id=report.id, value=value, reason=reason.strip())
     db.session.add(rating)
-    text = f"举报人评价：{RATINGS[value]}" + (f"。{reason.strip()}" if reason.strip() else "")
+    # The reason is the reporter's own words: it is published only once an officer approves it.
     record(
-        report, REPORTER, "rate", before=report.state, after=report.state, text=text, public=True
+        report,
+        REPORTER,
+        "rate",
+        before=report.state,
+        after=report.state,
+        text=f"举报人评价：{RATINGS[value]}",
+        public=True,
+        reason=reason.strip(),
     )
     if value == "not_satisfied" and report.reopened_count == 0:
         before = report.state
@@ -161,6 +168,11 @@ def _notify_body(report: Report, reason: str) -> None:
         f"原因：{reason}\n办理：{base}/officer/case/{report.tracking_number}\n",
     )
     mark_mail_queued()
+
+
+def approved_ratings(report: Report) -> list[Rating]:
+    """Ratings whose reason an officer approved for outside eyes."""
+    return [r for r in ratings(report) if r.public_reason]
 
 
 def ratings(report: Report) -> list[Rating]:

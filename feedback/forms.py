@@ -102,6 +102,18 @@ class TextForm(FlaskForm):
     text = TextAreaField("内容", validators=[DataRequired("内容不能为空。")])
 
 
+class ModerateForm(FlaskForm):
+    """Approve one text the reporter typed for the enterprise and the public, possibly edited."""
+
+    target = SelectField("审核哪一段文字", validate_choice=False, default="description")
+    text = TextAreaField("公开的文字（可修改：删去姓名、电话、住址等；留空则不公开）")
+    reason = StringField(
+        "审核理由（记入审计日志）",
+        default="删除个人信息或不当内容",
+        validators=[DataRequired("请填写审核理由。")],
+    )
+
+
 class NotAcceptForm(FlaskForm):
     """Refusal with a reason, optionally naming the case it repeats."""
 

@@ -65,6 +65,8 @@ class Report(db.Model):
     unit_name: Mapped[str] = mapped_column(String(200), default="")
     county_code: Mapped[str] = mapped_column(String(6), default="")
     place: Mapped[str] = mapped_column(Text, default="")
+    #: The place as an officer approved it for the enterprise and exports (None: not yet).
+    public_place: Mapped[str | None] = mapped_column(Text)
     category: Mapped[str] = mapped_column(String(20))
     description: Mapped[str] = mapped_column(Text)
     public_description: Mapped[str | None] = mapped_column(Text)
@@ -110,8 +112,13 @@ class Report(db.Model):
 
     @property
     def shown_description(self) -> str:
-        """Text shown outside the handling body: the moderated text if any."""
+        """The text officers start moderating from: the moderated text if any, else the original."""
         return self.public_description if self.public_description is not None else self.description
+
+    @property
+    def identity(self) -> tuple[str, str, str]:
+        """What the reporter gave about themselves: masked wherever the case's texts go out."""
+        return (self.reporter_name, self.reporter_phone, self.reporter_email)
 
     @property
     def real_name(self) -> bool:
@@ -196,6 +203,8 @@ class Rating(db.Model):
     report_id: Mapped[int] = mapped_column(ForeignKey("report.id"), index=True)
     value: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str] = mapped_column(Text, default="")
+    #: The reason as an officer approved it for publication (None: never shown outside).
+    public_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 

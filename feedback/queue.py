@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import Select, func, select
 
 from feedback.cases import china_today
+from feedback.csvsafe import spreadsheet_csv
 from feedback.directory import Directory
 from feedback.extensions import db
 from feedback.models import Account, Report
+from feedback.pii import mask
 from feedback.states import CONCLUSION_CLOCK, FINDINGS, State
 
 
@@ -96,28 +96,25 @@ CSV_COLUMNS = (
 )
 
 
+def _row(r: Report, directory: Directory) -> list[object]:
+    place = directory.place_name(r.county_code) + mask(r.public_place, r.identity)
+    return [
+        r.tracking_number,
+        f"{r.received_at:%Y-%m-%d}",
+        State(r.state).label,
+        r.category,
+        r.unit_code or "",
+        r.unit_name,
+        place,
+        directory.body_name(r.body_id),
+        r.accept_due.isoformat(),
+        r.conclude_due.isoformat() if r.conclude_due else "",
+        r.extension_days,
+        FINDINGS.get(r.finding, ""),
+        r.penalty_number,
+    ]
+
+
 def export_csv(reports: list[Report], directory: Directory) -> str:
-    """The cases as CSV (UTF-8 with BOM for spreadsheet programs); no reporter data."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for r in reports:
-        writer.writerow(
-            [
-                r.tracking_number,
-                f"{r.received_at:%Y-%m-%d}",
-                State(r.state).label,
-                r.category,
-                r.unit_code or "",
-                r.unit_name,
-                directory.place_name(r.county_code) + r.place,
-                directory.body_name(r.body_id),
-                r.accept_due.isoformat(),
-                r.conclude_due.isoformat() if r.conclude_due else "",
-                r.extension_days,
-                FINDINGS.get(r.finding, ""),
-                r.penalty_number,
-            ]
-        )
-    return out.getvalue()
+    """The cases as CSV for spreadsheets: no reporter data, only approved place text, no formulas."""
+    return spreadsheet_csv(CSV_COLUMNS, (_row(r, directory) for r in reports))

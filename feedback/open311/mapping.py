@@ -9,6 +9,7 @@ from typing import Any
 from feedback.cases import CHINA
 from feedback.directory import Directory
 from feedback.models import Report, Update
+from feedback.pii import mask
 from feedback.states import ACTION_LABELS, State
 
 
@@ -83,7 +84,7 @@ def status_notes(report: Report) -> str:
     notes = State(report.state).label
     if report.state == State.NOT_ACCEPTED.value and report.not_accepted_reason:
         notes += "：" + report.not_accepted_reason
-    return notes
+    return mask(notes, report.identity)
 
 
 def iso(moment: dt.datetime | None) -> str | None:
@@ -118,7 +119,7 @@ def request_row(
         "status_notes": status_notes(report),
         "service_name": service.category,
         "service_code": service.code,
-        "description": report.public_description or "",
+        "description": mask(report.public_description, report.identity),
         "agency_responsible": directory.body_name(report.body_id),
         "service_notice": "",
         "requested_datetime": iso(report.received_at),
@@ -142,6 +143,7 @@ def update_row(update: Update, report: Report, state: str) -> dict[str, Any]:
         "status": status_of(state),
         "status_notes": State(state).label,
         "updated_datetime": iso(update.created_at),
-        "description": text or ACTION_LABELS.get(update.action, update.action),
+        "description": mask(text, report.identity)
+        or ACTION_LABELS.get(update.action, update.action),
         "media_url": "",
     }

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from flask import Flask, current_app, g
 from flask_login import current_user
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from feedback.auth import dummy_hash, load_session_account
 from feedback.directory import Directory
 from feedback.extensions import login_manager
-from feedback.models import Account
+from feedback.models import Account, Report
+from feedback.pii import mask
 from feedback.states import FINDINGS, RATINGS, State
 from feedback.storage import Storage
 from generator import urls
@@ -39,6 +42,13 @@ def state_label(state: str) -> str:
         return state
 
 
+@pass_context
+def mask_filter(context: Context, text: str | None, report: Report | None = None) -> str:
+    """Jinja ``mask``: personal data masked, and the case's reporter's own values too."""
+    report = report if report is not None else context.get("report")
+    return mask(text, report.identity if isinstance(report, Report) else ())
+
+
 @login_manager.user_loader
 def _load_account(session_id: str) -> Account | None:
     return load_session_account(session_id)
@@ -56,6 +66,8 @@ def init_app(app: Flask) -> None:
         site_url=lambda: app.config["BASE_URL"],
         current_user=current_user,
     )
+
+    app.jinja_env.filters["mask"] = mask_filter
 
     @app.context_processor
     def _audience() -> dict:

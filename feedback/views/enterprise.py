@@ -10,10 +10,11 @@ from feedback.actions import ActionError
 from feedback.auth import enterprise_required, login_page, logout
 from feedback.cases import find_by_tracking
 from feedback.extensions import db
-from feedback.followup import enterprise_sees, pending_response, respond
+from feedback.followup import approved_ratings, enterprise_sees, pending_response, respond
 from feedback.forms import RespondForm
 from feedback.models import Attachment, EnterpriseResponse, Report
 from feedback.photos import CheckedFile, UploadError, check_evidence
+from feedback.serving import file_response
 from feedback.states import State
 from feedback.views import directory, storage
 
@@ -101,6 +102,7 @@ def case(number: str):  # type: ignore[no-untyped-def]
         error=error,
         responses=responses,
         can_respond=can_respond,
+        public_ratings=approved_ratings(report),
     ), 422 if error else 200
 
 
@@ -115,8 +117,6 @@ def file(attachment_id: int):  # type: ignore[no-untyped-def]
     report = db.session.get(Report, report_id) if report_id else None
     if report is None or not enterprise_sees(current_user, report):
         abort(403)
-    return (
-        storage().get(attachment.public_key),
-        200,
-        {"Content-Type": attachment.content_type, "Cache-Control": "private, no-store"},
-    )
+    kind = "evidence" if attachment.response_id is not None else "photo"
+    data = storage().get(attachment.public_key)
+    return file_response(data, attachment, reencoded=True, kind=kind)

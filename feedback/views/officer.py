@@ -22,6 +22,7 @@ from feedback.models import (
     ResponseTemplate,
 )
 from feedback.queue import Filters, counts, deadline_mark, export_csv, queue
+from feedback.serving import file_response
 from feedback.states import ACTION_LABELS, CATEGORIES, OPEN, State, actions_from
 from feedback.views import directory, storage
 from feedback.views.officer_actions import HANDLERS, forms_for
@@ -161,10 +162,7 @@ def act(number: str, action: str):  # type: ignore[no-untyped-def]
     return redirect(url_for("officer.case", number=report.tracking_number))
 
 
-@bp.get("/file/<int:attachment_id>")
-@officer_required
-def file(attachment_id: int):  # type: ignore[no-untyped-def]
-    """The original upload (with metadata) for the handling officers."""
+def _file_in_scope(attachment_id: int) -> Attachment:
     attachment = db.session.get(Attachment, attachment_id) or abort(404)
     report_id = attachment.report_id
     if report_id is None and attachment.response_id is not None:
@@ -172,11 +170,29 @@ def file(attachment_id: int):  # type: ignore[no-untyped-def]
     report = db.session.get(Report, report_id) if report_id else None
     if report is None or not in_scope(current_user, report, directory()):
         abort(403)
-    return (
-        storage().get(attachment.original_key),
-        200,
-        {"Content-Type": attachment.content_type, "Cache-Control": "private, no-store"},
-    )
+    return attachment
+
+
+def _kind(attachment: Attachment) -> str:
+    return "evidence" if attachment.response_id is not None else "photo"
+
+
+@bp.get("/file/<int:attachment_id>")
+@officer_required
+def file(attachment_id: int):  # type: ignore[no-untyped-def]
+    """The original upload (with metadata) for the handling officers, always as a download."""
+    attachment = _file_in_scope(attachment_id)
+    data = storage().get(attachment.original_key)
+    return file_response(data, attachment, reencoded=False, kind=_kind(attachment))
+
+
+@bp.get("/preview/<int:attachment_id>")
+@officer_required
+def preview(attachment_id: int):  # type: ignore[no-untyped-def]
+    """The re-encoded copy of a photo, shown inline on the case page."""
+    attachment = _file_in_scope(attachment_id)
+    data = storage().get(attachment.public_key)
+    return file_response(data, attachment, reencoded=True, kind=_kind(attachment))
 
 
 @bp.get("/export.csv")

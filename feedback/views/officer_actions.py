@@ -15,6 +15,7 @@ from feedback.forms import (
     ConcludeForm,
     ConfirmForm,
     ExtendForm,
+    ModerateForm,
     NotAcceptForm,
     RectifyForm,
     ReplyForm,
@@ -76,8 +77,8 @@ HANDLERS: dict[str, tuple[type[FlaskForm], Handler]] = {
     "reply": (ReplyForm, _reply),
     "note": (TextForm, lambda r, a, f, d: actions.note(r, a, f.text.data)),
     "moderate": (
-        TextForm,
-        lambda r, a, f, d: actions.moderate(r, a, f.text.data, "删除个人信息或不当内容"),
+        ModerateForm,
+        lambda r, a, f, d: actions.moderate(r, a, f.text.data, f.reason.data, f.target.data),
     ),
     "reward": (
         RewardForm,
@@ -121,8 +122,10 @@ def forms_for(
             form.template.choices = choices(
                 [(0, "不使用模板")] + [(t.id, t.title) for t in templates]
             )
-        if action == "moderate" and not form.is_submitted():
-            form.text.data = report.shown_description
+        if isinstance(form, ModerateForm):
+            form.target.choices = choices(actions.moderation_targets(report))
+            if not form.is_submitted():
+                form.text.data = report.shown_description
         if isinstance(form, RewardForm) and form.decided_on.data is None:
             form.decided_on.data = dt.date.today()
         forms[action] = form

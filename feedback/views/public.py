@@ -19,10 +19,11 @@ from feedback.cases import (
     find_by_tracking,
 )
 from feedback.extensions import db
-from feedback.followup import can_rate, rate, ratings, rewards
+from feedback.followup import approved_ratings, can_rate, rate, ratings, rewards
 from feedback.forms import RateForm, ReportForm, choices
 from feedback.models import Attachment, Report
 from feedback.photos import UploadError, check_photo
+from feedback.serving import file_response
 from feedback.views import directory, storage
 
 bp = Blueprint("public", __name__)
@@ -206,7 +207,12 @@ def lookup():  # type: ignore[no-untyped-def]
 def case(number: str):  # type: ignore[no-untyped-def]
     """The public case page: never the reporter's identity or contact details."""
     report = find_by_tracking(number) or abort(404)
-    return render_template("public/case.html", report=report, private=False)
+    return render_template(
+        "public/case.html",
+        report=report,
+        private=False,
+        public_ratings=approved_ratings(report),
+    )
 
 
 @bp.route("/r/<token>", methods=["GET", "POST"])
@@ -233,6 +239,7 @@ def private(token: str):  # type: ignore[no-untyped-def]
         given_ratings=ratings(report),
         can_rate=can_rate(report),
         rewards=rewards(report),
+        public_ratings=approved_ratings(report),
     )
     return response, 200, {"Cache-Control": "no-store"}
 
@@ -244,11 +251,8 @@ def private_photo(token: str, attachment_id: int):  # type: ignore[no-untyped-de
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or attachment.report_id != report.id:
         abort(404)
-    data = storage().get(attachment.public_key)
-    return (
-        data,
-        200,
-        {"Content-Type": attachment.content_type, "Cache-Control": "private, no-store"},
+    return file_response(
+        storage().get(attachment.public_key), attachment, reencoded=True, kind="photo"
     )
 
 
@@ -258,9 +262,6 @@ def draft_photo(token: str, attachment_id: int):  # type: ignore[no-untyped-def]
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or attachment.draft_token != token or attachment.report_id is not None:
         abort(404)
-    data = storage().get(attachment.public_key)
-    return (
-        data,
-        200,
-        {"Content-Type": attachment.content_type, "Cache-Control": "private, no-store"},
+    return file_response(
+        storage().get(attachment.public_key), attachment, reencoded=True, kind="photo"
     )

@@ -6,6 +6,7 @@ import csv
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
+from ..spreadsheet import neutralise_row
 from .layout import Sign
 from .signboards import KIND_LABELS
 
@@ -52,8 +53,8 @@ def row_for(sign: Sign, city: str, unit_name: str, pdf: str, svg: str) -> Manife
 
 
 def write_manifest(rows: list[ManifestRow], path: Path) -> None:
-    """Write ``rows`` as CSV with a header, UTF-8 with BOM and CRLF line ends."""
+    """Write ``rows`` as CSV with a header, UTF-8 with BOM and CRLF line ends, no formula cells."""
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow([f.name for f in fields(ManifestRow)])
-        writer.writerows(astuple(r) for r in rows)
+        writer.writerows(neutralise_row(astuple(r)) for r in rows)

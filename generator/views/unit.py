@@ -17,6 +17,7 @@ from ..charts import line_chart
 from ..model import Measurement, Outlet, OutletPollutant, Site, Unit
 from ..qr import QRCache
 from ..serialize import unit_record
+from ..spreadsheet import neutralise_row
 from .common import Catalog, Output, catalog, digest, settings
 
 #: The chart and table show this many days before the unit's monitoring data date.
@@ -134,7 +135,7 @@ CSV_HEADER = [
 
 
 def unit_csv_bytes(unit: Unit) -> bytes:
-    """The unit's monitoring results with their limits as CSV (UTF-8 with BOM for Excel)."""
+    """The unit's monitoring results with their limits as CSV (UTF-8 with BOM for Excel, no formulas)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
@@ -143,18 +144,20 @@ def unit_csv_bytes(unit: Unit) -> bytes:
     for m in sorted(unit.measurements, key=lambda m: (m.outlet, m.pollutant, m.date)):
         pol = limits.get((m.outlet, m.pollutant))
         writer.writerow(
-            [
-                m.outlet,
-                m.pollutant,
-                m.date.isoformat(),
-                f"{m.value:g}",
-                m.unit,
-                m.method.label,
-                "" if pol is None or pol.limit_min is None else f"{pol.limit_min:g}",
-                "" if pol is None or pol.limit_max is None else f"{pol.limit_max:g}",
-                pol.standard if pol else "",
-                "是" if pol and pol.exceeds(m.value) else "否",
-            ]
+            neutralise_row(
+                [
+                    m.outlet,
+                    m.pollutant,
+                    m.date.isoformat(),
+                    f"{m.value:g}",
+                    m.unit,
+                    m.method.label,
+                    "" if pol is None or pol.limit_min is None else f"{pol.limit_min:g}",
+                    "" if pol is None or pol.limit_max is None else f"{pol.limit_max:g}",
+                    pol.standard if pol else "",
+                    "是" if pol and pol.exceeds(m.value) else "否",
+                ]
+            )
         )
     return codecs.BOM_UTF8 + buffer.getvalue().encode()
 

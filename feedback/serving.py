@@ -1,0 +1,35 @@
+"""Serving stored uploads: downloads by default, inline only for images Pillow re-encoded."""
+
+from __future__ import annotations
+
+from flask import Response
+
+from feedback.models import Attachment
+
+#: Types whose public copy photos.strip_metadata re-encoded from pixels (no scripts survive).
+REENCODED_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+KNOWN_TYPES = {**REENCODED_TYPES, "application/pdf": "pdf"}
+SANDBOX = "sandbox"
+
+
+def safe_filename(attachment: Attachment, kind: str) -> str:
+    """A download name made of the kind, the id and the extension, never the uploaded name."""
+    ext = KNOWN_TYPES.get(attachment.content_type, "bin")
+    return f"{kind}-{attachment.id}.{ext}"
+
+
+def file_response(data: bytes, attachment: Attachment, *, reencoded: bool, kind: str) -> Response:
+    """The file as a sandboxed download, or inline if it is an image re-encoded by Pillow."""
+    content_type = attachment.content_type
+    if content_type not in KNOWN_TYPES:
+        content_type = "application/octet-stream"
+    inline = reencoded and content_type in REENCODED_TYPES
+    disposition = "inline" if inline else "attachment"
+    response = Response(data, content_type=content_type)
+    response.headers["Content-Disposition"] = (
+        f'{disposition}; filename="{safe_filename(attachment, kind)}"'
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = SANDBOX
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
