@@ -233,3 +233,10 @@ def test_mail_links_use_the_service_port(preview: Preview) -> None:
     assert all(link.startswith(preview.service + "/") for link in links), body
     for link in links:
         assert requests.get(link, timeout=30).status_code == 200, link
+
+
+def test_preview_serves_the_site_icon_as_svg(preview: Preview) -> None:
+    icon = get(preview.site + "/").select_one('link[rel="icon"]')["href"]
+    response = requests.get(preview.site + icon, timeout=30)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("image/svg+xml")
