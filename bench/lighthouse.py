@@ -37,14 +37,14 @@ def largest_unit_path(site: Path) -> str:
     return "/" + pages[0].parent.relative_to(site).as_posix() + "/"
 
 
-def failed_audits(report: Path) -> list[str]:
-    """Audits that cost points in the four categories, as "category: audit title"."""
+def failed_audits(report: Path, below: float = 0.9) -> list[str]:
+    """Audits scoring under ``below`` that cost points, as "category: audit title"."""
     data = json.loads(report.read_text(encoding="utf-8"))
     found = []
     for name in CATEGORIES:
-        for ref in data["categories"][name]["auditRefs"]:
+        for ref in data["categories"].get(name, {}).get("auditRefs", []):
             audit = data["audits"][ref["id"]]
-            if ref["weight"] and audit.get("score") is not None and audit["score"] < 0.9:
+            if ref["weight"] and audit.get("score") is not None and audit["score"] < below:
                 found.append(f"{name}: {audit['title']} ({audit.get('displayValue', '')})")
     return found
 
@@ -56,8 +56,10 @@ def serve(site: Path) -> ThreadingHTTPServer:
     return httpd
 
 
-def run_lighthouse(url: str, report: Path, chromium: str) -> dict[str, int]:
-    """Run npm's lighthouse on ``url`` at mobile settings; the four category scores."""
+def run_lighthouse(
+    url: str, report: Path, chromium: str, categories: tuple[str, ...] = CATEGORIES
+) -> dict[str, int]:
+    """Run npm's lighthouse on ``url`` at mobile settings; the scores of ``categories``."""
     report.parent.mkdir(parents=True, exist_ok=True)
     cmd = [
         "npx",
@@ -70,11 +72,11 @@ def run_lighthouse(url: str, report: Path, chromium: str) -> dict[str, int]:
         "--output=json",
         f"--output-path={report}",
         "--quiet",
-        "--only-categories=" + ",".join(CATEGORIES),
+        "--only-categories=" + ",".join(categories),
     ]
     subprocess.run(cmd, check=True, cwd=ROOT)
     data = json.loads(report.read_text(encoding="utf-8"))
-    return {c: round((data["categories"][c]["score"] or 0) * 100) for c in CATEGORIES}
+    return {c: round((data["categories"][c]["score"] or 0) * 100) for c in categories}
 
 
 def main() -> None:

@@ -17,7 +17,11 @@ from flask import (
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 
+
 from feedback import mail, security
+=======
+from feedback import favicon, mail
+>>>>>>> h7-newcomer
 from feedback.config import from_env
 from feedback.directory import Directory
 from feedback.extensions import csrf, db, login_manager
@@ -161,4 +165,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     views.init_app(app)
     timefmt.init_app(app)
     app.add_url_rule(f"{STATIC_URL_PATH}/site.css", "site_css", _site_css)
+    favicon.init_app(app, STATIC_URL_PATH)
     return app

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from generator.settings import Setting, coerce
+from generator.settings import Setting, coerce, declared
 
 #: Every setting of the feedback service, named by its Flask config key (env YIMATONG_<KEY>);
 #: docs/feedback.md lists the same table.
@@ -24,11 +24,17 @@ FEEDBACK_SETTINGS: tuple[Setting, ...] = (
     Setting("OPEN311_RATE_LIMIT", 100, "Open311 requests one API key may POST per window."),
     Setting("OPEN311_RATE_WINDOW", 3600, "Open311 rate-limit window in seconds."),
     Setting("OPEN311_MAX_RESULTS", 1000, "Most service requests one Open311 GET returns."),
+    # The two public addresses are the generator's settings base_url and feedback_url (one
+    # declaration, one environment variable each), so the site and the service always agree.
     Setting(
-        "BASE_URL", "http://localhost:8000", "Address of the static site, for links to unit pages."
+        "BASE_URL",
+        declared("base_url").default,
+        "Address of the static site, for links to unit pages.",
     ),
     Setting(
-        "FEEDBACK_URL", "http://localhost:5000", "Public address of this service, used in e-mails."
+        "FEEDBACK_URL",
+        declared("feedback_url").default,
+        "Public address of this service, used in e-mails.",
     ),
     Setting("ACCEPT_DAYS", 15, "Days from receipt to decide acceptance."),
     Setting("CONCLUDE_DAYS", 60, "Days from acceptance to conclude."),

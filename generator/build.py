@@ -476,11 +476,31 @@ def build_command(
     content_dir: str | None, out_dir: str | None, base_url: str | None, jobs: int | None, full: bool
 ) -> None:
     """Validate content and build the static site (only what changed, unless --full)."""
+    build_and_report(content_dir, out_dir, base_url, jobs=jobs, full=full)
+
+
+def build_and_report(
+    content_dir: str | None,
+    out_dir: str | None,
+    base_url: str | None,
+    *,
+    jobs: int | None = None,
+    full: bool = False,
+    overrides: dict[str, Any] | None = None,
+) -> None:
+    """Build as ``yimatong build`` does: progress and timings printed, exit 1 on a problem."""
     content_dir = content_dir or settings_mod.get("content_dir")
     out_dir = out_dir or settings_mod.get("out_dir")
     try:
         result = build(
-            content_dir, out_dir, base_url, jobs=jobs, full=full, progress=True, detach_cleanup=True
+            content_dir,
+            out_dir,
+            base_url,
+            jobs=jobs,
+            full=full,
+            progress=True,
+            detach_cleanup=True,
+            overrides=overrides,
         )
     except ContentError as error:
         click.echo(error.report(), err=True)

@@ -16,9 +16,43 @@ from .problems import ContentError
 from .site_app import create_site_app
 
 HOST = "127.0.0.1"
+SITE_PORT, FEEDBACK_PORT = 8000, 5000
 
 
-def feedback_app() -> tuple[Flask, list[tuple[str, str, str]]]:
+def preview_urls(
+    port: int | None,
+    feedback_port: int | None,
+    base_url: str | None = None,
+    feedback_url: str | None = None,
+) -> dict[str, str]:
+    """The two public addresses as overrides: the command line, else the environment, else
+    the preview's own address on the port it listens on."""
+    urls = {}
+    for name, url, chosen, default in (
+        ("base_url", base_url, port, SITE_PORT),
+        ("feedback_url", feedback_url, feedback_port, FEEDBACK_PORT),
+    ):
+        if url:
+            urls[name] = url.rstrip("/")
+        elif chosen is not None or os.environ.get(settings_mod.declared(name).env) is None:
+            urls[name] = f"http://{HOST}:{default if chosen is None else chosen}"
+    return urls
+
+
+def service_config(conf: dict[str, Any], content_dir: str, site: Any = None) -> dict[str, Any]:
+    """Settings the feedback service shares with the preview: addresses, content, search index."""
+    config = {
+        "BASE_URL": conf["base_url"],
+        "FEEDBACK_URL": conf["feedback_url"],
+        "CONTENT_DIR": content_dir,
+        "SEARCH_INDEX_DIR": conf["search_index_dir"],
+    }
+    if site is not None:
+        config["SITE"] = site  # loaded once for both apps
+    return config
+
+
+def feedback_app(config: dict[str, Any] | None = None) -> tuple[Flask, list[tuple[str, str, str]]]:
     """The feedback service and its demo accounts; a clear error if it is not there."""
     try:
         from feedback.app import create_app
@@ -27,7 +61,7 @@ def feedback_app() -> tuple[Flask, list[tuple[str, str, str]]]:
         raise click.ClickException(
             f"反馈服务尚不可用（{error}）。可加 --no-feedback 只预览网站。"
         ) from error
-    app = create_app()
+    app = create_app(config)
     return app, ensure_demo(app)
 
 
@@ -43,28 +77,52 @@ def site_preview(content_dir: str, conf: dict[str, Any]) -> Flask:
     return create_site_app(site, conf)
 
 
+def start_feedback(port: int, config: dict[str, Any]) -> None:
+    """Run the feedback service on ``port`` in a background thread; print its demo accounts."""
+    app, accounts = feedback_app(config)
+    server = make_server(HOST, port, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    click.echo(f"反馈服务: {config['FEEDBACK_URL']}")
+    for role, login, password in accounts:
+        click.echo(f"  演示账号 {role}: {login} / {password}")
+
+
 @click.command("serve")
 @click.option("--content", "content_dir", default=None, help="内容目录（默认 content/）。")
-@click.option("--port", default=8000, show_default=True, help="网站预览端口。")
-@click.option("--feedback-port", default=5000, show_default=True, help="反馈服务端口。")
+@click.option("--port", type=int, default=None, help=f"网站预览端口（默认 {SITE_PORT}）。")
+@click.option(
+    "--feedback-port", type=int, default=None, help=f"反馈服务端口（默认 {FEEDBACK_PORT}）。"
+)
+@click.option("--base-url", default=None, help="网站的公开地址（默认 http://127.0.0.1:端口）。")
+@click.option(
+    "--feedback-url", default=None, help="反馈服务的公开地址（默认 http://127.0.0.1:反馈端口）。"
+)
+@click.option("--build", "build_first", is_flag=True, help="先用同样的地址构建网站（build/site）。")
 @click.option("--no-feedback", is_flag=True, help="只预览网站，不启动反馈服务。")
 def serve_command(
-    content_dir: str | None, port: int, feedback_port: int, no_feedback: bool
+    content_dir: str | None,
+    port: int | None,
+    feedback_port: int | None,
+    base_url: str | None,
+    feedback_url: str | None,
+    build_first: bool,
+    no_feedback: bool,
 ) -> None:
-    """Preview the site (content loaded once at start) and run the feedback service beside it."""
-    site_url, feedback_url = f"http://{HOST}:{port}", f"http://{HOST}:{feedback_port}"
-    defaults = {"base_url": site_url, "feedback_url": feedback_url}
-    # The preview's own addresses, unless the environment sets them.
-    conf = settings_mod.resolve(
-        {k: v for k, v in defaults.items() if os.environ.get(f"YIMATONG_{k.upper()}") is None}
-    )
-    site = site_preview(content_dir or conf["content_dir"], conf)
+    """Preview the site (content loaded once at start) and run the feedback service beside it.
+
+    Both apps get the same two addresses: --base-url/--feedback-url, else --port/--feedback-port
+    on 127.0.0.1, else YIMATONG_BASE_URL/YIMATONG_FEEDBACK_URL, else ports 8000 and 5000.
+    """
+    conf = settings_mod.resolve(preview_urls(port, feedback_port, base_url, feedback_url))
+    content_dir = content_dir or conf["content_dir"]
+    if build_first:
+        from .build import build_and_report
+
+        overrides = {"feedback_url": conf["feedback_url"]}
+        build_and_report(content_dir, None, conf["base_url"], overrides=overrides)
+    site = site_preview(content_dir, conf)
     if not no_feedback:
-        app, accounts = feedback_app()
-        server = make_server(HOST, feedback_port, app, threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        click.echo(f"反馈服务: {conf['feedback_url']}")
-        for role, login, password in accounts:
-            click.echo(f"  演示账号 {role}: {login} / {password}")
+        config = service_config(conf, content_dir, site.extensions["yimatong.site"])
+        start_feedback(feedback_port or FEEDBACK_PORT, config)
     click.echo(f"网站预览: {conf['base_url']}")
-    run_simple(HOST, port, site, use_reloader=False, use_debugger=False, threaded=True)
+    run_simple(HOST, port or SITE_PORT, site, use_reloader=False, use_debugger=False, threaded=True)

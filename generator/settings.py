@@ -60,6 +60,11 @@ SETTINGS: tuple[Setting, ...] = (
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
+def declared(name: str) -> Setting:
+    """The one declaration of setting ``name`` (the feedback service reuses some, e.g. base_url)."""
+    return _BY_NAME[name]
+
+
 def coerce(setting: Setting, raw: str) -> Any:
     """Turn an environment string into the type of the setting's default."""
     if isinstance(setting.default, bool):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import mimetypes
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,7 @@ def install_globals(app: Flask, site_title: str, settings: dict[str, Any]) -> No
 def _serve_asset(name: str) -> Response:
     for real, fingerprint in fingerprinted().items():
         if fingerprint == name:
-            mimetype = "text/css" if real.endswith(".css") else "application/octet-stream"
+            mimetype = mimetypes.guess_type(real)[0] or "application/octet-stream"
             return Response((STATIC / real).read_bytes(), mimetype=mimetype)
     abort(404)
 

@@ -20,14 +20,14 @@ SERIOUS = ("serious", "critical")
 def chromium_missing() -> str | None:
     """Why browser tests cannot run here, or None when Debian's Chromium is installed."""
     if not Path(CHROMIUM).is_file():
-        return "没有安装 Chromium（Debian 软件包 chromium，由 scripts/setup 安装）"
+        return "没有安装 Chromium（Debian 软件包 chromium，由 scripts/setup --test 安装）"
     return None
 
 
 def java_missing() -> str | None:
     """Why the Nu HTML Checker cannot run here, or None when Java is installed."""
     if shutil.which("java") is None:
-        return "没有安装 Java（Debian 软件包 default-jre-headless，由 scripts/setup 安装）"
+        return "没有安装 Java（Debian 软件包 default-jre-headless，由 scripts/setup --test 安装）"
     return None
 
 
