@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from enum import Enum
 from typing import Any
 
@@ -55,8 +56,28 @@ def as_number(value: Any) -> float | None:
     """A finite number from an int or a float (not a bool, not a string); None otherwise."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        return None
     return number if math.isfinite(number) else None
+
+
+_ISO_DAY = re.compile(r"\s*\d{4}-\d{2}-\d{2}(?:[ T].*)?\Z")
+
+
+def not_a_date(value: Any) -> str:
+    """Why ``value`` is no date: written like one but naming no real day, or not one at all."""
+    if isinstance(value, str) and _ISO_DAY.match(value):
+        return f"应为日期，但 {shown(value)} 这一天不存在（月份或日子超出范围），请核对"
+    return f"应为日期，格式如 2026-11-20，实为 {shown(value)}"
+
+
+def not_a_number(value: Any) -> str:
+    """Why ``value`` is no number: too large to be one, or not written as one."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"数字超出可用范围（{shown(value)}），请核对是否多写了数字"
+    return f"应为数字，实为 {shown(value)}"
 
 
 def shown(value: Any) -> str:
@@ -103,7 +124,7 @@ class RecordReader:
             return None
         parsed = as_date(value)
         if parsed is None:
-            self.fail(path + key, f"应为日期，格式如 2026-11-20，实为 {shown(value)}")
+            self.fail(path + key, not_a_date(value))
         return parsed
 
     def number(self, data: dict, key: str, path: str = "", required: bool = False) -> float | None:
@@ -113,7 +134,7 @@ class RecordReader:
             return None
         parsed = as_number(value)
         if parsed is None:
-            self.fail(path + key, f"应为数字，实为 {shown(value)}")
+            self.fail(path + key, not_a_number(value))
         return parsed
 
     def flag(self, data: dict, key: str, path: str = "", default: bool = False) -> bool:

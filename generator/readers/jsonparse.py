@@ -1,0 +1,62 @@
+"""Parse one JSON Lines record: duplicate keys found at any depth, numbers Python will not
+read and too-deep nesting reported instead of raising.
+
+``json.loads`` keeps the last of two equal keys without a word; ``object_pairs_hook`` sees
+every pair, and the (rare) objects with a repeated key are then found in the result to name
+their path.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from typing import Any
+
+#: Python refuses to convert longer integers (CVE-2020-10735); such a value is no amount.
+_MAX_DIGITS = 4300
+
+
+def _int(text: str) -> float | int:
+    """An integer, or infinity (refused by the number readers) when far too long."""
+    return int(text) if len(text.lstrip("-")) < _MAX_DIGITS else math.inf
+
+
+def loads(text: str) -> tuple[Any, list[tuple[str, str]]]:
+    """The value of ``text`` and each (path, key) written twice in one object.
+
+    Raises ``ValueError`` (``json.JSONDecodeError`` among them) or ``RecursionError``.
+    """
+    flagged: dict[int, tuple[dict, list[str]]] = {}
+
+    def pairs(items: list[tuple[str, Any]]) -> dict:
+        found = dict(items)
+        if len(found) != len(items):
+            twice = [k for k, n in Counter(k for k, _ in items).items() if n > 1]
+            flagged[id(found)] = (found, twice)
+        return found
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs)
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # an integer of thousands of digits: read it as infinity instead
+        flagged.clear()
+        data = json.loads(text, object_pairs_hook=pairs, parse_int=_int)
+    return data, _paths(data, flagged) if flagged else []
+
+
+def _paths(data: Any, flagged: dict[int, tuple[dict, list[str]]]) -> list[tuple[str, str]]:
+    """Where each flagged object sits in ``data``, as field paths (permit.permitted[1].)."""
+    found: list[tuple[str, str]] = []
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, dict):
+            if id(value) in flagged:
+                found.extend((path, key) for key in flagged[id(value)][1])
+            stack.extend((v, f"{path}{k}.") for k, v in value.items())
+        elif isinstance(value, list):
+            base = path[:-1] if path else ""
+            stack.extend((v, f"{base}[{n}].") for n, v in enumerate(value, 1))
+    return sorted(found)
