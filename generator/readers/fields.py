@@ -63,7 +63,7 @@ def as_number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-_ISO_DAY = re.compile(r"\s*\d{4}-\d{2}-\d{2}(?:[ T].*)?\Z")
+_ISO_DAY = re.compile(r"\s*\d{4}-\d{1,2}-\d{1,2}(?:[ T].*)?\Z")
 
 
 def not_a_date(value: Any) -> str:
@@ -75,7 +75,7 @@ def not_a_date(value: Any) -> str:
 
 def not_a_number(value: Any) -> str:
     """Why ``value`` is no number: too large to be one, or not written as one."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, int | float) and not isinstance(value, bool) and value == value:
         return f"数字超出可用范围（{shown(value)}），请核对是否多写了数字"
     return f"应为数字，实为 {shown(value)}"
 

@@ -101,7 +101,7 @@ def read_jsonl_line(line: str, rel: str, number: int) -> tuple[Unit | None, list
     try:
         data, twice = jsonparse.loads(line)
     except json.JSONDecodeError as error:
-        return None, [Problem(rel, where, "", f"不是有效的 JSON：{error.msg}", number)]
+        return None, [Problem(rel, where, "", jsonparse.syntax_message(error), number)]
     except RecursionError:
         return None, [Problem(rel, where, "", "JSON 嵌套层数太多，无法读取", number)]
     unit, problems = read_unit(data, rel, number)

@@ -17,6 +17,26 @@ from typing import Any
 _MAX_DIGITS = 4300
 
 
+#: The JSON decoder's messages, in words a clerk understands (matched by their beginning).
+_MESSAGES = (
+    ("Expecting value", "此处缺少值（或多了一个逗号）"),
+    ("Expecting ',' delimiter", "缺少逗号，或括号没有闭合"),
+    ("Expecting ':' delimiter", "字段名后缺少冒号"),
+    ("Expecting property name enclosed in double quotes", "字段名应加双引号（或最后多了一个逗号）"),
+    ("Unterminated string", "引号没有闭合"),
+    ("Extra data", "一行只能有一个 JSON 记录，此处有多余内容"),
+    ("Invalid control character", "文字中有控制字符（如未转义的 Tab 或换行）"),
+    ("Invalid \\escape", "无效的反斜杠转义；文字中的 \\ 应写成 \\\\"),
+    ("Invalid \\uXXXX escape", "无效的 \\u 转义"),
+)
+
+
+def syntax_message(error: json.JSONDecodeError) -> str:
+    """A JSON syntax error in Chinese, with the column and the decoder's own words."""
+    words = next((w for start, w in _MESSAGES if error.msg.startswith(start)), "写法不符合 JSON")
+    return f"不是有效的 JSON：第 {error.colno} 列：{words}（原文：{error.msg}）"
+
+
 def _int(text: str) -> float | int:
     """An integer, or infinity (refused by the number readers) when far too long."""
     return int(text) if len(text.lstrip("-")) < _MAX_DIGITS else math.inf

@@ -56,11 +56,24 @@ def _kind(path: Path, rel: str) -> tuple[str, Problem | None]:
     return ("folder" if stat.S_ISDIR(mode) else "other"), None
 
 
-def _entries(folder: Path, rel: str) -> tuple[list[str], list[Problem]]:
+def _entries(folder: Path, prefix: str) -> tuple[list[str], list[Problem]]:
+    """The names in ``folder`` that are not ``ignored``; a name that is not UTF-8 (from an
+    archive made on a GBK system) is reported instead: it could not even be printed."""
     try:
-        return sorted(n for n in os.listdir(folder) if not ignored(n)), []
+        names = sorted(n for n in os.listdir(folder) if not ignored(n))
     except OSError as error:
-        return [], [os_problem(error, rel, "无法列出文件夹内容")]
+        return [], [os_problem(error, prefix.rstrip("/") or folder.name, "无法列出文件夹内容")]
+    good, problems = [], []
+    for name in names:
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            message = "文件名不是 UTF-8 编码（可能来自 GBK 系统的压缩包），不会被读取；请重新命名"
+            problems.append(Problem(prefix + shown, "", "", message))
+        else:
+            good.append(name)
+    return good, problems
 
 
 def _expected(suffixes: tuple[str, ...]) -> str:
@@ -84,7 +97,7 @@ def _wrong_name(name: str, suffixes: tuple[str, ...], folder: str) -> str:
 def _folder(content: Path, name: str, suffixes: tuple[str, ...], found: ContentFiles) -> list[Path]:
     """The files of ``content/name`` with one of ``suffixes``; every other entry reported."""
     files: list[Path] = []
-    names, problems = _entries(content / name, name)
+    names, problems = _entries(content / name, f"{name}/")
     found.problems += problems
     for entry in names:
         path, rel = content / name / entry, f"{name}/{entry}"
@@ -106,7 +119,7 @@ def _folder(content: Path, name: str, suffixes: tuple[str, ...], found: ContentF
 def _top(content: Path, found: ContentFiles) -> set[str]:
     """Check the top of ``content/``; the names of the folders that are there."""
     folders: set[str] = set()
-    names, problems = _entries(content, content.name)
+    names, problems = _entries(content, "")
     found.problems += problems
     known = "、".join([*TOP_FILES, *(f"{n}/" for n in TOP_FOLDERS)])
     for name in names:

@@ -112,7 +112,7 @@ def decode_line(raw: bytes, rel: str, number: int) -> tuple[str | None, list[Pro
             f"{_SAVE_AS}（其余各行照常读取）"
         )
         return None, [Problem(rel, f"第{number}行", "", message, number)]
-    if number == 1 and text.startswith("\ufeff"):
+    if text.startswith("\ufeff"):  # line 1, or the first line of an export appended to another
         text = text[1:]
     return text, []
 

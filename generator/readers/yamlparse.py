@@ -105,6 +105,7 @@ _PROBLEMS = (
     ("found character that cannot start any token", "此处的字符不能作为值的开头；请给值加引号"),
     ("found unacceptable character", "文件中有不可见的控制字符"),
     ("control characters are not allowed", "文件中有不可见的控制字符"),
+    ("exceeded maximum nesting depth", "嵌套层数太多，无法读取"),
 )
 #: What PyYAML was reading when it failed (its context), in words.
 _CONTEXTS = {

@@ -300,3 +300,36 @@ def test_every_problem_of_every_file_is_reported_at_once(content, read):
     assert files >= {UNIT_FILE, f"units/{REGISTERED}.yaml", "units/x.jsonl", "units/y.Yaml"}
     assert "units/91450902MA5K8T4H2R001P.yaml" in files
     assert {p.line for p in problems if p.file == "units/x.jsonl"} == {1, 2, 3}
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "words"),
+    [
+        ('{"name": }', 10, "缺少值"),
+        ('{"name" "x"}', 9, "缺少冒号"),
+        ('{"name": "x",}', 14, "字段名应加双引号"),
+        ('{"name": "x', 10, "引号没有闭合"),
+        ('{"name": "x"} {"name": "y"}', 15, "多余内容"),
+        ('{"name": "a\\qb"}', 12, "反斜杠转义"),
+        ('{"name": "x" "uscc": "y"}', 14, "缺少逗号"),
+    ],
+)
+def test_json_syntax_errors_in_chinese_with_line_and_column(content, line, column, words):
+    (content / "units" / "export.jsonl").write_text(f"\n{line}\n", encoding="utf-8")
+    _, problems = read_content(content)
+    assert [(p.file, p.line) for p in problems] == [("units/export.jsonl", 2)]
+    assert f"第 {column} 列：" in problems[0].message and words in problems[0].message
+
+
+@pytest.mark.parametrize("depth", [1_000, 100_000])
+def test_yaml_nested_too_deeply_is_a_problem(content, depth):
+    (content / UNIT_FILE).write_text("name: " + "[" * depth + "]" * depth + "\n", "utf-8")
+    _, problems = read_content(content)
+    assert [p.file for p in problems] == [UNIT_FILE] and "嵌套层数太多" in problems[0].message
+
+
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
+def test_not_a_number_and_infinity_are_refused(content, value):
+    _edit(content, "stack_height_m: 60", f"stack_height_m: {value}")
+    _, problems = read_content(content)
+    assert [p.field for p in problems] == ["outlets[DA001].stack_height_m"]

@@ -260,3 +260,23 @@ def test_unreadable_files_are_reported_and_the_rest_is_read(content, tmp_path):
     assert f"units/{KEY_UNIT}.yaml 没有读取权限" in result.stdout
     assert "pages/about.md 没有读取权限" in result.stdout
     assert "units/ab.YAML 扩展名应为小写" in result.stdout and "共 3 处问题" in result.stdout
+
+
+def test_names_that_are_not_utf8_are_reported_printably(content):
+    for folder in (b"", b"units/", b"pages/"):
+        path = os.path.join(bytes(content), folder + "名录.yaml".encode("gbk"))
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write("name: x\n")
+    result = CliRunner().invoke(check_command, ["--content", str(content)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    lines = [line for line in result.output.splitlines() if "文件名不是 UTF-8 编码" in line]
+    shown = "\\xc3\\xfb¼.yaml"  # c2 bc happens to be UTF-8 (¼)
+    assert [line.split(" ")[0] for line in lines] == [shown, f"units/{shown}", f"pages/{shown}"]
+
+
+def test_a_byte_order_mark_on_any_line_of_an_export_is_accepted(content):
+    lines = _as_jsonl(content, KEY_UNIT, REGISTERED)
+    raw = b"".join(b"\xef\xbb\xbf" + line.encode() + b"\r\n" for line in lines)
+    (content / "units" / "export.jsonl").write_bytes(raw)
+    site = load_site(content)
+    assert site.unit(REGISTERED).source == "units/export.jsonl:2"
