@@ -198,18 +198,26 @@ class LoadCache:
         if background and len(shards) >= BACKGROUND_FROM_SHARDS:
             self.wait()
             context = multiprocessing.get_context("fork")
-            self._writer = context.Process(target=self._write, args=(shards,))
+            self._writer = context.Process(target=self._write, args=(shards, True))
             self._writer.start()
         else:
             self._write(shards)
 
-    def _write(self, shards: dict[int, list[str]]) -> None:
+    def _write(self, shards: dict[int, list[str]], quiet: bool = False) -> None:
+        """Write ``shards``. A failure (a full disk) leaves the shard as it was; in the
+        background (``quiet``) it only costs the next load its speed, so it is not raised."""
         for shard, shas in shards.items():
             kept = (shas, [self._units[s] for s in shas], [self._checked[s] for s in shas])
             path = self._path(shard)
             tmp = path.with_suffix(f".tmp-{os.getpid()}")
-            tmp.write_bytes(dumps(kept))
-            tmp.replace(path)
+            try:
+                tmp.write_bytes(dumps(kept))
+                tmp.replace(path)
+            except OSError:
+                tmp.unlink(missing_ok=True)
+                if not quiet:
+                    raise
+                return
 
     def wait(self) -> None:
         """Wait until shards written in the background are in place."""

@@ -57,8 +57,13 @@ class Duplicate:
         )
 
 
-def duplicates(root: Node, offset: int = 0) -> list[Duplicate]:
-    """Every key written twice in one mapping anywhere under ``root``, by line."""
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def duplicates(root: Node, offset: int = 0, key_of: Any = None) -> list[Duplicate]:
+    """Every key written twice in one mapping anywhere under ``root``, by line. Keys are
+    compared as ``key_of`` makes them (the loader's values: ``yes`` and ``true``,
+    ``1`` and ``01`` are one key), by their tag and text where it cannot make them."""
     found: list[Duplicate] = []
     seen: set[int] = set()
     stack: list[tuple[Node, str]] = [(root, "")]
@@ -68,19 +73,34 @@ def duplicates(root: Node, offset: int = 0) -> list[Duplicate]:
             continue
         seen.add(id(node))
         if isinstance(node, MappingNode):
-            first: dict[tuple[str, str], int] = {}
+            first: dict[Any, int] = {}
             for key_node, value in node.value:
                 line = key_node.start_mark.line + 1 + offset
-                key = key_node.value if isinstance(key_node, ScalarNode) else None
-                if key is not None and (key_node.tag, key) in first:
-                    found.append(Duplicate(path, key, first[key_node.tag, key], line))
+                key = _key(key_node, key_of)
+                if key in first:
+                    found.append(Duplicate(path, key_node.value, first[key], line))
                 elif key is not None:
-                    first[key_node.tag, key] = line
-                stack.append((value, f"{path}{key}."))
+                    first[key] = line
+                name = key_node.value if isinstance(key_node, ScalarNode) else None
+                stack.append((value, f"{path}{name}."))
         elif isinstance(node, SequenceNode):
             base = path[:-1] if path else ""
             stack.extend((item, f"{base}[{n}].") for n, item in enumerate(node.value, 1))
     return sorted(found, key=lambda d: (d.second, d.path))
+
+
+def _key(node: Node, key_of: Any) -> Any:
+    """A scalar key as the loader makes it (or its tag and text); None for other keys."""
+    if not isinstance(node, ScalarNode) or node.tag == _MERGE:
+        return None
+    if key_of is not None:
+        try:
+            key = key_of(node)
+            hash(key)
+            return ("value", key)
+        except (yaml.YAMLError, TypeError, ValueError):
+            pass
+    return ("text", node.tag, node.value)
 
 
 #: PyYAML's problems, in words a clerk understands (matched by their beginning).
@@ -181,7 +201,7 @@ def parse(text: str, offset: int = 0) -> tuple[Any, list[Duplicate], tuple[str, 
         node = loader.get_single_node()
         if node is None:
             return None, [], None
-        found = duplicates(node, offset)
+        found = duplicates(node, offset, loader.construct_object)
         return loader.construct_document(node), found, None
     except yaml.YAMLError as error:
         return None, [], syntax_message(error, text, offset)

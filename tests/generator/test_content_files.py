@@ -249,17 +249,42 @@ def _as_user_without_override(args: list[str], cwd: Path) -> subprocess.Complete
 def test_unreadable_files_are_reported_and_the_rest_is_read(content, tmp_path):
     unit, page = content / "units" / f"{KEY_UNIT}.yaml", content / "pages" / "about.md"
     (content / "units" / "ab.YAML").write_text("x: 1\n", encoding="utf-8")
-    unit.chmod(0)
-    page.chmod(0)
+    locked = [unit, page, content / "site.yaml"]
+    for path in locked:
+        path.chmod(0)
     try:
         result = _as_user_without_override(["check", "--content", str(content)], tmp_path)
     finally:
-        unit.chmod(0o644)
-        page.chmod(0o644)
+        for path in locked:
+            path.chmod(0o644)
     assert result.returncode == 1, result.stderr
-    assert f"units/{KEY_UNIT}.yaml 没有读取权限" in result.stdout
-    assert "pages/about.md 没有读取权限" in result.stdout
-    assert "units/ab.YAML 扩展名应为小写" in result.stdout and "共 3 处问题" in result.stdout
+    assert "Traceback" not in result.stderr
+    for name in (f"units/{KEY_UNIT}.yaml", "pages/about.md", "site.yaml"):
+        assert f"{name} 没有读取权限" in result.stdout
+    assert "units/ab.YAML 扩展名应为小写" in result.stdout and "共 4 处问题" in result.stdout
+
+
+def test_an_unreadable_folder_is_reported(content, tmp_path):
+    (content / "pages").chmod(0)
+    try:
+        result = _as_user_without_override(["check", "--content", str(content)], tmp_path)
+    finally:
+        (content / "pages").chmod(0o755)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "pages 没有读取权限" in result.stdout and "共 1 处问题" in result.stdout
+
+
+def test_an_unreadable_unit_file_is_reported_by_a_build_with_a_warm_cache(content, tmp_path):
+    out, unit = tmp_path / "site", content / "units" / f"{KEY_UNIT}.yaml"
+    args = ["build", "--content", str(content), "--out", str(out), "--jobs", "1"]
+    assert _as_user_without_override(args, tmp_path).returncode == 0
+    unit.chmod(0)
+    try:
+        result = _as_user_without_override(args, tmp_path)
+    finally:
+        unit.chmod(0o644)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"units/{KEY_UNIT}.yaml 没有读取权限" in result.stderr
 
 
 def test_names_that_are_not_utf8_are_reported_printably(content):

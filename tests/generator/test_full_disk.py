@@ -106,3 +106,26 @@ def test_failure_messages_say_what_became_of_the_site(error, stage, words):
     assert words in message and error.strerror in message
     if error.filename:
         assert error.filename in message
+
+
+def test_a_load_cache_saved_in_the_background_onto_a_full_disk_fails_quietly(
+    tmp_path, small_disk, capfd
+):
+    from generator.readers import LoadCache, load_site
+    from generator.readers.loadcache import BACKGROUND_FROM_SHARDS
+    from generator.sample import write_sample
+
+    content = tmp_path / "content"
+    write_sample(content, 40, seed=3)
+    _fill(small_disk)
+    cache = LoadCache(small_disk / "cache", content)
+    site = load_site(content, load_cache=cache, save_in_background=True)
+    assert cache._writer is not None, f"fewer than {BACKGROUND_FROM_SHARDS} shards to write"
+    cache.wait()
+    assert len(site.units) == 40
+    assert "Traceback" not in capfd.readouterr().err
+    assert not [p for p in (small_disk / "cache").rglob("*") if p.is_file()]
+    with pytest.raises(OSError) as caught:  # in the foreground the build is told
+        cache.keep("0" * 40, site.units[0])
+        cache.save()
+    assert caught.value.errno == errno.ENOSPC
