@@ -333,3 +333,27 @@ def test_not_a_number_and_infinity_are_refused(content, value):
     _edit(content, "stack_height_m: 60", f"stack_height_m: {value}")
     _, problems = read_content(content)
     assert [p.field for p in problems] == ["outlets[DA001].stack_height_m"]
+
+
+@pytest.mark.parametrize(
+    ("pair", "key"),
+    [
+        ("{yes: 1, true: 2}", "true"),
+        ("{1: a, 01: b}", "01"),
+        ('{2026-02-30: 1, "2026-02-30": 2}', "2026-02-30"),
+        ("{name: a, 'name': b}", "name"),
+    ],
+)
+def test_keys_equal_as_read_are_written_twice(content, pair, key):
+    _edit(content, "legal_representative:", f"coordinates: {pair}\nlegal_representative:")
+    _edit(content, "coordinates: {lat: 22.8823, lon: 108.9512}\n", "")
+    _, problems = read_content(content)
+    twice = [p for p in problems if "出现了两次" in p.message]
+    assert [p.field for p in twice] == [f"coordinates.{key}"]
+
+
+def test_merge_keys_override_without_a_problem(content):
+    _edit(content, "industry: {", "industry: &base {")
+    _edit(content, "county:", "x_industry:\n  <<: *base\n  name: 别的\ncounty:")
+    _, problems = read_content(content)
+    assert [p.field for p in problems] == ["x_industry"]
