@@ -104,6 +104,8 @@ def read_jsonl_line(line: str, rel: str, number: int) -> tuple[Unit | None, list
         return None, [Problem(rel, where, "", jsonparse.syntax_message(error), number)]
     except RecursionError:
         return None, [Problem(rel, where, "", "JSON 嵌套层数太多，无法读取", number)]
+    if jsonparse.lone_surrogate(line, data):
+        return None, [Problem(rel, where, "", _SURROGATE, number)]
     unit, problems = read_unit(data, rel, number)
     if twice:
         record = problems[0].record if problems else (unit.fixed_source_code if unit else where)
@@ -113,6 +115,7 @@ def read_jsonl_line(line: str, rel: str, number: int) -> tuple[Unit | None, list
     return (None if problems else unit), problems
 
 
+_SURROGATE = "文字中有无效的 \\u 转义（单独的 UTF-16 代理码，如 \\ud800），不是有效的字符"
 _TWICE = "字段 {} 在同一个对象中出现了两次，后一个会悄悄覆盖前一个；请合并成一个或删去多余的一个"
 
 

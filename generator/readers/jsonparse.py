@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import Counter
 from typing import Any
 
@@ -35,6 +36,22 @@ def syntax_message(error: json.JSONDecodeError) -> str:
     """A JSON syntax error in Chinese, with the column and the decoder's own words."""
     words = next((w for start, w in _MESSAGES if error.msg.startswith(start)), "写法不符合 JSON")
     return f"不是有效的 JSON：第 {error.colno} 列：{words}（原文：{error.msg}）"
+
+
+#: A \\u escape of a UTF-16 surrogate: paired it is one character, alone it is no text.
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def lone_surrogate(text: str, data: Any) -> bool:
+    """Whether ``data`` (parsed from ``text``) holds a lone surrogate, which no page or file
+    can be written with (\\ud800 without its pair)."""
+    if _SURROGATE.search(text) is None:
+        return False
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _int(text: str) -> float | int:

@@ -126,6 +126,7 @@ _PROBLEMS = (
     ("found unacceptable character", "文件中有不可见的控制字符"),
     ("control characters are not allowed", "文件中有不可见的控制字符"),
     ("exceeded maximum nesting depth", "嵌套层数太多，无法读取"),
+    ("found invalid Unicode character escape", "无效的 Unicode 转义（\\u 后面不是有效的字符代码）"),
 )
 #: What PyYAML was reading when it failed (its context), in words.
 _CONTEXTS = {

@@ -357,3 +357,70 @@ def test_merge_keys_override_without_a_problem(content):
     _edit(content, "county:", "x_industry:\n  <<: *base\n  name: 别的\ncounty:")
     _, problems = read_content(content)
     assert [p.field for p in problems] == ["x_industry"]
+
+
+def _break_yaml_by_utf16(content: Path) -> str:
+    path = content / UNIT_FILE
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+    return "UTF-16 编码"
+
+
+def _break_yaml_by_loop(content: Path) -> str:
+    (content / UNIT_FILE).unlink()
+    (content / UNIT_FILE).symlink_to(Path(UNIT_FILE).name)
+    return "符号链接循环"
+
+
+def _break_yaml_by_a_second_block(content: Path) -> str:
+    path = content / UNIT_FILE
+    path.write_text(path.read_text(encoding="utf-8") + "name: 另一个名称\n", encoding="utf-8")
+    return "出现了两次"
+
+
+def _break_yaml_by_gbk(content: Path) -> str:
+    path = content / UNIT_FILE
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gb18030"))
+    return "GBK"
+
+
+@pytest.mark.parametrize(
+    "breaking",
+    [_break_yaml_by_utf16, _break_yaml_by_loop, _break_yaml_by_a_second_block, _break_yaml_by_gbk],
+)
+def test_a_cached_unit_file_that_went_bad_is_reported(content, tmp_path, breaking):
+    cached = Reader(tmp_path / "cache")
+    cached.warm(content)
+    words = breaking(content)
+    site, problems = cached(content)
+    assert [p.file for p in problems] == [UNIT_FILE] and words in problems[0].message
+    assert site.unit(KEY_UNIT) is None and len(site.units) == 3
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "words"),
+    [
+        (b"\xe6\x9c\x89\xe9\x99\x90", b"\xd3\xd0\xcf\xde", "不是 UTF-8"),  # 有限 in GBK
+        (b'"name": ', b'"name": "x", "name": ', "出现了两次"),
+        (b'"name": "', b'"name": "\\ud800', "代理码"),
+        (b'"stack_height_m": 60', b'"stack_height_m": ' + b"6" * 400, "数字超出可用范围"),
+    ],
+)
+def test_a_cached_export_line_that_went_bad_is_reported(content, tmp_path, old, new, words):
+    record = _record(content)
+    (content / UNIT_FILE).unlink()
+    path = _jsonl(content, [record])
+    cached = Reader(tmp_path / "cache")
+    cached.warm(content)
+    raw = path.read_bytes()
+    assert old in raw
+    path.write_bytes(raw + raw.replace(old, new, 1))  # line 1 from the cache, line 2 bad
+    site, problems = cached(content)
+    assert {p.line for p in problems} == {2} and words in problems[0].message
+    assert site.unit(KEY_UNIT).source == "units/export.jsonl:1"
+
+
+def test_an_invalid_unicode_escape_in_yaml_is_a_syntax_problem(content):
+    _edit(content, "name: 广西宾阳宏达糖业有限公司", 'name: "宏达\\ud800"')
+    _, problems = read_content(content)
+    assert [(p.file, p.line) for p in problems] == [(UNIT_FILE, 2)]
+    assert "无效的 Unicode 转义" in problems[0].message

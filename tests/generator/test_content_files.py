@@ -305,3 +305,11 @@ def test_a_byte_order_mark_on_any_line_of_an_export_is_accepted(content):
     (content / "units" / "export.jsonl").write_bytes(raw)
     site = load_site(content)
     assert site.unit(REGISTERED).source == "units/export.jsonl:2"
+
+
+@pytest.mark.parametrize("name", ["units", "pages"])
+def test_a_content_folder_that_is_a_file_is_a_problem(content, name):
+    shutil.rmtree(content / name)
+    (content / name).write_text("name: x\n", encoding="utf-8")
+    _, problems = read_content(content)
+    assert [(p.file, p.message) for p in problems] == [(name, f"{name} 应为文件夹")]
