@@ -52,9 +52,10 @@ def check_drop(last: set[str], codes: set[str], percent: int | float) -> None:
     share = 100 * dropped / len(last)
     if share <= percent:
         return
+    shown = f"{share:.1f}".rstrip("0").rstrip(".")
     raise UnitDropError(
         f"上次发布的网站有 {len(last)} 个排污单位，本次构建有 {len(codes)} 个，"
-        f"其中 {dropped} 个将不再发布（{share:.0f}%，超过允许的 {percent}%）："
+        f"其中 {dropped} 个将不再发布（{shown}%，超过允许的 {percent}%）："
         "已印制的二维码会指向不存在的页面，因此没有发布，原网站保持不变。"
         "请检查 units/ 中的文件是否齐全；确需撤下这些单位时，用 --allow-drop 重新构建"
         "（或调整设置 max_unit_drop_percent）。"

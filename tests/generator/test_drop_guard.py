@@ -132,6 +132,7 @@ def test_adding_units_and_a_first_build_are_never_refused(tmp_path, content):
         (44, 0, 100, False),
         (3, 2, 0, True),
         (3, 3, 0, False),
+        (200, 179, 10, True),
         (0, 0, 10, False),
     ],
 )
@@ -143,6 +144,12 @@ def test_the_share_is_counted_against_the_last_site(last, now, percent, refused)
             check_drop(codes, kept, percent)
     else:
         check_drop(codes, kept, percent)
+
+
+def test_a_share_just_over_the_limit_is_shown_with_its_decimal():
+    codes = {f"c{n}" for n in range(200)}
+    with pytest.raises(UnitDropError, match=r"21 个将不再发布（10\.5%，超过允许的 10%）"):
+        check_drop(codes, set(sorted(codes)[:179]), 10)
 
 
 def test_the_flag_and_the_setting_are_documented():
