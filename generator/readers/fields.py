@@ -66,6 +66,19 @@ def as_number(value: Any) -> float | None:
 _ISO_DAY = re.compile(r"\s*\d{4}-\d{1,2}-\d{1,2}(?:[ T].*)?\Z")
 
 
+#: Invisible control characters (C0 but tab and line ends, DEL, C1): never in a record's text,
+#: and not allowed in the XML of the feeds.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_message(text: str) -> str:
+    """Which invisible control character ``text`` holds, and where."""
+    found = _CONTROL.search(text)
+    at = found.start() if found else 0
+    code = ord(text[at]) if found else 0
+    return f"文字中第 {at + 1} 个字符是不可见的控制字符（U+{code:04X}），请删去"
+
+
 def not_a_date(value: Any) -> str:
     """Why ``value`` is no date: written like one but naming no real day, or not one at all."""
     if isinstance(value, str) and _ISO_DAY.match(value):
@@ -115,6 +128,8 @@ class RecordReader:
         if not isinstance(value, str):
             self.fail(path + key, f'应为文字，实为 {shown(value)}；代码类的值请加引号，如 "450126"')
             return ""
+        if _CONTROL.search(value):
+            self.fail(path + key, control_message(value))
         return shared(value.strip())
 
     def date(self, data: dict, key: str, path: str = "", required: bool = True) -> dt.date | None:
@@ -193,6 +208,9 @@ class RecordReader:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.fail(path + key, "应为文字列表，如 [名称一, 名称二]")
             return ()
+        for text in value:
+            if _CONTROL.search(text):
+                self.fail(path + key, control_message(text))
         return tuple(shared(v.strip()) for v in value)
 
     def unknown_keys(self, data: dict, known: frozenset[str], path: str = "") -> None:

@@ -424,3 +424,32 @@ def test_an_invalid_unicode_escape_in_yaml_is_a_syntax_problem(content):
     _, problems = read_content(content)
     assert [(p.file, p.line) for p in problems] == [(UNIT_FILE, 2)]
     assert "无效的 Unicode 转义" in problems[0].message
+
+
+@pytest.mark.parametrize("char", ["\\0", "\\x01", "\\e", "\\x7f", "\\x85", "\\x1f"])
+def test_invisible_control_characters_in_texts_are_problems(content, char):
+    _edit(content, "name: 广西宾阳宏达糖业有限公司", f'name: "宏达{char}糖业"')
+    _edit(content, "short_names: [宏达糖厂]", f'short_names: ["宏达", "糖{char}厂"]')
+    _, problems = read_content(content)
+    assert [(p.field, p.message[:8]) for p in problems] == [
+        ("name", "文字中第 3 个"),
+        ("short_names", "文字中第 2 个"),
+    ]
+    assert "不可见的控制字符" in problems[0].message
+
+
+def test_tabs_and_line_ends_in_texts_are_fine(content):
+    _edit(content, "name: 广西宾阳宏达糖业有限公司", 'name: "广西宾阳宏达糖业有限公司\\t"')
+    _edit(content, "findings: 废水在线监测设备数据异常", 'findings: "数据异常\\r\\n第二行"')
+    _, problems = read_content(content)
+    assert problems == []
+
+
+def test_control_characters_in_json_lines_are_problems(content):
+    record = _record(content)
+    (content / UNIT_FILE).unlink()
+    record["address"] = "宾阳县\u0007黎塘镇"
+    _jsonl(content, [record])
+    _, problems = read_content(content)
+    assert [(p.line, p.field) for p in problems] == [(1, "address")]
+    assert "U+0007" in problems[0].message
