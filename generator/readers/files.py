@@ -119,7 +119,8 @@ _SURROGATE = "文字中有无效的 \\u 转义（单独的 UTF-16 代理码，�
 _TWICE = "字段 {} 在同一个对象中出现了两次，后一个会悄悄覆盖前一个；请合并成一个或删去多余的一个"
 
 
-#: Unit readers by file suffix (Pelican style): add a format by adding a reader here.
+#: Unit readers by file suffix (Pelican style): add a format by adding a reader here (the
+#: scan of units/ then reads its files, see scan.UNIT_SUFFIXES).
 UNIT_READERS = {".yaml": read_yaml_units, ".yml": read_yaml_units, ".jsonl": read_jsonl_units}
 
 

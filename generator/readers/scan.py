@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..problems import Problem
+from .files import UNIT_READERS
 from .source import os_problem
 
-UNIT_SUFFIXES = (".yaml", ".yml", ".jsonl")
+#: The unit file extensions: those with a reader (``files.UNIT_READERS``).
+UNIT_SUFFIXES = tuple(UNIT_READERS)
 PAGE_SUFFIXES = (".md",)
 #: Files at the top of ``content/``, read when present.
 TOP_FILES = ("site.yaml", "bodies.yaml")
@@ -46,7 +48,7 @@ class ContentFiles:
 
 
 def _kind(path: Path, rel: str) -> tuple[str, Problem | None]:
-    """ "file", "folder" or "other" (following symlinks), or "" with why it cannot be told."""
+    """The kind of ``path`` (following symlinks): file, folder or other; or "" and why not."""
     try:
         mode = path.stat().st_mode
     except OSError as error:
@@ -146,10 +148,12 @@ def scan(content: Path) -> ContentFiles:
         before = len(found.problems)
         found.units = _folder(content, "units", UNIT_SUFFIXES, found)
         if not found.units and len(found.problems) == before:
-            message = "units/ 中没有排污单位文件（.yaml、.yml 或 .jsonl）：网站不能没有排污单位"
+            message = (
+                f"units/ 中没有排污单位文件（{_expected(UNIT_SUFFIXES)}）：网站不能没有排污单位"
+            )
             found.problems.append(Problem("units", "", "", message))
     elif not any(p.file == "units" for p in found.problems):
-        message = "缺少 units 文件夹：排污单位文件（.yaml、.yml 或 .jsonl）应放在 units/ 中"
+        message = f"缺少 units 文件夹：排污单位文件（{_expected(UNIT_SUFFIXES)}）应放在 units/ 中"
         found.problems.append(Problem("units", "", "", message))
     if "pages" in folders:
         found.pages = _folder(content, "pages", PAGE_SUFFIXES, found)
