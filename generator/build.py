@@ -29,7 +29,14 @@ from . import settings as settings_mod
 from . import urls
 from .model import Site
 from .problems import ContentError
-from .publishguard import UnitDropError, WriteFailure, check_drop, failure_message, published_codes
+from .publishguard import (
+    UnitDropError,
+    WriteFailure,
+    check_drop,
+    failure_message,
+    forget_state,
+    published_codes,
+)
 from .render import render_outputs
 from .site_app import ROOT, create_site_app, fingerprinted
 from .state import BuildBusyError, BuildState, build_lock, load_state, save_state
@@ -471,6 +478,8 @@ def build(
             runner.abort()
             shutil.rmtree(tmp, ignore_errors=True)
             if isinstance(error, OSError):
+                if stage == "state":
+                    forget_state(cache, out)
                 raise WriteFailure(error, stage, str(out)) from error
             raise
         timer("publish")

@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 
 from . import urls
-from .state import BuildState
+from .state import BuildState, state_file
 
 
 class UnitDropError(Exception):
@@ -95,3 +95,12 @@ def failure_message(error: OSError, stage: str = "render", folder: str = "") -> 
     else:
         what = f"{where}出错（{error.strerror or error}）"
     return f"构建失败，{what}。{_AFTER.get(stage, _AFTER['render'])}。"
+
+
+def forget_state(cache: Path, out: Path) -> None:
+    """Remove the kept state of the build into ``out`` (its save failed after publishing), so
+    that the next build is full instead of trusting the state of the build before."""
+    try:
+        state_file(cache, out).unlink(missing_ok=True)
+    except OSError:
+        pass

@@ -129,3 +129,27 @@ def test_a_load_cache_saved_in_the_background_onto_a_full_disk_fails_quietly(
         cache.keep("0" * 40, site.units[0])
         cache.save()
     assert caught.value.errno == errno.ENOSPC
+
+
+def test_a_state_that_cannot_be_saved_after_publishing_makes_the_next_build_full(tmp_path):
+    from generator.build import build
+    from generator.state import state_file
+
+    from .site_helpers import overrides
+
+    content = Path(shutil.copytree(FIXTURE, tmp_path / "content"))
+    out = tmp_path / "site"
+    assert _cli(tmp_path, content, out).exit_code == 0
+    unit = content / "units" / f"{KEY_UNIT}.yaml"
+    unit.write_text(unit.read_text(encoding="utf-8").replace("黄志强", "黄志刚"), "utf-8")
+    kept = state_file((tmp_path / "cache").resolve(), out.resolve())
+    blocker = kept.with_suffix(".tmp")
+    blocker.mkdir()  # the state is written there first: now it cannot be
+    result = _cli(tmp_path, content, out)
+    assert result.exit_code == 1 and "新网站已发布，但构建记录没有保存" in result.output
+    page = out / urls.unit_path(KEY_UNIT).lstrip("/") / "index.html"
+    assert "黄志刚" in page.read_text(encoding="utf-8")
+    assert not kept.exists()
+    blocker.rmdir()
+    again = build(content, out, BASE_URL, jobs=1, progress=False, overrides=overrides(tmp_path))
+    assert again.full
