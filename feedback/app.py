@@ -17,11 +17,7 @@ from flask import (
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 
-
-from feedback import mail, security
-=======
-from feedback import favicon, mail
->>>>>>> h7-newcomer
+from feedback import favicon, mail, security
 from feedback.config import from_env
 from feedback.directory import Directory
 from feedback.extensions import csrf, db, login_manager

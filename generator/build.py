@@ -29,6 +29,14 @@ from . import settings as settings_mod
 from . import urls
 from .model import Site
 from .problems import ContentError
+from .publishguard import (
+    UnitDropError,
+    WriteFailure,
+    check_drop,
+    failure_message,
+    forget_state,
+    published_codes,
+)
 from .render import render_outputs
 from .site_app import ROOT, create_site_app, fingerprinted
 from .state import BuildBusyError, BuildState, build_lock, load_state, save_state
@@ -411,9 +419,12 @@ def build(
     run_steps: bool = True,
     detach_cleanup: bool = False,
     exclude_steps: tuple[str, ...] = (),
+    allow_drop: bool = False,
 ) -> BuildResult:
-    """Build the static site of ``content_dir`` into ``out_dir``; raises ContentError, or
-    BuildBusyError when another build is writing into ``out_dir``.
+    """Build the static site of ``content_dir`` into ``out_dir``; raises ContentError,
+    BuildBusyError when another build is writing into ``out_dir``, UnitDropError when it
+    would drop too many published units (unless ``allow_drop``), WriteFailure when writing
+    fails (a full disk).
 
     ``run_steps=False`` leaves out the build steps (benchmarks of the pages alone),
     ``exclude_steps`` the steps named (e.g. "generator.searchindex:write_index");
@@ -427,8 +438,12 @@ def build(
         stack.callback(load_cache.wait)
         unit_keys = source_keys(Path(content_dir), site, load_cache.hashes)
         timer("load")
+        state = load_state(cache, out)
+        if not allow_drop:
+            codes = {u.fixed_source_code for u in site.units}
+            check_drop(published_codes(out, state), codes, conf["max_unit_drop_percent"])
         key = global_key(site, conf)
-        previous = None if full else load_state(cache, out)
+        previous = None if full else state
         if previous is not None and (previous.global_key != key or not out.is_dir()):
             previous = None
         steps = [s for s in load_steps() if s[0] not in exclude_steps] if run_steps else []
@@ -441,7 +456,7 @@ def build(
             progress,
             jobs,
         )
-        tmp = _temporary(out)
+        tmp, stage = _temporary(out), "render"
         try:
             runner.start(tmp)  # forked steps run while the pages are planned and rendered
             with _long_lived():
@@ -453,14 +468,20 @@ def build(
             render_outputs(app, todo, tmp, conf, jobs=jobs, progress=progress)
             timer("render")
             records = _finish_steps(runner, previous, exclude_steps, timer)
+            stage = "publish"
             gone, extra = _publish(
                 tmp, out, previous, cat, planned, todo, keys, records, detach_cleanup
             )
-        except BaseException:
+            stage = "state"
+            save_state(cache, out, BuildState(key, keys, dict(cat.unit_keys), extra, records))
+        except BaseException as error:
             runner.abort()
             shutil.rmtree(tmp, ignore_errors=True)
+            if isinstance(error, OSError):
+                if stage == "state":
+                    forget_state(cache, out)
+                raise WriteFailure(error, stage, str(out)) from error
             raise
-        save_state(cache, out, BuildState(key, keys, dict(cat.unit_keys), extra, records))
         timer("publish")
     seconds = time.monotonic() - timer.started
     return BuildResult(planned.total, len(todo), len(gone), previous is None, seconds, timer.phases)
@@ -472,11 +493,19 @@ def build(
 @click.option("--base-url", default=None, help="网站地址，二维码编码此地址。")
 @click.option("--jobs", "-j", type=int, default=None, help="并行进程数（默认 CPU 核数）。")
 @click.option("--full", is_flag=True, help="忽略增量缓存，全部重新生成。")
+@click.option(
+    "--allow-drop", is_flag=True, help="允许撤下超过 max_unit_drop_percent 的已发布排污单位。"
+)
 def build_command(
-    content_dir: str | None, out_dir: str | None, base_url: str | None, jobs: int | None, full: bool
+    content_dir: str | None,
+    out_dir: str | None,
+    base_url: str | None,
+    jobs: int | None,
+    full: bool,
+    allow_drop: bool,
 ) -> None:
     """Validate content and build the static site (only what changed, unless --full)."""
-    build_and_report(content_dir, out_dir, base_url, jobs=jobs, full=full)
+    build_and_report(content_dir, out_dir, base_url, jobs=jobs, full=full, allow_drop=allow_drop)
 
 
 def build_and_report(
@@ -487,6 +516,7 @@ def build_and_report(
     jobs: int | None = None,
     full: bool = False,
     overrides: dict[str, Any] | None = None,
+    allow_drop: bool = False,
 ) -> None:
     """Build as ``yimatong build`` does: progress and timings printed, exit 1 on a problem."""
     content_dir = content_dir or settings_mod.get("content_dir")
@@ -501,12 +531,19 @@ def build_and_report(
             progress=True,
             detach_cleanup=True,
             overrides=overrides,
+            allow_drop=allow_drop,
         )
     except ContentError as error:
         click.echo(error.report(), err=True)
         sys.exit(1)
-    except (FileOverwriteError, BuildBusyError) as error:
+    except (FileOverwriteError, BuildBusyError, UnitDropError) as error:
         click.echo(f"构建失败：{error}", err=True)
+        sys.exit(1)
+    except WriteFailure as error:
+        click.echo(error.message(), err=True)
+        sys.exit(1)
+    except OSError as error:  # before anything was written into the site
+        click.echo(failure_message(error), err=True)
         sys.exit(1)
     kind = "全量" if result.full else "增量"
     click.echo(

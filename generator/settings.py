@@ -43,6 +43,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "expiring_days", 60, "Permits ending within this many days are shown as expiring soon."
     ),
+    Setting(
+        "max_unit_drop_percent",
+        10,
+        "A build that would drop more than this share (%) of the units of the site last "
+        "published into the same folder is refused (build --allow-drop to go ahead).",
+    ),
     Setting("qr_error", "q", "QR error correction level: q (25%) or h (30%)."),
     Setting("qr_border", 4, "QR quiet zone in modules."),
     Setting(

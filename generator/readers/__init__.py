@@ -17,6 +17,7 @@ from ..model import Division, EnforcementBody, Page, Site, Unit
 from ..problems import ContentError, Problem
 from .files import UNIT_READERS, read_bodies, read_page, read_site_settings, read_stats
 from .loadcache import CACHED_READERS, LoadCache
+from .scan import scan
 from .units import read_unit
 
 __all__ = ["load_site", "load_divisions", "read_content", "read_unit", "UNIT_READERS", "LoadCache"]
@@ -39,22 +40,31 @@ def load_divisions() -> dict[str, Division]:
 
 def unit_files(content: Path) -> list[Path]:
     """The files of ``content/units`` that a unit reader reads, sorted."""
-    folder = content / "units"
-    found = sorted(folder.iterdir()) if folder.is_dir() else []
-    return [p for p in found if p.suffix in UNIT_READERS and p.is_file()]
+    return scan(content).units
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # reported by the reader
+        return 0
 
 
 def read_units(
-    content: Path, load_cache: LoadCache | None = None, bar: Any = None
+    content: Path,
+    load_cache: LoadCache | None = None,
+    bar: Any = None,
+    files: list[Path] | None = None,
 ) -> tuple[list[Unit], list[Problem]]:
-    """Every unit in ``content/units`` in every known format, sorted by fixed-source code.
+    """Every unit of ``files`` (default: ``unit_files``) in every known format, sorted by
+    fixed-source code.
 
     With ``load_cache`` the records read before without problems are taken from it. ``bar``
     (a progress bar over the bytes of ``unit_files``) is moved on as they are read.
     """
     units: list[Unit] = []
     problems: list[Problem] = []
-    for path in unit_files(content):
+    for path in unit_files(content) if files is None else files:
         rel = path.relative_to(content).as_posix()
         cached = CACHED_READERS.get(path.suffix) if load_cache is not None else None
         if cached is not None:
@@ -62,19 +72,19 @@ def read_units(
         else:
             found, trouble = UNIT_READERS[path.suffix](path, rel)
             if bar is not None:
-                bar.update(path.stat().st_size)
+                bar.update(_size(path))
         units.extend(found)
         problems.extend(trouble)
     units.sort(key=lambda u: u.fixed_source_code)
     return units, problems
 
 
-def read_pages(content: Path) -> tuple[list[Page], list[Problem]]:
-    """Markdown pages in ``content/pages``, sorted by (order, slug)."""
+def read_pages(content: Path, files: list[Path] | None = None) -> tuple[list[Page], list[Problem]]:
+    """Markdown pages of ``files`` (default: those in ``content/pages``), sorted by
+    (order, slug)."""
     pages: list[Page] = []
     problems: list[Problem] = []
-    folder = content / "pages"
-    for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
+    for path in scan(content).pages if files is None else files:
         found, trouble = read_page(path, path.relative_to(content).as_posix())
         pages.extend(found)
         problems.extend(trouble)
@@ -88,20 +98,24 @@ def read_content(
     load_cache: LoadCache | None = None,
     bar: Any = None,
 ) -> tuple[Site, list[Problem]]:
-    """Read everything into a Site without validating it; return it with the read problems."""
+    """Read everything into a Site without validating it; return it with the read problems
+    (files that would not be read among them, see ``readers.scan``)."""
     content = Path(content_dir)
     if not content.is_dir():
         return Site(units=()), [Problem(str(content), "", "", "找不到内容文件夹")]
-    units, problems = read_units(content, load_cache, bar)
-    pages, found = read_pages(content)
+    files = scan(content)
+    problems = list(files.problems)
+    units, found = read_units(content, load_cache, bar, files.units)
+    problems += found
+    pages, found = read_pages(content, files.pages)
     problems += found
     bodies: list[EnforcementBody] = []
-    if (content / "bodies.yaml").is_file():
-        bodies, found = read_bodies(content / "bodies.yaml", "bodies.yaml")
+    if "bodies.yaml" in files.top:
+        bodies, found = read_bodies(files.top["bodies.yaml"], "bodies.yaml")
         problems += found
     settings: dict[str, str] = {}
-    if (content / "site.yaml").is_file():
-        settings, found = read_site_settings(content / "site.yaml", "site.yaml")
+    if "site.yaml" in files.top:
+        settings, found = read_site_settings(files.top["site.yaml"], "site.yaml")
         problems += found
     stats: dict = {}
     if stats_file and Path(stats_file).is_file():
@@ -136,7 +150,7 @@ def load_site(
     from ..validate import validate
 
     today = dt.date.today()
-    size = sum(p.stat().st_size for p in unit_files(Path(content_dir))) if progress else 0
+    size = sum(map(_size, unit_files(Path(content_dir)))) if progress else 0
     with tqdm(total=size, desc="读取内容", unit="B", unit_scale=True, disable=not progress) as bar:
         site, problems = read_content(content_dir, stats_file, load_cache, bar)
     checked = load_cache.checked(today) if load_cache is not None else frozenset()

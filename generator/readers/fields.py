@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from enum import Enum
 from typing import Any
 
@@ -55,8 +56,41 @@ def as_number(value: Any) -> float | None:
     """A finite number from an int or a float (not a bool, not a string); None otherwise."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        return None
     return number if math.isfinite(number) else None
+
+
+_ISO_DAY = re.compile(r"\s*\d{4}-\d{1,2}-\d{1,2}(?:[ T].*)?\Z")
+
+
+#: Invisible control characters (C0 but tab and line ends, DEL, C1): never in a record's text,
+#: and not allowed in the XML of the feeds.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_message(text: str) -> str:
+    """Which invisible control character ``text`` holds, and where."""
+    found = _CONTROL.search(text)
+    at = found.start() if found else 0
+    code = ord(text[at]) if found else 0
+    return f"文字中第 {at + 1} 个字符是不可见的控制字符（U+{code:04X}），请删去"
+
+
+def not_a_date(value: Any) -> str:
+    """Why ``value`` is no date: written like one but naming no real day, or not one at all."""
+    if isinstance(value, str) and _ISO_DAY.match(value):
+        return f"应为日期，但 {shown(value)} 这一天不存在（月份或日子超出范围），请核对"
+    return f"应为日期，格式如 2026-11-20，实为 {shown(value)}"
+
+
+def not_a_number(value: Any) -> str:
+    """Why ``value`` is no number: too large to be one, or not written as one."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and value == value:
+        return f"数字超出可用范围（{shown(value)}），请核对是否多写了数字"
+    return f"应为数字，实为 {shown(value)}"
 
 
 def shown(value: Any) -> str:
@@ -94,6 +128,8 @@ class RecordReader:
         if not isinstance(value, str):
             self.fail(path + key, f'应为文字，实为 {shown(value)}；代码类的值请加引号，如 "450126"')
             return ""
+        if _CONTROL.search(value):
+            self.fail(path + key, control_message(value))
         return shared(value.strip())
 
     def date(self, data: dict, key: str, path: str = "", required: bool = True) -> dt.date | None:
@@ -103,7 +139,7 @@ class RecordReader:
             return None
         parsed = as_date(value)
         if parsed is None:
-            self.fail(path + key, f"应为日期，格式如 2026-11-20，实为 {shown(value)}")
+            self.fail(path + key, not_a_date(value))
         return parsed
 
     def number(self, data: dict, key: str, path: str = "", required: bool = False) -> float | None:
@@ -113,7 +149,7 @@ class RecordReader:
             return None
         parsed = as_number(value)
         if parsed is None:
-            self.fail(path + key, f"应为数字，实为 {shown(value)}")
+            self.fail(path + key, not_a_number(value))
         return parsed
 
     def flag(self, data: dict, key: str, path: str = "", default: bool = False) -> bool:
@@ -172,6 +208,9 @@ class RecordReader:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.fail(path + key, "应为文字列表，如 [名称一, 名称二]")
             return ()
+        for text in value:
+            if _CONTROL.search(text):
+                self.fail(path + key, control_message(text))
         return tuple(shared(v.strip()) for v in value)
 
     def unknown_keys(self, data: dict, known: frozenset[str], path: str = "") -> None:

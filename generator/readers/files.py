@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import markdown
-import yaml
 
 from ..model import EnforcementBody, Page, Unit
 from ..problems import Problem
+from . import jsonparse, source, yamlparse
 from .fields import RecordReader
 from .units import read_unit
-
-Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 BODY_KEYS = frozenset("id name level parent areas email phone".split())
 BODY_LEVELS = ("province", "city", "county")
@@ -27,56 +26,101 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 Result = tuple[list[Any], list[Problem]]
 
 
+def yaml_data(text: str, rel: str, offset: int = 0) -> tuple[Any, list[Problem], bool]:
+    """The data of YAML ``text``; its problems (syntax, or each key written twice); and
+    whether it could be parsed at all. ``offset`` is added to line numbers."""
+    data, twice, error = yamlparse.parse(text, offset)
+    if error is not None:
+        message, line = error
+        return None, [Problem(rel, "", "", message, line)], False
+    return data, [Problem(rel, "", d.path + d.key, d.message(), d.second) for d in twice], True
+
+
 def load_yaml(path: Path, rel: str) -> tuple[Any, list[Problem]]:
-    """Parse one YAML file; a syntax error becomes a Problem with its line."""
-    try:
-        return yaml.load(path.read_text(encoding="utf-8-sig"), Loader=Loader), []
-    except UnicodeDecodeError:
-        return None, [Problem(rel, "", "", "文件不是 UTF-8 编码，请用 UTF-8 保存")]
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        reason = getattr(error, "problem", None) or str(error)
-        return None, [
-            Problem(rel, "", "", f"YAML 格式错误（检查缩进、冒号和引号）：{reason}", line)
-        ]
+    """Read and parse one YAML file; every failure becomes a Problem (with its line)."""
+    text, problems = source.read_text(path, rel)
+    if text is None:
+        return None, problems
+    data, problems, _ = yaml_data(text, rel)
+    return data, problems
+
+
+def yaml_unit(raw: bytes, rel: str) -> Result:
+    """A unit file's bytes into its unit (none if it has any problem) and its problems."""
+    text, problems = source.decode(raw, rel)
+    if text is None:
+        return [], problems
+    data, problems, parsed = yaml_data(text, rel)
+    if not parsed:
+        return [], problems
+    unit, found = read_unit(data, rel)
+    record = found[0].record if found else (unit.fixed_source_code if unit else "")
+    problems = [replace(p, record=record) for p in problems] + found
+    return ([unit] if unit and not problems else []), problems
 
 
 def read_yaml_units(path: Path, rel: str) -> Result:
     """A unit file ``units/<code>.yaml`` holding one unit."""
-    data, problems = load_yaml(path, rel)
-    if problems:
-        return [], problems
-    unit, problems = read_unit(data, rel)
-    return ([unit] if unit else []), problems
+    raw, problems = source.read_bytes(path, rel)
+    return ([], problems) if raw is None else yaml_unit(raw, rel)
+
+
+def jsonl_lines(raw: bytes, rel: str) -> tuple[list[bytes], list[Problem]]:
+    """The lines of a JSON Lines file split at "\n" (as ``build.source_keys`` does), or none
+    with the problem of a file that is not UTF-8 text at all (UTF-16, NUL bytes)."""
+    problem = source.encoding_problem(raw, rel)
+    return ([], [problem]) if problem is not None else (raw.split(b"\n"), [])
 
 
 def read_jsonl_units(path: Path, rel: str) -> Result:
-    """A JSON Lines bulk export: one unit per line, same schema as the YAML files."""
+    """A JSON Lines bulk export: one unit per line, same schema as the YAML files. A line that
+    cannot be read is reported and the other lines are read on."""
+    raw, problems = source.read_bytes(path, rel)
+    lines, found = jsonl_lines(raw, rel) if raw is not None else ([], [])
+    problems += found
     units: list[Unit] = []
-    problems: list[Problem] = []
-    # Lines end at "\n" only, so line numbers match a byte-level split (see build.source_keys).
-    with path.open(encoding="utf-8-sig", newline="\n") as lines:
-        for number, line in enumerate(lines, 1):
-            unit, found = read_jsonl_line(line, rel, number)
-            if unit:
-                units.append(unit)
-            problems.extend(found)
+    for number, line in enumerate(lines, 1):
+        unit, found = read_jsonl_bytes(line, rel, number)
+        if unit:
+            units.append(unit)
+        problems.extend(found)
     return units, problems
+
+
+def read_jsonl_bytes(raw: bytes, rel: str, number: int) -> tuple[Unit | None, list[Problem]]:
+    """One line of a JSON Lines file as bytes: a unit, or None (blank, or with its problems)."""
+    text, problems = source.decode_line(raw, rel, number)
+    return (None, problems) if text is None else read_jsonl_line(text, rel, number)
 
 
 def read_jsonl_line(line: str, rel: str, number: int) -> tuple[Unit | None, list[Problem]]:
     """One line of a JSON Lines file: a unit, or None (blank line, or with its problems)."""
     if not line.strip():
         return None, []
+    where = f"第{number}行"
     try:
-        data = json.loads(line)
+        data, twice = jsonparse.loads(line)
     except json.JSONDecodeError as error:
-        return None, [Problem(rel, f"第{number}行", "", f"不是有效的 JSON：{error.msg}", number)]
-    return read_unit(data, rel, number)
+        return None, [Problem(rel, where, "", jsonparse.syntax_message(error), number)]
+    except RecursionError:
+        return None, [Problem(rel, where, "", "JSON 嵌套层数太多，无法读取", number)]
+    if jsonparse.lone_surrogate(line, data):
+        return None, [Problem(rel, where, "", _SURROGATE, number)]
+    unit, problems = read_unit(data, rel, number)
+    if twice:
+        record = problems[0].record if problems else (unit.fixed_source_code if unit else where)
+        problems = [
+            Problem(rel, record, p + k, _TWICE.format(k), number) for p, k in twice
+        ] + problems
+    return (None if problems else unit), problems
 
 
-#: Unit readers by file suffix (Pelican style): add a format by adding a reader here.
+_SURROGATE = "文字中有无效的 \\u 转义（单独的 UTF-16 代理码，如 \\ud800），不是有效的字符"
+_TWICE = "字段 {} 在同一个对象中出现了两次，后一个会悄悄覆盖前一个；请合并成一个或删去多余的一个"
+
+
+#: Unit readers by file suffix (Pelican style): add a format by adding a reader here (the
+#: scan of units/ then reads its files, see scan.UNIT_SUFFIXES).
 UNIT_READERS = {".yaml": read_yaml_units, ".yml": read_yaml_units, ".jsonl": read_jsonl_units}
 
 
@@ -84,16 +128,18 @@ def read_page(path: Path, rel: str) -> Result:
     """A Markdown page with YAML front matter (title, summary, order); slug from the file name."""
     slug = path.stem
     r = RecordReader(rel, slug)
-    text = path.read_text(encoding="utf-8")
+    text, problems = source.read_text(path, rel)
+    if text is None:
+        return [], problems
     match = _FRONT_MATTER.match(text)
     if not match:
         r.fail("", "页面开头应有 --- 包围的信息头（title、summary、order）")
         return [], r.problems
-    try:
-        meta = yaml.load(match.group(1), Loader=Loader) or {}
-    except yaml.YAMLError as error:
-        r.fail("", f"信息头 YAML 格式错误：{getattr(error, 'problem', error)}")
+    meta, problems, parsed = yaml_data(match.group(1), rel, offset=1)
+    r.problems += [replace(p, record=slug, message="信息头 " + p.message) for p in problems]
+    if not parsed:
         return [], r.problems
+    meta = {} if meta is None else meta
     if not isinstance(meta, dict):
         r.fail("", "信息头应为键值对（title: 标题）")
         return [], r.problems
@@ -174,9 +220,12 @@ def read_site_settings(path: Path, rel: str) -> tuple[dict[str, str], list[Probl
 
 def read_stats(path: Path, rel: str) -> tuple[dict, list[Problem]]:
     """Public report statistics JSON written by the feedback service."""
+    text, problems = source.read_text(path, rel)
+    if text is None:
+        return {}, problems
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as error:
         return {}, [Problem(rel, "", "", f"统计文件不是有效的 JSON：{error}")]
     if not isinstance(data, dict):
         return {}, [Problem(rel, "", "", "统计文件应为 JSON 对象")]

@@ -198,18 +198,26 @@ class LoadCache:
         if background and len(shards) >= BACKGROUND_FROM_SHARDS:
             self.wait()
             context = multiprocessing.get_context("fork")
-            self._writer = context.Process(target=self._write, args=(shards,))
+            self._writer = context.Process(target=self._write, args=(shards, True))
             self._writer.start()
         else:
             self._write(shards)
 
-    def _write(self, shards: dict[int, list[str]]) -> None:
+    def _write(self, shards: dict[int, list[str]], quiet: bool = False) -> None:
+        """Write ``shards``. A failure (a full disk) leaves the shard as it was; in the
+        background (``quiet``) it only costs the next load its speed, so it is not raised."""
         for shard, shas in shards.items():
             kept = (shas, [self._units[s] for s in shas], [self._checked[s] for s in shas])
             path = self._path(shard)
             tmp = path.with_suffix(f".tmp-{os.getpid()}")
-            tmp.write_bytes(dumps(kept))
-            tmp.replace(path)
+            try:
+                tmp.write_bytes(dumps(kept))
+                tmp.replace(path)
+            except OSError:
+                tmp.unlink(missing_ok=True)
+                if not quiet:
+                    raise
+                return
 
     def wait(self) -> None:
         """Wait until shards written in the background are in place."""
@@ -226,17 +234,21 @@ class LoadCache:
 
 
 def read_yaml_cached(cache: LoadCache, path: Path, rel: str, bar: Any = None) -> tuple[list, list]:
-    """A YAML unit file through the cache: read again only when its bytes changed."""
-    from .files import read_yaml_units
+    """A YAML unit file through the cache: read again only when its bytes changed. A file
+    that cannot be read now is reported, whatever the cache holds."""
+    from .files import yaml_unit
+    from .source import read_bytes
 
-    raw = path.read_bytes()
+    raw, problems = read_bytes(path, rel)
+    if raw is None:
+        return [], problems
     if bar is not None:
         bar.update(len(raw))
     sha = hashlib.sha1(raw).hexdigest()
     unit = cache.unit(sha, rel)
     if unit is not None:
         return [unit], []
-    units, problems = read_yaml_units(path, rel)
+    units, problems = yaml_unit(raw, rel)
     if units and not problems:
         cache.keep(sha, units[0])
     return units, problems
@@ -245,12 +257,13 @@ def read_yaml_cached(cache: LoadCache, path: Path, rel: str, bar: Any = None) ->
 def read_jsonl_cached(cache: LoadCache, path: Path, rel: str, bar: Any = None) -> tuple[list, list]:
     """A JSON Lines file through the cache: only changed lines are parsed and read again.
     ``bar`` is moved on by the bytes read."""
-    from .files import read_jsonl_line
+    from .files import jsonl_lines, read_jsonl_bytes
+    from .source import read_bytes
 
     units: list[model.Unit] = []
-    problems: list = []
-    data = path.read_bytes()
-    lines = data.split(b"\n")
+    data, problems = read_bytes(path, rel)
+    lines, found = jsonl_lines(data, rel) if data is not None else ([], [])
+    problems += found
     sha1 = hashlib.sha1
     # Hashed in one pass: at province scale the per-line work is most of a warm load.
     shas = [sha1(raw).hexdigest() for raw in lines]
@@ -260,10 +273,7 @@ def read_jsonl_cached(cache: LoadCache, path: Path, rel: str, bar: Any = None) -
             continue
         unit = cache.unit(sha, f"{rel}:{number}")
         if unit is None:
-            text = raw.decode("utf-8")
-            if number == 1 and text.startswith("\ufeff"):
-                text = text[1:]
-            unit, found = read_jsonl_line(text, rel, number)
+            unit, found = read_jsonl_bytes(raw, rel, number)
             problems.extend(found)
             if unit is not None and not found:
                 cache.keep(sha, unit)
@@ -273,7 +283,7 @@ def read_jsonl_cached(cache: LoadCache, path: Path, rel: str, bar: Any = None) -
             step = sum(map(len, lines[number - TICK : number])) + TICK
             bar.update(step)
             shown += step
-    if bar is not None:
+    if bar is not None and data is not None:
         bar.update(len(data) - shown)
     return units, problems
 

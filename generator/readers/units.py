@@ -26,7 +26,7 @@ from ..model import (
 )
 from ..problems import Problem
 from .fields import _DATE_CACHE as _DATES
-from .fields import RecordReader, as_date, as_number, shared, shown
+from .fields import RecordReader, as_date, as_number, not_a_date, shared, shown
 
 UNIT_KEYS = frozenset(
     "fixed_source_code name short_names former_names uscc category industry county address "
@@ -187,7 +187,7 @@ def _measurements(r: RecordReader, series: list[dict]) -> tuple[Measurement, ...
             kind = type(raw_value)
             value = raw_value if kind is float and _finite(raw_value) else as_number(raw_value)
             if date is None:
-                r.fail(f"{path}values", f"“{shown(raw_date)}” 不是日期，格式如 2026-11-20")
+                r.fail(f"{path}values", not_a_date(raw_date))
             elif value is None:
                 r.fail(f"{path}values.{date}", f"监测值应为数字，实为 {shown(raw_value)}")
             else:
