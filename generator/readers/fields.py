@@ -55,8 +55,20 @@ def as_number(value: Any) -> float | None:
     """A finite number from an int or a float (not a bool, not a string); None otherwise."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        return None
     return number if math.isfinite(number) else None
+
+
+def number_problem(value: Any) -> str:
+    """Why a raw value is not a usable number, in words a clerk understands."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"应为有限的数字，不能是 NaN（非数）或无穷大，实为 {shown(value)}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"数字太大，实为 {shown(value)}"
+    return f"应为数字，实为 {shown(value)}"
 
 
 def shown(value: Any) -> str:
@@ -113,7 +125,7 @@ class RecordReader:
             return None
         parsed = as_number(value)
         if parsed is None:
-            self.fail(path + key, f"应为数字，实为 {shown(value)}")
+            self.fail(path + key, number_problem(value))
         return parsed
 
     def flag(self, data: dict, key: str, path: str = "", default: bool = False) -> bool:
