@@ -49,7 +49,7 @@ def line_chart(
     if not points:
         return Markup("")
     x, y, low, high = _scale(points, limits)
-    title_id = f"{chart_id}-t"
+    title_id = escape(f"{chart_id}-t")
     parts = [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" '
         f'aria-labelledby="{title_id}" xmlns="http://www.w3.org/2000/svg">',
