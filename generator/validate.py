@@ -288,7 +288,7 @@ def _check_measurements(c: _Checker, unit: Unit, today: dt.date) -> None:
             c.fail(
                 path + ".unit", f"监测值单位 {m.unit} 与排放口该污染物的单位 {entry.unit} 不一致"
             )
-        if m.value < 0:
+        if m.value is not None and m.value < 0:
             c.fail(f"{path}.values.{m.date}", f"监测值不能为负数：{m.value:g}")
         if m.date > limit:
             when = "今天" if limit == today else f"监测数据截至日期 {as_of}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from enum import Enum
 from typing import Any
 
@@ -69,6 +70,25 @@ def number_problem(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return f"数字太大，实为 {shown(value)}"
     return f"应为数字，实为 {shown(value)}"
+
+
+#: Words for "not detected" without the detection limit (it then comes from the series).
+NOT_DETECTED_WORDS = frozenset({"ND", "nd", "N.D.", "未检出"})
+_NUMBER = r"\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"
+#: ``<0.5`` (also with a full-width ＜) or ``0.5L`` (the monitoring-report convention).
+_BELOW = re.compile(rf"^(?:[<＜]\s*(?P<lt>{_NUMBER})|(?P<l>{_NUMBER})\s*L)$")
+
+
+def below_detection(text: str) -> tuple[bool, float | None]:
+    """Read a result below the detection limit: ``(True, 0.5)`` for ``<0.5`` or ``0.5L``,
+    ``(True, None)`` for ``ND`` or ``未检出`` (limit not written), ``(False, None)`` otherwise."""
+    text = text.strip()
+    if text in NOT_DETECTED_WORDS:
+        return True, None
+    match = _BELOW.match(text)
+    if match is None:
+        return False, None
+    return True, float(match["lt"] or match["l"])
 
 
 def shown(value: Any) -> str:
