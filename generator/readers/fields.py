@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from enum import Enum
 from typing import Any
 
@@ -91,6 +92,32 @@ def below_detection(text: str) -> tuple[bool, float | None]:
     return True, float(match["lt"] or match["l"])
 
 
+def invisible_problem(text: str) -> str | None:
+    """Name the invisible characters in a text (zero-width, bidi overrides, controls), or None.
+
+    They cannot be seen in an editor or on the page, yet make two equal-looking names or codes
+    differ, reorder what a reader sees (U+202E) or break the XML of feeds and signs.
+    """
+    if text.isprintable():  # fast path: no control, format or separator characters
+        return None
+    bad = [
+        (n, ch)
+        for n, ch in enumerate(text, 1)
+        if ch not in "\t\n\r" and unicodedata.category(ch) in ("Cc", "Cf")
+    ]
+    if not bad:
+        return None
+    n, ch = bad[0]
+    name = unicodedata.name(ch, "控制字符")
+    more = f"等 {len(bad)} 个" if len(bad) > 1 else ""
+    unseen = {b for _, b in bad}
+    cleaned = "".join(c for c in text if c not in unseen).strip()
+    return (
+        f"含有不可见字符 U+{ord(ch):04X}（{name}，第{n}个字符）{more}，请删除；"
+        f"删除后应为 {shown(cleaned)}"
+    )
+
+
 def shown(value: Any) -> str:
     """A raw value as a clerk would recognise it in a message."""
     text = value.isoformat() if isinstance(value, dt.date) else str(value)
@@ -126,6 +153,9 @@ class RecordReader:
         if not isinstance(value, str):
             self.fail(path + key, f'应为文字，实为 {shown(value)}；代码类的值请加引号，如 "450126"')
             return ""
+        problem = invisible_problem(value)
+        if problem:
+            self.fail(path + key, problem)
         return shared(value.strip())
 
     def date(self, data: dict, key: str, path: str = "", required: bool = True) -> dt.date | None:
@@ -204,6 +234,10 @@ class RecordReader:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.fail(path + key, "应为文字列表，如 [名称一, 名称二]")
             return ()
+        for n, v in enumerate(value, 1):
+            problem = invisible_problem(v)
+            if problem:
+                self.fail(f"{path}{key}[{n}]", problem)
         return tuple(shared(v.strip()) for v in value)
 
     def unknown_keys(self, data: dict, known: frozenset[str], path: str = "") -> None:

@@ -268,3 +268,59 @@ def test_penalty_document_links_must_be_web_addresses(content, address):
 def test_web_addresses_pass():
     assert web_address("https://sthjt.example.gov.cn/xxgk/cfjd/2026-12.pdf")
     assert web_address("http://example.cn/a?b=1#c")
+
+
+INVISIBLE_CASES = {
+    "right-to-left override in the name": (
+        lambda d: d.update(name="广西宾阳\u202e司公限有业糖达宏"),
+        "name",
+        "U+202E",
+    ),
+    "vertical tab in the address": (
+        lambda d: d.update(address="宾阳县\x0b黎塘镇"),
+        "address",
+        "U+000B",
+    ),
+    "nul in the legal representative": (
+        lambda d: d.update(legal_representative="黄志强\x00"),
+        "legal_representative",
+        "U+0000",
+    ),
+    "zero-width space in a short name": (
+        lambda d: d.update(short_names=["宏达", "宏\u200b达糖厂"]),
+        "short_names[2]",
+        "应为 宏达糖厂",
+    ),
+    "isolate in a penalty's violation": (
+        lambda d: d["penalties"][0].update(violation="超标\u2066排放"),
+        "penalties[南环罚〔2026〕12号].violation",
+        "U+2066",
+    ),
+    "word joiner in a pollutant name": (
+        lambda d: d["monitoring"][0].update(pollutant="化学需氧量\u2060"),
+        "monitoring[1].pollutant",
+        "应为 化学需氧量",
+    ),
+}
+
+
+@pytest.mark.parametrize("as_jsonl", [False, True], ids=["yaml", "jsonl"])
+@pytest.mark.parametrize("case", INVISIBLE_CASES, ids=list(INVISIBLE_CASES))
+def test_invisible_characters_in_any_text_are_refused(content, case, as_jsonl):
+    change, field, words = INVISIBLE_CASES[case]
+    data = raw(content, KEY)
+    change(data)
+    file = write(content, KEY, data, as_jsonl)
+    found = [p for p in problems_of(content) if p.field == field]
+    assert found and "不可见字符" in found[0].message and words in found[0].message, [
+        str(p) for p in problems_of(content)
+    ]
+    assert found[0].file == file
+
+
+def test_line_breaks_tabs_and_full_width_spaces_in_text_are_fine(content):
+    data = raw(content, KEY)
+    data["inspections"][0]["findings"] = "第一行\n第二行\t备注"
+    data["address"] = "宾阳县　黎塘镇"
+    write(content, KEY, data, False)
+    assert problems_of(content) == []
