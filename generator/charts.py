@@ -21,7 +21,7 @@ def _scale(points: Sequence[tuple[dt.date, float]], limits: Sequence[float]):
     if high == low:
         high = low + 1
     high *= 1.1 if high > 0 else 1
-    first, last = points[0][0], points[-1][0]
+    first, last = min(d for d, _ in points), max(d for d, _ in points)
     span = max((last - first).days, 1)
 
     def x(day: dt.date) -> float:
@@ -39,17 +39,22 @@ def line_chart(
     label: str,
     chart_id: str,
     exceeded: Sequence[bool] = (),
+    not_detected: Sequence[tuple[dt.date, float]] = (),
 ) -> Markup:
     """An accessible SVG chart of ``points`` with a dashed line at each limit.
 
     ``chart_id`` must be unique within the page (it names the <title> for aria-labelledby).
     Points that exceed a limit are drawn as larger dark-red squares, so colour is not the
-    only sign; the same data is also in a table next to the chart.
+    only sign; the same data is also in a table next to the chart. Results below the
+    detection limit (``not_detected``: date and detection limit) are hollow downward
+    triangles at the detection limit, outside the line: their true value is below it.
     """
-    if not points:
+    if not points and not not_detected:
         return Markup("")
-    x, y, low, high = _scale(points, limits)
-    title_id = f"{chart_id}-t"
+    x, y, low, high = _scale([*points, *not_detected], limits)
+    first = min(d for d, _ in [*points, *not_detected])
+    last = max(d for d, _ in [*points, *not_detected])
+    title_id = escape(f"{chart_id}-t")
     parts = [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" '
         f'aria-labelledby="{title_id}" xmlns="http://www.w3.org/2000/svg">',
@@ -69,10 +74,11 @@ def line_chart(
             f'fill="#b00020">限值 {_num(limit)}</text>'
         )
     coords = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in points)
-    parts.append(
-        f'<polyline class="series" points="{coords}" fill="none" stroke="#0b5394" '
-        f'stroke-width="2"/>'
-    )
+    if points:
+        parts.append(
+            f'<polyline class="series" points="{coords}" fill="none" stroke="#0b5394" '
+            f'stroke-width="2"/>'
+        )
     flags = list(exceeded) or [False] * len(points)
     for (day, value), bad in zip(points, flags, strict=True):
         if bad:
@@ -85,13 +91,18 @@ def line_chart(
                 f'<circle class="point" cx="{x(day):.1f}" cy="{y(value):.1f}" r="2.5" '
                 f'fill="#0b5394"/>'
             )
+    for day, limit in not_detected:
+        cx, cy = x(day), y(limit)
+        parts.append(
+            f'<polygon class="nd" points="{cx - 4:.1f},{cy - 3:.1f} {cx + 4:.1f},{cy - 3:.1f} '
+            f'{cx:.1f},{cy + 4:.1f}" fill="none" stroke="#0b5394" stroke-width="1.5"/>'
+        )
     parts.append(
-        f'<text x="{LEFT}" y="{HEIGHT - 6}" font-size="10" fill="#333">'
-        f"{points[0][0].isoformat()}</text>"
+        f'<text x="{LEFT}" y="{HEIGHT - 6}" font-size="10" fill="#333">{first.isoformat()}</text>'
     )
     parts.append(
         f'<text x="{WIDTH - RIGHT}" y="{HEIGHT - 6}" text-anchor="end" font-size="10" '
-        f'fill="#333">{points[-1][0].isoformat()}</text>'
+        f'fill="#333">{last.isoformat()}</text>'
     )
     parts.append("</svg>")
     return Markup("".join(parts))

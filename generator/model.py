@@ -214,14 +214,31 @@ class Outlet:
 
 @dataclass(frozen=True, slots=True)
 class Measurement:
-    """One monitoring result on an outlet."""
+    """One monitoring result on an outlet.
+
+    A result below the detection limit (未检出: ``ND``, ``<0.5``, ``0.5L``) has no ``value``
+    and its ``detection_limit``; see generator/results.py for how it is judged.
+    """
 
     outlet: str
     pollutant: str
     date: dt.date
-    value: float
+    value: float | None
     unit: str
     method: Method = Method.MANUAL
+    detection_limit: float | None = None
+
+    @property
+    def detected(self) -> bool:
+        """False for a result below the detection limit."""
+        return self.value is not None
+
+    @property
+    def text(self) -> str:
+        """The result as a reader sees it: ``48.3`` or ``未检出 (检出限 0.5)``."""
+        if self.value is not None:
+            return _num(self.value)
+        return f"未检出 (检出限 {_num(self.detection_limit or 0)})"
 
 
 class PickledTuple(Sequence):

@@ -17,6 +17,7 @@ from typing import Any
 
 from .datachunks import ChunkStore, TableFiles, TablesMemo, runs
 from .model import Site, Unit
+from .results import judge
 from .serialize import plain
 from .steps import step_bar, step_code_key
 from .urls import absolute, outlet_path, unit_path
@@ -168,11 +169,13 @@ def _monitoring_rows(site: Site, u: Unit, base_url: str) -> Iterator[Row]:
             "pollutant": m.pollutant,
             "date": m.date,
             "value": m.value,
+            "below_detection_limit": m.value is None,
+            "detection_limit": m.detection_limit,
             "unit": m.unit,
             "method": m.method.value,
             "limit_min": limit.limit_min if limit else None,
             "limit_max": limit.limit_max if limit else None,
-            "exceeds": limit.exceeds(m.value) if limit else None,
+            "exceeds": judge(limit, m).exceeds,
             "data_as_of": u.data_as_of.monitoring,
         }
 
@@ -326,11 +329,13 @@ city_code|地市代码|string|所在地级市的 GB/T 2260 代码
 outlet_code|排放口编号|string|排放口编码
 pollutant|污染物|string|污染物名称
 date|监测日期|date|监测（或统计）日期
-value|监测值|number|监测结果
-unit|计量单位|string|监测值的计量单位
+value|监测值|number|监测结果；低于检出限（未检出）时为空，见 below_detection_limit
+below_detection_limit|是否未检出|boolean|结果低于检出限（ND、未检出、“0.5L”）为 true，此时 value 为空
+detection_limit|检出限|number|未检出结果的检出限（真实值在 0 与检出限之间）；检出的结果为空
+unit|计量单位|string|监测值（及检出限）的计量单位
 method|监测方式代码|string|automatic 自动监测、manual 手工监测
 {_LIMITS}
-exceeds|是否超标|boolean|监测值超出限值为 true；无限值时为空
+exceeds|是否超标|boolean|超出限值为 true，未超出为 false；无限值，或无法判定（未检出且检出限高于上限，或该项有下限）时为空。未检出从不算超标
 {_as_of("监测")}"""),
         _monitoring_rows,
     ),

@@ -23,6 +23,7 @@ def _measurement(m: Measurement) -> dict[str, Any]:
         "value": m.value,
         "unit": m.unit,
         "method": m.method.value,
+        "detection_limit": m.detection_limit,
     }
 
 

@@ -14,6 +14,14 @@ from __future__ import annotations
 UNIT_PREFIX = "/e/"
 
 
+def segment(code: str) -> str:
+    """``code`` as one path segment: ASCII letters and digits only (validate.py refuses the
+    rest with a message; this is the last guard, so no other code ever reaches an address)."""
+    if not (code.isascii() and code.isalnum()) or code != code.upper():
+        raise ValueError(f"编码 {code!r} 只能含半角大写字母和数字，不能用作网址")
+    return code
+
+
 def shard(code: str) -> str:
     """Shard folder of a fixed-source code: USCC characters 17 and 18."""
     return code[16:18]
@@ -21,18 +29,18 @@ def shard(code: str) -> str:
 
 def unit_path(code: str) -> str:
     """Site-relative path of a unit's page."""
-    return f"{UNIT_PREFIX}{shard(code)}/{code}/"
+    return f"{UNIT_PREFIX}{shard(code)}/{segment(code)}/"
 
 
 def outlet_path(code: str, outlet: str) -> str:
     """Site-relative path of an outlet's page."""
-    return f"{unit_path(code)}{outlet}/"
+    return f"{unit_path(code)}{segment(outlet)}/"
 
 
 def unit_page_paths(code: str, outlets: list[str]) -> list[str]:
     """The unit's page and its outlets' pages (as unit_path and outlet_path), in one go."""
     base = unit_path(code)
-    return [base, *[f"{base}{outlet}/" for outlet in outlets]]
+    return [base, *[f"{base}{segment(outlet)}/" for outlet in outlets]]
 
 
 def absolute(base_url: str, path: str) -> str:
@@ -43,4 +51,4 @@ def absolute(base_url: str, path: str) -> str:
 def report_url(feedback_url: str, code: str | None = None) -> str:
     """Address of the report form on the feedback service, for a unit or a free place."""
     base = feedback_url.rstrip("/") + "/report"
-    return f"{base}/{code}" if code else base
+    return f"{base}/{segment(code)}" if code else base

@@ -16,9 +16,19 @@ from typing import Any
 import click
 
 from . import settings
-from .codes import FIXED_SOURCE_LETTERS, fixed_source_problem, outlet_problem, uscc_problem
+from .codes import (
+    FIXED_SOURCE_LETTERS,
+    characters_problem,
+    division_problem,
+    fixed_source_problem,
+    industry_problem,
+    outlet_problem,
+    uscc_problem,
+    web_address,
+)
 from .model import (
     Category,
+    Coordinates,
     Division,
     EnforcementBody,
     Outlet,
@@ -30,9 +40,16 @@ from .model import (
 )
 from .problems import ContentError, Problem
 from .progress import counted
+from .validate_bodies import check_bodies, check_coverage
+
+__all__ = ["validate", "check_unit", "check_duplicates", "check_bodies", "check_command"]
 
 #: The fixed-source letter that marks a discharge permit (HJ 608: P).
 PERMIT_LETTER = next(k for k, v in FIXED_SOURCE_LETTERS.items() if v == "排污许可证")
+#: China's rough bounding box (latitude, longitude in degrees, WGS-84): a point outside it
+#: cannot be a unit of this site. Swapped latitude and longitude are the usual cause.
+CHINA_LAT = (3.8, 53.6)
+CHINA_LON = (73.4, 135.1)
 
 
 class _Checker:
@@ -76,18 +93,20 @@ def validate(
     today = today or dt.date.today()
     problems: list[Problem] = []
     if site and site.province not in divisions:
+        problem = division_problem(site.province)
         problems.append(
             Problem(
                 "site.yaml",
                 "site",
                 "province",
-                f"“{site.province}” 不是已知的省级行政区划代码（广西为 450000）",
+                problem or f"“{site.province}” 不是已知的省级行政区划代码（广西为 450000）",
             )
         )
     for unit in counted((u for u in units if u.source not in checked), bar):
         check_unit(unit, divisions, today, problems)
     check_duplicates(units, problems)
     check_bodies(tuple(bodies or ()), divisions, problems)
+    check_coverage(units, tuple(bodies or ()), divisions, problems)
     return problems
 
 
@@ -102,11 +121,16 @@ def check_unit(
     c = _Checker(unit, problems)
     _check_codes(c, unit)
     division = divisions.get(unit.county_code)
-    if division is None or division.level != "county":
+    problem = division_problem(unit.county_code)
+    if problem or division is None or division.level != "county":
         c.fail(
             "county",
-            f"“{unit.county_code}” 不是广西的县级行政区划代码（GB/T 2260，如 450126 宾阳县）",
+            problem
+            or f"“{unit.county_code}” 不是广西的县级行政区划代码（GB/T 2260，如 450126 宾阳县）",
         )
+    _check_coordinates(c, "", unit.coordinates)
+    for outlet in unit.outlets:
+        _check_coordinates(c, f"outlets[{outlet.code}].", outlet.coordinates)
     _check_category(c, unit)
     if unit.permit:
         _check_permit(c, unit.permit, unit.fixed_source_code)
@@ -126,12 +150,36 @@ def _check_codes(c: _Checker, unit: Unit) -> None:
         c.fail("uscc", problem)
     elif unit.uscc != code[:18]:
         c.fail("uscc", f"统一社会信用代码 {unit.uscc} 应与排污单位编码前18位 {code[:18]} 一致")
+    problem = industry_problem(unit.industry.code)
+    if problem:
+        c.fail("industry.code", problem)
     stem, dot, suffix = c.file.rsplit("/", 1)[-1].rpartition(".")
     if dot and suffix in ("yaml", "yml") and stem != code:
         c.fail(
             "fixed_source_code",
             f"文件名应与排污单位编码一致：文件应命名为 {code}.yaml，实为 {stem}.{suffix}",
         )
+
+
+def _check_coordinates(c: _Checker, path: str, point: Coordinates | None) -> None:
+    """Latitude and longitude are possible, and the point lies in China's rough box."""
+    if point is None:
+        return
+    lat, lon = point.lat, point.lon
+    swapped = "；纬度和经度可能写反了" if _in_china(lon, lat) else ""
+    if not -90 <= lat <= 90:
+        c.fail(path + "coordinates.lat", f"纬度应在 -90 到 90 度之间，实为 {lat:g}{swapped}")
+    if not -180 <= lon <= 180:
+        c.fail(path + "coordinates.lon", f"经度应在 -180 到 180 度之间，实为 {lon:g}")
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180) or _in_china(lat, lon):
+        return
+    box = f"纬度约 {CHINA_LAT[0]:g}–{CHINA_LAT[1]:g}，经度约 {CHINA_LON[0]:g}–{CHINA_LON[1]:g}"
+    hint = "；纬度和经度可能写反了" if _in_china(lon, lat) else ""
+    c.fail(path + "coordinates", f"坐标（纬度 {lat:g}，经度 {lon:g}）不在中国境内（{box}）{hint}")
+
+
+def _in_china(lat: float, lon: float) -> bool:
+    return CHINA_LAT[0] <= lat <= CHINA_LAT[1] and CHINA_LON[0] <= lon <= CHINA_LON[1]
 
 
 def _check_category(c: _Checker, unit: Unit) -> None:
@@ -154,7 +202,10 @@ def _check_category(c: _Checker, unit: Unit) -> None:
 
 
 def _check_permit(c: _Checker, permit: Permit, code: str) -> None:
-    if permit.number != code:
+    problem = characters_problem(permit.number, "许可证编号")
+    if problem:
+        c.fail("permit.number", problem)
+    elif permit.number != code:
         c.fail("permit.number", f"许可证编号 {permit.number} 应与排污单位编码 {code} 一致")
     if permit.valid_from >= permit.valid_to:
         c.fail("permit.valid_to", f"有效期止 {permit.valid_to} 应晚于有效期起 {permit.valid_from}")
@@ -219,9 +270,13 @@ def _check_measurements(c: _Checker, unit: Unit, today: dt.date) -> None:
         if entry is None and key not in reported:
             reported.add(key)
             if m.outlet not in outlets:
+                problem = characters_problem(m.outlet, "排放口编号")
+                known = "、".join(sorted(outlets)) or "无"
                 c.fail(
                     path + ".outlet",
-                    f"排放口 {m.outlet} 不存在（本单位排放口：{'、'.join(sorted(outlets)) or '无'}）",
+                    f"{problem}（本单位排放口：{known}）"
+                    if problem
+                    else f"排放口 {m.outlet} 不存在（本单位排放口：{known}）",
                 )
             else:
                 c.fail(
@@ -233,7 +288,7 @@ def _check_measurements(c: _Checker, unit: Unit, today: dt.date) -> None:
             c.fail(
                 path + ".unit", f"监测值单位 {m.unit} 与排放口该污染物的单位 {entry.unit} 不一致"
             )
-        if m.value < 0:
+        if m.value is not None and m.value < 0:
             c.fail(f"{path}.values.{m.date}", f"监测值不能为负数：{m.value:g}")
         if m.date > limit:
             when = "今天" if limit == today else f"监测数据截至日期 {as_of}"
@@ -267,6 +322,11 @@ def _check_enforcement(c: _Checker, unit: Unit) -> None:
     for p in unit.penalties:
         if p.amount < 0:
             c.fail(f"penalties[{p.decision_number}].amount", f"罚款金额不能为负数：{p.amount:g}")
+        if p.document_url and not web_address(p.document_url):
+            c.fail(
+                f"penalties[{p.decision_number}].document_url",
+                f"处罚决定书链接应为 https:// 或 http:// 开头的网址，实为 {p.document_url[:60]}",
+            )
     for r in unit.rectifications:
         path = f"rectifications[{r.ref}]"
         if r.due < r.issued:
@@ -299,25 +359,6 @@ def check_duplicates(units: Iterable[Unit], problems: list[Problem]) -> None:
                 )
             else:
                 first_penalty[p.decision_number] = f"{unit.source} [{code}]"
-
-
-def check_bodies(
-    bodies: tuple[EnforcementBody, ...], divisions: dict[str, Division], problems: list[Problem]
-) -> None:
-    """Enforcement bodies: unique ids, known parents, known area codes."""
-    ids = Counter(b.id for b in bodies)
-    for body in bodies:
-
-        def fail(field: str, message: str, body: EnforcementBody = body) -> None:
-            problems.append(Problem("bodies.yaml", body.id, field, message))
-
-        if ids[body.id] > 1:
-            fail("id", f"执法机构编号 {body.id} 重复")
-        if body.parent and body.parent not in ids:
-            fail("parent", f"上级机构 {body.parent} 不存在（parent 应为另一机构的 id）")
-        for area in body.areas:
-            if area not in divisions:
-                fail("areas", f"“{area}” 不是已知的广西行政区划代码（GB/T 2260）")
 
 
 def summary(site: Site) -> str:

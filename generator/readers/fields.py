@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from enum import Enum
 from typing import Any
 
@@ -66,19 +67,6 @@ def as_number(value: Any) -> float | None:
 _ISO_DAY = re.compile(r"\s*\d{4}-\d{1,2}-\d{1,2}(?:[ T].*)?\Z")
 
 
-#: Invisible control characters (C0 but tab and line ends, DEL, C1): never in a record's text,
-#: and not allowed in the XML of the feeds.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-def control_message(text: str) -> str:
-    """Which invisible control character ``text`` holds, and where."""
-    found = _CONTROL.search(text)
-    at = found.start() if found else 0
-    code = ord(text[at]) if found else 0
-    return f"文字中第 {at + 1} 个字符是不可见的控制字符（U+{code:04X}），请删去"
-
-
 def not_a_date(value: Any) -> str:
     """Why ``value`` is no date: written like one but naming no real day, or not one at all."""
     if isinstance(value, str) and _ISO_DAY.match(value):
@@ -87,10 +75,57 @@ def not_a_date(value: Any) -> str:
 
 
 def not_a_number(value: Any) -> str:
-    """Why ``value`` is no number: too large to be one, or not written as one."""
-    if isinstance(value, int | float) and not isinstance(value, bool) and value == value:
+    """Why ``value`` is no usable number: NaN or infinite, too large, or not written as one."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"应为有限的数字，不能是 NaN（非数）或无穷大，实为 {shown(value)}"
+    if isinstance(value, int | float) and not isinstance(value, bool):
         return f"数字超出可用范围（{shown(value)}），请核对是否多写了数字"
     return f"应为数字，实为 {shown(value)}"
+
+
+#: Words for "not detected" without the detection limit (it then comes from the series).
+NOT_DETECTED_WORDS = frozenset({"ND", "nd", "N.D.", "未检出"})
+_NUMBER = r"\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"
+#: ``<0.5`` (also with a full-width ＜) or ``0.5L`` (the monitoring-report convention).
+_BELOW = re.compile(rf"^(?:[<＜]\s*(?P<lt>{_NUMBER})|(?P<l>{_NUMBER})\s*L)$")
+
+
+def below_detection(text: str) -> tuple[bool, float | None]:
+    """Read a result below the detection limit: ``(True, 0.5)`` for ``<0.5`` or ``0.5L``,
+    ``(True, None)`` for ``ND`` or ``未检出`` (limit not written), ``(False, None)`` otherwise."""
+    text = text.strip()
+    if text in NOT_DETECTED_WORDS:
+        return True, None
+    match = _BELOW.match(text)
+    if match is None:
+        return False, None
+    return True, float(match["lt"] or match["l"])
+
+
+def invisible_problem(text: str) -> str | None:
+    """Name the invisible characters in a text (zero-width, bidi overrides, controls), or None.
+
+    They cannot be seen in an editor or on the page, yet make two equal-looking names or codes
+    differ, reorder what a reader sees (U+202E) or break the XML of feeds and signs.
+    """
+    if text.isprintable():  # fast path: no control, format or separator characters
+        return None
+    bad = [
+        (n, ch)
+        for n, ch in enumerate(text, 1)
+        if ch not in "\t\n\r" and unicodedata.category(ch) in ("Cc", "Cf")
+    ]
+    if not bad:
+        return None
+    n, ch = bad[0]
+    name = unicodedata.name(ch, "控制字符")
+    more = f"等 {len(bad)} 个" if len(bad) > 1 else ""
+    unseen = {b for _, b in bad}
+    cleaned = "".join(c for c in text if c not in unseen).strip()
+    return (
+        f"含有不可见字符 U+{ord(ch):04X}（{name}，第{n}个字符）{more}，请删除；"
+        f"删除后应为 {shown(cleaned)}"
+    )
 
 
 def shown(value: Any) -> str:
@@ -128,8 +163,9 @@ class RecordReader:
         if not isinstance(value, str):
             self.fail(path + key, f'应为文字，实为 {shown(value)}；代码类的值请加引号，如 "450126"')
             return ""
-        if _CONTROL.search(value):
-            self.fail(path + key, control_message(value))
+        problem = invisible_problem(value)
+        if problem:
+            self.fail(path + key, problem)
         return shared(value.strip())
 
     def date(self, data: dict, key: str, path: str = "", required: bool = True) -> dt.date | None:
@@ -208,9 +244,10 @@ class RecordReader:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.fail(path + key, "应为文字列表，如 [名称一, 名称二]")
             return ()
-        for text in value:
-            if _CONTROL.search(text):
-                self.fail(path + key, control_message(text))
+        for n, v in enumerate(value, 1):
+            problem = invisible_problem(v)
+            if problem:
+                self.fail(f"{path}{key}[{n}]", problem)
         return tuple(shared(v.strip()) for v in value)
 
     def unknown_keys(self, data: dict, known: frozenset[str], path: str = "") -> None:

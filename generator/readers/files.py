@@ -8,8 +8,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import markdown
 
+from ..markup import render_markdown
 from ..model import EnforcementBody, Page, Unit
 from ..problems import Problem
 from . import jsonparse, source, yamlparse
@@ -152,7 +152,7 @@ def read_page(path: Path, rel: str) -> Result:
         title=r.text(meta, "title"),
         summary=r.text(meta, "summary", required=False),
         order=int(order) if order is not None else 100,
-        body_html=markdown.markdown(text[match.end() :], extensions=["tables"]),
+        body_html=render_markdown(text[match.end() :]),
         source=rel,
     )
     return ([] if r.problems else [page]), r.problems

@@ -26,7 +26,7 @@ from ..model import (
 )
 from ..problems import Problem
 from .fields import _DATE_CACHE as _DATES
-from .fields import RecordReader, as_date, as_number, not_a_date, shared, shown
+from .fields import RecordReader, as_date, as_number, below_detection, not_a_date, shared, shown
 
 UNIT_KEYS = frozenset(
     "fixed_source_code name short_names former_names uscc category industry county address "
@@ -40,7 +40,7 @@ OUTLET_KEYS = frozenset(
 POLLUTANT_KEYS = frozenset(
     "name unit limit_max limit_min standard method networked frequency".split()
 )
-SERIES_KEYS = frozenset("outlet pollutant unit method values".split())
+SERIES_KEYS = frozenset("outlet pollutant unit method detection_limit values".split())
 OUTLET_TYPES = ("main", "general")
 
 
@@ -179,6 +179,7 @@ def _measurements(r: RecordReader, series: list[dict]) -> tuple[Measurement, ...
         pollutant = r.text(data, "pollutant", path)
         unit = r.text(data, "unit", path)
         method = r.choice(data, "method", Method, path, Method.MANUAL)
+        limit = _detection_limit(r, data.get("detection_limit"), path + "detection_limit")
         values = r.mapping(data, "values", path, required=True) or {}
         for raw_date, raw_value in values.items():
             # Fast path for the millions of plain values in bulk exports; as_* for the rest.
@@ -188,11 +189,53 @@ def _measurements(r: RecordReader, series: list[dict]) -> tuple[Measurement, ...
             value = raw_value if kind is float and _finite(raw_value) else as_number(raw_value)
             if date is None:
                 r.fail(f"{path}values", not_a_date(raw_date))
-            elif value is None:
-                r.fail(f"{path}values.{date}", f"监测值应为数字，实为 {shown(raw_value)}")
-            else:
+            elif value is not None:
+                if limit is not None and value < limit:
+                    r.fail(
+                        f"{path}values.{date}",
+                        f"监测值 {value:g} 低于本序列的检出限 {limit:g}，应写作未检出：{limit:g}L",
+                    )
                 found.append(Measurement(outlet, pollutant, date, value, unit, method))
+            else:
+                below = _below_limit(r, raw_value, limit, f"{path}values.{date}")
+                if below is not None:
+                    found.append(Measurement(outlet, pollutant, date, None, unit, method, below))
     return tuple(found)
+
+
+def _detection_limit(r: RecordReader, raw: Any, field: str) -> float | None:
+    """A series' ``detection_limit``: a positive finite number, or None if not given."""
+    if raw is None:
+        return None
+    limit = as_number(raw)
+    if limit is None or limit <= 0:
+        r.fail(field, f"检出限应为大于 0 的数字，实为 {shown(raw)}")
+        return None
+    return limit
+
+
+def _below_limit(r: RecordReader, raw: Any, series_limit: float | None, field: str) -> float | None:
+    """The detection limit of a result written as not detected, or None (problem reported)."""
+    below, limit = below_detection(raw) if isinstance(raw, str) else (False, None)
+    if not below:
+        r.fail(
+            field,
+            f"监测值应为数字，或写作未检出（<0.5、0.5L，或 ND 并填写 detection_limit），"
+            f"实为 {shown(raw)}",
+        )
+        return None
+    limit = limit if limit is not None else series_limit
+    if limit is None:
+        r.fail(
+            field,
+            f"“{shown(raw)}”（未检出）须给出检出限：写作 <0.5 或 0.5L，"
+            "或在该监测序列填写 detection_limit",
+        )
+        return None
+    if not 0 < limit < float("inf"):
+        r.fail(field, f"检出限应为大于 0 的有限数字，实为 {shown(raw)}")
+        return None
+    return limit
 
 
 def _inspection(r: RecordReader, data: dict, n: int) -> Inspection:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from flask import Flask, abort, render_template
 
+from .. import urls
 from ..model import PermitState
 from .common import Catalog, Output, UnitRow, catalog, digest, paged_outputs, paginate
 from .unit import unit_key
@@ -32,12 +33,12 @@ PERMIT_LISTS = {
 
 def area_path(code: str) -> str:
     """Listing of the units of a city or county."""
-    return f"/area/{code}/"
+    return f"/area/{urls.segment(code)}/"
 
 
 def industry_path(code: str) -> str:
     """Listing of the units of an industry."""
-    return f"/industry/{code}/"
+    return f"/industry/{urls.segment(code)}/"
 
 
 def permit_list_path(slug: str) -> str:

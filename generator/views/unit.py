@@ -16,6 +16,7 @@ from .. import urls
 from ..charts import line_chart
 from ..model import Measurement, Outlet, OutletPollutant, Site, Unit
 from ..qr import QRCache
+from ..results import Judgement, judge, verdict
 from ..serialize import unit_record
 from ..spreadsheet import neutralise_row
 from .common import Catalog, Output, catalog, digest, settings
@@ -30,13 +31,14 @@ class Series:
 
     outlet: Outlet
     pollutant: OutletPollutant
-    points: tuple[tuple[Measurement, bool], ...]
+    #: Each result with its judgement and the verdict shown (超标, 达标, 无法判定（…）).
+    points: tuple[tuple[Measurement, Judgement, str], ...]
     chart: Markup
 
     @property
     def exceedances(self) -> int:
-        """How many results exceed the limit."""
-        return sum(1 for _, bad in self.points if bad)
+        """How many results exceed the limit (a result below the detection limit never does)."""
+        return sum(1 for _, j, _ in self.points if j is Judgement.EXCEEDS)
 
 
 def monitoring_end(unit: Unit, cat: Catalog) -> dt.date:
@@ -52,21 +54,35 @@ def outlet_series(unit: Unit, outlet: Outlet, end: dt.date) -> list[Series]:
         rows = [m for m in unit.series(outlet.code, pollutant.name) if start < m.date <= end]
         if not rows:
             continue
-        points = tuple((m, pollutant.exceeds(m.value)) for m in rows)
+        judged = [(m, judge(pollutant, m)) for m in rows]
+        points = tuple((m, j, verdict(pollutant, m, j)) for m, j in judged)
         limits = [v for v in (pollutant.limit_min, pollutant.limit_max) if v is not None]
-        label = (
-            f"{outlet.code} {pollutant.name} 近12个月监测值（{pollutant.unit}），"
-            f"限值 {pollutant.limit_text}，超标 {sum(b for _, b in points)} 次"
-        )
         chart = line_chart(
-            [(m.date, m.value) for m in rows],
+            [(m.date, m.value) for m, _ in judged if m.value is not None],
             limits,
-            label,
+            _chart_label(outlet, pollutant, [j for _, j in judged], rows),
             f"c-{outlet.code}-{len(found)}",
-            [b for _, b in points],
+            [j is Judgement.EXCEEDS for m, j in judged if m.value is not None],
+            [(m.date, m.detection_limit or 0.0) for m in rows if m.value is None],
         )
         found.append(Series(outlet, pollutant, points, chart))
     return found
+
+
+def _chart_label(
+    outlet: Outlet, pollutant: OutletPollutant, judged: list[Judgement], rows: list[Measurement]
+) -> str:
+    """The chart's accessible title: what it shows and how many results exceed."""
+    label = (
+        f"{outlet.code} {pollutant.name} 近12个月监测值（{pollutant.unit}），"
+        f"限值 {pollutant.limit_text}，超标 {judged.count(Judgement.EXCEEDS)} 次"
+    )
+    missing = sum(1 for m in rows if m.value is None)
+    if missing:
+        label += f"，未检出 {missing} 次（空心三角表示检出限）"
+    if Judgement.NOT_JUDGED in judged:
+        label += f"，无法判定 {judged.count(Judgement.NOT_JUDGED)} 次"
+    return label
 
 
 #: The series of the last unit asked for: a build freezes a unit's page and its outlets'
@@ -125,6 +141,8 @@ CSV_HEADER = [
     "污染物",
     "日期",
     "监测值",
+    "未检出",
+    "检出限",
     "单位",
     "监测方式",
     "限值下限",
@@ -132,6 +150,15 @@ CSV_HEADER = [
     "执行标准",
     "是否超标",
 ]
+
+
+#: 是否超标 in a unit's CSV: a result below the detection limit is never 是.
+CSV_VERDICTS = {
+    Judgement.EXCEEDS: "是",
+    Judgement.WITHIN: "否",
+    Judgement.NOT_JUDGED: "无法判定",
+    Judgement.NO_LIMIT: "无限值",
+}
 
 
 def unit_csv_bytes(unit: Unit) -> bytes:
@@ -143,19 +170,22 @@ def unit_csv_bytes(unit: Unit) -> bytes:
     limits = {(o.code, p.name): p for o in reversed(unit.outlets) for p in reversed(o.pollutants)}
     for m in sorted(unit.measurements, key=lambda m: (m.outlet, m.pollutant, m.date)):
         pol = limits.get((m.outlet, m.pollutant))
+        judgement = judge(pol, m)
         writer.writerow(
             neutralise_row(
                 [
                     m.outlet,
                     m.pollutant,
                     m.date.isoformat(),
-                    f"{m.value:g}",
+                    "" if m.value is None else f"{m.value:g}",
+                    "否" if m.detected else "是",
+                    "" if m.detection_limit is None else f"{m.detection_limit:g}",
                     m.unit,
                     m.method.label,
                     "" if pol is None or pol.limit_min is None else f"{pol.limit_min:g}",
                     "" if pol is None or pol.limit_max is None else f"{pol.limit_max:g}",
                     pol.standard if pol else "",
-                    "是" if pol and pol.exceeds(m.value) else "否",
+                    CSV_VERDICTS[judgement],
                 ]
             )
         )

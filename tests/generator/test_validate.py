@@ -241,7 +241,7 @@ def test_bodies_unknown_parent_and_area(content):
         encoding="utf-8",
     )
     found = [p for p in problems_of(content) if p.file == "bodies.yaml"]
-    assert {p.field for p in found} == {"parent", "areas"}
+    assert {p.field for p in found} == {"parent", "areas[459999]"}
 
 
 def test_check_command_ok_and_failing(content):
