@@ -8,7 +8,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-
 from ..markup import render_markdown
 from ..model import EnforcementBody, Page, Unit
 from ..problems import Problem

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0203_auth_mail"
-down_revision = "0102_account_email"
+down_revision = "0201_moderation"
 branch_labels = None
 depends_on = None
 
