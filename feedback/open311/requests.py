@@ -46,21 +46,43 @@ def _params() -> dict[str, str]:
 
 
 def moment(raw: str, name: str) -> dt.datetime:
-    """ISO 8601 date or datetime as naive UTC; without a zone it is China time."""
+    """ISO 8601 date or datetime as naive UTC; without a zone it is China time.
+
+    A moment so near year 1 or 9999 that UTC falls outside the calendar is held at its edge.
+    """
     try:
         value = dt.datetime.fromisoformat(raw.strip().replace(" ", "T"))
     except ValueError:
         raise BadRequest(f"{name} 不是 ISO 8601 时间，例如 2026-11-20T08:00:00+08:00。") from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=CHINA)
-    return value.astimezone(dt.UTC).replace(tzinfo=None)
+    try:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+    except OverflowError:
+        return dt.datetime.min if value.year == dt.MINYEAR else dt.datetime.max
+
+
+def _shift(moment: dt.datetime, days: int) -> dt.datetime:
+    """``moment`` moved by ``days``, held at the calendar's edges."""
+    try:
+        return moment + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.datetime.min if days < 0 else dt.datetime.max
+
+
+def _china(utc: dt.datetime) -> dt.datetime:
+    """Naive UTC as China time."""
+    return utc.replace(tzinfo=dt.UTC).astimezone(CHINA)
 
 
 def _seen_on(params: dict[str, str]) -> dt.date:
     raw = params.get("attribute[seen_on]", "").strip()
     if not raw:
         return china_today()
-    seen = moment(raw, "attribute[seen_on]").replace(tzinfo=dt.UTC).astimezone(CHINA).date()
+    try:
+        seen = _china(moment(raw, "attribute[seen_on]")).date()
+    except OverflowError:  # after 9999-12-31 in China: surely later than today
+        seen = dt.date.max
     if seen > china_today():
         raise BadRequest("attribute[seen_on] 不能晚于今天。")
     return seen
@@ -135,14 +157,22 @@ def post_request(fmt: str) -> Response:
 
 
 def _window(params: dict[str, str]) -> tuple[dt.datetime, dt.datetime]:
-    end = moment(params["end_date"], "end_date") if params.get("end_date") else utcnow()
-    start = (
-        moment(params["start_date"], "start_date")
-        if params.get("start_date")
-        else end - dt.timedelta(days=WINDOW_DAYS)
-    )
+    """start_date and end_date, at most WINDOW_DAYS apart; one alone spans WINDOW_DAYS from it."""
+    start_raw, end_raw = params.get("start_date", "").strip(), params.get("end_date", "").strip()
+    end = moment(end_raw, "end_date") if end_raw else None
+    start = moment(start_raw, "start_date") if start_raw else None
+    if start is None:
+        end = end or utcnow()
+        start = _shift(end, -WINDOW_DAYS)
+    elif end is None:
+        end = _shift(start, WINDOW_DAYS)
     if start > end:
         raise BadRequest("start_date 不能晚于 end_date。")
+    if end - start > dt.timedelta(days=WINDOW_DAYS):
+        raise BadRequest(
+            f"start_date 与 end_date 最多相隔 {WINDOW_DAYS} 天（GeoReport v2 的规定），"
+            "请分几次查询。"
+        )
     return start, end
 
 
