@@ -259,3 +259,32 @@ def test_seen_on_at_the_end_of_the_calendar_is_a_400(app, live, api_key, seen_on
     response = requests.post(f"{live.url}{V2}/requests.json", data=data, timeout=10)
     [problem] = errors_of(response, 400)
     assert "seen_on" in problem["description"]
+
+
+def test_every_problem_of_a_listing_is_reported(live):
+    params = {"service_code": "x,noise,y", "status": "pending", "start_date": "yesterday"}
+    problems = [p["description"] for p in errors_of(_listing(live, **params), 400)]
+    assert len(problems) == 3
+    assert "x、y" in problems[1] and "status" in problems[2] and "start_date" in problems[0]
+    both = _listing(live, UPDATES, start_date="昨天", end_date="明天")
+    problems = [p["description"] for p in errors_of(both, 400)]
+    assert [p.split(" ")[0] for p in problems] == ["start_date", "end_date"]
+
+
+def test_every_problem_of_a_post_is_reported(app, live, api_key):
+    data = {"api_key": api_key, "service_code": "nope", "attribute[seen_on]": "昨天"}
+    response = requests.post(f"{live.url}{V2}/requests.json", data=data, timeout=10)
+    problems = [p["description"] for p in errors_of(response, 400)]
+    assert len(problems) == 4
+    for word in ("service_code", "description", "位置", "seen_on"):
+        assert any(word in p for p in problems), word
+    root = ET.fromstring(
+        requests.post(f"{live.url}{V2}/requests.xml", data=data, timeout=10).content
+    )
+    assert len(root.findall("error")) == 4
+    with app.app_context():
+        from sqlalchemy import func, select
+
+        from feedback.models import Report
+
+        assert db.session.scalar(select(func.count(Report.id))) == 0
