@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.stack import _once, chromium
 from tests.e2e.validators import chromium_missing
 from tests.feedback.conftest import BINYANG
 from tests.feedback.open311_helpers import V2, LiveServer
@@ -19,19 +20,18 @@ def _other_app(environ: dict, start_response: Any) -> list[bytes]:
 
 
 @pytest.fixture
-def page(live):
+def page(request, live):
     """A browser tab on a page served from another origin (another port on loopback)."""
     reason = chromium_missing()
     if reason:
         pytest.skip(reason)
-    from tests.e2e.stack import chromium
-
+    browser = _once(request, "browser", chromium)  # the run's one Chromium (see tests/e2e)
     other = LiveServer(_other_app)
-    with chromium() as browser:
-        tab = browser.new_page()
-        tab.goto(other.url + "/")
-        yield tab
-        tab.close()
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.goto(other.url + "/")
+    yield tab
+    context.close()
     other.stop()
 
 
