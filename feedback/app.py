@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from feedback import favicon, mail, security
 from feedback.config import from_env
@@ -101,9 +102,14 @@ def _security_headers(response):  # type: ignore[no-untyped-def]
 
 def _close_uploads(_exc: BaseException | None) -> None:
     """Close spooled upload files at the end of each request."""
-    if has_request_context():
-        for upload in request.files.values():
-            upload.close()
+    if not has_request_context():
+        return
+    try:
+        uploads = request.files
+    except RequestEntityTooLarge:  # already answered with 413; nothing was spooled
+        return
+    for upload in uploads.values():
+        upload.close()
 
 
 def _site_css():  # type: ignore[no-untyped-def]

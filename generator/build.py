@@ -43,7 +43,7 @@ from .state import BuildBusyError, BuildState, build_lock, load_state, save_stat
 from .steps import StepRecord, StepRunner, inputs_key, load_steps
 from .views import UNIT_FOLDERS, page_paths, site_outputs, unit_file_count, unit_outputs
 from .views.common import Catalog, Output, digest
-from .views.pages import sitemap_outputs
+from .views.pages import sitemap_lastmods, sitemap_outputs
 from .views.unit import as_of_marks, unit_key
 
 
@@ -93,7 +93,8 @@ def plan(cat: Catalog, conf: dict[str, Any], last_units: dict[str, str] | None =
     site = list(site_outputs(cat, conf))
     check_site_paths(site)
     cat.page_paths = page_paths(cat, site)
-    site += sitemap_outputs(cat.page_paths)
+    cat.lastmods = {}  # made again for these page paths
+    site += sitemap_outputs(cat.page_paths, sitemap_lastmods(cat))
     for name, fingerprint in fingerprinted().items():
         site.append(Output(f"/static/{fingerprint}", "静态文件", fingerprint, "asset", name))
     outputs += site

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .datachunks import ChunkStore, TableFiles, TablesMemo, runs
+from .datapackage import LICENSE, data_package
 from .model import Site, Unit
 from .results import judge
 from .serialize import plain
@@ -505,41 +506,6 @@ def write_table(
     ]
 
 
-def data_package(site: Site, downloads: list[Download]) -> dict[str, Any]:
-    """A Frictionless Data Package descriptor of the downloads, with the data-as-of date."""
-    by_name = {t.name: t for t in TABLES}
-    resources = []
-    for d in downloads:
-        table = by_name[d.table]
-        resources.append(
-            {
-                "name": f"{d.table}-{d.format}",
-                "title": table.title,
-                "description": table.description,
-                "path": d.path.rsplit("/", 1)[1],
-                "format": d.format,
-                "mediatype": "text/csv" if d.format == "csv" else "application/jsonl",
-                "encoding": "utf-8-sig" if d.format == "csv" else "utf-8",
-                "bytes": d.bytes,
-                "hash": f"sha256:{d.sha256}",
-                "rows": d.rows,
-                "schema": {
-                    "fields": [
-                        {"name": c.name, "title": c.label, "type": c.type, "description": c.help}
-                        for c in table.columns
-                    ]
-                },
-            }
-        )
-    return {
-        "profile": "data-package",
-        "name": "yimatong",
-        "title": f"{site.title}公开数据",
-        "data_as_of": site.as_of.isoformat(),
-        "resources": resources,
-    }
-
-
 def write_open_data(site: Site, out_dir: Path, settings: dict[str, Any]) -> None:
     """Build step: write every download, the data package, the downloads and dictionary pages.
 
@@ -571,9 +537,17 @@ def write_open_data(site: Site, out_dir: Path, settings: dict[str, Any]) -> None
                 if store is not None:
                     store.close()
             bar.update(len(units) * number - bar.n)  # linked or copied whole
-    package = json.dumps(data_package(site, downloads), ensure_ascii=False, indent=1)
+    descriptor = data_package(site, downloads, TABLES, settings["base_url"])
+    package = json.dumps(descriptor, ensure_ascii=False, indent=1)
     (folder / "datapackage.json").write_text(package + "\n", encoding="utf-8")
-    context = {"as_of": site.as_of, "tables": TABLES, "downloads": downloads, "feeds": _feeds(site)}
+    context = {
+        "as_of": site.as_of,
+        "tables": TABLES,
+        "downloads": downloads,
+        "feeds": _feeds(site),
+        "license": LICENSE,
+        "attribution": descriptor["attribution"],
+    }
     pages = {
         folder / "index.html": "opendata/downloads.html",
         folder / "dictionary" / "index.html": "opendata/dictionary.html",

@@ -12,6 +12,8 @@ changes its address.
 from __future__ import annotations
 
 UNIT_PREFIX = "/e/"
+#: The downloads page and the data dictionary, written by the open-data step.
+DATA_PAGES = ("/data/", "/data/dictionary/")
 
 
 def segment(code: str) -> str:

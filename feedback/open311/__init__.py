@@ -8,6 +8,6 @@ bp = Blueprint("open311", __name__)
 # API clients post forms without a session, so there is no CSRF token to check; the key is the check.
 csrf.exempt(bp)
 
-from feedback.open311 import keys, requests, views  # noqa: E402,F401  (routes and tables)
+from feedback.open311 import errors, keys, requests, views  # noqa: E402,F401  (routes and tables)
 
 __all__ = ["bp"]

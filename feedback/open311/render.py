@@ -64,6 +64,7 @@ def respond(fmt: str, root: str, value: dict[str, Any] | list[Any], status: int 
     return Response(to_xml(root, value), status=status, content_type=XML)
 
 
-def error(fmt: str, status: int, description: str) -> Response:
-    """An error list of one {code, description}, as the specification shows."""
-    return respond(fmt, "errors", [{"code": status, "description": description}], status)
+def error(fmt: str, status: int, description: str, *more: str) -> Response:
+    """An error list of {code, description}, one per problem, as the specification shows."""
+    found = [{"code": status, "description": d} for d in (description, *more)]
+    return respond(fmt, "errors", found, status)

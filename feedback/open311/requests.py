@@ -31,7 +31,20 @@ OPEN_STATES = sorted(s.value for s in OPEN)
 
 
 class BadRequest(ValueError):
-    """A parameter is missing or wrong; 400 with this message."""
+    """Parameters are missing or wrong; 400 with one error per problem."""
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
+def _collect(problems: list[str], check: Any, *args: Any) -> Any:
+    """``check(*args)``, its BadRequest's problems added to ``problems`` (then None)."""
+    try:
+        return check(*args)
+    except BadRequest as exc:
+        problems.extend(exc.problems)
+        return None
 
 
 def _directory() -> Directory:
@@ -47,21 +60,43 @@ def _params() -> dict[str, str]:
 
 
 def moment(raw: str, name: str) -> dt.datetime:
-    """ISO 8601 date or datetime as naive UTC; without a zone it is China time."""
+    """ISO 8601 date or datetime as naive UTC; without a zone it is China time.
+
+    A moment so near year 1 or 9999 that UTC falls outside the calendar is held at its edge.
+    """
     try:
         value = dt.datetime.fromisoformat(raw.strip().replace(" ", "T"))
     except ValueError:
         raise BadRequest(f"{name} 不是 ISO 8601 时间，例如 2026-11-20T08:00:00+08:00。") from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=CHINA)
-    return value.astimezone(dt.UTC).replace(tzinfo=None)
+    try:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+    except OverflowError:
+        return dt.datetime.min if value.year == dt.MINYEAR else dt.datetime.max
+
+
+def _shift(moment: dt.datetime, days: int) -> dt.datetime:
+    """``moment`` moved by ``days``, held at the calendar's edges."""
+    try:
+        return moment + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.datetime.min if days < 0 else dt.datetime.max
+
+
+def _china(utc: dt.datetime) -> dt.datetime:
+    """Naive UTC as China time."""
+    return utc.replace(tzinfo=dt.UTC).astimezone(CHINA)
 
 
 def _seen_on(params: dict[str, str]) -> dt.date:
     raw = params.get("attribute[seen_on]", "").strip()
     if not raw:
         return china_today()
-    seen = moment(raw, "attribute[seen_on]").replace(tzinfo=dt.UTC).astimezone(CHINA).date()
+    try:
+        seen = _china(moment(raw, "attribute[seen_on]")).date()
+    except OverflowError:  # after 9999-12-31 in China: surely later than today
+        seen = dt.date.max
     if seen > china_today():
         raise BadRequest("attribute[seen_on] 不能晚于今天。")
     return seen
@@ -78,24 +113,38 @@ def _email(params: dict[str, str]) -> str:
         raise BadRequest(f"email：{exc}") from None
 
 
-def _new_report(params: dict[str, str]) -> NewReport:
-    service = BY_CODE.get(params.get("service_code", "").strip())
-    if service is None:
-        raise BadRequest("缺少 service_code 或服务不存在，可用的服务见 services.xml。")
+def _text(params: dict[str, str]) -> str:
     description = params.get("description", "").strip()
     if not description:
         raise BadRequest("请填写 description：看到了什么问题。")
     if len(description) > MAX_DESCRIPTION:
         raise BadRequest(f"description 最长 {MAX_DESCRIPTION} 字。")
+    return description
+
+
+def _place(params: dict[str, str]) -> Any:
     try:
-        place = locate(params, _directory())
+        return locate(params, _directory())
     except PlaceError as exc:
         raise BadRequest(str(exc)) from None
+
+
+def _new_report(params: dict[str, str]) -> NewReport:
+    problems: list[str] = []
+    service = BY_CODE.get(params.get("service_code", "").strip())
+    if service is None:
+        problems.append("缺少 service_code 或服务不存在，可用的服务见 services.xml。")
+    description = _collect(problems, _text, params)
+    place = _collect(problems, _place, params)
+    seen_on = _collect(problems, _seen_on, params)
+    email = _collect(problems, _email, params)
+    if problems:
+        raise BadRequest(*problems)
     name = (params.get("last_name", "") + params.get("first_name", "")).strip()
     return NewReport(
         category=service.category,
         description=description,
-        seen_on=_seen_on(params),
+        seen_on=seen_on,
         submission_key=uuid.uuid4().hex,
         unit_code=place.unit_code,
         county_code=place.county_code,
@@ -103,7 +152,7 @@ def _new_report(params: dict[str, str]) -> NewReport:
         seen_time=params.get("attribute[seen_time]", "")[:40],
         reporter_name=name[:80],
         reporter_phone=params.get("phone", "")[:40],
-        reporter_email=_email(params),
+        reporter_email=email,
     )
 
 
@@ -126,7 +175,7 @@ def post_request(fmt: str) -> Response:
     try:
         new = _new_report(params)
     except BadRequest as exc:
-        return error(fmt, 400, str(exc))
+        return error(fmt, 400, *exc.problems)
     filed = create_report(new, _directory())
     link = Open311Request(report_id=filed.report.id, api_key_id=key.id, token=secrets.token_hex(16))
     db.session.add(link)
@@ -147,14 +196,27 @@ def post_request(fmt: str) -> Response:
 
 
 def _window(params: dict[str, str]) -> tuple[dt.datetime, dt.datetime]:
-    end = moment(params["end_date"], "end_date") if params.get("end_date") else utcnow()
-    start = (
-        moment(params["start_date"], "start_date")
-        if params.get("start_date")
-        else end - dt.timedelta(days=WINDOW_DAYS)
-    )
+    """start_date and end_date, at most WINDOW_DAYS apart; one alone spans WINDOW_DAYS from it."""
+    problems: list[str] = []
+    found = {}
+    for name in ("start_date", "end_date"):
+        raw = params.get(name, "").strip()
+        found[name] = _collect(problems, moment, raw, name) if raw else None
+    if problems:
+        raise BadRequest(*problems)
+    start, end = found["start_date"], found["end_date"]
+    if start is None:
+        end = end or utcnow()
+        start = _shift(end, -WINDOW_DAYS)
+    elif end is None:
+        end = _shift(start, WINDOW_DAYS)
     if start > end:
         raise BadRequest("start_date 不能晚于 end_date。")
+    if end - start > dt.timedelta(days=WINDOW_DAYS):
+        raise BadRequest(
+            f"start_date 与 end_date 最多相隔 {WINDOW_DAYS} 天（GeoReport v2 的规定），"
+            "请分几次查询。"
+        )
     return start, end
 
 
@@ -162,22 +224,35 @@ def _listed(raw: str) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
+def _services(params: dict[str, str]) -> list[str]:
+    codes = _listed(params.get("service_code", ""))
+    unknown = [c for c in codes if c not in BY_CODE]
+    if unknown:
+        raise BadRequest(f"没有服务 {'、'.join(unknown)}，可用的服务见 services.json。")
+    return [BY_CODE[c].category for c in codes]
+
+
+def _statuses(params: dict[str, str]) -> set[str]:
+    statuses = set(_listed(params.get("status", "")))
+    if statuses - {"open", "closed"}:
+        raise BadRequest("status 只能是 open 或 closed（可用逗号分隔）。")
+    return statuses
+
+
 def _query(params: dict[str, str]) -> Any:
     query = select(Report).options(selectinload(Report.updates))
     ids = _listed(params.get("service_request_id", ""))
     if ids:  # the specification: other filters are ignored when ids are given
         return query.where(Report.tracking_number.in_([i.upper() for i in ids[:MAX_RESULTS]]))
-    start, end = _window(params)
-    query = query.where(Report.received_at >= start, Report.received_at <= end)
-    codes = _listed(params.get("service_code", ""))
-    if codes:
-        unknown = [c for c in codes if c not in BY_CODE]
-        if unknown:
-            raise BadRequest(f"没有服务 {unknown[0]}。")
-        query = query.where(Report.category.in_([BY_CODE[c].category for c in codes]))
-    statuses = set(_listed(params.get("status", "")))
-    if statuses - {"open", "closed"}:
-        raise BadRequest("status 只能是 open 或 closed（可用逗号分隔）。")
+    problems: list[str] = []
+    window = _collect(problems, _window, params)
+    categories = _collect(problems, _services, params)
+    statuses = _collect(problems, _statuses, params)
+    if problems:
+        raise BadRequest(*problems)
+    query = query.where(Report.received_at >= window[0], Report.received_at <= window[1])
+    if categories:
+        query = query.where(Report.category.in_(categories))
     if statuses == {"open"}:
         query = query.where(Report.state.in_(OPEN_STATES))
     elif statuses == {"closed"}:
@@ -196,7 +271,7 @@ def get_requests(fmt: str) -> Response:
     try:
         query = _query(_params())
     except BadRequest as exc:
-        return error(fmt, 400, str(exc))
+        return error(fmt, 400, *exc.problems)
     cap = current_app.config.get("OPEN311_MAX_RESULTS", MAX_RESULTS)
     query = query.order_by(Report.received_at.desc(), Report.id.desc()).limit(cap)
     return respond(fmt, "service_requests", _rows(list(db.session.scalars(query))))
@@ -238,7 +313,7 @@ def updates(fmt: str) -> Response:
     try:
         start, end = _window(params)
     except BadRequest as exc:
-        return error(fmt, 400, str(exc))
+        return error(fmt, 400, *exc.problems)
     query = (
         select(Update)
         .where(Update.public.is_(True), Update.created_at >= start, Update.created_at <= end)

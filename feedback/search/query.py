@@ -82,23 +82,29 @@ def _notices(raw: str) -> list[str]:
     return notices
 
 
-def parse(raw: str | None) -> Query:
-    """Check ``raw`` and split it into fragments; raise QueryError with a reason."""
-    raw = (raw or "").strip()
-    if not raw:
-        raise QueryError("empty", EMPTY)
-    if len(raw) > MAX_LENGTH:
-        raise QueryError("too_long", TOO_LONG)
-    notices = _notices(raw)
-    words = runs(OPERATORS.sub(" ", raw))
-    if not words:
-        raise QueryError("no_text", NO_TEXT)
+def _fragments(words: list[str]) -> list[Fragment]:
     fragments = []
     for word in words:
         if len(word) == 1 and word.isascii():
             continue  # one letter or digit matches almost everything
         upper = word.upper()
         fragments.append(Fragment(word, upper if CODE_LIKE.match(upper) else ""))
+    return fragments
+
+
+def parse(raw: str | None) -> Query:
+    """Check ``raw`` and split it into fragments; raise QueryError with a reason.
+
+    Operators are dropped before matching, unless nothing searchable would be left: then the
+    words are taken as they stand (a search for 「AND」 or 「ph:」 finds and, ph).
+    """
+    raw = (raw or "").strip()
+    if not raw:
+        raise QueryError("empty", EMPTY)
+    if len(raw) > MAX_LENGTH:
+        raise QueryError("too_long", TOO_LONG)
+    notices = _notices(raw)
+    fragments = _fragments(runs(OPERATORS.sub(" ", raw))) or _fragments(runs(raw))
     if not fragments:
-        raise QueryError("too_short", TOO_SHORT)
+        raise QueryError("too_short", TOO_SHORT) if runs(raw) else QueryError("no_text", NO_TEXT)
     return Query(raw, tuple(fragments), tuple(notices))

@@ -52,7 +52,9 @@ def site_outputs(cat: Catalog, conf: dict) -> Iterator[Output]:
 
 def page_paths(cat: Catalog, site_pages: Iterable[Output]) -> list[str]:
     """Every HTML page of the site, sorted: the units' and outlets' pages and those of
-    ``site_pages`` (the site-wide outputs) that are pages; the sitemap lists them."""
+    ``site_pages`` (the site-wide outputs) that are pages, and the open-data pages; the
+    sitemap lists them."""
     paths = [p for unit in cat.site.units for p in unit_page_paths(unit)]
     paths += (o.path for o in site_pages if o.kind == "page" and o.path.endswith("/"))
+    paths += urls.DATA_PAGES
     return sorted(paths)

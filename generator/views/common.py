@@ -75,6 +75,8 @@ class Catalog:
     industry_names: dict[str, str]
     penalties: list[PenaltyRow]
     page_paths: list[str] = field(default_factory=list)
+    #: Page path -> its data-as-of date (ISO), for the sitemap's lastmod.
+    lastmods: dict[str, str] = field(default_factory=dict)
     unit_keys: dict[str, str] = field(default_factory=dict)
 
     @property

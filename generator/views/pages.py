@@ -45,6 +45,21 @@ def sitemap_paths(cat: Catalog) -> list[str]:
     return cat.page_paths
 
 
+def sitemap_lastmods(cat: Catalog) -> dict[str, str]:
+    """Each page's data-as-of date: a unit's and its outlets' pages the unit's newest date,
+    every other page the site's."""
+    if not cat.lastmods:
+        site_date = cat.as_of.isoformat()
+        found = dict.fromkeys(sitemap_paths(cat), site_date)
+        for unit in cat.site.units:
+            date = unit.data_as_of.latest.isoformat()
+            base = urls.unit_path(unit.fixed_source_code)
+            found[base] = date
+            found.update((f"{base}{o.code}/", date) for o in unit.outlets)
+        cat.lastmods = found
+    return cat.lastmods
+
+
 def _xml(body: str) -> Response:
     return Response('<?xml version="1.0" encoding="UTF-8"?>\n' + body, mimetype="application/xml")
 
@@ -69,8 +84,10 @@ def sitemap_part(number: int) -> Response:
     parts = split_sitemap(sitemap_paths(catalog()))
     if not 1 <= number <= len(parts):
         abort(404)
+    lastmod = sitemap_lastmods(catalog())
     entries = "".join(
-        f"<url><loc>{urls.absolute(base, p)}</loc></url>\n" for p in parts[number - 1]
+        f"<url><loc>{urls.absolute(base, p)}</loc><lastmod>{lastmod[p]}</lastmod></url>\n"
+        for p in parts[number - 1]
     )
     return _xml(
         f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}</urlset>\n'
@@ -100,10 +117,11 @@ def outputs(cat: Catalog, conf: dict) -> Iterator[Output]:
     yield Output("/robots.txt", "robots", "static")
 
 
-def sitemap_outputs(paths: list[str]) -> list[Output]:
-    """The sitemap index and parts, keyed by the page paths they list."""
+def sitemap_outputs(paths: list[str], lastmods: dict[str, str]) -> list[Output]:
+    """The sitemap index and parts, keyed by the page paths they list and their dates."""
     parts = split_sitemap(paths)
     found = [Output("/sitemap.xml", "sitemap", digest(len(parts)))]
     for n, part in enumerate(parts, 1):
-        found.append(Output(f"/sitemap-{n}.xml", "sitemap", digest(part)))
+        dated = [(p, lastmods[p]) for p in part]
+        found.append(Output(f"/sitemap-{n}.xml", "sitemap", digest(dated)))
     return found

@@ -37,7 +37,10 @@ class LiveServer:
 def response_schema(path: str, method: str, status: int) -> dict[str, Any]:
     """The JSON schema the OpenAPI document gives for this response."""
     operation = OPENAPI["paths"][path][method]
-    media = operation["responses"][str(status)]["content"]["application/json"]
+    answer = operation["responses"][str(status)]
+    if "$ref" in answer:  # #/components/responses/<name>
+        answer = OPENAPI["components"]["responses"][answer["$ref"].rsplit("/", 1)[1]]
+    media = answer["content"]["application/json"]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "components": OPENAPI["components"],

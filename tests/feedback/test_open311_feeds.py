@@ -55,11 +55,12 @@ def test_filters_window_and_status(app, live, make_report):
     assert numbers(listing(live, service_code="waste_gas")) == [fresh]
     assert numbers(listing(live, status="closed")) == [closed]
     assert numbers(listing(live, status="open,closed")) == [closed, fresh]
+    # start_date alone covers the 90 days from it: 200 to 110 days ago
     assert numbers(
         listing(
             live, start_date=(dt.date.today() - dt.timedelta(days=200)).isoformat(), status="open"
         )
-    ) == [fresh, old]
+    ) == [old]
     assert numbers(listing(live, end_date="2020-01-01T00:00:00+08:00")) == []
     assert numbers(listing(live, service_request_id=f"{old},{fresh}", status="closed")) == [
         fresh,
