@@ -231,7 +231,7 @@ def test_reward_needs_real_name_and_penalty(client, officer, make_report, app):
     assert response.status_code == 422 and "真实姓名" in response.get_data(as_text=True)
     assert act(client, named, "reward", **reward).status_code == 302
     assert "2000 元" in client.get(f"/r/{token}").get_data(as_text=True)
-    assert "2000" not in client.get(f"/case/{named}").get_data(as_text=True)
+    assert "2000 元" not in client.get(f"/case/{named}").get_data(as_text=True)
 
 
 def _account_id(app, login: str) -> int:
