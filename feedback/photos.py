@@ -32,6 +32,12 @@ PDF_MAGIC = b"%PDF-"
 #: What a decoder may raise on a broken or truncated file.
 DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, zlib.error)
 ORIENTATION = 0x0112
+#: Start-of-scan markers a JPEG picture may have: cameras write 1 (baseline) to about 12
+#: (progressive); thousands make the decoder pass over the picture thousands of times.
+MAX_JPEG_SCANS = 100
+JPEG_SCAN = b"\xff\xda"  # stuffed as FF 00 inside the data, so this is only ever a marker
+#: What the public copy keeps of the decoder's info: how to draw it, nothing about anyone.
+KEEP_INFO = ("transparency",)
 
 
 class UploadError(ValueError):
@@ -122,6 +128,15 @@ def _too_many_pixels(filename: str, limits: PhotoLimits) -> UploadError:
     )
 
 
+def _check_scans(data: bytes, filename: str, pictures: int) -> None:
+    """Refuse a JPEG whose pictures have more scans than any camera writes."""
+    scans = data.count(JPEG_SCAN)
+    if scans > MAX_JPEG_SCANS * pictures:
+        raise UploadError(
+            f"照片“{filename}”的编码异常（{scans} 遍扫描），请用手机或相机重新导出后再传。"
+        )
+
+
 def _open(data: bytes, filename: str, limits: PhotoLimits) -> Image.Image:
     """Open lazily (header only) and check format, pixels and frames before decoding."""
     try:
@@ -136,7 +151,10 @@ def _open(data: bytes, filename: str, limits: PhotoLimits) -> Image.Image:
         raise NotAPhoto(f"“{filename}”的格式不支持，只能上传 JPEG、PNG 或 WebP。")
     if image.width * image.height > limits.max_pixels:
         raise _too_many_pixels(filename, limits)
-    frames = 1 if image.format == "MPO" else getattr(image, "n_frames", 1)
+    frames = getattr(image, "n_frames", 1)
+    if image.format in ("JPEG", "MPO"):
+        _check_scans(data, filename, pictures=frames)
+        frames = 1  # an MPO's further pictures are never decoded
     if frames > limits.max_frames:
         raise UploadError(
             f"照片“{filename}”是动图（{frames} 帧），请上传静态照片"
@@ -151,7 +169,8 @@ def strip_metadata(image: Image.Image, fmt: str) -> bytes:
         image = ImageOps.exif_transpose(image)
     if fmt == "JPEG" and image.mode not in ("RGB", "L", "CMYK"):
         image = image.convert("RGB")
-    image.info = {}  # savers fall back on info for comments, ICC, text: drop all of it
+    # Savers fall back on info for comments, ICC, EXIF, text: keep only how to draw it.
+    image.info = {k: v for k, v in image.info.items() if k in KEEP_INFO}
     out = io.BytesIO()
     options = {"quality": 90} if fmt in ("JPEG", "WEBP") else {}
     image.save(out, format=fmt, **options)

@@ -223,3 +223,30 @@ def test_limits_are_settings(make_app):
     response = _post(app, (crafted.plain("JPEG", (40, 30)), "small.jpg"))
     assert response.status_code == 422
     assert "照片“small.jpg”像素太多（每张最多 1000 像素）" in response.get_data(as_text=True)
+
+
+def test_jpeg_with_thousands_of_scans_is_refused_before_decoding():
+    whole = crafted.plain("JPEG", (64, 48))
+    scan = b"\xff\xda\x00\x08\x01\x01\x00\x00\x3f\x00" + b"\x00" * 16
+    data = whole[:-2] + scan * 2000 + whole[-2:]
+    with pytest.raises(UploadError, match=r"照片“scans.jpg”的编码异常（2001 遍扫描）"):
+        check_photo(data, "scans.jpg", _budget())
+
+
+def test_progressive_jpeg_from_a_camera_is_fine():
+    data = crafted.noise("JPEG", (200, 150), progressive=True)
+    assert data.count(b"\xff\xda") > 1
+    assert check_photo(data, "prog.jpg", _budget()).content_type == "image/jpeg"
+
+
+def test_public_copy_keeps_transparency_only():
+    image = Image.new("P", (10, 10), 0)
+    image.putpalette([255, 0, 0, 0, 0, 255])
+    image.putpixel((5, 5), 1)
+    out = io.BytesIO()
+    image.save(out, format="PNG", transparency=0, optimize=False)
+    source = Image.open(io.BytesIO(out.getvalue())).convert("RGBA")
+    assert source.getpixel((0, 0))[3] == 0  # the test picture really is transparent
+    photo = check_photo(out.getvalue(), "t.png", _budget())
+    public = Image.open(io.BytesIO(photo.public)).convert("RGBA")
+    assert public.getpixel((0, 0))[3] == 0 and public.getpixel((5, 5)) == (0, 0, 255, 255)
