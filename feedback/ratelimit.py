@@ -50,7 +50,13 @@ def take(action: str, limit: int) -> int | None:
     Returns the id of the counted hit (for :func:`give_back`), or None when over the limit.
     Call it with no other pending changes: it commits so the lock is held only briefly.
     """
-    key, now, since = client_key(action), utcnow(), _since()
+    return take_key(client_key(action), limit, current_app.config["RATE_LIMIT_WINDOW"])
+
+
+def take_key(key: str, limit: int, window: int) -> int | None:
+    """:func:`take` for any counter key (an API key's) and window in seconds."""
+    now = utcnow()
+    since = now - dt.timedelta(seconds=window)
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
     count = (

@@ -117,3 +117,22 @@ def test_parallel_double_submit_files_once_and_stores_each_photo_once(server_app
         assert all(a.report_id is not None for a in rows)
     stored = [p for p in (Path(app.instance_path) / "uploads").rglob("*") if p.is_file()]
     assert len(stored) == 4  # two photos, each an original and a stripped copy
+
+
+def test_parallel_open311_posts_never_pass_the_key_limit(server_app):
+    from feedback.open311.keys import create_key
+
+    server, app = server_app
+    with app.app_context():
+        _, plain = create_key("12345 平台", rate_limit=5)
+        db.session.commit()
+    form = {
+        "api_key": plain,
+        "service_code": "wastewater",
+        "description": "排污口流出黑色污水。",
+        "address_id": BINYANG,
+    }
+    url = f"{server.url}/open311/v2/requests.json"
+    responses = _all_at_once(15, lambda: requests.post(url, data=form, timeout=60))
+    assert sorted(r.status_code for r in responses) == [200] * 5 + [429] * 10
+    assert _count(app, Report) == 5
