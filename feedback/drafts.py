@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import time
 from collections.abc import Iterable
 
 from flask import current_app
@@ -27,6 +28,8 @@ from feedback.storage import Storage, StorageError
 
 log = logging.getLogger(__name__)
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
+#: How long a process leaves opportunistic cleaning alone after the store failed.
+PAUSE_SECONDS = 300
 STORE_DOWN = (
     "照片暂时无法保存（文件存储出了故障）。您填写的内容都保留着：请过几分钟重新选择照片再提交；"
     "情况紧急的话，也可以不带照片先提交举报。"
@@ -173,9 +176,17 @@ def clean_expired(now: dt.datetime | None = None, batch: int | None = None) -> i
 
 
 def clean_some() -> None:
-    """Opportunistic cleaning on a report post: a few expired drafts; never fails the post."""
+    """Opportunistic cleaning on a report post: a few expired drafts; never fails the post.
+
+    After the store failed, this process leaves cleaning alone for PAUSE_SECONDS, so posts
+    do not each wait for a store that is down.
+    """
+    state = current_app.extensions.setdefault("yimatong_drafts", {"paused_until": 0.0})
+    if time.monotonic() < state["paused_until"]:
+        return
     try:
         clean_expired(batch=10)
     except StorageError:
         db.session.rollback()
+        state["paused_until"] = time.monotonic() + PAUSE_SECONDS
         log.warning("expired drafts not cleaned: the store is down")

@@ -208,3 +208,29 @@ def test_removing_a_kept_photo_while_store_down_keeps_it_and_says_so(make_app, m
     assert "照片“mine.png”暂时无法移除" in page.text
     _kept_everything(page, data)
     assert _counts(app)[:2] == (0, 1)
+
+
+def test_cleaning_while_store_down_never_fails_a_report(make_app, refused_endpoint):
+    import datetime as dt
+
+    from feedback.models import utcnow
+
+    app = make_app(DRAFT_MAX_HOURS=1, **_s3(refused_endpoint))
+    with app.app_context():
+        old = utcnow() - dt.timedelta(hours=5)
+        db.session.add(
+            Attachment(
+                draft_token="a" * 32,
+                original_key="original/old.png",
+                public_key="public/old.png",
+                content_type="image/png",
+                size=10,
+                created_at=old,
+            )
+        )
+        db.session.commit()
+    client = app.test_client()
+    assert client.post(f"/report/{BINYANG}", data=report_data()).status_code == 200
+    assert app.extensions["yimatong_drafts"]["paused_until"] > 0  # cleaning waits a while
+    assert client.post(f"/report/{BINYANG}", data=report_data()).status_code == 200
+    assert _counts(app)[:2] == (2, 1)  # both filed; the old draft waits for the store
