@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 #: Pillow format -> (MIME type, extension). MPO is the multi-picture JPEG many phones write:
 #: its first picture is the photo.
@@ -32,6 +32,16 @@ PDF_MAGIC = b"%PDF-"
 #: What a decoder may raise on a broken or truncated file.
 DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, zlib.error)
 ORIENTATION = 0x0112
+#: EXIF orientation -> the turn that makes the picture upright (as ImageOps.exif_transpose).
+TURNS = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 #: Start-of-scan markers a JPEG picture may have: cameras write 1 (baseline) to about 12
 #: (progressive); thousands make the decoder pass over the picture thousands of times.
 MAX_JPEG_SCANS = 100
@@ -163,10 +173,19 @@ def _open(data: bytes, filename: str, limits: PhotoLimits) -> Image.Image:
     return image
 
 
+def _orientation(image: Image.Image) -> int:
+    """The EXIF orientation; 1 (upright) when the EXIF block is missing or broken."""
+    try:
+        return int(image.getexif().get(ORIENTATION, 1))
+    except Exception:  # a broken EXIF block (Pillow warns or raises): take the photo as shot
+        return 1
+
+
 def strip_metadata(image: Image.Image, fmt: str) -> bytes:
     """Turn upright by EXIF orientation, then re-encode pixels only: no EXIF, GPS, XMP, text."""
-    if image.getexif().get(ORIENTATION, 1) != 1:
-        image = ImageOps.exif_transpose(image)
+    turn = TURNS.get(_orientation(image))
+    if turn is not None:
+        image = image.transpose(turn)
     if fmt == "JPEG" and image.mode not in ("RGB", "L", "CMYK"):
         image = image.convert("RGB")
     # Savers fall back on info for comments, ICC, EXIF, text: keep only how to draw it.

@@ -86,3 +86,10 @@ def mpo() -> bytes:
     out = io.BytesIO()
     first.save(out, format="MPO", save_all=True, append_images=[second])
     return out.getvalue()
+
+
+def jpeg_with_app1(payload: bytes) -> bytes:
+    """A small JPEG with ``payload`` as its APP1 (EXIF) segment, however broken."""
+    base = plain("JPEG", (64, 48))
+    segment = b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload
+    return base[:2] + segment + base[2:]

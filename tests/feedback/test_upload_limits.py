@@ -250,3 +250,30 @@ def test_public_copy_keeps_transparency_only():
     photo = check_photo(out.getvalue(), "t.png", _budget())
     public = Image.open(io.BytesIO(photo.public)).convert("RGBA")
     assert public.getpixel((0, 0))[3] == 0 and public.getpixel((5, 5)) == (0, 0, 255, 255)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"Exif\x00\x00garbage-not-tiff",
+        b"Exif\x00\x00II\x2a\x00\xff\xff\xff\x7f",  # first directory far past the end
+        b"Exif\x00\x00II\x2a\x00\x08\x00\x00\x00\x01\x00\x12\x01\x03\x00\x01\x00\x00\x00\x09\x00",
+        b"Exif\x00\x00II\x2a\x00\x08\x00\x00\x00\x01\x00\x12\x01\x02\x00\x05\x00\x00\x00\x40\x00",
+    ],
+)
+@pytest.mark.filterwarnings(
+    "ignore:Corrupt EXIF data:UserWarning"
+)  # Pillow warns, as in production
+@pytest.mark.filterwarnings("ignore:Truncated File Read:UserWarning")
+def test_broken_or_odd_exif_is_taken_as_upright(payload):
+    photo = check_photo(crafted.jpeg_with_app1(payload), "odd.jpg", _budget())
+    public = Image.open(io.BytesIO(photo.public))
+    assert public.size == (64, 48) and dict(public.getexif()) == {}
+
+
+@pytest.mark.parametrize(("orientation", "size"), [(1, (64, 48)), (3, (64, 48)), (8, (48, 64))])
+def test_every_orientation_turns_upright(orientation, size):
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    photo = check_photo(crafted.plain("JPEG", (64, 48), exif=exif), "o.jpg", _budget())
+    assert Image.open(io.BytesIO(photo.public)).size == size
