@@ -59,3 +59,30 @@ def test_oversize_api_post_is_an_open311_error(small_app, fmt):
         assert response.headers["Content-Type"].startswith("text/xml")
         root = ET.fromstring(response.data)
         assert root.tag == "errors" and root.find("error/code").text == "413"
+
+
+def test_oversize_chunked_body_over_real_http_is_413(small_app):
+    """No Content-Length: the limit is hit while the body streams in."""
+    import requests
+
+    from tests.feedback.open311_helpers import LiveServer
+
+    server = LiveServer(small_app)
+
+    def body():
+        yield b'--b\r\nContent-Disposition: form-data; name="description"\r\n\r\n'
+        for _ in range(400):
+            yield b"x" * 10_000
+        yield b"\r\n--b--\r\n"
+
+    try:
+        response = requests.post(
+            f"{server.url}/report/{BINYANG}",
+            data=body(),
+            headers={"Content-Type": "multipart/form-data; boundary=b"},
+            timeout=30,
+        )
+    finally:
+        server.stop()
+    assert response.status_code == 413
+    assert "出错了（413）" in response.text
