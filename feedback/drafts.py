@@ -97,34 +97,58 @@ def _kept(token: str, photo: CheckedFile) -> bool:
     return db.session.scalar(query) is not None
 
 
+def _over_cap(filename: str) -> str:
+    mb = current_app.config["DRAFT_MAX_MB"]
+    return (
+        f"照片“{filename}”没有暂存：您暂存的照片已超过 {mb} MB，"
+        "请先改正表单，提交时再选择这张照片。"
+    )
+
+
+def _keep_one(token: str, photo: CheckedFile, client: str) -> str | None:
+    """Keep one photo as a draft within the client's limits; the refusal, or None."""
+    config = current_app.config
+    max_bytes = config["DRAFT_MAX_MB"] * 1_000_000
+    if _kept(token, photo):
+        return None
+    if _client_bytes(client) + len(photo.original) > max_bytes:
+        return _over_cap(photo.filename)
+    slot = ratelimit.take("draft", config["RATE_LIMIT_DRAFT_PHOTOS"])
+    if slot is None:
+        return (
+            f"照片“{photo.filename}”没有暂存：暂存照片太频繁，请先改正表单，提交时再选择这张照片。"
+        )
+    try:
+        store(token, photo, client)
+    except StorageError:
+        log.exception("draft photo not stored")
+        db.session.rollback()
+        ratelimit.give_back(slot)
+        return STORE_DOWN
+    # Checked again once stored: parallel posts of one client may all have passed the first
+    # check; whichever finds the sum over the cap takes its own photo back out.
+    if _client_bytes(client) > max_bytes:
+        original_key, _ = photo.keys(token)
+        draft = db.session.scalar(select(Attachment).where(Attachment.original_key == original_key))
+        try:
+            if draft is not None:
+                _delete(draft)
+        except StorageError:
+            db.session.rollback()
+            log.exception("draft over the cap not taken back")
+        return _over_cap(photo.filename)
+    return None
+
+
 def keep(token: str, photos: Iterable[CheckedFile]) -> list[str]:
     """Keep the photos of a form with errors within the client's limits; return refusals."""
-    config = current_app.config
     client = ratelimit.client_key("draft")
-    max_bytes = config["DRAFT_MAX_MB"] * 1_000_000
     errors: list[str] = []
     for photo in photos:
-        if _kept(token, photo):
-            continue
-        if _client_bytes(client) + len(photo.original) > max_bytes:
-            errors.append(
-                f"照片“{photo.filename}”没有暂存：您暂存的照片已超过 {config['DRAFT_MAX_MB']} MB，"
-                "请先改正表单，提交时再选择这张照片。"
-            )
-            continue
-        slot = ratelimit.take("draft", config["RATE_LIMIT_DRAFT_PHOTOS"])
-        if slot is None:
-            errors.append(
-                f"照片“{photo.filename}”没有暂存：暂存照片太频繁，请先改正表单，提交时再选择这张照片。"
-            )
-            continue
-        try:
-            store(token, photo, client)
-        except StorageError:
-            log.exception("draft photo not stored")
-            db.session.rollback()
-            ratelimit.give_back(slot)
-            errors.append(STORE_DOWN)
+        error = _keep_one(token, photo, client)
+        if error:
+            errors.append(error)
+        if error == STORE_DOWN:
             break
     return errors
 

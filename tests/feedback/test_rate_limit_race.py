@@ -136,3 +136,27 @@ def test_parallel_open311_posts_never_pass_the_key_limit(server_app):
     responses = _all_at_once(15, lambda: requests.post(url, data=form, timeout=60))
     assert sorted(r.status_code for r in responses) == [200] * 5 + [429] * 10
     assert _count(app, Report) == 5
+
+
+def test_parallel_failed_forms_never_keep_more_than_the_draft_cap(make_app):
+    app = make_app(DRAFT_MAX_MB=1)
+    server = LiveServer(app)
+    url = f"{server.url}/report/{BINYANG}"
+
+    def send() -> requests.Response:
+        photo = crafted.noise("PNG", (300, 300))  # about 270 kB, a new one for each form
+        files = [("photos", ("p.png", photo, "image/png"))]
+        return requests.post(url, data=report_data(agree=None), files=files, timeout=60)
+
+    try:
+        responses = _all_at_once(8, send)
+    finally:
+        server.stop()
+    assert {r.status_code for r in responses} == {422}
+    with app.app_context():
+        kept = db.session.query(Attachment).all()
+        assert len(kept) <= 3 and sum(a.size for a in kept) <= 1_000_000
+    refused = [r for r in responses if "您暂存的照片已超过 1 MB" in r.text]
+    assert len(refused) == 8 - len(kept)
+    stored = [p for p in (Path(app.instance_path) / "uploads").rglob("*") if p.is_file()]
+    assert len(stored) == 2 * len(kept)
