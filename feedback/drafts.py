@@ -91,7 +91,8 @@ def _client_bytes(client_key: str) -> int:
     return int(db.session.scalar(query) or 0)
 
 
-def _kept(token: str, photo: CheckedFile) -> bool:
+def is_kept(token: str, photo: CheckedFile) -> bool:
+    """Whether this photo is already stored for the form (same content, same token)."""
     original_key, _ = photo.keys(token)
     query = select(Attachment.id).where(Attachment.original_key == original_key)
     return db.session.scalar(query) is not None
@@ -109,7 +110,7 @@ def _keep_one(token: str, photo: CheckedFile, client: str) -> str | None:
     """Keep one photo as a draft within the client's limits; the refusal, or None."""
     config = current_app.config
     max_bytes = config["DRAFT_MAX_MB"] * 1_000_000
-    if _kept(token, photo):
+    if is_kept(token, photo):
         return None
     if _client_bytes(client) + len(photo.original) > max_bytes:
         return _over_cap(photo.filename)

@@ -131,7 +131,8 @@ def _file(form: ReportForm, unit: UnitEntry | None, photos: list[CheckedFile]): 
         return _form(form, unit, 429, notice=TOO_MANY)
     try:
         for photo in photos:
-            drafts.store(form.draft_token.data, photo)
+            if not drafts.is_kept(form.draft_token.data, photo):
+                drafts.store(form.draft_token.data, photo)
         filed = create_report(_new_report(form, unit.code if unit else None), directory())
     except StorageError:
         current_app.logger.exception("report photos not stored")
