@@ -9,6 +9,7 @@ from typing import Any
 from flask import (
     Blueprint,
     Flask,
+    current_app,
     has_request_context,
     render_template,
     request,
@@ -22,7 +23,7 @@ from feedback import favicon, mail, security
 from feedback.config import from_env
 from feedback.directory import Directory
 from feedback.extensions import csrf, db, login_manager
-from feedback.storage import make_storage
+from feedback.storage import StorageError, make_storage
 
 #: The service's own assets live under a path the static host proxies to the service,
 #: so they never collide with the published site's /static/ folder.
@@ -101,15 +102,14 @@ def _security_headers(response):  # type: ignore[no-untyped-def]
 
 
 def _close_uploads(_exc: BaseException | None) -> None:
-    """Close spooled upload files at the end of each request."""
-    if not has_request_context():
-        return
-    try:
-        uploads = request.files
-    except RequestEntityTooLarge:  # already answered with 413; nothing was spooled
-        return
-    for upload in uploads.values():
-        upload.close()
+    """Close spooled upload files at the end of each request.
+
+    Only files already parsed: touching ``request.files`` of a refused (413) body would parse
+    it again and turn the friendly 413 into a 500.
+    """
+    if has_request_context():
+        for upload in (request.__dict__.get("files") or {}).values():
+            upload.close()
 
 
 def _site_css():  # type: ignore[no-untyped-def]
@@ -119,13 +119,33 @@ def _site_css():  # type: ignore[no-untyped-def]
     return send_from_directory(SITE_STATIC, "site.css")
 
 
+TOO_LARGE = (
+    "提交的内容太大（照片每张不超过 {mb} MB，最多 {n} 张），没有保存。"
+    "请按浏览器的“返回”键回到表单（填写的文字通常还在），压缩或减少照片后重新提交。"
+)
+
+
+def _too_large(_error: Exception):  # type: ignore[no-untyped-def]
+    """413 as a page, or as an Open311 error list on API paths (JSON unless the path is .xml)."""
+    config = current_app.config
+    message = TOO_LARGE.format(mb=config["MAX_PHOTO_MB"], n=config["MAX_PHOTOS"])
+    if request.path.startswith(("/open311/", "/api/")):
+        from feedback.open311.render import error
+
+        return error("xml" if request.path.endswith(".xml") else "json", 413, message)
+    return render_template("error.html", code=413, message=message), 413
+
+
 def _errors(app: Flask) -> None:
     def page(code: int, message: str):  # type: ignore[no-untyped-def]
         return render_template("error.html", code=code, message=message), code
 
     app.register_error_handler(403, lambda e: page(403, "您无权查看或办理此案件。"))
     app.register_error_handler(404, lambda e: page(404, "页面不存在，请检查地址或受理编号。"))
-    app.register_error_handler(413, lambda e: page(413, "上传的文件太大，请压缩照片后重新提交。"))
+    app.register_error_handler(413, _too_large)
+    app.register_error_handler(
+        StorageError, lambda e: page(503, "文件存储暂时不可用，请过几分钟再试。")
+    )
     app.register_error_handler(429, lambda e: page(429, "提交太频繁，请稍后再试。"))
     app.register_error_handler(
         CSRFError,

@@ -172,6 +172,24 @@ def set_password(login: str, password: str) -> None:
     click.echo(f"已重设账号 {login} 的密码；它原有的登录全部失效。")
 
 
+@feedback_group.command("clean-drafts")
+def clean_drafts() -> None:
+    """Delete photos kept for unfinished report forms older than DRAFT_MAX_HOURS (and old rate-limit hits)."""
+    from feedback.drafts import clean_expired
+    from feedback.ratelimit import forget_old
+    from feedback.storage import StorageError
+
+    app = _app()
+    with app.app_context():
+        forget_old()
+        try:
+            done = clean_expired()
+        except StorageError as exc:
+            raise click.ClickException(f"文件存储不可用，暂存照片没有清理：{exc}") from exc
+    hours = app.config["DRAFT_MAX_HOURS"]
+    click.echo(f"已删除 {done} 张超过 {hours} 小时的暂存照片")
+
+
 @feedback_group.command("demo")
 def demo() -> None:
     """Create demo accounts and print them."""

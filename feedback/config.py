@@ -42,6 +42,18 @@ FEEDBACK_SETTINGS: tuple[Setting, ...] = (
     Setting("DUE_SOON_DAYS", 3, "Cases due within this many days are marked due soon."),
     Setting("MAX_PHOTOS", 5, "Photos per report."),
     Setting("MAX_PHOTO_MB", 10, "Largest photo or evidence file in megabytes."),
+    Setting("MAX_PHOTO_PIXELS", 50_000_000, "Most pixels of one photo, read from its header."),
+    Setting("MAX_PHOTO_FRAMES", 1, "Most frames of one photo; 1 refuses animated images."),
+    Setting(
+        "MAX_UPLOAD_PIXELS", 120_000_000, "Most pixels one request may decode, all photos together."
+    ),
+    Setting("DRAFT_MAX_HOURS", 24, "Photos kept for a form with errors are deleted after this."),
+    Setting("DRAFT_MAX_MB", 50, "Most megabytes of kept (draft) photos per client."),
+    Setting(
+        "RATE_LIMIT_DRAFT_PHOTOS",
+        20,
+        "Photos one client may keep for forms with errors per window.",
+    ),
     Setting("RATE_LIMIT_REPORTS", 10, "Reports one client may file per window."),
     Setting(
         "RATE_LIMIT_LOGINS", 10, "Failed logins one client may make on one account per window."
@@ -71,6 +83,7 @@ FEEDBACK_SETTINGS: tuple[Setting, ...] = (
     Setting("S3_REGION", "us-east-1", "S3 region."),
     Setting("S3_ACCESS_KEY_ID", "", "S3 access key id."),
     Setting("S3_SECRET_ACCESS_KEY", "", "S3 secret access key."),
+    Setting("S3_TIMEOUT", 10, "Seconds to wait for the S3 store before answering it is down."),
     Setting("MAIL_ENABLED", False, "Send e-mail at all (off by default in development)."),
     Setting("MAIL_BACKGROUND", True, "Flush the outbox in a background thread after each request."),
     Setting("SMTP_HOST", "localhost", "SMTP server host."),

@@ -169,7 +169,9 @@ class Attachment(db.Model):
     report_id: Mapped[int | None] = mapped_column(ForeignKey("report.id"), index=True)
     response_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise_response.id"))
     draft_token: Mapped[str | None] = mapped_column(String(64), index=True)
-    original_key: Mapped[str] = mapped_column(String(200))
+    #: Hash of the client that kept a draft (per-client cap on draft bytes); None otherwise.
+    client_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    original_key: Mapped[str] = mapped_column(String(200), unique=True, index=True)
     public_key: Mapped[str] = mapped_column(String(200))
     content_type: Mapped[str] = mapped_column(String(80))
     size: Mapped[int]

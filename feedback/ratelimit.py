@@ -1,4 +1,10 @@
-"""A small rate limiter kept in the database, so it holds across worker processes."""
+"""A small rate limiter kept in the database, so it holds across worker processes.
+
+:func:`take` counts and checks in one statement, serialised per client: on SQLite the
+INSERT ... SELECT holds the database's write lock from its first read, on PostgreSQL a
+transaction-level advisory lock on the client's key comes first. So parallel requests can
+never pass the limit (docs/feedback.md, "Abuse").
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ import datetime as dt
 import hashlib
 
 from flask import current_app, request
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, literal, select, text
 
 from feedback.extensions import db
 from feedback.models import RateHit, utcnow
@@ -19,18 +25,81 @@ def client_key(action: str) -> str:
     return hashlib.sha256(f"{secret}|{action}|{addr}".encode()).hexdigest()
 
 
+def _since() -> dt.datetime:
+    return utcnow() - dt.timedelta(seconds=current_app.config["RATE_LIMIT_WINDOW"])
+
+
 def over_limit(action: str, limit: int) -> bool:
-    """Whether this client already used up ``limit`` events of ``action`` in the window."""
-    window = dt.timedelta(seconds=current_app.config["RATE_LIMIT_WINDOW"])
-    since = utcnow() - window
-    count = db.session.scalar(
-        select(func.count(RateHit.id)).where(RateHit.key == client_key(action), RateHit.at >= since)
-    )
-    return (count or 0) >= limit
+    """Whether this client already used up ``limit`` events of ``action`` in the window.
+
+    A check without counting (failed logins count afterwards with :func:`hit`); where
+    parallel requests must not pass the limit, use :func:`take`.
+    """
+    return used(action) >= limit
 
 
 def hit(action: str) -> None:
     """Count one event for this client and forget hits older than the window."""
-    window = dt.timedelta(seconds=current_app.config["RATE_LIMIT_WINDOW"])
-    db.session.execute(delete(RateHit).where(RateHit.at < utcnow() - window))
+    db.session.execute(delete(RateHit).where(RateHit.at < _since()))
     db.session.add(RateHit(key=client_key(action)))
+
+
+def take(action: str, limit: int) -> int | None:
+    """Count one event if the client is under ``limit``, atomically; commit at once.
+
+    Returns the id of the counted hit (for :func:`give_back`), or None when over the limit.
+    Call it with no other pending changes: it commits so the lock is held only briefly.
+    """
+    return take_key(client_key(action), limit, current_app.config["RATE_LIMIT_WINDOW"])
+
+
+def take_key(key: str, limit: int, window: int) -> int | None:
+    """:func:`take` for any counter key (an API key's) and window in seconds."""
+    now = utcnow()
+    since = now - dt.timedelta(seconds=window)
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
+    count = (
+        select(func.count(RateHit.id))
+        .where(RateHit.key == key, RateHit.at >= since)
+        .scalar_subquery()
+    )
+    statement = (
+        insert(RateHit)
+        .from_select(
+            ["key", "at"], select(literal(key), literal(now, RateHit.at.type)).where(count < limit)
+        )
+        .returning(RateHit.id)
+    )
+    hit_id = db.session.execute(statement).scalar()
+    # Only this client's old hits: its lock covers them, so parallel takes never wait on
+    # each other's deletes (hit() and forget_old() prune everyone's).
+    db.session.execute(delete(RateHit).where(RateHit.key == key, RateHit.at < since))
+    db.session.commit()
+    return hit_id
+
+
+def forget_old(now: dt.datetime | None = None) -> None:
+    """Delete every client's hits older than the window (the clean-drafts command does it)."""
+    window = dt.timedelta(seconds=current_app.config["RATE_LIMIT_WINDOW"])
+    db.session.execute(delete(RateHit).where(RateHit.at < (now or utcnow()) - window))
+    db.session.commit()
+
+
+def give_back(hit_id: int | None) -> None:
+    """Un-count a hit taken by :func:`take` for work that did not happen; commit."""
+    if hit_id is not None:
+        db.session.execute(delete(RateHit).where(RateHit.id == hit_id))
+        db.session.commit()
+
+
+def used(action: str) -> int:
+    """Events of ``action`` this client has in the window."""
+    return (
+        db.session.scalar(
+            select(func.count(RateHit.id)).where(
+                RateHit.key == client_key(action), RateHit.at >= _since()
+            )
+        )
+        or 0
+    )

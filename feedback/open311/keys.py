@@ -7,11 +7,12 @@ import hashlib
 import secrets
 
 from flask import current_app
-from sqlalchemy import String, delete, func, select
+from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from feedback import ratelimit
 from feedback.extensions import db
-from feedback.models import RateHit, utcnow
+from feedback.models import utcnow
 
 PREFIX = "y311_"
 #: Requests per key per window when the key sets no limit of its own.
@@ -99,14 +100,9 @@ def limit_of(key: ApiKey) -> int:
 def spend(key: ApiKey) -> bool:
     """Count one call for the key; False when the key already used up its window."""
     seconds = current_app.config.get("OPEN311_RATE_WINDOW", DEFAULT_WINDOW)
-    since = utcnow() - dt.timedelta(seconds=seconds)
-    rate_key = _rate_key(key)
-    db.session.execute(delete(RateHit).where(RateHit.key == rate_key, RateHit.at < since))
-    used = db.session.scalar(select(func.count(RateHit.id)).where(RateHit.key == rate_key))
-    if (used or 0) >= limit_of(key):
-        db.session.commit()
+    # Counted and checked in one statement: parallel calls cannot pass the limit.
+    if ratelimit.take_key(_rate_key(key), limit_of(key), seconds) is None:
         return False
-    db.session.add(RateHit(key=rate_key))
     key.last_used_at = utcnow()
     db.session.commit()
     return True

@@ -13,12 +13,17 @@ from feedback.extensions import db
 from feedback.followup import approved_ratings, enterprise_sees, pending_response, respond
 from feedback.forms import RespondForm
 from feedback.models import Attachment, EnterpriseResponse, Report
-from feedback.photos import CheckedFile, UploadError, check_evidence
+from feedback.photos import CheckedFile, PhotoLimits, check_evidence, check_uploads
 from feedback.serving import file_response
 from feedback.states import State
+from feedback.storage import StorageError
 from feedback.views import directory, storage
 
 bp = Blueprint("enterprise", __name__, url_prefix="/enterprise")
+STORE_DOWN = (
+    "附件暂时无法保存（文件存储出了故障），整改材料还没有提交。"
+    "您填写的说明都保留着，请过几分钟重新选择附件再提交。"
+)
 
 
 @bp.before_request
@@ -54,17 +59,14 @@ def _own(number: str) -> Report:
 
 
 def _files(form: RespondForm) -> tuple[list[CheckedFile], list[str]]:
-    max_bytes = current_app.config["MAX_PHOTO_MB"] * 1_000_000
-    files, errors = [], []
-    uploads = [u for u in request.files.getlist(form.files.name) if u.filename]
-    if len(uploads) > current_app.config["MAX_PHOTOS"]:
-        return [], [f"最多上传 {current_app.config['MAX_PHOTOS']} 个文件。"]
-    for upload in uploads:
-        try:
-            files.append(check_evidence(upload.read(max_bytes + 1), upload.filename, max_bytes))
-        except UploadError as exc:
-            errors.append(str(exc))
-    return files, errors
+    config = current_app.config
+    return check_uploads(
+        request.files.getlist(form.files.name),
+        check_evidence,
+        PhotoLimits.from_config(config),
+        room=config["MAX_PHOTOS"],
+        unit="个文件",
+    )
 
 
 @bp.route("/case/<number>", methods=["GET", "POST"])
@@ -82,6 +84,10 @@ def case(number: str):  # type: ignore[no-untyped-def]
             except ActionError as exc:
                 db.session.rollback()
                 error = str(exc)
+            except StorageError:
+                current_app.logger.exception("evidence not stored")
+                db.session.rollback()
+                error = STORE_DOWN
             else:
                 db.session.commit()
                 return redirect(url_for("enterprise.case", number=number))
@@ -103,7 +109,13 @@ def case(number: str):  # type: ignore[no-untyped-def]
         responses=responses,
         can_respond=can_respond,
         public_ratings=approved_ratings(report),
-    ), 422 if error else 200
+    ), _status(error)
+
+
+def _status(error: str) -> int:
+    if not error:
+        return 200
+    return 503 if error == STORE_DOWN else 422
 
 
 @bp.get("/file/<int:attachment_id>")

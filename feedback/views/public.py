@@ -6,9 +6,8 @@ import re
 import uuid
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
-from sqlalchemy import select
 
-from feedback import ratelimit
+from feedback import drafts, ratelimit
 from feedback.actions import ActionError
 from feedback.cases import (
     NewReport,
@@ -18,16 +17,19 @@ from feedback.cases import (
     find_by_token,
     find_by_tracking,
 )
+from feedback.directory import UnitEntry
 from feedback.extensions import db
 from feedback.followup import approved_ratings, can_rate, rate, ratings, rewards
 from feedback.forms import RateForm, ReportForm, choices
 from feedback.models import Attachment, Report
-from feedback.photos import UploadError, check_photo
+from feedback.photos import CheckedFile, PhotoLimits, check_photo, check_uploads
 from feedback.serving import file_response
+from feedback.storage import StorageError
 from feedback.views import directory, storage
 
 bp = Blueprint("public", __name__)
 KEY = re.compile(r"^[0-9a-f]{32}$")
+TOO_MANY = "提交太频繁，举报还没有提交。您填写的内容都保留着，请过一段时间再点“提交举报”。"
 
 
 @bp.get("/")
@@ -42,52 +44,15 @@ def privacy():  # type: ignore[no-untyped-def]
     return render_template("public/privacy.html")
 
 
-def _drafts(token: str) -> list[Attachment]:
-    if not KEY.match(token or ""):
-        return []
-    query = select(Attachment).where(
-        Attachment.draft_token == token, Attachment.report_id.is_(None)
+def _uploads(form: ReportForm, kept: int) -> tuple[list[CheckedFile], list[str]]:
+    """Check the photos of this post (bounded decoding); nothing is stored yet."""
+    config = current_app.config
+    return check_uploads(
+        request.files.getlist(form.photos.name),
+        check_photo,
+        PhotoLimits.from_config(config),
+        room=max(0, config["MAX_PHOTOS"] - kept),
     )
-    return list(db.session.scalars(query.order_by(Attachment.id)))
-
-
-def _keep_photos(form: ReportForm) -> list[str]:
-    """Store valid uploads as drafts so a form error loses none; return the refusals."""
-    token = form.draft_token.data
-    removed = set(request.form.getlist("remove_photo"))
-    for draft in _drafts(token):
-        if str(draft.id) in removed:
-            draft.draft_token = "removed-" + token[:20]
-    errors = []
-    limit = current_app.config["MAX_PHOTOS"]
-    max_bytes = current_app.config["MAX_PHOTO_MB"] * 1_000_000
-    for upload in request.files.getlist(form.photos.name):
-        if not upload.filename:
-            continue
-        if len(_drafts(token)) >= limit:
-            errors.append(f"最多上传 {limit} 张照片，“{upload.filename}”没有保存。")
-            continue
-        try:
-            photo = check_photo(upload.read(max_bytes + 1), upload.filename, max_bytes)
-        except UploadError as exc:
-            errors.append(str(exc))
-            continue
-        original_key, public_key = photo.keys()
-        storage().put(original_key, photo.original, photo.content_type)
-        storage().put(public_key, photo.public, photo.content_type)
-        db.session.add(
-            Attachment(
-                draft_token=token,
-                original_key=original_key,
-                public_key=public_key,
-                content_type=photo.content_type,
-                size=len(photo.original),
-                filename=photo.filename,
-            )
-        )
-        db.session.flush()
-    db.session.commit()
-    return errors
 
 
 def _place_errors(form: ReportForm, unit: object) -> bool:
@@ -148,6 +113,38 @@ def _new_report(form: ReportForm, code: str | None) -> NewReport:
     )
 
 
+def _form(form: ReportForm, unit: object, status: int, **page: object):  # type: ignore[no-untyped-def]
+    """The form again with everything typed, the kept photos and the messages."""
+    page.setdefault("photo_errors", [])
+    return render_template(
+        "public/report.html",
+        form=form,
+        unit=unit,
+        drafts=drafts.drafts(form.draft_token.data),
+        **page,
+    ), status
+
+
+def _file(form: ReportForm, unit: UnitEntry | None, photos: list[CheckedFile]):  # type: ignore[no-untyped-def]
+    """Take a slot of the rate limit atomically, store the photos once, file the report."""
+    slot = ratelimit.take("report", current_app.config["RATE_LIMIT_REPORTS"])
+    if slot is None:
+        return _form(form, unit, 429, notice=TOO_MANY)
+    try:
+        for photo in photos:
+            if not drafts.is_kept(form.draft_token.data, photo):
+                drafts.store(form.draft_token.data, photo)
+        filed = create_report(_new_report(form, unit.code if unit else None), directory())
+    except StorageError:
+        current_app.logger.exception("report photos not stored")
+        db.session.rollback()
+        ratelimit.give_back(slot)
+        return _form(form, unit, 503, photo_errors=[drafts.STORE_DOWN])
+    if not filed.created:
+        ratelimit.give_back(slot)
+    return _receipt(filed.report, filed.token, filed.created)
+
+
 @bp.route("/report", methods=["GET", "POST"], defaults={"code": None})
 @bp.route("/report/<code>", methods=["GET", "POST"])
 def report(code: str | None):  # type: ignore[no-untyped-def]
@@ -171,21 +168,16 @@ def report(code: str | None):  # type: ignore[no-untyped-def]
         return _receipt(found, _token_of(form), False)
     if not KEY.match(form.draft_token.data or ""):
         form.draft_token.data = uuid.uuid4().hex
-    photo_errors = _keep_photos(form)
+    token = form.draft_token.data
+    drafts.clean_some()
+    refused = drafts.remove(token, request.form.getlist("remove_photo"))
+    photos, photo_errors = _uploads(form, len(drafts.drafts(token)))
+    photo_errors = refused + photo_errors
     valid = form.validate()
     if not (_place_errors(form, unit) and valid) or photo_errors:
-        return render_template(
-            "public/report.html",
-            form=form,
-            unit=unit,
-            drafts=_drafts(form.draft_token.data),
-            photo_errors=photo_errors,
-        ), 422
-    if ratelimit.over_limit("report", current_app.config["RATE_LIMIT_REPORTS"]):
-        abort(429)
-    ratelimit.hit("report")
-    filed = create_report(_new_report(form, unit.code if unit else None), directory())
-    return _receipt(filed.report, filed.token, filed.created)
+        photo_errors += drafts.keep(token, photos)
+        return _form(form, unit, 422, photo_errors=photo_errors)
+    return _file(form, unit, photos)
 
 
 def _token_of(form: ReportForm) -> str:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0203_auth_mail"
-down_revision = "0201_moderation"
+down_revision = "0202_uploads"
 branch_labels = None
 depends_on = None
 
