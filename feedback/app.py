@@ -17,7 +17,6 @@ from flask import (
 )
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from feedback import favicon, mail, security
 from feedback.config import from_env
