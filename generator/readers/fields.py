@@ -76,10 +76,12 @@ def not_a_date(value: Any) -> str:
 
 def not_a_number(value: Any) -> str:
     """Why ``value`` is no usable number: NaN or infinite, too large, or not written as one."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return f"应为有限的数字，不能是 NaN（非数）或无穷大，实为 {shown(value)}"
+    if isinstance(value, float) and math.isnan(value):
+        return f"应为有限的数字，不能是 NaN（非数），实为 {shown(value)}"
+    if isinstance(value, float) and math.isinf(value):
+        return f"数字超出可用范围（无穷大，实为 {shown(value)}），请核对是否多写了数字"
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return f"数字超出可用范围（{shown(value)}），请核对是否多写了数字"
+        return f"数字超出可用范围（数字太大：{shown(value)}），请核对是否多写了数字"
     return f"应为数字，实为 {shown(value)}"
 
 
