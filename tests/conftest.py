@@ -60,5 +60,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     message = f"测试改动了代码目录中的 {len(changed)} 个文件（测试只能写临时目录）：\n{shown}{more}"
     if reporter is not None:
+        reporter.ensure_newline()
         reporter.write_line(message, red=True)
     session.exitstatus = pytest.ExitCode.TESTS_FAILED
