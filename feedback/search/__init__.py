@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 
 from generator import settings
+from generator.searchid import IndexMismatch
 from generator.searchindex import IndexMissing, SearchIndex, open_index
 from generator.searchtext import FACETS
 
@@ -17,6 +18,9 @@ from .query import QueryError, parse
 bp = Blueprint("search", __name__)
 
 UNAVAILABLE = "搜索暂时不可用（搜索索引尚未生成）。可以先在网站上按地区或行业浏览排污单位名录。"
+MISMATCHED = "搜索暂时不可用（搜索索引与网站内容不一致，正在等待重新生成）。可以先在网站上按地区或行业浏览排污单位名录。"
+#: app.extensions key of the identity of the site the service loaded (generator.searchid).
+SITE_ID = "yimatong_site_id"
 #: Filter names in addresses: the record type is "type", the rest are the facet names.
 PARAMS = {
     "kind": "type",
@@ -38,8 +42,16 @@ class Outcome:
 
 
 def _index() -> SearchIndex:
+    """The open index; IndexMismatch (logged) if it was made for another site than ours."""
     folder = current_app.config.get("SEARCH_INDEX_DIR") or settings.get("search_index_dir")
-    return open_index(folder)
+    index = open_index(folder)
+    expected = current_app.extensions.get(SITE_ID)
+    found = str(index.meta.get("site", ""))
+    if expected and found != expected:
+        error = IndexMismatch(str(folder), expected, found)
+        current_app.logger.warning("%s", error)
+        raise error
+    return index
 
 
 def _base_url() -> str:
@@ -69,6 +81,8 @@ def run_search() -> Outcome:
         return Outcome(q, error=exc, status=400)
     except IndexMissing:
         return Outcome(q, error=QueryError("unavailable", UNAVAILABLE), status=503)
+    except IndexMismatch:
+        return Outcome(q, error=QueryError("unavailable", MISMATCHED), status=503)
     per_page = min(max(_int("per_page", PER_PAGE), 1), MAX_PER_PAGE)
     result = search(index, query, _filters(), _int("page", 1), per_page, _base_url())
     return Outcome(q, result)
