@@ -70,3 +70,14 @@ def test_models_and_cases_read_the_same_clock():
     with clock.travel(dt.datetime(2027, 3, 12, 8, 0, tzinfo=CHINA)):
         assert china_today() == dt.date(2027, 3, 12)
         assert utcnow().date() == dt.date(2027, 3, 12)  # 00:00 UTC
+
+
+def test_today_option_takes_china_dates_and_times():
+    from tests.conftest import _moment
+
+    assert _moment("2028-02-29") == dt.date(2028, 2, 29)
+    assert _moment("2026-12-31T23:58") == dt.datetime(2026, 12, 31, 23, 58)
+    with clock.travel(_moment("2026-12-31T23:58")):
+        assert clock.china_today() == dt.date(2026, 12, 31)
+    with pytest.raises(pytest.UsageError, match="不是日期"):
+        _moment("2028-02-30")

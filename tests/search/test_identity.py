@@ -69,3 +69,16 @@ def test_service_answers_from_the_index_of_its_own_site(make_app, fixture_index_
     page, api = _search(make_app(SEARCH_INDEX_DIR=str(fixture_index_dir)))
     assert page.status_code == 200 and api.status_code == 200
     assert api.get_json()["total"] >= 1
+
+
+@pytest.mark.parametrize("kind", ["own", "other site", "missing"])
+def test_preview_warns_about_an_index_of_another_site(fixture_site, tmp_path, capsys, kind):
+    from generator.serve import warn_if_index_mismatched
+
+    folder = tmp_path / "index"
+    if kind != "missing":
+        build_index(fixture_site if kind == "own" else _smaller(fixture_site), folder)
+    warned = warn_if_index_mismatched(fixture_site, {"search_index_dir": str(folder)})
+    err = capsys.readouterr().err
+    assert warned is (kind != "own")
+    assert ("yimatong build" in err) is warned and (str(folder) in err) is warned
