@@ -52,12 +52,9 @@ def index_matches_build(folder: Path | str, build: str) -> bool:
     return stamps is not None and bool(build) and stamps["build"] == build
 
 
-class IndexMismatch(Exception):
-    """The search index at a folder was made for another site than the one being served."""
-
-    def __init__(self, folder: str, expected: str, found: str) -> None:
-        super().__init__(
-            f"搜索索引 {folder} 不属于当前网站（索引为 {found or '未标记'}，"
-            f"网站为 {expected}）：请运行 yimatong build 重新生成。"
-        )
-        self.folder, self.expected, self.found = folder, expected, found
+def mismatch_message(folder: Path | str, expected: str, found: str) -> str:
+    """What the service logs when the index at ``folder`` was made for another site."""
+    return (
+        f"搜索索引 {folder} 不是为当前网站生成的（索引标记 {found or '无'}，网站 {expected}）："
+        "请运行 yimatong build 重新生成；若内容已更新，重启服务以读取新内容。"
+    )
