@@ -87,6 +87,10 @@ def _load_directory(app: Flask) -> Directory:
         from generator.readers import load_site
 
         site = load_site(app.config["CONTENT_DIR"])
+    from generator.searchid import site_identity
+
+    # The search refuses an index made for another site (feedback/search/__init__.py).
+    app.extensions["yimatong_site_id"] = site_identity(site)
     return Directory.from_site(site)
 
 

@@ -22,15 +22,15 @@ from feedback.models import Account, Attachment, AuditEntry, Report, Update, utc
 from feedback.photos import CheckedFile
 from feedback.pii import mask
 from feedback.states import State
+from generator import clock
 
-CHINA = dt.timezone(dt.timedelta(hours=8))
+CHINA = clock.CHINA
 PREFIX = "GX"
 
 
 def china_today(now: dt.datetime | None = None) -> dt.date:
     """Today's date in China (UTC+8) for a naive-UTC ``now``."""
-    now = now or utcnow()
-    return now.replace(tzinfo=dt.UTC).astimezone(CHINA).date()
+    return clock.china_today(now)
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ from wtforms.validators import (
 from feedback.emails import EmailAddress
 from feedback.reward_labels import REWARD_CHOICES
 from feedback.states import CATEGORIES, FINDINGS, RATINGS
+from generator import clock
 
 
 def choices(pairs: object) -> list[SelectChoice]:
@@ -39,7 +40,7 @@ def choices(pairs: object) -> list[SelectChoice]:
 
 def not_in_future(form: FlaskForm, field: DateField) -> None:
     """The day something was seen cannot be after today."""
-    if field.data and field.data > dt.date.today() + dt.timedelta(days=1):
+    if field.data and field.data > clock.china_today() + dt.timedelta(days=1):
         raise ValidationError("发现日期不能晚于今天。")
 
 

@@ -10,11 +10,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from feedback.extensions import db
 from feedback.states import State
+from generator import clock
 
 
 def utcnow() -> dt.datetime:
-    """Current time in UTC without tzinfo (stored as naive UTC)."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    """Current time in UTC without tzinfo (stored as naive UTC), from generator.clock."""
+    return clock.utcnow()
 
 
 class Account(UserMixin, db.Model):

@@ -214,6 +214,27 @@ def _source_bytes(content_dir: Path, source: str, lines: dict) -> bytes | None:
     return None
 
 
+#: The step whose files live outside the site (settings["search_index_dir"]).
+SEARCH_STEP = "generator.searchindex:write_index"
+
+
+def trusted_steps(previous: BuildState | None, conf: dict[str, Any]) -> dict | None:
+    """The last build's step records, less the search step's when the index in
+    ``search_index_dir`` is no longer the one that build wrote (another build, e.g. a test
+    run, replaced or removed it): the step then runs again and repairs the index."""
+    if previous is None:
+        return None
+    steps = dict(previous.steps)
+    record = steps.get(SEARCH_STEP)
+    if record is not None and record.key:
+        from .searchid import index_matches_build
+        from .searchindex import index_folder
+
+        if not index_matches_build(index_folder(conf), record.key):
+            del steps[SEARCH_STEP]
+    return steps
+
+
 def _temporary(out: Path) -> Path:
     tmp = out.parent / f".{out.name}.building"
     if tmp.exists():
@@ -453,7 +474,7 @@ def build(
             site,
             {**conf, "_unit_keys": unit_keys},
             inputs_key(site, unit_keys, conf),
-            previous.steps if previous is not None else None,
+            trusted_steps(previous, conf),
             progress,
             jobs,
         )

@@ -109,7 +109,12 @@ def _documents(site: Site, units: list[Unit], pages: bool, bar: Any = None) -> l
 
 
 def update_index(
-    site: Site, target: Path, cache_dir: Path, unit_keys: dict[str, str], bar: Any = None
+    site: Site,
+    target: Path,
+    cache_dir: Path,
+    unit_keys: dict[str, str],
+    bar: Any = None,
+    build: str = "",
 ) -> Path:
     """Bring the index at ``target`` up to date: an update if the cache allows, else a full
     build that also refreshes the cache. ``bar`` (a progress bar whose total is the number of
@@ -122,12 +127,13 @@ def update_index(
         changes = _changes(site, unit_keys, state)
         if changes is not None:
             done = publish(
-                target, lambda temp: _write_update(site, temp, folder, state, matrix, changes)
+                target,
+                lambda temp: _write_update(site, temp, folder, state, matrix, changes, build),
             )
             if bar is not None:
                 bar.update(bar.total - bar.n)
             return done
-    return full_build(site, target, folder, unit_keys, key, bar)
+    return full_build(site, target, folder, unit_keys, key, bar, build)
 
 
 def full_build(
@@ -137,6 +143,7 @@ def full_build(
     unit_keys: dict[str, str],
     key: str,
     bar: Any = None,
+    build: str = "",
 ) -> Path:
     """Build the whole index and keep its main segment and state in ``folder``."""
     tagged = _documents(site, list(site.units), True, bar)
@@ -146,7 +153,7 @@ def full_build(
         bar.refresh()
 
     def fill(temp: Path) -> None:
-        written, rows, matrix = write_full(site, [e for e, _ in tagged], temp, bar)
+        written, rows, matrix = write_full(site, [e for e, _ in tagged], temp, bar, build)
         codes = sorted(written.codes)
         state = MainState(
             FORMAT,
@@ -243,7 +250,13 @@ def _changes(site: Site, unit_keys: dict[str, str], state: MainState) -> Changes
 
 
 def _write_update(
-    site: Site, temp: Path, folder: Path, state: MainState, matrix: np.ndarray, changes: Changes
+    site: Site,
+    temp: Path,
+    folder: Path,
+    state: MainState,
+    matrix: np.ndarray,
+    changes: Changes,
+    build: str = "",
 ) -> None:
     """The main's files (linked), a delta segment, and everything numbered in rank order."""
     for name in state.files:
@@ -257,4 +270,4 @@ def _write_update(
     rank_of[storage_of] = np.arange(len(storage_of))
     rows, hot = renumber_hot(state, matrix, delta, storage_of, rank_of)
     (temp / CODES_FILE).write_text(codes_json(state, delta, rank_of), encoding="utf-8")
-    write_meta(site, len(storage_of), write_hot(rows, hot, temp / HOT_FILE), temp)
+    write_meta(site, len(storage_of), write_hot(rows, hot, temp / HOT_FILE), temp, build)

@@ -31,6 +31,7 @@ import numpy as np
 from . import settings as settings_mod
 from .model import Site
 from .progress import counted
+from .searchid import site_identity
 from .searchtext import FACETS, Entry, SearchDoc, entries, exact_key, facet_labels, grams
 
 with warnings.catch_warnings():
@@ -208,9 +209,12 @@ def write_codes(codes: list[tuple[str, int]], folder: Path) -> None:
     (folder / CODES_FILE).write_text(json.dumps(codes), encoding="utf-8")
 
 
-def write_meta(site: Site, count: int, hot: dict, folder: Path) -> None:
-    """Counts, facet labels and the table of ready bitsets."""
+def write_meta(site: Site, count: int, hot: dict, folder: Path, build: str = "") -> None:
+    """Counts, facet labels, the table of ready bitsets and whom the index was made for:
+    ``site`` (see searchid.site_identity) and ``build`` (the key of the build step's inputs)."""
     meta = {
+        "site": site_identity(site),
+        "build": build,
         "documents": count,
         "units": len(site.units),
         "as_of": site.as_of.isoformat(),
@@ -221,7 +225,7 @@ def write_meta(site: Site, count: int, hot: dict, folder: Path) -> None:
 
 
 def write_full(
-    site: Site, docs: list[Entry], folder: Path, bar: Any = None
+    site: Site, docs: list[Entry], folder: Path, bar: Any = None, build: str = ""
 ) -> tuple[Segment, list, np.ndarray]:
     """The whole index of ``docs`` (in rank order) in ``folder``; its hot rows and bitsets."""
     FileStorage(str(folder)).create()
@@ -230,7 +234,7 @@ def write_full(
     write_codes(sorted(written.codes), folder)
     rows = hot_rows(written.postings)
     matrix = hot_matrix(written.postings, rows, written.count)
-    write_meta(site, written.count, write_hot(rows, matrix, folder / HOT_FILE), folder)
+    write_meta(site, written.count, write_hot(rows, matrix, folder / HOT_FILE), folder, build)
     return written, rows, matrix
 
 
@@ -238,26 +242,34 @@ def write_index(site: Site, out_dir: Path, settings: dict[str, Any]) -> Path:
     """Build step: write the index to settings["search_index_dir"] (never into the site).
 
     With the build's unit keys it updates the index from its cache (generator/searchcache.py).
+    The build's ``_step_key`` goes into the index's metadata, so the next build sees whether
+    the index is still the one it made (``index_matches``).
     """
     from .steps import step_bar
 
-    target = Path(settings.get("search_index_dir") or settings_mod.get("search_index_dir"))
+    target = index_folder(settings)
+    build = settings.get("_step_key", "")
     with step_bar(settings, len(site.units), "搜索索引", "项") as bar:
         if settings.get("_unit_keys") is None or not settings.get("cache_dir"):
-            return build_index(site, target, bar)
+            return build_index(site, target, bar, build)
         from .searchcache import update_index
 
         cache = Path(settings["cache_dir"])
-        return update_index(site, target, cache, settings["_unit_keys"], bar)
+        return update_index(site, target, cache, settings["_unit_keys"], bar, build)
 
 
-def build_index(site: Site, target: Path, bar: Any = None) -> Path:
+def index_folder(settings: dict[str, Any]) -> Path:
+    """Where the search index of a build with ``settings`` lives."""
+    return Path(settings.get("search_index_dir") or settings_mod.get("search_index_dir"))
+
+
+def build_index(site: Site, target: Path, bar: Any = None, build: str = "") -> Path:
     """Build the whole index in a temporary folder beside ``target``, then swap it in."""
     docs = entries(site)
     if bar is not None:
         bar.update(bar.total)
         bar.total += len(docs)
-    return publish(target, lambda folder: write_full(site, docs, folder, bar))
+    return publish(target, lambda folder: write_full(site, docs, folder, bar, build))
 
 
 def publish(target: Path, fill: Callable[[Path], Any]) -> Path:

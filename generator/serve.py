@@ -74,6 +74,7 @@ def site_preview(content_dir: str, conf: dict[str, Any]) -> Flask:
     except ContentError as error:
         click.echo(error.report(), err=True)
         sys.exit(1)
+    warn_if_index_mismatched(site, conf)
     return create_site_app(site, conf)
 
 
@@ -85,6 +86,20 @@ def start_feedback(port: int, config: dict[str, Any]) -> None:
     click.echo(f"反馈服务: {config['FEEDBACK_URL']}")
     for role, login, password in accounts:
         click.echo(f"  演示账号 {role}: {login} / {password}")
+
+
+def warn_if_index_mismatched(site: Any, conf: dict[str, Any]) -> bool:
+    """Say so when the search index is missing or was made for another site."""
+    from .searchid import index_stamps, site_identity
+
+    stamps = index_stamps(conf["search_index_dir"])
+    if stamps is not None and stamps["site"] == site_identity(site):
+        return False
+    what = "尚未生成" if stamps is None else "与网站内容不一致"
+    click.echo(
+        f"注意：搜索索引 {conf['search_index_dir']} {what}，请先运行 yimatong build。", err=True
+    )
+    return True
 
 
 @click.command("serve")

@@ -9,6 +9,7 @@ step is imported only when a build runs.
 A build runs a step only when its inputs changed (``inputs_key``: unit keys, the rest of the
 site, settings, code); otherwise the step's files of the last build stay. During a build the
 settings also carry ``_unit_keys`` (unit code -> content key) for steps that cache per unit,
+``_step_key`` (the key of the step's inputs, which the search index keeps as its stamp)
 and ``_progress`` (the line of the step's progress bars, or None) for ``step_bar``.
 """
 
@@ -210,7 +211,12 @@ class StepRunner:
         return f"{self.out_dir.name}.step-"
 
     def _settings(self, number: int) -> dict[str, Any]:
-        return {**self.settings, "_progress": number + 1 if self.progress else None}
+        progress = number + 1 if self.progress else None
+        return {
+            **self.settings,
+            "_progress": progress,
+            "_step_key": self.keys[self.todo[number][0]],
+        }
 
     def groups(self) -> list[list[int]]:
         """The steps to run (by number) split over the cores, longest first into the group

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from . import settings
+from . import clock, settings
 from .codes import (
     FIXED_SOURCE_LETTERS,
     characters_problem,
@@ -90,7 +90,7 @@ def validate(
         from .readers import load_divisions
 
         divisions = load_divisions()
-    today = today or dt.date.today()
+    today = today or clock.china_today()
     problems: list[Problem] = []
     if site and site.province not in divisions:
         problem = division_problem(site.province)

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 
 from generator import settings
+from generator.searchid import mismatch_message
 from generator.searchindex import IndexMissing, SearchIndex, open_index
 from generator.searchtext import FACETS
 
@@ -17,6 +18,10 @@ from .query import QueryError, parse
 bp = Blueprint("search", __name__)
 
 UNAVAILABLE = "搜索暂时不可用（搜索索引尚未生成）。可以先在网站上按地区或行业浏览排污单位名录。"
+#: app.extensions key of the identity of the site the service loaded (generator.searchid).
+SITE_ID = "yimatong_site_id"
+#: app.extensions key of the (folder, stamp) pairs already warned about.
+WARNED = "yimatong_index_warned"
 #: Filter names in addresses: the record type is "type", the rest are the facet names.
 PARAMS = {
     "kind": "type",
@@ -38,8 +43,18 @@ class Outcome:
 
 
 def _index() -> SearchIndex:
+    """The open index; a warning in the log, once per index, if it was made for another site
+    than the one the service loaded (it still answers: a build newer than the service's
+    start is the same site with new content, see docs/search.md)."""
     folder = current_app.config.get("SEARCH_INDEX_DIR") or settings.get("search_index_dir")
-    return open_index(folder)
+    index = open_index(folder)
+    expected = current_app.extensions.get(SITE_ID)
+    found = str(index.meta.get("site", ""))
+    warned = current_app.extensions.setdefault(WARNED, set())
+    if expected and found != expected and (str(folder), found) not in warned:
+        warned.add((str(folder), found))
+        current_app.logger.warning("%s", mismatch_message(folder, expected, found))
+    return index
 
 
 def _base_url() -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 from flask_wtf import FlaskForm
@@ -26,6 +25,7 @@ from feedback.forms import (
     choices,
 )
 from feedback.models import Account, Report, ResponseTemplate
+from generator import clock
 
 Handler = Callable[[Report, Account, FlaskForm, Directory], None]
 
@@ -127,6 +127,6 @@ def forms_for(
             if not form.is_submitted():
                 form.text.data = report.shown_description
         if isinstance(form, RewardForm) and form.decided_on.data is None:
-            form.decided_on.data = dt.date.today()
+            form.decided_on.data = clock.china_today()
         forms[action] = form
     return forms

@@ -6,13 +6,13 @@ Readers are keyed by format (see ``files.UNIT_READERS``); docs/content.md descri
 from __future__ import annotations
 
 import csv
-import datetime as dt
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
 
+from .. import clock
 from ..model import Division, EnforcementBody, Page, Site, Unit
 from ..problems import ContentError, Problem
 from .files import UNIT_READERS, read_bodies, read_page, read_site_settings, read_stats
@@ -149,7 +149,7 @@ def load_site(
     """
     from ..validate import validate
 
-    today = dt.date.today()
+    today = clock.china_today()
     size = sum(map(_size, unit_files(Path(content_dir)))) if progress else 0
     with tqdm(total=size, desc="读取内容", unit="B", unit_scale=True, disable=not progress) as bar:
         site, problems = read_content(content_dir, stats_file, load_cache, bar)

@@ -15,7 +15,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from generator import urls
+from generator import clock, urls
 
 from .media import decode_qr, make_photo, on_host
 
@@ -73,7 +73,7 @@ def fill_report(page: Page, photo: Path | None, email: str = REPORTER_EMAIL) -> 
     """Fill the report form as a citizen would (category, description, date, photo, consent)."""
     page.get_by_role("radio", name="废水", exact=True).check()
     page.get_by_label("您看到了什么").fill(REPORT_TEXT)
-    page.get_by_label("发现日期").fill(dt.date.today().isoformat())
+    page.get_by_label("发现日期").fill(clock.china_today().isoformat())
     page.get_by_label("大约时间").fill("晚上 8 点左右")
     page.get_by_label("具体地点").fill("东侧围墙外的排水沟")
     if photo is not None:
@@ -172,7 +172,7 @@ RECTIFIED = "已更换曝气风机并完成比对监测，化学需氧量恢复�
 
 def order_rectification(page: Page) -> None:
     """Order the enterprise to rectify within 30 days."""
-    due = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    due = (clock.china_today() + dt.timedelta(days=30)).isoformat()
     act(page, "order_rectification", "责令整改中", {"整改要求": REQUIREMENT, "整改期限": due})
 
 

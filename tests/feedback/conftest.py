@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import shutil
 import uuid
@@ -21,6 +20,7 @@ from feedback.config import TEST_CONFIG
 from feedback.extensions import db
 from feedback.migrate import upgrade
 from feedback.models import Account, Report
+from generator import clock
 from generator.readers import load_site
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "content"
@@ -139,7 +139,7 @@ def report_data(**overrides) -> dict:
         "draft_token": uuid.uuid4().hex,
         "category": "废水",
         "description": "排放口流出黑色污水，有刺鼻气味，持续约一小时。",
-        "seen_on": dt.date.today().isoformat(),
+        "seen_on": clock.china_today().isoformat(),
         "seen_time": "晚上 8 点",
         "place": "东侧围墙外排水沟",
         "reporter_name": "张三",
@@ -159,7 +159,7 @@ def make_report(app):
         new = NewReport(
             category=kw.pop("category", "废水"),
             description=kw.pop("description", "夜间偷排黑色污水，气味刺鼻。"),
-            seen_on=kw.pop("seen_on", dt.date.today()),
+            seen_on=kw.pop("seen_on", clock.china_today()),
             submission_key=uuid.uuid4().hex,
             unit_code=unit,
             county_code=kw.pop("county_code", ""),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 from feedback.auth import find_account
+from generator import clock
 from tests.feedback.conftest import BINYANG, LIUCHENG, get_report, png_bytes
 from tests.feedback.test_officer import act
 
@@ -22,7 +24,7 @@ def _to_rectification(client, officer, app, number):
         number,
         "order_rectification",
         requirement="清理排水沟并安装在线监测",
-        due="2026-12-31",
+        due=(clock.china_today() + dt.timedelta(days=30)).isoformat(),
     )
     officer.logout()
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from bs4 import BeautifulSoup
 
 from feedback.extensions import db
 from feedback.models import AuditEntry, Report, Update
+from generator import clock
 from tests.feedback.conftest import BINYANG, LIUCHENG, get_report
 
 
@@ -66,7 +68,11 @@ def test_full_state_machine(client, officer, make_report, app):
     )
     assert (
         act(
-            client, number, "order_rectification", requirement="修复围堰", due="2026-12-31"
+            client,
+            number,
+            "order_rectification",
+            requirement="修复围堰",
+            due=(clock.china_today() + dt.timedelta(days=30)).isoformat(),
         ).status_code
         == 302
     )
@@ -97,7 +103,7 @@ def test_not_accepted_needs_reason_and_links_duplicate(client, officer, make_rep
 
 
 def test_overdue_and_due_soon_stand_out(client, officer, make_report):
-    today = dt.date.today()
+    today = clock.china_today()
     late, _ = make_report(accept_due=today - dt.timedelta(days=1))
     soon, _ = make_report(accept_due=today + dt.timedelta(days=2))
     fine, _ = make_report(accept_due=today + dt.timedelta(days=14))
@@ -230,10 +236,19 @@ def test_reward_needs_real_name_and_penalty(client, officer, make_report, app):
     response = act(client, anonymous, "reward", **reward)
     assert response.status_code == 422 and "真实姓名" in response.get_data(as_text=True)
     assert act(client, named, "reward", **reward).status_code == 302
-    assert "2000 元" in client.get(f"/r/{token}").get_data(as_text=True)
-    # Not a bare "2000": tracking numbers carry the date and may contain it (e.g. GX2026120200002).
-    public = client.get(f"/case/{named}").get_data(as_text=True)
-    assert "举报奖励" not in public and "2000 元" not in public
+    private = BeautifulSoup(client.get(f"/r/{token}").data, "html.parser")
+    assert [li.get_text() for li in _section(private, "举报奖励").select("li")] == [
+        "2000 元，2026-11-20，已决定"
+    ]
+    public = BeautifulSoup(client.get(f"/case/{named}").data, "html.parser")
+    assert _section(public, "举报奖励") is None  # the reward is the reporter's business
+    assert not public.find(string=re.compile(r"\d\s*元"))
+
+
+def _section(page: BeautifulSoup, heading: str):
+    """The <section> whose <h2> reads ``heading``, or None."""
+    found = page.find("h2", string=heading)
+    return found.find_parent("section") if found else None
 
 
 def _account_id(app, login: str) -> int:

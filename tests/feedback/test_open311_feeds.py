@@ -14,6 +14,7 @@ from feedback import actions
 from feedback.extensions import db
 from feedback.models import Account, Report
 from feedback.open311.keys import create_key, revoke_key
+from generator import clock
 from tests.feedback.conftest import BINYANG, FIXTURES, LIUCHENG
 from tests.feedback.open311_helpers import PERSONAL, REQS, V2, check_openapi
 
@@ -58,7 +59,9 @@ def test_filters_window_and_status(app, live, make_report):
     # start_date alone covers the 90 days from it: 200 to 110 days ago
     assert numbers(
         listing(
-            live, start_date=(dt.date.today() - dt.timedelta(days=200)).isoformat(), status="open"
+            live,
+            start_date=(clock.china_today() - dt.timedelta(days=200)).isoformat(),
+            status="open",
         )
     ) == [old]
     assert numbers(listing(live, end_date="2020-01-01T00:00:00+08:00")) == []

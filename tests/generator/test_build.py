@@ -18,7 +18,11 @@ KEY_UNIT = "91450126MA5L3K2R5Q001P"
 
 
 def _cli(tmp_path, content, out):
-    env = {"YIMATONG_CACHE_DIR": str(tmp_path / "cache"), "YIMATONG_STATS_FILE": ""}
+    env = {
+        "YIMATONG_CACHE_DIR": str(tmp_path / "cache"),
+        "YIMATONG_SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
+        "YIMATONG_STATS_FILE": "",
+    }
     return CliRunner().invoke(
         build_command,
         ["--content", str(content), "--out", str(out), "--base-url", BASE_URL, "--jobs", "1"],

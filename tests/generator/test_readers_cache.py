@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator import clock
 from generator.model import PickledTuple
 from generator.problems import ContentError
 from generator.readers import LoadCache, load_site, read_content
@@ -151,7 +152,7 @@ def test_units_checked_once_stay_checked_on_later_days(content, tmp_path):
     import datetime as dt
 
     _, cache = _load(content, tmp_path / "cache")
-    today = dt.date.today()
+    today = clock.china_today()
     sources = set(cache.hashes)
     assert cache.checked(today) == sources
     assert cache.checked(today + dt.timedelta(days=400)) == sources  # nothing to redo

@@ -16,7 +16,9 @@ REGENERATE = ".venv/bin/python -m tests.golden.regenerate"
 
 
 def build_golden(out: Path, cache: Path) -> None:
-    """Build the fixture content into ``out`` exactly as the golden files were made."""
+    """Build the fixture content into ``out`` exactly as the golden files were made; the
+    search index goes beside the cache, never to the default build/search-index."""
+    index = cache.parent / "search-index"
     build(
         FIXTURE,
         out,
@@ -24,7 +26,7 @@ def build_golden(out: Path, cache: Path) -> None:
         jobs=1,
         full=True,
         progress=False,
-        overrides={**SETTINGS, "cache_dir": str(cache)},
+        overrides={**SETTINGS, "cache_dir": str(cache), "search_index_dir": str(index)},
     )
 
 

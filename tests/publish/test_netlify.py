@@ -41,7 +41,12 @@ def built(tmp_path_factory) -> Path:
     from generator.steps import STEPS
 
     tmp = tmp_path_factory.mktemp("netlify")
-    overrides = {"cache_dir": str(tmp / "cache"), "feedback_url": BASE, "feedback_origin": ORIGIN}
+    overrides = {
+        "cache_dir": str(tmp / "cache"),
+        "search_index_dir": str(tmp / "search-index"),
+        "feedback_url": BASE,
+        "feedback_origin": ORIGIN,
+    }
     out = tmp / "site"
     build(FIXTURE, out, BASE, jobs=1, progress=False, overrides=overrides)
     settings = resolve({**overrides, "base_url": BASE})
