@@ -7,6 +7,7 @@ import errno
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,16 @@ def small_disk(tmp_path):
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode(errors='replace')}")
     yield disk
-    subprocess.run(["umount", str(disk)], check=True)
+    _unmount(disk)
+
+
+def _unmount(disk: Path) -> None:
+    """Unmount ``disk``, waiting for a background writer of the build to let go of it."""
+    for _ in range(100):
+        if subprocess.run(["umount", str(disk)], capture_output=True).returncode == 0:
+            return
+        time.sleep(0.1)
+    subprocess.run(["umount", "--lazy", str(disk)], check=True)
 
 
 def _fill(disk: Path) -> Path:
