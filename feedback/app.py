@@ -111,8 +111,9 @@ def _close_uploads(_exc: BaseException | None) -> None:
     it again and turn the friendly 413 into a 500.
     """
     if has_request_context():
-        for upload in (request.__dict__.get("files") or {}).values():
-            upload.close()
+        files = request.__dict__.get("files")
+        for _name, upload in files.items(multi=True) if files else ():
+            upload.close()  # every file of a field, not only the first .values() gives
 
 
 def _site_css():  # type: ignore[no-untyped-def]

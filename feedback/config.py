@@ -47,6 +47,14 @@ FEEDBACK_SETTINGS: tuple[Setting, ...] = (
     Setting(
         "MAX_UPLOAD_PIXELS", 120_000_000, "Most pixels one request may decode, all photos together."
     ),
+    # Flask's own keys (its defaults, 1000 parts and 500 kB per field, let one post hold
+    # 900 fields of 50 kB in memory); set here so they are explicit and from the environment.
+    Setting("MAX_FORM_PARTS", 100, "Most fields and files one multipart form may have (413)."),
+    Setting(
+        "MAX_FORM_MEMORY_SIZE",
+        128_000,
+        "Most bytes of one text field, or of a whole url-encoded form (413).",
+    ),
     Setting("DRAFT_MAX_HOURS", 24, "Photos kept for a form with errors are deleted after this."),
     Setting("DRAFT_MAX_MB", 50, "Most megabytes of kept (draft) photos per client."),
     Setting(

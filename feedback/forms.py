@@ -28,6 +28,7 @@ from wtforms.validators import (
 )
 
 from feedback.emails import EmailAddress
+from feedback.plaintext import CleanForm
 from feedback.reward_labels import REWARD_CHOICES
 from feedback.states import CATEGORIES, FINDINGS, RATINGS
 from generator import clock
@@ -44,7 +45,7 @@ def not_in_future(form: FlaskForm, field: DateField) -> None:
         raise ValidationError("发现日期不能晚于今天。")
 
 
-class ReportForm(FlaskForm):
+class ReportForm(CleanForm):
     """The citizen's report."""
 
     submission_key = HiddenField()
@@ -90,20 +91,20 @@ class ReportForm(FlaskForm):
     website = StringField("网址（请勿填写）")  # honeypot: people never see it
 
 
-class LoginForm(FlaskForm):
+class LoginForm(CleanForm):
     """Officer or enterprise login."""
 
     login = StringField("账号", validators=[DataRequired("请输入账号。")])
     password = PasswordField("密码", validators=[DataRequired("请输入密码。")])
 
 
-class TextForm(FlaskForm):
+class TextForm(CleanForm):
     """One text box: reply, note, reason."""
 
     text = TextAreaField("内容", validators=[DataRequired("内容不能为空。")])
 
 
-class ModerateForm(FlaskForm):
+class ModerateForm(CleanForm):
     """Approve one text the reporter typed for the enterprise and the public, possibly edited."""
 
     target = SelectField("审核哪一段文字", validate_choice=False, default="description")
@@ -115,14 +116,14 @@ class ModerateForm(FlaskForm):
     )
 
 
-class NotAcceptForm(FlaskForm):
+class NotAcceptForm(CleanForm):
     """Refusal with a reason, optionally naming the case it repeats."""
 
     text = TextAreaField("不予受理理由", validators=[DataRequired("请填写理由，举报人会看到。")])
     duplicate_of = StringField("重复举报关联的受理编号（可不填）")
 
 
-class ConcludeForm(FlaskForm):
+class ConcludeForm(CleanForm):
     """The conclusion of an investigation."""
 
     finding = RadioField(
@@ -135,14 +136,14 @@ class ConcludeForm(FlaskForm):
     text = TextAreaField("给举报人的答复", validators=[DataRequired("请填写给举报人的答复。")])
 
 
-class RectifyForm(FlaskForm):
+class RectifyForm(CleanForm):
     """A rectification order."""
 
     requirement = TextAreaField("整改要求", validators=[DataRequired("请填写整改要求。")])
     due = DateField("整改期限", validators=[InputRequired("请填写整改期限。")])
 
 
-class ExtendForm(FlaskForm):
+class ExtendForm(CleanForm):
     """One extension of the conclusion deadline."""
 
     days = IntegerField(
@@ -155,20 +156,20 @@ class ExtendForm(FlaskForm):
     text = TextAreaField("延期理由", validators=[DataRequired("请填写延期理由。")])
 
 
-class TransferForm(FlaskForm):
+class TransferForm(CleanForm):
     """Transfer to another body."""
 
     body = SelectField("接收机构", validate_choice=False)
     text = TextAreaField("转办理由", validators=[DataRequired("请填写转办理由。")])
 
 
-class AssignForm(FlaskForm):
+class AssignForm(CleanForm):
     """Assign to an officer."""
 
     officer = SelectField("承办人", coerce=int, validate_choice=False)
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(CleanForm):
     """Verify or send back an enterprise's answer."""
 
     decision = RadioField(
@@ -179,7 +180,7 @@ class ReviewForm(FlaskForm):
     text = TextAreaField("意见")
 
 
-class RewardForm(FlaskForm):
+class RewardForm(CleanForm):
     """A reward decision."""
 
     amount = StringField("金额（元）", validators=[DataRequired("请填写金额。")])
@@ -188,7 +189,7 @@ class RewardForm(FlaskForm):
     note = TextAreaField("说明")
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(CleanForm):
     """A public reply, optionally from a body's template."""
 
     template = SelectField(
@@ -197,14 +198,14 @@ class ReplyForm(FlaskForm):
     text = TextAreaField("公开答复")
 
 
-class TemplateForm(FlaskForm):
+class TemplateForm(CleanForm):
     """A response template of the body."""
 
     title = StringField("模板名称", validators=[DataRequired("请填写模板名称。")])
     text = TextAreaField("模板内容", validators=[DataRequired("请填写模板内容。")])
 
 
-class RateForm(FlaskForm):
+class RateForm(CleanForm):
     """The reporter's rating."""
 
     value = RadioField(
@@ -215,18 +216,18 @@ class RateForm(FlaskForm):
     reason = TextAreaField("原因（不满意时必填）")
 
 
-class RespondForm(FlaskForm):
+class RespondForm(CleanForm):
     """The enterprise's answer to a rectification order."""
 
     text = TextAreaField("整改情况说明", validators=[DataRequired("请说明整改情况。")])
     files = MultipleFileField("证明材料（照片或 PDF，最多 5 个）")
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(CleanForm):
     """A button only (CSRF token included)."""
 
 
-class AccountForm(FlaskForm):
+class AccountForm(CleanForm):
     """A new officer or enterprise account, made by an admin."""
 
     login = StringField("账号", validators=[DataRequired("请填写账号。"), Length(max=80)])

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import struct
+import unicodedata
 import uuid
 import zlib
 from collections.abc import Callable, Iterable
@@ -233,6 +235,19 @@ def check_evidence(data: bytes, filename: str, budget: DecodeBudget) -> CheckedF
 
 
 Checker = Callable[[bytes, str, DecodeBudget], CheckedFile]
+#: Longest uploaded file name kept for messages and the handling body's list.
+MAX_FILENAME = 200
+
+
+def clean_filename(raw: str) -> str:
+    """The name a browser sent, fit to show and store: last path part, no control characters.
+
+    A NUL (which PostgreSQL text refuses), line breaks, bidi overrides and other invisible
+    characters are dropped; folders (``../``, ``C:\\``) are cut off. Never used as a path.
+    """
+    name = re.split(r"[/\\]", raw)[-1]
+    name = "".join(c for c in name if unicodedata.category(c) not in ("Cc", "Cf", "Zl", "Zp"))
+    return name.strip()[:MAX_FILENAME] or "未命名文件"
 
 
 def check_uploads(
@@ -245,14 +260,19 @@ def check_uploads(
     budget = DecodeBudget(limits)
     files: list[CheckedFile] = []
     errors: list[str] = []
+    left_out: list[str] = []
     for upload in uploads:
         if not upload.filename:
             continue
+        filename = clean_filename(upload.filename)
         if len(files) >= room:
-            errors.append(f"最多上传 {limits.max_files} {unit}，“{upload.filename}”没有保存。")
+            left_out.append(filename)
             continue
         try:
-            files.append(check(upload.read(limits.max_bytes + 1), upload.filename, budget))
+            files.append(check(upload.read(limits.max_bytes + 1), filename, budget))
         except UploadError as exc:
             errors.append(str(exc))
+    if left_out:  # one message, however many files came: a thousand would flood the page
+        others = f"等 {len(left_out)} 个文件" if len(left_out) > 1 else ""
+        errors.append(f"最多上传 {limits.max_files} {unit}，“{left_out[0]}”{others}没有保存。")
     return files, errors

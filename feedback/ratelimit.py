@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import ipaddress
 
 from flask import current_app, request
 from sqlalchemy import delete, func, insert, literal, select, text
@@ -17,10 +18,27 @@ from sqlalchemy import delete, func, insert, literal, select, text
 from feedback.extensions import db
 from feedback.models import RateHit, utcnow
 
+#: Bits of an IPv6 address one subscriber holds: providers hand out a /64 (often more), so
+#: every address in it is the same client, or one person would get 2**64 limits.
+IPV6_CLIENT_PREFIX = 64
+
+
+def client_address(addr: str | None) -> str:
+    """The client's address as limits count it: IPv4 as is, IPv6 as its /64 network."""
+    try:
+        ip = ipaddress.ip_address((addr or "").split("%")[0])
+    except ValueError:
+        return addr or "unknown"
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    if isinstance(ip, ipaddress.IPv6Address):
+        return str(ipaddress.ip_network(f"{ip}/{IPV6_CLIENT_PREFIX}", strict=False))
+    return str(ip)
+
 
 def client_key(action: str) -> str:
     """Hash of the client address and the action; the address itself is not stored."""
-    addr = request.remote_addr or "unknown"
+    addr = client_address(request.remote_addr)
     secret = current_app.config["SECRET_KEY"]
     return hashlib.sha256(f"{secret}|{action}|{addr}".encode()).hexdigest()
 

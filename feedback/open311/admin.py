@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -12,6 +11,7 @@ from feedback.auth import officer_required
 from feedback.cases import Actor, audit
 from feedback.extensions import db
 from feedback.open311.keys import all_keys, create_key, limit_of, revoke_key
+from feedback.plaintext import CleanForm
 from feedback.views import directory
 
 bp = Blueprint("api_keys", __name__, url_prefix="/officer/api-keys")
@@ -22,7 +22,7 @@ def _audience() -> None:
     g.audience = "officer"
 
 
-class KeyForm(FlaskForm):
+class KeyForm(CleanForm):
     """A new API key for a client system."""
 
     name = StringField(
@@ -38,7 +38,7 @@ class KeyForm(FlaskForm):
     )
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(CleanForm):
     """Why a key is revoked."""
 
     reason = StringField("吊销原因", validators=[DataRequired("请填写吊销原因。"), Length(max=500)])

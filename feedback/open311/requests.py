@@ -22,6 +22,7 @@ from feedback.open311.locate import PlaceError, coordinates, locate
 from feedback.open311.mapping import BY_CODE, request_row, update_row
 from feedback.open311.render import error, respond
 from feedback.open311.views import FMT, V2
+from feedback.plaintext import without_controls
 from feedback.states import OPEN
 
 MAX_RESULTS = 1000
@@ -56,7 +57,7 @@ def _params() -> dict[str, str]:
     values = {k: v for k, v in request.values.items()}
     if request.is_json and isinstance(request.get_json(silent=True), dict):
         values.update({k: str(v) for k, v in request.get_json().items() if v is not None})
-    return values
+    return {without_controls(k): without_controls(v) for k, v in values.items()}
 
 
 def moment(raw: str, name: str) -> dt.datetime:

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from feedback.auth import create_account, find_account, officer_required
+from feedback.auth import create_account, end_sessions, find_account, officer_required
 from feedback.cases import Actor, audit
 from feedback.extensions import db
 from feedback.forms import AccountForm, choices
@@ -90,6 +90,8 @@ def toggle(account_id: int):  # type: ignore[no-untyped-def]
     ):
         abort(403)
     account.active = not account.active
+    if not account.active:
+        end_sessions(account)  # re-enabling later must not revive a cookie taken before
     audit(
         Actor("officer", current_user),
         "account",

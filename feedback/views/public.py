@@ -88,7 +88,9 @@ def _choices(form: ReportForm) -> None:
 
 
 def _receipt(report: Report, token: str, created: bool):  # type: ignore[no-untyped-def]
-    private_url = url_for("public.private", token=token, _external=True)
+    # From the configured public address, as in mails: never the request's Host header.
+    base = current_app.config["FEEDBACK_URL"].rstrip("/")
+    private_url = base + url_for("public.private", token=token)
     page = render_template(
         "public/receipt.html", report=report, private_url=private_url, created=created
     )

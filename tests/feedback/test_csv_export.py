@@ -74,3 +74,37 @@ def test_officer_export_has_no_live_formula(client, officer, app, make_report, v
         first = cell.lstrip(" \u3000")[:1]
         assert first not in "=+-@\t\r＝＋－＠" or cell == "", cell
     assert row[-1] == "'" + value
+
+
+#: Formula signs behind blanks and invisible characters an officer cannot see in a text.
+HIDDEN_LEAD = [
+    "\u2000=1+1",
+    "\u2003+cmd|' /C calc'!A0",
+    "\u200b=1+1",
+    "\ufeff@SUM(1)",
+    "\u200e\u200f-2+3",
+    "\u2028=1",
+    "\u202e＝1",
+    "\u00a0\u200b\t=1",
+]
+
+
+@pytest.mark.parametrize("value", HIDDEN_LEAD)
+def test_formula_behind_invisible_characters_gets_a_quote(value):
+    assert neutralise(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", ["\u200b正常", "\u2000a=b", "-5", "\u200b"])
+def test_invisible_characters_alone_change_nothing(value):
+    assert neutralise(value) == value
+
+
+@pytest.mark.parametrize("value", ["\u200b=cmd|' /C calc'!A0", "\ufeff+1+1"])
+def test_officer_export_quotes_a_formula_behind_invisible_characters(
+    client, officer, app, make_report, value
+):
+    number = _file_formula_case(app, make_report, value)
+    officer.login("binyang")
+    rows = list(csv.reader(io.StringIO(client.get("/officer/export.csv").get_data(as_text=True))))
+    row = next(r for r in rows if r and r[0].lstrip("\ufeff") == number)
+    assert row[-1] == "'" + value

@@ -120,3 +120,24 @@ def test_officer_required_round_trip(client):
     login_url = first.headers["Location"]
     response = client.post(login_url, data={"login": "binyang", "password": PASSWORD})
     assert response.headers["Location"] == "/officer/?state=received"
+
+
+#: Second round: slashes browsers do not treat as slashes stay a path on this host.
+LOOKALIKE_SLASHES = ["/\u2215evil.example", "/\u2044evil.example", "/\u3000/evil.example"]
+
+
+@pytest.mark.parametrize("target", BYPASSES[::3] + LOOKALIKE_SLASHES)
+def test_enterprise_login_never_redirects_off_site(app, target):
+    response = app.test_client().post(
+        "/enterprise/login?next=" + quote(target, safe=""),
+        data={"login": "hongda", "password": PASSWORD},
+    )
+    assert response.status_code == 302 and _stays_here(response.headers["Location"])
+
+
+@pytest.mark.parametrize("kind,login", [("officer", "binyang"), ("enterprise", "hongda")])
+def test_logout_ignores_next(app, kind, login):
+    client = app.test_client()
+    client.post(f"/{kind}/login", data={"login": login, "password": PASSWORD})
+    response = client.post(f"/{kind}/logout?next=//evil.example/", data={"next": "//evil.example"})
+    assert response.status_code == 302 and response.headers["Location"] == "/"

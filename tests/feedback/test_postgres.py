@@ -108,3 +108,44 @@ def test_migrations_and_report_on_postgres(postgres_url, tmp_path, fixture_site)
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+def test_nul_in_a_report_and_a_photo_name_is_dropped_not_a_500(
+    postgres_url, tmp_path, fixture_site
+):
+    """PostgreSQL refuses NUL in text: the citizen's report must not be lost for one."""
+    import io
+
+    from feedback.app import create_app
+    from feedback.config import TEST_CONFIG
+    from feedback.extensions import db
+    from feedback.migrate import upgrade
+    from feedback.models import Attachment, Report
+    from tests.feedback.conftest import png_bytes
+
+    app = create_app(
+        {
+            **TEST_CONFIG,
+            "SITE": fixture_site,
+            "INSTANCE_PATH": tmp_path,
+            "DATABASE_URL": postgres_url,
+        }
+    )
+    upgrade(app)
+    try:
+        data = report_data(description="排放口\x00流出黑色污水，很臭", reporter_name="王\x00五")
+        data["photos"] = (io.BytesIO(png_bytes()), "照\x00片.png")
+        response = app.test_client().post(
+            f"/report/{BINYANG}", data=data, content_type="multipart/form-data"
+        )
+        assert response.status_code == 200
+        with app.app_context():
+            report = db.session.query(Report).filter_by(reporter_name="王五").one()
+            assert report.description == "排放口流出黑色污水，很臭"
+            assert db.session.query(Attachment).filter_by(report_id=report.id).one().filename == (
+                "照片.png"
+            )
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()

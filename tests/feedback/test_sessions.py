@@ -236,3 +236,32 @@ def test_unknown_and_known_logins_take_comparable_time(app):
     app.config["RATE_LIMIT_LOGINS"] = app.config["RATE_LIMIT_LOGINS_CLIENT"] = 1000
     known, unknown = median("binyang"), median("nobody-here")
     assert unknown > known / 5  # loose: without the dummy hash it is ~100 times faster
+
+
+def _admin(app) -> None:
+    with app.app_context():
+        db.session.query(Account).filter_by(login="binyang-boss").one().role = "admin"
+        db.session.commit()
+
+
+@pytest.mark.parametrize("login,kind", [("binyang", "officer"), ("hongda", "enterprise")])
+def test_disabling_ends_sessions_so_reenabling_does_not_revive_a_copied_cookie(app, login, kind):
+    _admin(app)
+    victim = app.test_client()
+    victim.post(f"/{kind}/login", data={"login": login, "password": PASSWORD})
+    stolen = _cookie(victim)
+    assert _logged_in(_with_cookie(app, stolen).get(f"/{kind}/"))
+    admin = app.test_client()
+    admin.post("/officer/login", data={"login": "binyang-boss", "password": PASSWORD})
+    with app.app_context():
+        account_id = db.session.query(Account).filter_by(login=login).one().id
+    admin.post(f"/officer/accounts/{account_id}/toggle")  # disabled
+    assert _with_cookie(app, stolen).get(f"/{kind}/").status_code == 302
+    admin.post(f"/officer/accounts/{account_id}/toggle")  # enabled again
+    with app.app_context():
+        assert db.session.get(Account, account_id).active
+    assert _with_cookie(app, stolen).get(f"/{kind}/").status_code == 302
+    assert victim.get(f"/{kind}/").status_code == 302
+    fresh = app.test_client()
+    fresh.post(f"/{kind}/login", data={"login": login, "password": PASSWORD})
+    assert _logged_in(fresh.get(f"/{kind}/"))
