@@ -71,22 +71,11 @@ def test_queue_marks_follow_the_day(client, officer, make_report, day):
 
 
 def test_reward_form_offers_the_day_as_decision_date(client, officer, make_report, app, day):
-    from tests.feedback.test_officer import _account_id, act
+    from tests.feedback.test_officer import conclude_substantiated
 
     number, _ = make_report()
     officer.login("binyang")
-    act(client, number, "accept", text="")
-    act(client, number, "assign", officer=_account_id(app, "binyang"))
-    act(client, number, "investigate")
-    act(
-        client,
-        number,
-        "conclude",
-        finding="substantiated",
-        action_taken="罚款",
-        penalty="宾环罚〔2026〕3号",
-        text="属实",
-    )
+    conclude_substantiated(client, app, number)
     page = BeautifulSoup(client.get(f"/officer/case/{number}").data, "html.parser")
     field = page.select_one("input[name=reward-decided_on]")
     assert field is not None and field["value"] == day.isoformat()

@@ -220,18 +220,7 @@ def test_reward_needs_real_name_and_penalty(client, officer, make_report, app):
     named, token = make_report()
     officer.login("binyang")
     for number in (anonymous, named):
-        act(client, number, "accept", text="")
-        act(client, number, "assign", officer=_account_id(app, "binyang"))
-        act(client, number, "investigate")
-        act(
-            client,
-            number,
-            "conclude",
-            finding="substantiated",
-            action_taken="罚款",
-            penalty="宾环罚〔2026〕3号",
-            text="属实",
-        )
+        conclude_substantiated(client, app, number)
     reward = {"amount": "2000", "decided_on": "2026-11-20", "status": "decided", "note": ""}
     response = act(client, anonymous, "reward", **reward)
     assert response.status_code == 422 and "真实姓名" in response.get_data(as_text=True)
@@ -249,6 +238,22 @@ def _section(page: BeautifulSoup, heading: str):
     """The <section> whose <h2> reads ``heading``, or None."""
     found = page.find("h2", string=heading)
     return found.find_parent("section") if found else None
+
+
+def conclude_substantiated(client, app, number: str) -> None:
+    """Accept, assign, investigate and conclude a case as substantiated with a fine."""
+    act(client, number, "accept", text="")
+    act(client, number, "assign", officer=_account_id(app, "binyang"))
+    act(client, number, "investigate")
+    act(
+        client,
+        number,
+        "conclude",
+        finding="substantiated",
+        action_taken="罚款",
+        penalty="宾环罚〔2026〕3号",
+        text="属实",
+    )
 
 
 def _account_id(app, login: str) -> int:
