@@ -181,18 +181,23 @@ def _kind(attachment: Attachment) -> str:
 @officer_required
 def file(attachment_id: int):  # type: ignore[no-untyped-def]
     """The original upload (with metadata) for the handling officers, always as a download."""
-    attachment = _file_in_scope(attachment_id)
-    data = storage().get(attachment.original_key)
-    return file_response(data, attachment, reencoded=False, kind=_kind(attachment))
+    return _serve(attachment_id, reencoded=False)
 
 
 @bp.get("/preview/<int:attachment_id>")
 @officer_required
 def preview(attachment_id: int):  # type: ignore[no-untyped-def]
     """The re-encoded copy of a photo, shown inline on the case page."""
+    return _serve(attachment_id, reencoded=True)
+
+
+def _serve(attachment_id: int, reencoded: bool) -> Response:
+    """One stored copy of an attachment in the officer's scope: original or re-encoded."""
     attachment = _file_in_scope(attachment_id)
-    data = storage().get(attachment.public_key)
-    return file_response(data, attachment, reencoded=True, kind=_kind(attachment))
+    key = attachment.public_key if reencoded else attachment.original_key
+    return file_response(
+        storage().get(key), attachment, reencoded=reencoded, kind=_kind(attachment)
+    )
 
 
 @bp.get("/export.csv")
