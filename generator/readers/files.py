@@ -8,6 +8,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
+
 from ..markup import render_markdown
 from ..model import EnforcementBody, Page, Unit
 from ..problems import Problem
@@ -193,11 +195,22 @@ def _body(item: Any, rel: str, n: int) -> tuple[EnforcementBody | None, list[Pro
         name=r.text(item, "name"),
         level=level,
         areas=areas,
-        email=r.text(item, "email", required=False),
+        email=_email(r, r.text(item, "email", required=False)),
         phone=r.text(item, "phone", required=False),
         parent=r.text(item, "parent", required=False) or None,
     )
     return (None if r.problems else body), r.problems
+
+
+def _email(r: RecordReader, text: str) -> str:
+    """A body's e-mail address as written; reports are mailed there, so a wrong one is refused."""
+    if not text:
+        return text
+    try:
+        validate_email(text, check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError as exc:
+        r.fail("email", f"电子邮箱地址无效：{text}（{exc}）；举报会发到这个地址，请核对")
+    return text
 
 
 def read_site_settings(path: Path, rel: str) -> tuple[dict[str, str], list[Problem]]:

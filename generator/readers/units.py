@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from math import isfinite as _finite
 from typing import Any
 
@@ -26,7 +27,17 @@ from ..model import (
 )
 from ..problems import Problem
 from .fields import _DATE_CACHE as _DATES
-from .fields import RecordReader, as_date, as_number, below_detection, not_a_date, shared, shown
+from .fields import (
+    RecordReader,
+    as_date,
+    as_number,
+    below_detection,
+    not_a_date,
+    not_a_number,
+    shared,
+    shown,
+)
+from .yamlparse import OddNumber
 
 UNIT_KEYS = frozenset(
     "fixed_source_code name short_names former_names uscc category industry county address "
@@ -40,6 +51,7 @@ OUTLET_KEYS = frozenset(
 POLLUTANT_KEYS = frozenset(
     "name unit limit_max limit_min standard method networked frequency".split()
 )
+COORDINATE_KEYS = frozenset({"lat", "lon"})
 SERIES_KEYS = frozenset("outlet pollutant unit method detection_limit values".split())
 OUTLET_TYPES = ("main", "general")
 
@@ -48,7 +60,8 @@ def read_unit(data: Any, file: str, line: int | None = None) -> tuple[Unit | Non
     """Turn one raw unit record into a Unit, or None with every problem found in it."""
     record = file.rsplit("/", 1)[-1].split(".")[0] if line is None else f"第{line}行"
     if not isinstance(data, dict):
-        problem = Problem(file, record, "", "整个记录应为键值对（字段: 值）", line)
+        words = "文件中没有内容（空文件或只有注释）" if data is None and line is None else None
+        problem = Problem(file, record, "", words or "整个记录应为键值对（字段: 值）", line)
         return None, [problem]
     code = data.get("fixed_source_code")
     r = RecordReader(file, code if isinstance(code, str) and code else record, line)
@@ -98,6 +111,7 @@ def _coordinates(r: RecordReader, data: dict, path: str) -> Coordinates | None:
     raw = r.mapping(data, "coordinates", path)
     if raw is None:
         return None
+    r.unknown_keys(raw, COORDINATE_KEYS, path + "coordinates.")
     lat = r.number(raw, "lat", path + "coordinates.", required=True)
     lon = r.number(raw, "lon", path + "coordinates.", required=True)
     return Coordinates(lat, lon) if lat is not None and lon is not None else None
@@ -181,6 +195,7 @@ def _measurements(r: RecordReader, series: list[dict]) -> tuple[Measurement, ...
         method = r.choice(data, "method", Method, path, Method.MANUAL)
         limit = _detection_limit(r, data.get("detection_limit"), path + "detection_limit")
         values = r.mapping(data, "values", path, required=True) or {}
+        seen: dict[dt.date, Any] = {}
         for raw_date, raw_value in values.items():
             # Fast path for the millions of plain values in bulk exports; as_* for the rest.
             date = _DATES.get(raw_date) if type(raw_date) is str else None
@@ -189,7 +204,12 @@ def _measurements(r: RecordReader, series: list[dict]) -> tuple[Measurement, ...
             value = raw_value if kind is float and _finite(raw_value) else as_number(raw_value)
             if date is None:
                 r.fail(f"{path}values", not_a_date(raw_date))
-            elif value is not None:
+                continue
+            if date in seen:
+                r.fail(f"{path}values.{date}", _twice(seen[date], raw_date))
+                continue
+            seen[date] = raw_date
+            if value is not None:
                 if limit is not None and value < limit:
                     r.fail(
                         f"{path}values.{date}",
@@ -201,6 +221,18 @@ def _measurements(r: RecordReader, series: list[dict]) -> tuple[Measurement, ...
                 if below is not None:
                     found.append(Measurement(outlet, pollutant, date, None, unit, method, below))
     return tuple(found)
+
+
+def _twice(first: Any, second: Any) -> str:
+    """The same day written twice in one series (as a date and as quoted text)."""
+    return (
+        f"同一天的监测值写了两次（{_key_text(first)} 和 {_key_text(second)}），"
+        "后一个会覆盖前一个；请只保留一个"
+    )
+
+
+def _key_text(raw: Any) -> str:
+    return f"加了引号的“{raw}”" if isinstance(raw, str) else shown(raw)
 
 
 def _detection_limit(r: RecordReader, raw: Any, field: str) -> float | None:
@@ -217,6 +249,9 @@ def _detection_limit(r: RecordReader, raw: Any, field: str) -> float | None:
 def _below_limit(r: RecordReader, raw: Any, series_limit: float | None, field: str) -> float | None:
     """The detection limit of a result written as not detected, or None (problem reported)."""
     below, limit = below_detection(raw) if isinstance(raw, str) else (False, None)
+    if isinstance(raw, OddNumber):
+        r.fail(field, not_a_number(raw))
+        return None
     if not below:
         r.fail(
             field,

@@ -8,6 +8,7 @@ the first); here the composed node tree is searched for them first, with both li
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,9 +18,32 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+#: Numbers as a clerk writes them: decimal, no leading zeros, no ``_`` and no ``:``.
+_DECIMAL_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+_DECIMAL_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")
+_SPECIAL_FLOAT = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z|\.(?:nan|NaN|NAN)\Z")
+
+
+@dataclass(frozen=True, slots=True)
+class OddNumber:
+    """A number YAML 1.1 reads from a non-decimal spelling (``0x1F``, ``0313``, ``1_000``,
+    ``1:30``): kept as written, so every reader refuses it and shows what the record says."""
+
+    text: str
+    value: int | float
+
+    def __str__(self) -> str:
+        return self.text
+
+    def meaning(self) -> str:
+        """What YAML would have made of it, in words."""
+        return f"{self.text}（YAML 会把它读成 {self.value:g}）"
+
+
 class ContentLoader(_Base):  # type: ignore[misc, valid-type]
     """The safe loader, but a date that does not exist (2026-02-30) stays text for the date
-    reader to report, and an integer too long to convert becomes infinity (not a number)."""
+    reader to report, an integer too long to convert becomes infinity (not a number), and a
+    number not written in plain decimals becomes an ``OddNumber`` for the readers to refuse."""
 
     def construct_yaml_timestamp(self, node: ScalarNode) -> Any:
         """A date or time; its text when it names no real day."""
@@ -31,13 +55,23 @@ class ContentLoader(_Base):  # type: ignore[misc, valid-type]
     def construct_yaml_int(self, node: ScalarNode) -> Any:
         """An integer; infinity (refused by the number readers) when Python will not read it."""
         try:
-            return super().construct_yaml_int(node)
+            value = super().construct_yaml_int(node)
         except ValueError:
             return math.inf
+        return value if _DECIMAL_INT.match(node.value) else OddNumber(node.value, value)
+
+    def construct_yaml_float(self, node: ScalarNode) -> Any:
+        """A float; an ``OddNumber`` when written with ``_`` or ``:`` (base 60)."""
+        value = super().construct_yaml_float(node)
+        text = node.value
+        if _DECIMAL_FLOAT.match(text) or _SPECIAL_FLOAT.match(text):
+            return value
+        return OddNumber(text, value)
 
 
 ContentLoader.add_constructor("tag:yaml.org,2002:timestamp", ContentLoader.construct_yaml_timestamp)
 ContentLoader.add_constructor("tag:yaml.org,2002:int", ContentLoader.construct_yaml_int)
+ContentLoader.add_constructor("tag:yaml.org,2002:float", ContentLoader.construct_yaml_float)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +85,11 @@ class Duplicate:
 
     def message(self) -> str:
         """The problem in words."""
+        where = f"第 {self.first} 行和第 {self.second} 行"
+        if self.first == self.second:
+            where += "，同一行里"
         return (
-            f"字段 {self.key} 出现了两次（第 {self.first} 行和第 {self.second} 行），"
+            f"字段 {self.key} 出现了两次（{where}），"
             "后一个会悄悄覆盖前一个；请合并成一个或删去多余的一个"
         )
 
@@ -96,6 +133,7 @@ def _key(node: Node, key_of: Any) -> Any:
     if key_of is not None:
         try:
             key = key_of(node)
+            key = key.value if isinstance(key, OddNumber) else key  # 01 and 1 are one key
             hash(key)
             return ("value", key)
         except (yaml.YAMLError, TypeError, ValueError):
