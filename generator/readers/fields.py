@@ -200,7 +200,10 @@ class RecordReader:
         problem = invisible_problem(value)
         if problem:
             self.fail(path + key, problem)
-        return shared(value.strip())
+        value = value.strip()
+        if required and not value and not problem:
+            self.fail(path + key, "缺少必填项（只有空格，不能为空）")
+        return shared(value)
 
     def date(self, data: dict, key: str, path: str = "", required: bool = True) -> dt.date | None:
         """A date field: YAML date or ISO text such as 2026-11-20."""

@@ -52,6 +52,14 @@ POLLUTANT_KEYS = frozenset(
     "name unit limit_max limit_min standard method networked frequency".split()
 )
 COORDINATE_KEYS = frozenset({"lat", "lon"})
+INDUSTRY_KEYS = frozenset({"code", "name"})
+AS_OF_KEYS = frozenset({"permit", "monitoring", "enforcement"})
+PERMITTED_KEYS = frozenset({"pollutant", "amount", "unit"})
+INSPECTION_KEYS = frozenset("date authority kind problems_found findings".split())
+PENALTY_KEYS = frozenset(
+    "decision_number date authority violation legal_basis amount execution document_url".split()
+)
+RECTIFICATION_KEYS = frozenset("ref issued authority requirement due status closed".split())
 SERIES_KEYS = frozenset("outlet pollutant unit method detection_limit values".split())
 OUTLET_TYPES = ("main", "general")
 
@@ -67,7 +75,9 @@ def read_unit(data: Any, file: str, line: int | None = None) -> tuple[Unit | Non
     r = RecordReader(file, code if isinstance(code, str) and code else record, line)
     r.unknown_keys(data, UNIT_KEYS)
     industry = r.mapping(data, "industry", required=True) or {}
+    r.unknown_keys(industry, INDUSTRY_KEYS, "industry.")
     as_of = r.mapping(data, "data_as_of", required=True) or {}
+    r.unknown_keys(as_of, AS_OF_KEYS, "data_as_of.")
     outlets = tuple(_outlet(r, o) for o in r.items(data, "outlets"))
     fields = dict(
         fixed_source_code=r.text(data, "fixed_source_code"),
@@ -124,6 +134,7 @@ def _permit(r: RecordReader, data: dict | None) -> Permit | None:
     permitted = []
     for n, item in enumerate(r.items(data, "permitted", "permit."), 1):
         path = f"permit.permitted[{n}]."
+        r.unknown_keys(item, PERMITTED_KEYS, path)
         amount = r.number(item, "amount", path, required=True)
         permitted.append(
             shared(
@@ -186,6 +197,7 @@ def _pollutant(r: RecordReader, data: dict, outlet_path: str) -> OutletPollutant
 
 def _measurements(r: RecordReader, series: list[dict]) -> tuple[Measurement, ...]:
     found: list[Measurement] = []
+    seen: dict[tuple[str, str, dt.date], tuple[int, Any]] = {}
     for n, data in enumerate(series, 1):
         path = f"monitoring[{n}]."
         r.unknown_keys(data, SERIES_KEYS, path)
@@ -195,7 +207,6 @@ def _measurements(r: RecordReader, series: list[dict]) -> tuple[Measurement, ...
         method = r.choice(data, "method", Method, path, Method.MANUAL)
         limit = _detection_limit(r, data.get("detection_limit"), path + "detection_limit")
         values = r.mapping(data, "values", path, required=True) or {}
-        seen: dict[dt.date, Any] = {}
         for raw_date, raw_value in values.items():
             # Fast path for the millions of plain values in bulk exports; as_* for the rest.
             date = _DATES.get(raw_date) if type(raw_date) is str else None
@@ -205,10 +216,10 @@ def _measurements(r: RecordReader, series: list[dict]) -> tuple[Measurement, ...
             if date is None:
                 r.fail(f"{path}values", not_a_date(raw_date))
                 continue
-            if date in seen:
-                r.fail(f"{path}values.{date}", _twice(seen[date], raw_date))
+            if (outlet, pollutant, date) in seen:
+                r.fail(f"{path}values.{date}", _twice(seen[outlet, pollutant, date], n, raw_date))
                 continue
-            seen[date] = raw_date
+            seen[outlet, pollutant, date] = (n, raw_date)
             if value is not None:
                 if limit is not None and value < limit:
                     r.fail(
@@ -223,10 +234,12 @@ def _measurements(r: RecordReader, series: list[dict]) -> tuple[Measurement, ...
     return tuple(found)
 
 
-def _twice(first: Any, second: Any) -> str:
-    """The same day written twice in one series (as a date and as quoted text)."""
+def _twice(first: tuple[int, Any], n: int, second: Any) -> str:
+    """The same outlet, pollutant and day written twice: in one series (as a date and as
+    quoted text) or in two series of the same outlet and pollutant."""
+    where = "" if first[0] == n else f"，另一个在 monitoring[{first[0]}]（同一排放口和污染物）"
     return (
-        f"同一天的监测值写了两次（{_key_text(first)} 和 {_key_text(second)}），"
+        f"同一天的监测值写了两次（{_key_text(first[1])} 和 {_key_text(second)}{where}），"
         "后一个会覆盖前一个；请只保留一个"
     )
 
@@ -275,6 +288,7 @@ def _below_limit(r: RecordReader, raw: Any, series_limit: float | None, field: s
 
 def _inspection(r: RecordReader, data: dict, n: int) -> Inspection:
     path = f"inspections[{n}]."
+    r.unknown_keys(data, INSPECTION_KEYS, path)
     return Inspection(
         date=r.date(data, "date", path),
         authority=r.text(data, "authority", path),
@@ -286,6 +300,7 @@ def _inspection(r: RecordReader, data: dict, n: int) -> Inspection:
 
 def _penalty(r: RecordReader, data: dict, n: int) -> Penalty:
     path = f"penalties[{shown(data.get('decision_number') or n)}]."
+    r.unknown_keys(data, PENALTY_KEYS, path)
     return Penalty(
         decision_number=r.text(data, "decision_number", path),
         date=r.date(data, "date", path),
@@ -300,6 +315,7 @@ def _penalty(r: RecordReader, data: dict, n: int) -> Penalty:
 
 def _rectification(r: RecordReader, data: dict, n: int) -> Rectification:
     path = f"rectifications[{shown(data.get('ref') or n)}]."
+    r.unknown_keys(data, RECTIFICATION_KEYS, path)
     return Rectification(
         ref=r.text(data, "ref", path),
         issued=r.date(data, "issued", path),
