@@ -147,7 +147,7 @@ def invisible_problem(text: str) -> str | None:
     bad = [
         (n, ch)
         for n, ch in enumerate(text, 1)
-        if ch not in "\t\n\r" and unicodedata.category(ch) in ("Cc", "Cf")
+        if ch not in "\t\n\r" and unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
     ]
     if not bad:
         return None
@@ -291,7 +291,9 @@ class RecordReader:
         """Report keys the schema does not know (usually typing mistakes)."""
         for key in sorted(data.keys() - known, key=str):
             allowed = "、".join(sorted(known))
-            self.fail(path + str(key), f"未知字段（可能拼写错误）；此处可用：{allowed}")
+            hidden = invisible_problem(key) if isinstance(key, str) else None
+            why = f"字段名{hidden}" if hidden else "可能拼写错误"
+            self.fail(path + str(key), f"未知字段（{why}）；此处可用：{allowed}")
 
 
 def _choice_text(member: Enum) -> str:

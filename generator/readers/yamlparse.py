@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -203,16 +204,67 @@ def _long_quote(text: str, before: int) -> tuple[int, int] | None:
     return found
 
 
+#: Characters YAML takes as line breaks that editors do not show as one: every line number
+#: after them would be off by one, so they are reported before parsing.
+_HIDDEN_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+def hidden_break(text: str, offset: int = 0) -> tuple[str, int] | None:
+    """The first U+0085, U+2028 or U+2029 in ``text`` as a message and its line, or None."""
+    found = _HIDDEN_BREAKS.search(text)
+    if found is None:
+        return None
+    ch = found.group()
+    line = text.count("\n", 0, found.start()) + 1 + offset
+    more = len(_HIDDEN_BREAKS.findall(text))
+    return (
+        f"YAML 格式错误：第 {line} 行有看不见的换行符 U+{ord(ch):04X}"
+        f"（{unicodedata.name(ch, 'NEXT LINE')}）{f'，全文共 {more} 个' if more > 1 else ''}；"
+        "YAML 把它当作换行，请删除",
+        line,
+    )
+
+
+def _reader_message(error: yaml.reader.ReaderError, text: str, offset: int) -> tuple[str, int]:
+    """A character YAML does not accept at all (a control character) and its line."""
+    code = error.character if isinstance(error.character, int) else ord(error.character)
+    position = text.find(chr(code))  # the reader stops at its first occurrence
+    line = text.count("\n", 0, max(position, 0)) + 1 + offset
+    return f"YAML 格式错误：第 {line} 行有不可见的控制字符 U+{code:04X}，请删除", line
+
+
+def _row(text: str, line: int | None) -> str:
+    """Line ``line`` (1-based) of ``text``, or "" if there is none."""
+    lines = text.split("\n") if line else []
+    return lines[line - 1] if line and 0 < line <= len(lines) else ""
+
+
+def _colon_hint(text: str, line: int | None) -> str:
+    """Why a ``key: value`` line was not read as one: a full-width colon or no space."""
+    row = _row(text, line)
+    if "：" in row:
+        return "（这一行用了全角冒号“：”，应为半角冒号加空格“: ”）"
+    if re.match(r"\s*[\w.-]+:\S", row):
+        return "（冒号后面要有一个空格）"
+    return ""
+
+
 def syntax_message(error: yaml.YAMLError, text: str, offset: int = 0) -> tuple[str, int | None]:
     """A YAML error as a Chinese sentence and the line to look at: an unclosed quote or
     bracket is shown where it opened (PyYAML's context mark), not where reading failed, and a
     quoted value running over several lines before the error is named as the likely cause."""
+    if isinstance(error, yaml.reader.ReaderError):
+        return _reader_message(error, text, offset)
     problem = str(getattr(error, "problem", None) or error).strip()
     context = str(getattr(error, "context", None) or "")
+    if context.startswith("found duplicate anchor"):
+        problem = context
     mark, opened = getattr(error, "problem_mark", None), getattr(error, "context_mark", None)
     line = mark.line + 1 if mark is not None else None
     where = opened.line + 1 if opened is not None else None
     words, what = _words(problem), _CONTEXTS.get(context)
+    if problem.startswith("found character that cannot start") and "\t" in _row(text, line):
+        words = _words("found a tab character")
     quote = _long_quote(text, mark.line) if mark is not None and context not in _OPENERS else None
     if context in _OPENERS and where is not None:
         opened_at = f"第 {where + offset} 行开始的"
@@ -225,6 +277,9 @@ def syntax_message(error: yaml.YAMLError, text: str, offset: int = 0) -> tuple[s
             f"可能少了一个引号（{words}）"
         )
         line, where = quote[0] + 1, line
+    elif problem.startswith("could not find expected ':'") and where is not None:
+        words += _colon_hint(text, where) or f"（第 {where + offset} 行开始的{what}）"
+        line = where
     elif what and where is not None and where != line:
         words += f"（第 {where + offset} 行开始的{what}）"
     if where is not None and where != line and (context in _OPENERS or quote is not None):
@@ -235,6 +290,9 @@ def syntax_message(error: yaml.YAMLError, text: str, offset: int = 0) -> tuple[s
 def parse(text: str, offset: int = 0) -> tuple[Any, list[Duplicate], tuple[str, int | None] | None]:
     """The data of one YAML document, its duplicate keys, and its syntax error (message and
     line) or None. ``offset`` is added to lines (front matter below the first line)."""
+    broken = hidden_break(text, offset)
+    if broken is not None:
+        return None, [], broken
     loader = ContentLoader(text)
     try:
         node = loader.get_single_node()
