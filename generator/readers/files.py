@@ -199,7 +199,18 @@ def _body(item: Any, rel: str, n: int) -> tuple[EnforcementBody | None, list[Pro
         phone=r.text(item, "phone", required=False),
         parent=r.text(item, "parent", required=False) or None,
     )
-    return (None if r.problems else body), r.problems
+    return (None if _structural(r.problems) else body), r.problems
+
+
+#: Fields of a body that place it in the tree and decide what it covers.
+_PLACING = ("id", "level", "parent", "areas")
+
+
+def _structural(problems: list[Problem]) -> bool:
+    """True when a body's problems are in its place in the tree, so it is left out of the
+    tree checks; a wrong e-mail, phone or name keeps it in, so its counties are not also
+    reported as covered by no body (the build stops for the problem all the same)."""
+    return any(p.field.split("[")[0].split(".")[0] in _PLACING or not p.field for p in problems)
 
 
 def _email(r: RecordReader, text: str) -> str:

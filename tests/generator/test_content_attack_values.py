@@ -250,3 +250,24 @@ def test_a_body_email_that_cannot_be_mailed_is_refused(content, email):
     problems = [p for p in problems_of(content) if p.file == "bodies.yaml"]
     assert [(p.record, p.field) for p in problems] == [("nn-binyang", "email")]
     assert "电子邮箱地址无效" in problems[0].message and email in problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("email: nn-binyang@hb.example.gov.cn", 'email: "nn-binyang"', "email"),
+        ("phone: 0771-8222100", "phone: 0771-8222100, fax: 1", "fax"),
+        ("name: 南宁市宾阳生态环境局", "name: '  '", "name"),
+        ("phone: 0771-8222100", "phone: yes", "phone"),
+    ],
+)
+def test_a_body_with_a_wrong_contact_still_covers_its_county(content, old, new, field):
+    edit(content, old, new, "bodies.yaml")
+    problems = problems_of(content)
+    assert [(p.file, p.record, p.field) for p in problems] == [("bodies.yaml", "nn-binyang", field)]
+
+
+def test_a_body_with_wrong_areas_leaves_its_county_uncovered(content):
+    edit(content, 'areas: ["450126"]', 'areas: ["459999"]', "bodies.yaml")
+    fields = sorted((p.file, p.field) for p in problems_of(content))
+    assert fields == [("bodies.yaml", "areas[459999]"), (UNIT, "county")]
