@@ -148,6 +148,9 @@ def read_page(path: Path, rel: str) -> Result:
         r.fail("", "文件名只能用小写英文字母、数字和连字符，如 how-to-read.md")
     r.unknown_keys(meta, PAGE_KEYS)
     order = r.number(meta, "order")
+    if order is not None and not order.is_integer():
+        r.fail("order", f"排列顺序应为整数，如 10，实为 {order:g}")
+        order = None
     page = Page(
         slug=slug,
         title=r.text(meta, "title"),

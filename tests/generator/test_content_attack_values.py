@@ -271,3 +271,15 @@ def test_a_body_with_wrong_areas_leaves_its_county_uncovered(content):
     edit(content, 'areas: ["450126"]', 'areas: ["459999"]', "bodies.yaml")
     fields = sorted((p.file, p.field) for p in problems_of(content))
     assert fields == [("bodies.yaml", "areas[459999]"), (UNIT, "county")]
+
+
+@pytest.mark.parametrize("order", ["1.5", "-0.25", "1e3x", "1_0", "0x10", "'10'"])
+def test_a_page_order_that_is_no_whole_number_is_refused(content, order):
+    edit(content, "order: 90", f"order: {order}", "pages/about.md")
+    assert only_problem(content, "pages/about.md", "about", "order")
+
+
+@pytest.mark.parametrize("order", ["10", "-5", "0", "10.0"])
+def test_whole_page_orders_are_read(content, order):
+    edit(content, "order: 90", f"order: {order}", "pages/about.md")
+    assert problems_of(content) == []
