@@ -38,12 +38,15 @@ def yaml_data(text: str, rel: str, offset: int = 0) -> tuple[Any, list[Problem],
 
 
 def load_yaml(path: Path, rel: str) -> tuple[Any, list[Problem]]:
-    """Read and parse one YAML file; every failure becomes a Problem (with its line)."""
+    """Read and parse one YAML file; every failure becomes a Problem (with its line).
+
+    The data is None when the file could not be read or parsed; keys written twice are
+    problems beside the data, so the rest of the file is still checked."""
     text, problems = source.read_text(path, rel)
     if text is None:
         return None, problems
-    data, problems, _ = yaml_data(text, rel)
-    return data, problems
+    data, problems, parsed = yaml_data(text, rel)
+    return (data if parsed else None), problems
 
 
 def yaml_unit(raw: bytes, rel: str) -> Result:
@@ -165,10 +168,11 @@ def read_page(path: Path, rel: str) -> Result:
 def read_bodies(path: Path, rel: str) -> Result:
     """``bodies.yaml``: a list of enforcement bodies (id, name, level, parent, areas, contacts)."""
     data, problems = load_yaml(path, rel)
-    if problems:
+    if data is None and problems:
         return [], problems
     if not isinstance(data, list):
-        return [], [Problem(rel, "", "", "应为执法机构列表（每项以 - 开头）")]
+        return [], [*problems, Problem(rel, "", "", "应为执法机构列表（每项以 - 开头）")]
+    problems = [_of_body(p, data) for p in problems]
     bodies: list[EnforcementBody] = []
     for n, item in enumerate(data, 1):
         body, found = _body(item, rel, n)
@@ -176,6 +180,17 @@ def read_bodies(path: Path, rel: str) -> Result:
         if body:
             bodies.append(body)
     return bodies, problems
+
+
+def _of_body(problem: Problem, data: list) -> Problem:
+    """A key written twice in body ``[n]`` (field ``[n].key``) as a problem of that body."""
+    head, dot, rest = problem.field.partition("].")
+    if not (dot and head.startswith("[") and head[1:].isdigit()):
+        return problem
+    item = data[int(head[1:]) - 1] if 0 < int(head[1:]) <= len(data) else None
+    ident = item.get("id") if isinstance(item, dict) else None
+    record = ident if isinstance(ident, str) else f"第{head[1:]}项"
+    return replace(problem, record=record)
 
 
 def _body(item: Any, rel: str, n: int) -> tuple[EnforcementBody | None, list[Problem]]:
@@ -230,10 +245,11 @@ def _email(r: RecordReader, text: str) -> str:
 def read_site_settings(path: Path, rel: str) -> tuple[dict[str, str], list[Problem]]:
     """``site.yaml``: title, province code and issuer line of the whole site."""
     data, problems = load_yaml(path, rel)
-    if problems:
+    if data is None and problems:
         return {}, problems
     if not isinstance(data, dict):
-        return {}, [Problem(rel, "", "", "应为键值对（title: ...）")]
+        return {}, [*problems, Problem(rel, "", "", "应为键值对（title: ...）")]
+    problems = [replace(p, record="site") for p in problems]
     r = RecordReader(rel, "site")
     r.unknown_keys(data, SITE_KEYS)
     values = {
@@ -241,7 +257,7 @@ def read_site_settings(path: Path, rel: str) -> tuple[dict[str, str], list[Probl
         "province": r.text(data, "province"),
         "issuer": r.text(data, "issuer", required=False),
     }
-    return values, r.problems
+    return values, problems + r.problems
 
 
 def read_stats(path: Path, rel: str) -> tuple[dict, list[Problem]]:

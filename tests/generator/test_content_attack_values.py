@@ -283,3 +283,26 @@ def test_a_page_order_that_is_no_whole_number_is_refused(content, order):
 def test_whole_page_orders_are_read(content, order):
     edit(content, "order: 90", f"order: {order}", "pages/about.md")
     assert problems_of(content) == []
+
+
+def test_a_key_twice_in_bodies_hides_no_other_problem(content):
+    edit(content, "phone: 0771-8222100", "phone: 0771-8222100, phone: 1", "bodies.yaml")
+    edit(
+        content,
+        'parent: gx, areas: ["450200"]',
+        'parent: lz-liucheng, areas: ["450200"]',
+        "bodies.yaml",
+    )
+    found = [(p.file, p.line, p.record, p.field) for p in problems_of(content)]
+    assert ("bodies.yaml", 4, "nn-binyang", "[3].phone") in found
+    assert [f for f in found if f[2] == "lz"] == [("bodies.yaml", None, "lz", "parent")] * 2
+
+
+def test_a_key_twice_in_site_yaml_hides_no_other_problem(content):
+    (content / "site.yaml").write_text(
+        "title: 一码通\ntitle: 一码通\nprovince: '450000'\ntitel: x\n", encoding="utf-8"
+    )
+    found = [(p.line, p.record, p.field) for p in problems_of(content)]
+    assert sorted(found, key=str) == sorted(
+        [(2, "site", "title"), (None, "site", "titel")], key=str
+    )
