@@ -163,14 +163,17 @@ def body_id_problem(ident: str) -> str | None:
 
 
 def web_address(text: str) -> bool:
-    """True for an absolute http(s) address without spaces or control characters."""
+    """True for an absolute http(s) address with a host, without spaces, control characters,
+    backslashes or a user part (``https://gov.cn@evil.example/`` goes to evil.example)."""
+    if "\\" in text:
+        return False
     if any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") for ch in text):
         return False
     try:
         parts = urlsplit(text)
     except ValueError:
         return False
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and "@" not in parts.netloc
 
 
 def outlet_kind(code: str) -> str:

@@ -40,6 +40,17 @@ def render_markdown(text: str) -> str:
     return sanitise(html)
 
 
+def _href(element: str, attribute: str, value: str) -> str | None:
+    """Drop links that lead to another host while looking relative: ``//host``, ``/\\host``,
+    ``\\\\host`` (browsers read a backslash as a slash), also after leading spaces."""
+    if attribute != "href":
+        return value
+    start = value.lstrip(" \t\n\r\f")
+    if "\\" in value or start.startswith("//") or start != value:
+        return None
+    return value
+
+
 def sanitise(html: str) -> str:
     """``html`` with only allow-listed tags, attributes and link schemes left."""
     return nh3.clean(
@@ -50,4 +61,5 @@ def sanitise(html: str) -> str:
         url_schemes=set(URL_SCHEMES),
         link_rel=None,
         strip_comments=True,
+        attribute_filter=_href,
     )

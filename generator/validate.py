@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -352,13 +353,19 @@ def check_duplicates(units: Iterable[Unit], problems: list[Problem]) -> None:
         else:
             first_unit[code] = unit.source
         for p in unit.penalties:
-            if p.decision_number in first_penalty:
-                where = first_penalty[p.decision_number]
+            number = _same_looking(p.decision_number)
+            if number in first_penalty:
+                where = first_penalty[number]
                 _Checker(unit, problems).fail(
                     f"penalties[{p.decision_number}]", f"处罚决定书文号重复：{where} 已使用该文号"
                 )
             else:
-                first_penalty[p.decision_number] = f"{unit.source} [{code}]"
+                first_penalty[number] = f"{unit.source} [{code}]（{p.decision_number}）"
+
+
+def _same_looking(text: str) -> str:
+    """A decision number as compared: full-width digits, ［］ and spaces do not make it new."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def summary(site: Site) -> str:

@@ -10,9 +10,11 @@ from enum import Enum
 from typing import Any
 
 from ..problems import Problem
+from .yamlparse import OddNumber
 
 _MISSING = object()
 _DATE_CACHE: dict[str, dt.date] = {}
+_PLAIN_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _SHARED: dict[Any, Any] = {}
 #: At most this many distinct values are shared (names and addresses are mostly unique).
 SHARED_AT_MOST = 500_000
@@ -34,18 +36,24 @@ def shared(value: Any) -> Any:
 
 
 def as_date(value: Any) -> dt.date | None:
-    """A date from a YAML date, a datetime or an ISO string (2026-11-20); None if not a date."""
+    """A date from a YAML date or an ISO string (2026-11-20); None if not a date.
+
+    A date with a time (``2026-11-20T10:00:00+08:00``) is no date: which day it names
+    depends on the time zone, and the records state days."""
     if isinstance(value, dt.datetime):
-        return value.date()
+        return None
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
         cached = _DATE_CACHE.get(value)
         if cached is not None:
             return cached
+        text = value.strip()
         try:
-            parsed = dt.date.fromisoformat(value.strip())
+            parsed = dt.date.fromisoformat(text)
         except ValueError:
+            return None
+        if not _PLAIN_DAY.match(text):  # 20261120 or 2026-W47-5: ISO, not how dates are written
             return None
         if len(_DATE_CACHE) < 100_000:
             _DATE_CACHE[value] = parsed
@@ -67,15 +75,39 @@ def as_number(value: Any) -> float | None:
 _ISO_DAY = re.compile(r"\s*\d{4}-\d{1,2}-\d{1,2}(?:[ T].*)?\Z")
 
 
+_WITH_TIME = re.compile(r"\s*\d{4}-\d{2}-\d{2}[ T]\d")
+
+
 def not_a_date(value: Any) -> str:
-    """Why ``value`` is no date: written like one but naming no real day, or not one at all."""
-    if isinstance(value, str) and _ISO_DAY.match(value):
+    """Why ``value`` is no date: naming no real day, with a time, or not one at all."""
+    if isinstance(value, str) and _ISO_DAY.match(value) and _day(value) is None:
         return f"应为日期，但 {shown(value)} 这一天不存在（月份或日子超出范围），请核对"
+    if isinstance(value, dt.datetime) or (isinstance(value, str) and _WITH_TIME.match(value)):
+        return (
+            f"应为日期，不写时间（带时间和时区时，日期因时区而不同），如 "
+            f"{shown(value)[:10]}，实为 {shown(value)}"
+        )
     return f"应为日期，格式如 2026-11-20，实为 {shown(value)}"
+
+
+def _day(text: str) -> dt.date | None:
+    """The day at the start of ``text`` (2026-11-20 08:00 → 2026-11-20), None if none."""
+    try:
+        return dt.date.fromisoformat(text.strip()[:10])
+    except ValueError:
+        return None
+
+
+def not_a_text(value: Any) -> str:
+    """Why ``value`` is no text: YAML read a number, a yes/no or a list from it."""
+    what = value.meaning() if isinstance(value, OddNumber) else shown(value)
+    return f'应为文字，实为 {what}；代码类的值请加引号，如 "450126"'
 
 
 def not_a_number(value: Any) -> str:
     """Why ``value`` is no usable number: NaN or infinite, too large, or not written as one."""
+    if isinstance(value, OddNumber):
+        return f"数字应按十进制书写（不用 0x、前导 0、_ 或 :），实为 {value.meaning()}"
     if isinstance(value, float) and math.isnan(value):
         return f"应为有限的数字，不能是 NaN（非数），实为 {shown(value)}"
     if isinstance(value, float) and math.isinf(value):
@@ -115,7 +147,7 @@ def invisible_problem(text: str) -> str | None:
     bad = [
         (n, ch)
         for n, ch in enumerate(text, 1)
-        if ch not in "\t\n\r" and unicodedata.category(ch) in ("Cc", "Cf")
+        if ch not in "\t\n\r" and unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
     ]
     if not bad:
         return None
@@ -163,12 +195,15 @@ class RecordReader:
         if value is _MISSING:
             return ""
         if not isinstance(value, str):
-            self.fail(path + key, f'应为文字，实为 {shown(value)}；代码类的值请加引号，如 "450126"')
+            self.fail(path + key, not_a_text(value))
             return ""
         problem = invisible_problem(value)
         if problem:
             self.fail(path + key, problem)
-        return shared(value.strip())
+        value = value.strip()
+        if required and not value and not problem:
+            self.fail(path + key, "缺少必填项（只有空格，不能为空）")
+        return shared(value)
 
     def date(self, data: dict, key: str, path: str = "", required: bool = True) -> dt.date | None:
         """A date field: YAML date or ISO text such as 2026-11-20."""
@@ -256,7 +291,9 @@ class RecordReader:
         """Report keys the schema does not know (usually typing mistakes)."""
         for key in sorted(data.keys() - known, key=str):
             allowed = "、".join(sorted(known))
-            self.fail(path + str(key), f"未知字段（可能拼写错误）；此处可用：{allowed}")
+            hidden = invisible_problem(key) if isinstance(key, str) else None
+            why = f"字段名{hidden}" if hidden else "可能拼写错误"
+            self.fail(path + str(key), f"未知字段（{why}）；此处可用：{allowed}")
 
 
 def _choice_text(member: Enum) -> str:

@@ -8,6 +8,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
+
 from ..markup import render_markdown
 from ..model import EnforcementBody, Page, Unit
 from ..problems import Problem
@@ -36,12 +38,15 @@ def yaml_data(text: str, rel: str, offset: int = 0) -> tuple[Any, list[Problem],
 
 
 def load_yaml(path: Path, rel: str) -> tuple[Any, list[Problem]]:
-    """Read and parse one YAML file; every failure becomes a Problem (with its line)."""
+    """Read and parse one YAML file; every failure becomes a Problem (with its line).
+
+    The data is None when the file could not be read or parsed; keys written twice are
+    problems beside the data, so the rest of the file is still checked."""
     text, problems = source.read_text(path, rel)
     if text is None:
         return None, problems
-    data, problems, _ = yaml_data(text, rel)
-    return data, problems
+    data, problems, parsed = yaml_data(text, rel)
+    return (data if parsed else None), problems
 
 
 def yaml_unit(raw: bytes, rel: str) -> Result:
@@ -146,6 +151,9 @@ def read_page(path: Path, rel: str) -> Result:
         r.fail("", "文件名只能用小写英文字母、数字和连字符，如 how-to-read.md")
     r.unknown_keys(meta, PAGE_KEYS)
     order = r.number(meta, "order")
+    if order is not None and not order.is_integer():
+        r.fail("order", f"排列顺序应为整数，如 10，实为 {order:g}")
+        order = None
     page = Page(
         slug=slug,
         title=r.text(meta, "title"),
@@ -160,10 +168,11 @@ def read_page(path: Path, rel: str) -> Result:
 def read_bodies(path: Path, rel: str) -> Result:
     """``bodies.yaml``: a list of enforcement bodies (id, name, level, parent, areas, contacts)."""
     data, problems = load_yaml(path, rel)
-    if problems:
+    if data is None and problems:
         return [], problems
     if not isinstance(data, list):
-        return [], [Problem(rel, "", "", "应为执法机构列表（每项以 - 开头）")]
+        return [], [*problems, Problem(rel, "", "", "应为执法机构列表（每项以 - 开头）")]
+    problems = [_of_body(p, data) for p in problems]
     bodies: list[EnforcementBody] = []
     for n, item in enumerate(data, 1):
         body, found = _body(item, rel, n)
@@ -171,6 +180,17 @@ def read_bodies(path: Path, rel: str) -> Result:
         if body:
             bodies.append(body)
     return bodies, problems
+
+
+def _of_body(problem: Problem, data: list) -> Problem:
+    """A key written twice in body ``[n]`` (field ``[n].key``) as a problem of that body."""
+    head, dot, rest = problem.field.partition("].")
+    if not (dot and head.startswith("[") and head[1:].isdigit()):
+        return problem
+    item = data[int(head[1:]) - 1] if 0 < int(head[1:]) <= len(data) else None
+    ident = item.get("id") if isinstance(item, dict) else None
+    record = ident if isinstance(ident, str) else f"第{head[1:]}项"
+    return replace(problem, record=record)
 
 
 def _body(item: Any, rel: str, n: int) -> tuple[EnforcementBody | None, list[Problem]]:
@@ -193,20 +213,43 @@ def _body(item: Any, rel: str, n: int) -> tuple[EnforcementBody | None, list[Pro
         name=r.text(item, "name"),
         level=level,
         areas=areas,
-        email=r.text(item, "email", required=False),
+        email=_email(r, r.text(item, "email", required=False)),
         phone=r.text(item, "phone", required=False),
         parent=r.text(item, "parent", required=False) or None,
     )
-    return (None if r.problems else body), r.problems
+    return (None if _structural(r.problems) else body), r.problems
+
+
+#: Fields of a body that place it in the tree and decide what it covers.
+_PLACING = ("id", "level", "parent", "areas")
+
+
+def _structural(problems: list[Problem]) -> bool:
+    """True when a body's problems are in its place in the tree, so it is left out of the
+    tree checks; a wrong e-mail, phone or name keeps it in, so its counties are not also
+    reported as covered by no body (the build stops for the problem all the same)."""
+    return any(p.field.split("[")[0].split(".")[0] in _PLACING or not p.field for p in problems)
+
+
+def _email(r: RecordReader, text: str) -> str:
+    """A body's e-mail address as written; reports are mailed there, so a wrong one is refused."""
+    if not text:
+        return text
+    try:
+        validate_email(text, check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError as exc:
+        r.fail("email", f"电子邮箱地址无效：{text}（{exc}）；举报会发到这个地址，请核对")
+    return text
 
 
 def read_site_settings(path: Path, rel: str) -> tuple[dict[str, str], list[Problem]]:
     """``site.yaml``: title, province code and issuer line of the whole site."""
     data, problems = load_yaml(path, rel)
-    if problems:
+    if data is None and problems:
         return {}, problems
     if not isinstance(data, dict):
-        return {}, [Problem(rel, "", "", "应为键值对（title: ...）")]
+        return {}, [*problems, Problem(rel, "", "", "应为键值对（title: ...）")]
+    problems = [replace(p, record="site") for p in problems]
     r = RecordReader(rel, "site")
     r.unknown_keys(data, SITE_KEYS)
     values = {
@@ -214,7 +257,7 @@ def read_site_settings(path: Path, rel: str) -> tuple[dict[str, str], list[Probl
         "province": r.text(data, "province"),
         "issuer": r.text(data, "issuer", required=False),
     }
-    return values, r.problems
+    return values, problems + r.problems
 
 
 def read_stats(path: Path, rel: str) -> tuple[dict, list[Problem]]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import codecs
 import errno
+import os
+import stat
 from pathlib import Path
 
 from ..problems import Problem
@@ -41,12 +43,28 @@ def os_problem(error: OSError, rel: str, what: str = "无法读取") -> Problem:
     return Problem(rel, "", "", f"{reason}{detail}")
 
 
+NOT_A_FILE = "不是普通文件（管道、设备等），不会被读取"
+
+
 def read_bytes(path: Path, rel: str) -> tuple[bytes | None, list[Problem]]:
-    """The bytes of ``path``, or None with the reason it cannot be read."""
+    """The bytes of ``path``, or None with the reason it cannot be read.
+
+    Opened without blocking and checked after opening: a pipe or device put in a file's
+    place after the folder was scanned is reported instead of hanging the build."""
     try:
-        return path.read_bytes(), []
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
         return None, [os_problem(error, rel)]
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            kind = "这是文件夹，不是文件" if stat.S_ISDIR(os.fstat(fd).st_mode) else NOT_A_FILE
+            return None, [Problem(rel, "", "", kind)]
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read(), []
+    except OSError as error:
+        return None, [os_problem(error, rel)]
+    finally:
+        os.close(fd)
 
 
 def encoding_problem(raw: bytes, rel: str) -> Problem | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from math import isfinite as _finite
 from typing import Any
 
@@ -26,7 +27,17 @@ from ..model import (
 )
 from ..problems import Problem
 from .fields import _DATE_CACHE as _DATES
-from .fields import RecordReader, as_date, as_number, below_detection, not_a_date, shared, shown
+from .fields import (
+    RecordReader,
+    as_date,
+    as_number,
+    below_detection,
+    not_a_date,
+    not_a_number,
+    shared,
+    shown,
+)
+from .yamlparse import OddNumber
 
 UNIT_KEYS = frozenset(
     "fixed_source_code name short_names former_names uscc category industry county address "
@@ -40,6 +51,15 @@ OUTLET_KEYS = frozenset(
 POLLUTANT_KEYS = frozenset(
     "name unit limit_max limit_min standard method networked frequency".split()
 )
+COORDINATE_KEYS = frozenset({"lat", "lon"})
+INDUSTRY_KEYS = frozenset({"code", "name"})
+AS_OF_KEYS = frozenset({"permit", "monitoring", "enforcement"})
+PERMITTED_KEYS = frozenset({"pollutant", "amount", "unit"})
+INSPECTION_KEYS = frozenset("date authority kind problems_found findings".split())
+PENALTY_KEYS = frozenset(
+    "decision_number date authority violation legal_basis amount execution document_url".split()
+)
+RECTIFICATION_KEYS = frozenset("ref issued authority requirement due status closed".split())
 SERIES_KEYS = frozenset("outlet pollutant unit method detection_limit values".split())
 OUTLET_TYPES = ("main", "general")
 
@@ -48,13 +68,16 @@ def read_unit(data: Any, file: str, line: int | None = None) -> tuple[Unit | Non
     """Turn one raw unit record into a Unit, or None with every problem found in it."""
     record = file.rsplit("/", 1)[-1].split(".")[0] if line is None else f"第{line}行"
     if not isinstance(data, dict):
-        problem = Problem(file, record, "", "整个记录应为键值对（字段: 值）", line)
+        words = "文件中没有内容（空文件或只有注释）" if data is None and line is None else None
+        problem = Problem(file, record, "", words or "整个记录应为键值对（字段: 值）", line)
         return None, [problem]
     code = data.get("fixed_source_code")
     r = RecordReader(file, code if isinstance(code, str) and code else record, line)
     r.unknown_keys(data, UNIT_KEYS)
     industry = r.mapping(data, "industry", required=True) or {}
+    r.unknown_keys(industry, INDUSTRY_KEYS, "industry.")
     as_of = r.mapping(data, "data_as_of", required=True) or {}
+    r.unknown_keys(as_of, AS_OF_KEYS, "data_as_of.")
     outlets = tuple(_outlet(r, o) for o in r.items(data, "outlets"))
     fields = dict(
         fixed_source_code=r.text(data, "fixed_source_code"),
@@ -98,6 +121,7 @@ def _coordinates(r: RecordReader, data: dict, path: str) -> Coordinates | None:
     raw = r.mapping(data, "coordinates", path)
     if raw is None:
         return None
+    r.unknown_keys(raw, COORDINATE_KEYS, path + "coordinates.")
     lat = r.number(raw, "lat", path + "coordinates.", required=True)
     lon = r.number(raw, "lon", path + "coordinates.", required=True)
     return Coordinates(lat, lon) if lat is not None and lon is not None else None
@@ -110,6 +134,7 @@ def _permit(r: RecordReader, data: dict | None) -> Permit | None:
     permitted = []
     for n, item in enumerate(r.items(data, "permitted", "permit."), 1):
         path = f"permit.permitted[{n}]."
+        r.unknown_keys(item, PERMITTED_KEYS, path)
         amount = r.number(item, "amount", path, required=True)
         permitted.append(
             shared(
@@ -172,6 +197,7 @@ def _pollutant(r: RecordReader, data: dict, outlet_path: str) -> OutletPollutant
 
 def _measurements(r: RecordReader, series: list[dict]) -> tuple[Measurement, ...]:
     found: list[Measurement] = []
+    seen: dict[tuple[str, str, dt.date], tuple[int, Any]] = {}
     for n, data in enumerate(series, 1):
         path = f"monitoring[{n}]."
         r.unknown_keys(data, SERIES_KEYS, path)
@@ -189,7 +215,12 @@ def _measurements(r: RecordReader, series: list[dict]) -> tuple[Measurement, ...
             value = raw_value if kind is float and _finite(raw_value) else as_number(raw_value)
             if date is None:
                 r.fail(f"{path}values", not_a_date(raw_date))
-            elif value is not None:
+                continue
+            if (outlet, pollutant, date) in seen:
+                r.fail(f"{path}values.{date}", _twice(seen[outlet, pollutant, date], n, raw_date))
+                continue
+            seen[outlet, pollutant, date] = (n, raw_date)
+            if value is not None:
                 if limit is not None and value < limit:
                     r.fail(
                         f"{path}values.{date}",
@@ -201,6 +232,20 @@ def _measurements(r: RecordReader, series: list[dict]) -> tuple[Measurement, ...
                 if below is not None:
                     found.append(Measurement(outlet, pollutant, date, None, unit, method, below))
     return tuple(found)
+
+
+def _twice(first: tuple[int, Any], n: int, second: Any) -> str:
+    """The same outlet, pollutant and day written twice: in one series (as a date and as
+    quoted text) or in two series of the same outlet and pollutant."""
+    where = "" if first[0] == n else f"，另一个在 monitoring[{first[0]}]（同一排放口和污染物）"
+    return (
+        f"同一天的监测值写了两次（{_key_text(first[1])} 和 {_key_text(second)}{where}），"
+        "后一个会覆盖前一个；请只保留一个"
+    )
+
+
+def _key_text(raw: Any) -> str:
+    return f"加了引号的“{raw}”" if isinstance(raw, str) else shown(raw)
 
 
 def _detection_limit(r: RecordReader, raw: Any, field: str) -> float | None:
@@ -217,6 +262,9 @@ def _detection_limit(r: RecordReader, raw: Any, field: str) -> float | None:
 def _below_limit(r: RecordReader, raw: Any, series_limit: float | None, field: str) -> float | None:
     """The detection limit of a result written as not detected, or None (problem reported)."""
     below, limit = below_detection(raw) if isinstance(raw, str) else (False, None)
+    if isinstance(raw, OddNumber):
+        r.fail(field, not_a_number(raw))
+        return None
     if not below:
         r.fail(
             field,
@@ -240,6 +288,7 @@ def _below_limit(r: RecordReader, raw: Any, series_limit: float | None, field: s
 
 def _inspection(r: RecordReader, data: dict, n: int) -> Inspection:
     path = f"inspections[{n}]."
+    r.unknown_keys(data, INSPECTION_KEYS, path)
     return Inspection(
         date=r.date(data, "date", path),
         authority=r.text(data, "authority", path),
@@ -251,6 +300,7 @@ def _inspection(r: RecordReader, data: dict, n: int) -> Inspection:
 
 def _penalty(r: RecordReader, data: dict, n: int) -> Penalty:
     path = f"penalties[{shown(data.get('decision_number') or n)}]."
+    r.unknown_keys(data, PENALTY_KEYS, path)
     return Penalty(
         decision_number=r.text(data, "decision_number", path),
         date=r.date(data, "date", path),
@@ -265,6 +315,7 @@ def _penalty(r: RecordReader, data: dict, n: int) -> Penalty:
 
 def _rectification(r: RecordReader, data: dict, n: int) -> Rectification:
     path = f"rectifications[{shown(data.get('ref') or n)}]."
+    r.unknown_keys(data, RECTIFICATION_KEYS, path)
     return Rectification(
         ref=r.text(data, "ref", path),
         issued=r.date(data, "issued", path),

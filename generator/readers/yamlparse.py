@@ -8,6 +8,8 @@ the first); here the composed node tree is searched for them first, with both li
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,9 +19,32 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+#: Numbers as a clerk writes them: decimal, no leading zeros, no ``_`` and no ``:``.
+_DECIMAL_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+_DECIMAL_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")
+_SPECIAL_FLOAT = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z|\.(?:nan|NaN|NAN)\Z")
+
+
+@dataclass(frozen=True, slots=True)
+class OddNumber:
+    """A number YAML 1.1 reads from a non-decimal spelling (``0x1F``, ``0313``, ``1_000``,
+    ``1:30``): kept as written, so every reader refuses it and shows what the record says."""
+
+    text: str
+    value: int | float
+
+    def __str__(self) -> str:
+        return self.text
+
+    def meaning(self) -> str:
+        """What YAML would have made of it, in words."""
+        return f"{self.text}（YAML 会把它读成 {self.value:g}）"
+
+
 class ContentLoader(_Base):  # type: ignore[misc, valid-type]
     """The safe loader, but a date that does not exist (2026-02-30) stays text for the date
-    reader to report, and an integer too long to convert becomes infinity (not a number)."""
+    reader to report, an integer too long to convert becomes infinity (not a number), and a
+    number not written in plain decimals becomes an ``OddNumber`` for the readers to refuse."""
 
     def construct_yaml_timestamp(self, node: ScalarNode) -> Any:
         """A date or time; its text when it names no real day."""
@@ -31,13 +56,23 @@ class ContentLoader(_Base):  # type: ignore[misc, valid-type]
     def construct_yaml_int(self, node: ScalarNode) -> Any:
         """An integer; infinity (refused by the number readers) when Python will not read it."""
         try:
-            return super().construct_yaml_int(node)
+            value = super().construct_yaml_int(node)
         except ValueError:
             return math.inf
+        return value if _DECIMAL_INT.match(node.value) else OddNumber(node.value, value)
+
+    def construct_yaml_float(self, node: ScalarNode) -> Any:
+        """A float; an ``OddNumber`` when written with ``_`` or ``:`` (base 60)."""
+        value = super().construct_yaml_float(node)
+        text = node.value
+        if _DECIMAL_FLOAT.match(text) or _SPECIAL_FLOAT.match(text):
+            return value
+        return OddNumber(text, value)
 
 
 ContentLoader.add_constructor("tag:yaml.org,2002:timestamp", ContentLoader.construct_yaml_timestamp)
 ContentLoader.add_constructor("tag:yaml.org,2002:int", ContentLoader.construct_yaml_int)
+ContentLoader.add_constructor("tag:yaml.org,2002:float", ContentLoader.construct_yaml_float)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +86,11 @@ class Duplicate:
 
     def message(self) -> str:
         """The problem in words."""
+        where = f"第 {self.first} 行和第 {self.second} 行"
+        if self.first == self.second:
+            where += "，同一行里"
         return (
-            f"字段 {self.key} 出现了两次（第 {self.first} 行和第 {self.second} 行），"
+            f"字段 {self.key} 出现了两次（{where}），"
             "后一个会悄悄覆盖前一个；请合并成一个或删去多余的一个"
         )
 
@@ -96,6 +134,7 @@ def _key(node: Node, key_of: Any) -> Any:
     if key_of is not None:
         try:
             key = key_of(node)
+            key = key.value if isinstance(key, OddNumber) else key  # 01 and 1 are one key
             hash(key)
             return ("value", key)
         except (yaml.YAMLError, TypeError, ValueError):
@@ -165,16 +204,67 @@ def _long_quote(text: str, before: int) -> tuple[int, int] | None:
     return found
 
 
+#: Characters YAML takes as line breaks that editors do not show as one: every line number
+#: after them would be off by one, so they are reported before parsing.
+_HIDDEN_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+def hidden_break(text: str, offset: int = 0) -> tuple[str, int] | None:
+    """The first U+0085, U+2028 or U+2029 in ``text`` as a message and its line, or None."""
+    found = _HIDDEN_BREAKS.search(text)
+    if found is None:
+        return None
+    ch = found.group()
+    line = text.count("\n", 0, found.start()) + 1 + offset
+    more = len(_HIDDEN_BREAKS.findall(text))
+    return (
+        f"YAML 格式错误：第 {line} 行有看不见的换行符 U+{ord(ch):04X}"
+        f"（{unicodedata.name(ch, 'NEXT LINE')}）{f'，全文共 {more} 个' if more > 1 else ''}；"
+        "YAML 把它当作换行，请删除",
+        line,
+    )
+
+
+def _reader_message(error: yaml.reader.ReaderError, text: str, offset: int) -> tuple[str, int]:
+    """A character YAML does not accept at all (a control character) and its line."""
+    code = error.character if isinstance(error.character, int) else ord(error.character)
+    position = text.find(chr(code))  # the reader stops at its first occurrence
+    line = text.count("\n", 0, max(position, 0)) + 1 + offset
+    return f"YAML 格式错误：第 {line} 行有不可见的控制字符 U+{code:04X}，请删除", line
+
+
+def _row(text: str, line: int | None) -> str:
+    """Line ``line`` (1-based) of ``text``, or "" if there is none."""
+    lines = text.split("\n") if line else []
+    return lines[line - 1] if line and 0 < line <= len(lines) else ""
+
+
+def _colon_hint(text: str, line: int | None) -> str:
+    """Why a ``key: value`` line was not read as one: a full-width colon or no space."""
+    row = _row(text, line)
+    if "：" in row:
+        return "（这一行用了全角冒号“：”，应为半角冒号加空格“: ”）"
+    if re.match(r"\s*[\w.-]+:\S", row):
+        return "（冒号后面要有一个空格）"
+    return ""
+
+
 def syntax_message(error: yaml.YAMLError, text: str, offset: int = 0) -> tuple[str, int | None]:
     """A YAML error as a Chinese sentence and the line to look at: an unclosed quote or
     bracket is shown where it opened (PyYAML's context mark), not where reading failed, and a
     quoted value running over several lines before the error is named as the likely cause."""
+    if isinstance(error, yaml.reader.ReaderError):
+        return _reader_message(error, text, offset)
     problem = str(getattr(error, "problem", None) or error).strip()
     context = str(getattr(error, "context", None) or "")
+    if context.startswith("found duplicate anchor"):
+        problem = context
     mark, opened = getattr(error, "problem_mark", None), getattr(error, "context_mark", None)
     line = mark.line + 1 if mark is not None else None
     where = opened.line + 1 if opened is not None else None
     words, what = _words(problem), _CONTEXTS.get(context)
+    if problem.startswith("found character that cannot start") and "\t" in _row(text, line):
+        words = _words("found a tab character")
     quote = _long_quote(text, mark.line) if mark is not None and context not in _OPENERS else None
     if context in _OPENERS and where is not None:
         opened_at = f"第 {where + offset} 行开始的"
@@ -187,6 +277,9 @@ def syntax_message(error: yaml.YAMLError, text: str, offset: int = 0) -> tuple[s
             f"可能少了一个引号（{words}）"
         )
         line, where = quote[0] + 1, line
+    elif problem.startswith("could not find expected ':'") and where is not None:
+        words += _colon_hint(text, where) or f"（第 {where + offset} 行开始的{what}）"
+        line = where
     elif what and where is not None and where != line:
         words += f"（第 {where + offset} 行开始的{what}）"
     if where is not None and where != line and (context in _OPENERS or quote is not None):
@@ -197,6 +290,9 @@ def syntax_message(error: yaml.YAMLError, text: str, offset: int = 0) -> tuple[s
 def parse(text: str, offset: int = 0) -> tuple[Any, list[Duplicate], tuple[str, int | None] | None]:
     """The data of one YAML document, its duplicate keys, and its syntax error (message and
     line) or None. ``offset`` is added to lines (front matter below the first line)."""
+    broken = hidden_break(text, offset)
+    if broken is not None:
+        return None, [], broken
     loader = ContentLoader(text)
     try:
         node = loader.get_single_node()
