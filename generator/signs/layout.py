@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import qr as qrcodes
+from ..qrread import readable
 
 #: Extra margin outside the bleed that holds the crop marks (slug), in mm.
 SLUG_MM = 10.0
@@ -128,8 +128,11 @@ class Sign:
 
 
 def qr_shape(url: str, x: float, y: float, side: float, error: str, border: int = 4) -> QR:
-    """A QR shape for ``url`` filling a ``side``×``side`` square (quiet zone included)."""
-    code = qrcodes.make(url, error)
+    """A QR shape for ``url`` filling a ``side``×``side`` square (quiet zone included).
+
+    The mask is the best-scoring one that every decoder reads (``generator.qrread``).
+    """
+    code = readable(url, error)
     matrix = tuple(tuple(bool(v) for v in row) for row in code.matrix)
     return QR(x, y, side, url, matrix, code.version, code.error, border)
 
