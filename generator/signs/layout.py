@@ -105,6 +105,9 @@ class Sign:
     bleed: float
     url: str
     shapes: tuple[Shape, ...] = field(default=())
+    #: The fallback printed beside the code: an address to type and the code to search for.
+    lookup_address: str = ""
+    lookup_code: str = ""
 
     @property
     def name(self) -> str:

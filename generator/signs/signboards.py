@@ -8,6 +8,7 @@ width, vertical measures and font sizes fractions of the height (references 600�
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from .. import urls
 from ..model import Outlet, PermitState, PermitStatus, Site, Unit
@@ -111,6 +112,12 @@ def qr_panel(url: str, x: float, y: float, side: float, border: int) -> list[Sha
     return [Rect(x, y, side, side, fill=WHITE), code]
 
 
+def short_address(base_url: str) -> str:
+    """The site's address as a person types it: host and path, no scheme, no trailing slash."""
+    parts = urlsplit(base_url)
+    return (parts.netloc + parts.path).rstrip("/") or base_url
+
+
 def _background(w: float, h: float, bleed: float, fill: str) -> Rect:
     return Rect(-bleed, -bleed, w + 2 * bleed, h + 2 * bleed, fill=fill)
 
@@ -170,11 +177,26 @@ def gate_sign(site: Site, unit: Unit, opts: SignOptions) -> Sign:
             "middle",
         ),
     ]
-    rows = [("固定污染源编码", unit.code), ("管理类别", unit.category.label), validity(unit)]
+    address = short_address(opts.base_url)
+    rows = [
+        ("固定污染源编码", unit.code),
+        ("管理类别", unit.category.label),
+        validity(unit),
+        ("网址", address),
+    ]
     for i, (label, value) in enumerate(rows):
         shapes += labelled(
-            label, value, pad, 0.46 * h + i * 0.11 * h, col, 0.06 * h, 0.045 * u, (GREY, INK)
+            label, value, pad, 0.45 * h + i * 0.085 * h, col, 0.06 * h, 0.045 * u, (GREY, INK)
         )
+    shapes += text_box(
+        "无法扫码时：打开网址，在搜索框输入固定污染源编码，直达本单位页面",
+        pad,
+        0.79 * h,
+        col,
+        0.05 * h,
+        0.03 * u,
+        GREEN,
+    )
     half = (w - 3 * pad) / 2
     shapes += text_box(
         f"环保举报热线：{opts.hotline}", pad, foot, half, h - foot, 0.055 * u, WHITE, middle=True
@@ -182,7 +204,7 @@ def gate_sign(site: Site, unit: Unit, opts: SignOptions) -> Sign:
     shapes += text_box(
         site.issuer, 2 * pad + half, foot, half, h - foot, 0.035 * u, WHITE, "end", middle=True
     )
-    return Sign("gate", unit.code, "", w, h, opts.bleed_mm, url, tuple(shapes))
+    return Sign("gate", unit.code, "", w, h, opts.bleed_mm, url, tuple(shapes), address, unit.code)
 
 
 def outlet_sign(site: Site, unit: Unit, outlet: Outlet, opts: SignOptions) -> Sign:
@@ -190,11 +212,12 @@ def outlet_sign(site: Site, unit: Unit, outlet: Outlet, opts: SignOptions) -> Si
     w, h = opts.outlet_mm
     url = urls.absolute(opts.base_url, urls.outlet_path(unit.code, outlet.code))
     u = min(h, w * 0.625)  # font scale: the height, unless narrower than 480:300
-    pad, side, qr_side = 0.07 * h, min(0.34 * h, 0.22 * w), min(0.56 * h, 0.36 * w)
+    pad, side, qr_side = 0.07 * h, min(0.28 * h, 0.2 * w), min(0.56 * h, 0.36 * w)
     qr_x = w - pad - qr_side
     title_x = pad + side + 0.04 * w
     col = qr_x - 0.03 * w - pad
     inset = 0.03 * h
+    identifier = unit.code + outlet.code  # HJ 608: the national 27-character outlet identifier
     shapes: list[Shape] = [
         _background(w, h, opts.bleed_mm, GREEN),
         Rect(inset, inset, w - 2 * inset, h - 2 * inset, stroke=WHITE, stroke_width=0.012 * h),
@@ -210,18 +233,9 @@ def outlet_sign(site: Site, unit: Unit, outlet: Outlet, opts: SignOptions) -> Si
             middle=True,
         ),
         *qr_panel(url, qr_x, pad, qr_side, opts.border),
+        *_outlet_fallback(opts, identifier, qr_x, pad + qr_side, qr_side, h, u),
         *text_box(
-            "扫码查看排放口信息",
-            qr_x,
-            pad + qr_side + 0.02 * h,
-            qr_side,
-            0.05 * h,
-            0.04 * u,
-            WHITE,
-            "middle",
-        ),
-        *text_box(
-            site.issuer,
+            f"环保举报热线：{opts.hotline}　{site.issuer}",
             pad,
             h - 0.115 * h,
             w - 2 * pad,
@@ -235,14 +249,41 @@ def outlet_sign(site: Site, unit: Unit, outlet: Outlet, opts: SignOptions) -> Si
     pollutants = "、".join(p.name for p in outlet.pollutants) or "—"
     rows = [
         ("单位名称", unit.name, 2, 0.12),
+        ("固定污染源编码", unit.code, 1, 0.06),
         ("排放口编号", outlet.code, 1, 0.06),
         ("污染物种类", pollutants, 2, 0.12),
     ]
-    y = pad + side + 0.05 * h
+    y = pad + side + 0.04 * h
     for label, value, lines, share in rows:
         shapes += labelled(label, value, pad, y, col, share * h, 0.05 * u, (WHITE, WHITE), lines)
-        y += (share + 0.025) * h
-    return Sign("outlet", unit.code, outlet.code, w, h, opts.bleed_mm, url, tuple(shapes))
+        y += (share + 0.02) * h
+    return Sign(
+        "outlet",
+        unit.code,
+        outlet.code,
+        w,
+        h,
+        opts.bleed_mm,
+        url,
+        tuple(shapes),
+        short_address(opts.base_url),
+        identifier,
+    )
+
+
+def _outlet_fallback(
+    opts: SignOptions, identifier: str, x: float, y: float, w: float, h: float, u: float
+) -> list[Shape]:
+    """Under the code: the caption, then the address and the identifier to type if it fails."""
+    lines = [
+        ("扫码查看排放口信息", 0.02, 0.05, 0.04),
+        (f"无法扫码请访问 {short_address(opts.base_url)}", 0.075, 0.04, 0.032),
+        (f"搜索 {identifier}", 0.115, 0.04, 0.032),
+    ]
+    shapes: list[Shape] = []
+    for text, top, box, size in lines:
+        shapes += text_box(text, x, y + top * h, w, box * h, size * u, WHITE, "middle")
+    return shapes
 
 
 def unit_signs(site: Site, unit: Unit, opts: SignOptions) -> list[Sign]:
