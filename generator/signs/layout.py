@@ -125,6 +125,11 @@ class Sign:
         return self.width + 2 * self.margin, self.height + 2 * self.margin
 
     @property
+    def min_text_mm(self) -> float:
+        """Font size (mm) of the smallest text on the sign: it sets the reading distance."""
+        return min(s.size for s in self.shapes if isinstance(s, Text))
+
+    @property
     def qr(self) -> QR:
         """The sign's QR code."""
         return next(s for s in self.shapes if isinstance(s, QR))

@@ -82,16 +82,23 @@ def labelled(
     colours: tuple[str, str],
     max_lines: int = 1,
 ) -> list[Shape]:
-    """A row ``label：value`` whose value wraps or shrinks inside the rest of the row."""
+    """A row ``label：value``; the value wraps or shrinks, and the label is never larger."""
     label_text = f"{label}："
-    label_w = text_width(label_text, size)
+    for _ in range(8):  # a smaller label leaves room for a larger value: settle both
+        label_w = text_width(label_text, size)
+        fitted = fit(value, size, w - label_w, h - ASCENT * size * 0.25, max_lines)
+        if fitted.size >= size * 0.995:
+            break
+        size = fitted.size
+    size = min(size, fitted.size)
     baseline = y + ASCENT * size
-    shapes: list[Shape] = [Text(x, baseline, size, label_text, colours[0], "start", label_w)]
-    fitted = fit(value, size, w - label_w, h - ASCENT * size * 0.25, max_lines)
+    shapes: list[Shape] = [
+        Text(x, baseline, size, label_text, colours[0], "start", text_width(label_text, size))
+    ]
     # The value's first line shares the label's baseline, so shrunk text stays on the row.
     return shapes + [
         Text(
-            x + label_w,
+            x + text_width(label_text, size),
             baseline + i * fitted.leading,
             fitted.size,
             line,
