@@ -6,6 +6,7 @@ Colours are ``#rrggbb``; y grows downwards as in SVG; text ``y`` is the baseline
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from ..qrread import readable
@@ -108,6 +109,9 @@ class Sign:
     #: The fallback printed beside the code: an address to type and the code to search for.
     lookup_address: str = ""
     lookup_code: str = ""
+    #: Printed on the sign and kept in the manifest, so one sign can be reordered.
+    sign_id: str = ""
+    printed: dt.date | None = None
 
     @property
     def name(self) -> str:
@@ -126,8 +130,12 @@ class Sign:
 
     @property
     def min_text_mm(self) -> float:
-        """Font size (mm) of the smallest text on the sign: it sets the reading distance."""
-        return min(s.size for s in self.shapes if isinstance(s, Text))
+        """Font size (mm) of the smallest text meant to be read from a distance.
+
+        The id line (sign id and print date) is read up close by whoever orders a reprint.
+        """
+        texts = [s for s in self.shapes if isinstance(s, Text)]
+        return min(t.size for t in texts if not (self.sign_id and self.sign_id in t.text))
 
     @property
     def qr(self) -> QR:

@@ -32,6 +32,8 @@ class ManifestRow:
     min_text_mm: str
     lookup_address: str
     lookup_code: str
+    sign_id: str
+    printed: str
 
 
 def row_for(sign: Sign, city: str, unit_name: str, pdf: str, svg: str) -> ManifestRow:
@@ -55,6 +57,8 @@ def row_for(sign: Sign, city: str, unit_name: str, pdf: str, svg: str) -> Manife
         f"{sign.min_text_mm:.1f}",
         sign.lookup_address,
         sign.lookup_code,
+        sign.sign_id,
+        f"{sign.printed:%Y-%m-%d}" if sign.printed else "",
     )
 
 

@@ -7,10 +7,11 @@ width, vertical measures and font sizes fractions of the height (references 600�
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from .. import urls
+from .. import clock, urls
 from ..model import Outlet, PermitState, PermitStatus, Site, Unit
 from .fonts import fit, text_width
 from .layout import Rect, Shape, Sign, Text, qr_shape
@@ -38,6 +39,49 @@ class SignOptions:
     bleed_mm: float = 3.0
     hotline: str = "12369"
     border: int = 4
+    #: Print date: part of each sign's id and printed on the sign (default: today in China).
+    printed: dt.date | None = None
+
+    @property
+    def print_date(self) -> dt.date:
+        """The print date, today (China) unless one was given."""
+        return self.printed or clock.china_today()
+
+
+def sign_id(unit: Unit, outlet: Outlet | None, printed: dt.date) -> str:
+    """The printed id of one sign: unit code, outlet code (G for the gate) and print date."""
+    return f"{unit.code}-{outlet.code if outlet else 'G'}-{printed:%Y%m%d}"
+
+
+def _finish(
+    unit: Unit,
+    outlet: Outlet | None,
+    opts: SignOptions,
+    url: str,
+    shapes: list[Shape],
+    lookup: str,
+) -> Sign:
+    """The sign with its id and print date in a small line at the bottom right of the face."""
+    w, h = opts.outlet_mm if outlet else opts.gate_mm
+    printed = opts.print_date
+    ident = sign_id(unit, outlet, printed)
+    line = f"标识牌编号 {ident}　印制日期 {printed:%Y-%m-%d}"
+    top = h - (0.058 if outlet else 0.035) * h
+    shapes = shapes + text_box(line, 0.04 * w, top, 0.92 * w, 0.025 * h, 0.018 * h, WHITE, "end")
+    return Sign(
+        "outlet" if outlet else "gate",
+        unit.code,
+        outlet.code if outlet else "",
+        w,
+        h,
+        opts.bleed_mm,
+        url,
+        tuple(shapes),
+        short_address(opts.base_url),
+        lookup,
+        ident,
+        printed,
+    )
 
 
 def text_box(
@@ -211,7 +255,7 @@ def gate_sign(site: Site, unit: Unit, opts: SignOptions) -> Sign:
     shapes += text_box(
         site.issuer, 2 * pad + half, foot, half, h - foot, 0.035 * u, WHITE, "end", middle=True
     )
-    return Sign("gate", unit.code, "", w, h, opts.bleed_mm, url, tuple(shapes), address, unit.code)
+    return _finish(unit, None, opts, url, shapes, unit.code)
 
 
 def outlet_sign(site: Site, unit: Unit, outlet: Outlet, opts: SignOptions) -> Sign:
@@ -264,18 +308,7 @@ def outlet_sign(site: Site, unit: Unit, outlet: Outlet, opts: SignOptions) -> Si
     for label, value, lines, share in rows:
         shapes += labelled(label, value, pad, y, col, share * h, 0.05 * u, (WHITE, WHITE), lines)
         y += (share + 0.02) * h
-    return Sign(
-        "outlet",
-        unit.code,
-        outlet.code,
-        w,
-        h,
-        opts.bleed_mm,
-        url,
-        tuple(shapes),
-        short_address(opts.base_url),
-        identifier,
-    )
+    return _finish(unit, outlet, opts, url, shapes, identifier)
 
 
 def _outlet_fallback(

@@ -13,7 +13,7 @@ from generator.searchindex import build_index, open_index
 from generator.signs import SignOptions, unit_signs
 from generator.signs.signboards import short_address
 
-from .conftest import BASE_URL
+from .conftest import BASE_URL, PRINTED
 from .test_text import pdf_text, svg_text
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "content"
@@ -63,7 +63,11 @@ def test_typed_code_goes_straight_to_the_signs_page(tmp_path):
     site = load_site(FIXTURES)
     index = open_index(build_index(site, tmp_path / "search-index"))
     try:
-        signs = [s for u in site.units for s in unit_signs(site, u, SignOptions(BASE_URL))]
+        signs = [
+            s
+            for u in site.units
+            for s in unit_signs(site, u, SignOptions(BASE_URL, printed=PRINTED))
+        ]
         assert {s.kind for s in signs} == {"gate", "outlet"}
         for sign in signs:
             for typed in (sign.lookup_code, sign.lookup_code.lower(), f" {sign.lookup_code} "):

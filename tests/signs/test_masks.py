@@ -13,7 +13,7 @@ from generator.qrmask import apply_mask, mask_ranking
 from generator.readers import load_site
 from generator.signs import SignOptions, unit_signs
 
-from .conftest import BASE_URL, rasterise
+from .conftest import BASE_URL, PRINTED, rasterise
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "content"
 # Codes whose best-scoring mask (7) fails OpenCV or the WeChat engine at some scale.
@@ -25,7 +25,7 @@ HARD_URLS = (
 
 def _printed_codes(base_url: str) -> list:
     site = load_site(FIXTURES)
-    opts = SignOptions(base_url=base_url)
+    opts = SignOptions(base_url=base_url, printed=PRINTED)
     return [s.qr for u in site.units for s in unit_signs(site, u, opts)]
 
 
