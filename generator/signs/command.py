@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import click
@@ -188,6 +188,20 @@ def summary_bleed(summary: Summary) -> str:
     default=None,
     help="印制日期（YYYY-MM-DD，默认今天），印在标识牌上并写入清单。",
 )
+@click.option(
+    "--style",
+    type=click.Choice(["prompt", "warning"]),
+    default="prompt",
+    show_default=True,
+    help="排放口标识牌样式：prompt 提示标志（绿色），warning 警告标志（黄色三角形）。",
+)
+@click.option(
+    "--warning-size",
+    type=click.Choice(["420", "560"]),
+    default="420",
+    show_default=True,
+    help="警告标志三角形边长（毫米）：420 墙式，560 立式（GB 15562.1）。",
+)
 def signs_command(
     city: str | None,
     unit: str | None,
@@ -196,6 +210,8 @@ def signs_command(
     base_url: str | None,
     outlet: str | None,
     printed: dt.datetime | None,
+    style: str,
+    warning_size: str,
 ) -> None:
     """Write printable signboards: a gate sign per unit and a sign per outlet (SVG + PDF).
 
@@ -211,7 +227,11 @@ def signs_command(
         raise click.ClickException(f"内容有问题，无法制作标识牌：\n{error.report()}") from error
     units = choose_units(site, city, unit)
     check_outlet(units, unit, outlet)
-    opts = options_from_settings(base_url, printed.date() if printed else None)
+    opts = replace(
+        options_from_settings(base_url, printed.date() if printed else None),
+        style=style,
+        warning_mm=float(warning_size),
+    )
     try:
         summary = write_signs(site, units, opts, out_dir, outlet)
     except FontMissing as error:

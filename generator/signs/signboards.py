@@ -26,7 +26,13 @@ ASCENT = 0.8
 #: Error correction tried first and the fallback if its modules would print smaller than this.
 QR_ERRORS = ("h", "q")
 MIN_MODULE_MM = 1.5
-KIND_LABELS = {"gate": "一码通管理信息化标识牌", "outlet": "污染物排放口标识牌"}
+KIND_LABELS = {
+    "gate": "一码通管理信息化标识牌",
+    "outlet": "污染物排放口标识牌",
+    "warning": "污染物排放口警告标志牌",
+}
+#: Outlet boards narrower than this (width / height) get the square layout (420×420).
+SQUARE_RATIO = 1.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +47,10 @@ class SignOptions:
     border: int = 4
     #: Print date: part of each sign's id and printed on the sign (default: today in China).
     printed: dt.date | None = None
+    #: Outlet signs: "prompt" (green, GB 15562.1 提示标志) or "warning" (yellow triangle).
+    style: str = "prompt"
+    #: Side of the warning sign's triangle face: 420 (wall) or 560 (free-standing), GB 15562.1.
+    warning_mm: float = 420.0
 
     @property
     def print_date(self) -> dt.date:
@@ -60,16 +70,22 @@ def _finish(
     url: str,
     shapes: list[Shape],
     lookup: str,
+    kind: str = "",
+    size: tuple[float, float] | None = None,
+    ink: str = WHITE,
 ) -> Sign:
     """The sign with its id and print date in a small line at the bottom right of the face."""
-    w, h = opts.outlet_mm if outlet else opts.gate_mm
+    w, h = size or (opts.outlet_mm if outlet else opts.gate_mm)
     printed = opts.print_date
     ident = sign_id(unit, outlet, printed)
     line = f"标识牌编号 {ident}　印制日期 {printed:%Y-%m-%d}"
-    top = h - (0.058 if outlet else 0.035) * h
-    shapes = shapes + text_box(line, 0.04 * w, top, 0.92 * w, 0.025 * h, 0.018 * h, WHITE, "end")
+    top = h - (0.058 if outlet else 0.035) * min(h, w)
+    short = min(h, w)
+    shapes = shapes + text_box(
+        line, 0.04 * w, top, 0.92 * w, 0.025 * short, 0.018 * short, ink, "end"
+    )
     return Sign(
-        "outlet" if outlet else "gate",
+        kind or ("outlet" if outlet else "gate"),
         unit.code,
         outlet.code if outlet else "",
         w,
@@ -259,8 +275,12 @@ def gate_sign(site: Site, unit: Unit, opts: SignOptions) -> Sign:
 
 
 def outlet_sign(site: Site, unit: Unit, outlet: Outlet, opts: SignOptions) -> Sign:
-    """The prompt signboard (污染物排放口标识牌) of one outlet."""
+    """The prompt signboard (污染物排放口标识牌) of one outlet; a square board gets its own layout."""
     w, h = opts.outlet_mm
+    if w < SQUARE_RATIO * h:
+        from .variants import square_outlet_sign  # it builds on this module's pieces
+
+        return square_outlet_sign(site, unit, outlet, opts)
     url = urls.absolute(opts.base_url, urls.outlet_path(unit.code, outlet.code))
     u = min(h, w * 0.625)  # font scale: the height, unless narrower than 480:300
     pad, side, qr_side = 0.07 * h, min(0.28 * h, 0.2 * w), min(0.56 * h, 0.36 * w)
@@ -327,5 +347,11 @@ def _outlet_fallback(
 
 
 def unit_signs(site: Site, unit: Unit, opts: SignOptions) -> list[Sign]:
-    """The gate sign followed by one sign per outlet, in outlet order."""
+    """The gate sign followed by one sign per outlet (prompt or warning style), in outlet order."""
+    if opts.style == "warning":
+        from .variants import warning_sign
+
+        return [gate_sign(site, unit, opts)] + [
+            warning_sign(site, unit, o, opts) for o in unit.outlets
+        ]
     return [gate_sign(site, unit, opts)] + [outlet_sign(site, unit, o, opts) for o in unit.outlets]
