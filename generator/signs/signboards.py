@@ -204,6 +204,43 @@ def validity(unit: Unit) -> tuple[str, str]:
     return "许可证有效期", f"{permit.valid_from:%Y-%m-%d} 至 {permit.valid_to:%Y-%m-%d}"
 
 
+def _gate_rows(
+    unit: Unit, opts: SignOptions, pad: float, col: float, h: float, u: float
+) -> list[Shape]:
+    """The gate sign's fact rows, the address row and the line saying what to type."""
+    rows = [
+        ("固定污染源编码", unit.code),
+        ("管理类别", unit.category.label),
+        validity(unit),
+        ("网址", short_address(opts.base_url)),
+    ]
+    shapes: list[Shape] = []
+    for i, (label, value) in enumerate(rows):
+        shapes += labelled(
+            label, value, pad, 0.45 * h + i * 0.085 * h, col, 0.06 * h, 0.045 * u, (GREY, INK)
+        )
+    hint = "无法扫码时：打开网址，在搜索框输入固定污染源编码，直达本单位页面"
+    return shapes + text_box(hint, pad, 0.79 * h, col, 0.05 * h, 0.03 * u, GREEN)
+
+
+def _outlet_rows(
+    unit: Unit, outlet: Outlet, x: float, y: float, w: float, h: float, u: float
+) -> list[Shape]:
+    """The outlet sign's fact rows from ``y``: unit name and code, outlet code, pollutants."""
+    pollutants = "、".join(p.name for p in outlet.pollutants) or "—"
+    rows = [
+        ("单位名称", unit.name, 2, 0.12),
+        ("固定污染源编码", unit.code, 1, 0.06),
+        ("排放口编号", outlet.code, 1, 0.06),
+        ("污染物种类", pollutants, 2, 0.12),
+    ]
+    shapes: list[Shape] = []
+    for label, value, lines, share in rows:
+        shapes += labelled(label, value, x, y, w, share * h, 0.05 * u, (WHITE, WHITE), lines)
+        y += (share + 0.02) * h
+    return shapes
+
+
 def gate_sign(site: Site, unit: Unit, opts: SignOptions) -> Sign:
     """The gate signboard (一码通管理信息化标识牌) of ``unit``."""
     w, h = opts.gate_mm
@@ -244,26 +281,7 @@ def gate_sign(site: Site, unit: Unit, opts: SignOptions) -> Sign:
             "middle",
         ),
     ]
-    address = short_address(opts.base_url)
-    rows = [
-        ("固定污染源编码", unit.code),
-        ("管理类别", unit.category.label),
-        validity(unit),
-        ("网址", address),
-    ]
-    for i, (label, value) in enumerate(rows):
-        shapes += labelled(
-            label, value, pad, 0.45 * h + i * 0.085 * h, col, 0.06 * h, 0.045 * u, (GREY, INK)
-        )
-    shapes += text_box(
-        "无法扫码时：打开网址，在搜索框输入固定污染源编码，直达本单位页面",
-        pad,
-        0.79 * h,
-        col,
-        0.05 * h,
-        0.03 * u,
-        GREEN,
-    )
+    shapes += _gate_rows(unit, opts, pad, col, h, u)
     half = (w - 3 * pad) / 2
     shapes += text_box(
         f"环保举报热线：{opts.hotline}", pad, foot, half, h - foot, 0.055 * u, WHITE, middle=True
@@ -317,17 +335,7 @@ def outlet_sign(site: Site, unit: Unit, outlet: Outlet, opts: SignOptions) -> Si
             middle=True,
         ),
     ]
-    pollutants = "、".join(p.name for p in outlet.pollutants) or "—"
-    rows = [
-        ("单位名称", unit.name, 2, 0.12),
-        ("固定污染源编码", unit.code, 1, 0.06),
-        ("排放口编号", outlet.code, 1, 0.06),
-        ("污染物种类", pollutants, 2, 0.12),
-    ]
-    y = pad + side + 0.04 * h
-    for label, value, lines, share in rows:
-        shapes += labelled(label, value, pad, y, col, share * h, 0.05 * u, (WHITE, WHITE), lines)
-        y += (share + 0.02) * h
+    shapes += _outlet_rows(unit, outlet, pad, pad + side + 0.04 * h, col, h, u)
     return _finish(unit, outlet, opts, url, shapes, identifier)
 
 
