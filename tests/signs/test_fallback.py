@@ -9,7 +9,7 @@ import pytest
 from feedback.search.engine import search
 from feedback.search.query import parse
 from generator.readers import load_site
-from generator.searchindex import build_index, open_index
+from generator.searchindex import SearchIndex, build_index
 from generator.signs import SignOptions, unit_signs
 from generator.signs.signboards import short_address
 
@@ -61,7 +61,7 @@ def test_outlet_sign_carries_unit_code_and_national_identifier(written):
 def test_typed_code_goes_straight_to_the_signs_page(tmp_path):
     """The code printed on each sign, typed into the site's search, redirects to the QR page."""
     site = load_site(FIXTURES)
-    index = open_index(build_index(site, tmp_path / "search-index"))
+    index = SearchIndex(build_index(site, tmp_path / "search-index"))  # ours to close
     try:
         signs = [
             s
