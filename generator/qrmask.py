@@ -41,19 +41,33 @@ class _Layout:
 
 def best_mask(code: segno.QRCode) -> segno.QRCode:
     """Give ``code`` (made with ``mask=0``) the mask segno would have chosen; returns it."""
+    return apply_mask(code, mask_ranking(code)[0])
+
+
+def mask_ranking(code: segno.QRCode) -> list[int]:
+    """The eight masks of ``code`` (made with ``mask=0``), best penalty score first, as segno."""
     layout = _layout(code.version)
-    n = layout.size
-    made = np.frombuffer(b"".join(code.matrix), dtype=np.uint8).reshape(n, n)
-    unmasked = made ^ layout.masks[0]
-    scoring = np.where(layout.info, np.uint8(0), unmasked)
-    scores = mask_penalties(line_words(scoring) ^ layout.mask_lines, n)
-    mask = scores.index(min(scores))
-    final = unmasked ^ layout.masks[mask]
+    scoring = np.where(layout.info, np.uint8(0), _unmasked(code, layout))
+    scores = mask_penalties(line_words(scoring) ^ layout.mask_lines, layout.size)
+    return sorted(range(8), key=lambda k: (scores[k], k))
+
+
+def apply_mask(code: segno.QRCode, mask: int) -> segno.QRCode:
+    """Give ``code`` (made with ``mask=0``) data mask ``mask`` and its format bits; returns it."""
+    layout = _layout(code.version)
+    final = _unmasked(code, layout) ^ layout.masks[mask]
     info = _format_info(code.error, mask)
     final[layout.format_rows, layout.format_cols] = (info >> layout.format_bits) & 1
     code.matrix = tuple(bytearray(row.tobytes()) for row in final)
     code.mask = mask
     return code
+
+
+def _unmasked(code: segno.QRCode, layout: _Layout) -> np.ndarray:
+    """The modules of ``code`` (made with ``mask=0``) without mask 0."""
+    n = layout.size
+    made = np.frombuffer(b"".join(code.matrix), dtype=np.uint8).reshape(n, n)
+    return made ^ layout.masks[0]
 
 
 def line_words(matrix: np.ndarray) -> np.ndarray:

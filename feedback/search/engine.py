@@ -31,6 +31,8 @@ FACET_TITLES = {
     "state": "许可状态",
 }
 CODE_PREFIX_LIMIT = 20000
+#: Length of an outlet identifier: 22-character fixed-source code + outlet code (HJ 608).
+OUTLET_ID_LENGTH = 27
 TOO_BROAD = "编码片段太短，匹配的编码太多，只显示一部分。请多输入几位。"
 
 
@@ -231,10 +233,12 @@ def _redirect(index: SearchIndex, query: Query, base_url: str) -> str:
     code = query.full_code
     if not code:
         return ""
-    units = index.code_prefix(code)[0] & index.facets["kind"].get("unit", 0)
-    if units.bit_count() != 1:
+    # 27 characters: an outlet identifier as printed on the outlet sign, else a unit's code.
+    kind = "outlet" if len(code) == OUTLET_ID_LENGTH else "unit"
+    found = index.code_prefix(code)[0] & index.facets["kind"].get(kind, 0)
+    if found.bit_count() != 1:
         return ""
-    return urls.absolute(base_url, index.doc(units.bit_length() - 1).path)
+    return urls.absolute(base_url, index.doc(found.bit_length() - 1).path)
 
 
 def search(

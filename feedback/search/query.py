@@ -13,8 +13,9 @@ SYNTAX = set("*?~^:()[]{}+!&|\\/<>=")
 QUOTES = {'"': '"', "“": "”", "‘": "’", "「": "」", "『": "』", "《": "》"}
 #: Operators and field prefixes (name:, AND) of query languages, dropped before matching.
 OPERATORS = re.compile(r"\b(?:AND|OR|NOT)\b|\b[A-Za-z_]+:")
-CODE_LIKE = re.compile(r"^[0-9A-Z]{4,22}$")
-FULL_CODE = re.compile(r"^[0-9A-Z]{18}([0-9]{3}[A-Z])?$")
+CODE_LIKE = re.compile(r"^[0-9A-Z]{4,27}$")
+#: A USCC, a fixed-source code, or an outlet identifier (fixed-source code + outlet code).
+FULL_CODE = re.compile(r"^[0-9A-Z]{18}([0-9]{3}[A-Z](D[A-Z][0-9]{3})?)?$")
 
 EMPTY = "请输入要查找的内容：单位名称或简称中的几个字、地址、统一社会信用代码或许可证编号。"
 TOO_LONG = f"查询内容太长（最多 {MAX_LENGTH} 个字）。请只输入名称、地址或编码中的一段。"
@@ -61,7 +62,7 @@ class Query:
 
     @property
     def full_code(self) -> str:
-        """The query as a complete USCC or fixed-source code, or ""."""
+        """The query as a complete USCC, fixed-source code or outlet identifier, or ""."""
         key = self.key.upper()
         return key if len(self.fragments) == 1 and FULL_CODE.match(key) else ""
 

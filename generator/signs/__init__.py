@@ -1,4 +1,4 @@
-"""Printable signboards: the gate sign of each unit and a prompt sign per outlet (issue 5).
+"""Printable signboards: the gate sign of each unit and a prompt or warning sign per outlet.
 
 One layout model (layout.py, built by signboards.py) is drawn twice: SVG (svg.py) and the
 PDF print master (pdf.py). See docs/signs.md.

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import click
@@ -30,9 +31,12 @@ def parse_size(text: str, name: str) -> tuple[float, float]:
     return float(match[1]), float(match[2])
 
 
-def options_from_settings(base_url: str | None = None) -> SignOptions:
+def options_from_settings(
+    base_url: str | None = None, printed: dt.date | None = None
+) -> SignOptions:
     """Sign options from the settings table (environment overrides included)."""
     return SignOptions(
+        printed=printed,
         base_url=base_url or settings.get("base_url"),
         gate_mm=parse_size(settings.get("gate_sign_mm"), "gate_sign_mm"),
         outlet_mm=parse_size(settings.get("outlet_sign_mm"), "outlet_sign_mm"),
@@ -52,6 +56,20 @@ class Summary:
     smallest: Sign | None = None
 
 
+def check_outlet(units: list[Unit], unit: str | None, outlet: str | None) -> None:
+    """``--outlet`` needs ``--unit`` and must name one of its outlets."""
+    if outlet is None:
+        return
+    if unit is None:
+        raise click.UsageError(
+            "--outlet 只能与 --unit 一起使用，例如 --unit <固定污染源编码> --outlet DA001。"
+        )
+    codes = [o.code for o in units[0].outlets]
+    if outlet not in codes:
+        known = "、".join(codes) or "（没有排放口）"
+        raise click.UsageError(f"单位 {unit} 没有编号为 {outlet} 的排放口。它的排放口：{known}。")
+
+
 def choose_units(site: Site, city: str | None, unit: str | None) -> list[Unit]:
     """Units selected by ``--city`` and ``--unit``, by city then code; an error if none."""
     chosen = [
@@ -67,12 +85,17 @@ def choose_units(site: Site, city: str | None, unit: str | None) -> list[Unit]:
 
 
 def write_unit(
-    site: Site, unit: Unit, opts: SignOptions, out: Path, summary: Summary
+    site: Site,
+    unit: Unit,
+    opts: SignOptions,
+    out: Path,
+    summary: Summary,
+    outlet: str | None = None,
 ) -> list[Sign]:
-    """Write one unit's signs as SVG and PDF into ``out/<city>/<code>/``."""
+    """Write one unit's signs (or only ``outlet``'s) as SVG and PDF into ``out/<city>/<code>/``."""
     folder = out / unit.city_code / unit.code
     folder.mkdir(parents=True, exist_ok=True)
-    signs = unit_signs(site, unit, opts)
+    signs = [s for s in unit_signs(site, unit, opts) if outlet is None or s.outlet_code == outlet]
     for sign in signs:
         pdf, svg = folder / f"{sign.name}.pdf", folder / f"{sign.name}.svg"
         write_pdf([sign], pdf, f"{unit.name} {sign.name}")
@@ -91,13 +114,19 @@ def write_unit(
     return signs
 
 
-def write_signs(site: Site, units: list[Unit], opts: SignOptions, out: Path) -> Summary:
-    """Write each unit's signs, then per city one multi-page PDF and a manifest, plus manifest.csv."""
+def write_signs(
+    site: Site, units: list[Unit], opts: SignOptions, out: Path, outlet: str | None = None
+) -> Summary:
+    """Write each unit's signs, then per city one multi-page PDF and a manifest, plus manifest.csv.
+
+    With ``outlet`` only that outlet's sign is written (a reprint of one sign).
+    """
     font_name()  # fail before writing anything if the font is missing
     summary = Summary(units=len(units))
     by_city: dict[str, list[Sign]] = {}
     for unit in units:
-        by_city.setdefault(unit.city_code, []).extend(write_unit(site, unit, opts, out, summary))
+        signs = write_unit(site, unit, opts, out, summary, outlet)
+        by_city.setdefault(unit.city_code, []).extend(signs)
     for city, signs in sorted(by_city.items()):
         folder = out / city
         write_pdf(signs, folder / f"signs-{city}.pdf", f"{site.division_name(city)} 标识牌")
@@ -147,12 +176,42 @@ def summary_bleed(summary: Summary) -> str:
     help="内容文件夹（默认取设置 content_dir）。",
 )
 @click.option("--base-url", default=None, help="二维码指向的站点地址（默认取设置 base_url）。")
+@click.option(
+    "--outlet",
+    metavar="CODE",
+    help="只重印这个排放口（例如 DA001）的标识牌，须与 --unit 一起使用。",
+)
+@click.option(
+    "--date",
+    "printed",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="印制日期（YYYY-MM-DD，默认今天），印在标识牌上并写入清单。",
+)
+@click.option(
+    "--style",
+    type=click.Choice(["prompt", "warning"]),
+    default="prompt",
+    show_default=True,
+    help="排放口标识牌样式：prompt 提示标志（绿色），warning 警告标志（黄色三角形）。",
+)
+@click.option(
+    "--warning-size",
+    type=click.Choice(["420", "560"]),
+    default="420",
+    show_default=True,
+    help="警告标志三角形边长（毫米）：420 墙式，560 立式（GB 15562.1）。",
+)
 def signs_command(
     city: str | None,
     unit: str | None,
     out_dir: Path,
     content_dir: Path | None,
     base_url: str | None,
+    outlet: str | None,
+    printed: dt.datetime | None,
+    style: str,
+    warning_size: str,
 ) -> None:
     """Write printable signboards: a gate sign per unit and a sign per outlet (SVG + PDF).
 
@@ -167,9 +226,14 @@ def signs_command(
     except ContentError as error:
         raise click.ClickException(f"内容有问题，无法制作标识牌：\n{error.report()}") from error
     units = choose_units(site, city, unit)
-    opts = options_from_settings(base_url)
+    check_outlet(units, unit, outlet)
+    opts = replace(
+        options_from_settings(base_url, printed.date() if printed else None),
+        style=style,
+        warning_mm=float(warning_size),
+    )
     try:
-        summary = write_signs(site, units, opts, out_dir)
+        summary = write_signs(site, units, opts, out_dir, outlet)
     except FontMissing as error:
         raise click.ClickException(str(error)) from error
     click.echo(describe(summary, site, out_dir))

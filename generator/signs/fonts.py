@@ -10,12 +10,12 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from .words import NO_LINE_START, segments
+
 #: Debian package fonts-wqy-zenhei (installed by scripts/setup); subfont 0 is the proportional face.
 FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 FONT_NAME = "WenQuanYiZenHei"
 SVG_FONT_FAMILY = "'WenQuanYi Zen Hei','Noto Sans CJK SC','SimHei','Microsoft YaHei',sans-serif"
-#: Characters that must not start a line (Chinese typesetting rule 避头点).
-NO_LINE_START = "、，。：；！？）》」』%"
 _TOKEN_RE = re.compile(r"[A-Za-z0-9.+\-/]+|.", re.S)
 
 
@@ -50,19 +50,38 @@ class Fitted:
 
 
 def wrap(text: str, size: float, width: float) -> list[str]:
-    """Break ``text`` into lines no wider than ``width``, never inside Latin runs (pH, SO2)."""
+    """Break ``text`` into lines no wider than ``width``, between words (``words.segments``).
+
+    A single word wider than the line is broken between its characters (never inside a
+    Latin run such as SO2) as a last resort.
+    """
     lines: list[str] = []
     current = ""
-    for char in _TOKEN_RE.findall(text):  # a Chinese character or a run of Latin letters/digits
-        trial = current + char
-        if current and text_width(trial, size) > width and char not in NO_LINE_START:
+    for piece in _pieces(text, size, width):
+        trial = current + piece
+        if current and text_width(trial, size) > width:
             lines.append(current.rstrip())
-            current = char.lstrip()
+            current = piece.lstrip()
         else:
             current = trial
     if current:
         lines.append(current)
     return lines
+
+
+def _pieces(text: str, size: float, width: float) -> list[str]:
+    """Word pieces of ``text``; a piece wider than ``width`` split into characters."""
+    pieces: list[str] = []
+    for word in segments(text):
+        if text_width(word, size) <= width:
+            pieces.append(word)
+            continue
+        for char in _TOKEN_RE.findall(word):
+            if pieces and char in NO_LINE_START:
+                pieces[-1] += char
+            else:
+                pieces.append(char)
+    return pieces
 
 
 def balanced(text: str, size: float, width: float) -> list[str]:

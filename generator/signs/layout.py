@@ -6,9 +6,10 @@ Colours are ``#rrggbb``; y grows downwards as in SVG; text ``y`` is the baseline
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
-from .. import qr as qrcodes
+from ..qrread import readable
 
 #: Extra margin outside the bleed that holds the crop marks (slug), in mm.
 SLUG_MM = 10.0
@@ -105,6 +106,12 @@ class Sign:
     bleed: float
     url: str
     shapes: tuple[Shape, ...] = field(default=())
+    #: The fallback printed beside the code: an address to type and the code to search for.
+    lookup_address: str = ""
+    lookup_code: str = ""
+    #: Printed on the sign and kept in the manifest, so one sign can be reordered.
+    sign_id: str = ""
+    printed: dt.date | None = None
 
     @property
     def name(self) -> str:
@@ -122,14 +129,26 @@ class Sign:
         return self.width + 2 * self.margin, self.height + 2 * self.margin
 
     @property
+    def min_text_mm(self) -> float:
+        """Font size (mm) of the smallest text meant to be read from a distance.
+
+        The id line (sign id and print date) is read up close by whoever orders a reprint.
+        """
+        texts = [s for s in self.shapes if isinstance(s, Text)]
+        return min(t.size for t in texts if not (self.sign_id and self.sign_id in t.text))
+
+    @property
     def qr(self) -> QR:
         """The sign's QR code."""
         return next(s for s in self.shapes if isinstance(s, QR))
 
 
 def qr_shape(url: str, x: float, y: float, side: float, error: str, border: int = 4) -> QR:
-    """A QR shape for ``url`` filling a ``side``×``side`` square (quiet zone included)."""
-    code = qrcodes.make(url, error)
+    """A QR shape for ``url`` filling a ``side``×``side`` square (quiet zone included).
+
+    The mask is the best-scoring one that every decoder reads (``generator.qrread``).
+    """
+    code = readable(url, error)
     matrix = tuple(tuple(bool(v) for v in row) for row in code.matrix)
     return QR(x, y, side, url, matrix, code.version, code.error, border)
 

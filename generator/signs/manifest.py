@@ -29,6 +29,11 @@ class ManifestRow:
     qr_version: int
     qr_error: str
     module_mm: str
+    min_text_mm: str
+    lookup_address: str
+    lookup_code: str
+    sign_id: str
+    printed: str
 
 
 def row_for(sign: Sign, city: str, unit_name: str, pdf: str, svg: str) -> ManifestRow:
@@ -49,6 +54,11 @@ def row_for(sign: Sign, city: str, unit_name: str, pdf: str, svg: str) -> Manife
         sign.qr.version,
         sign.qr.error,
         f"{sign.qr.module_mm:.2f}",
+        f"{sign.min_text_mm:.1f}",
+        sign.lookup_address,
+        sign.lookup_code,
+        sign.sign_id,
+        f"{sign.printed:%Y-%m-%d}" if sign.printed else "",
     )
 
 

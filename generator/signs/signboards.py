@@ -7,9 +7,11 @@ width, vertical measures and font sizes fractions of the height (references 600�
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
-from .. import urls
+from .. import clock, urls
 from ..model import Outlet, PermitState, PermitStatus, Site, Unit
 from .fonts import fit, text_width
 from .layout import Rect, Shape, Sign, Text, qr_shape
@@ -24,7 +26,13 @@ ASCENT = 0.8
 #: Error correction tried first and the fallback if its modules would print smaller than this.
 QR_ERRORS = ("h", "q")
 MIN_MODULE_MM = 1.5
-KIND_LABELS = {"gate": "一码通管理信息化标识牌", "outlet": "污染物排放口标识牌"}
+KIND_LABELS = {
+    "gate": "一码通管理信息化标识牌",
+    "outlet": "污染物排放口标识牌",
+    "warning": "污染物排放口警告标志牌",
+}
+#: Outlet boards narrower than this (width / height) get the square layout (420×420).
+SQUARE_RATIO = 1.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +45,59 @@ class SignOptions:
     bleed_mm: float = 3.0
     hotline: str = "12369"
     border: int = 4
+    #: Print date: part of each sign's id and printed on the sign (default: today in China).
+    printed: dt.date | None = None
+    #: Outlet signs: "prompt" (green, GB 15562.1 提示标志) or "warning" (yellow triangle).
+    style: str = "prompt"
+    #: Side of the warning sign's triangle face: 420 (wall) or 560 (free-standing), GB 15562.1.
+    warning_mm: float = 420.0
+
+    @property
+    def print_date(self) -> dt.date:
+        """The print date, today (China) unless one was given."""
+        return self.printed or clock.china_today()
+
+
+def sign_id(unit: Unit, outlet: Outlet | None, printed: dt.date) -> str:
+    """The printed id of one sign: unit code, outlet code (G for the gate) and print date."""
+    return f"{unit.code}-{outlet.code if outlet else 'G'}-{printed:%Y%m%d}"
+
+
+def _finish(
+    unit: Unit,
+    outlet: Outlet | None,
+    opts: SignOptions,
+    url: str,
+    shapes: list[Shape],
+    lookup: str,
+    kind: str = "",
+    size: tuple[float, float] | None = None,
+    ink: str = WHITE,
+) -> Sign:
+    """The sign with its id and print date in a small line at the bottom right of the face."""
+    w, h = size or (opts.outlet_mm if outlet else opts.gate_mm)
+    printed = opts.print_date
+    ident = sign_id(unit, outlet, printed)
+    line = f"标识牌编号 {ident}　印制日期 {printed:%Y-%m-%d}"
+    top = h - (0.058 if outlet else 0.035) * min(h, w)
+    short = min(h, w)
+    shapes = shapes + text_box(
+        line, 0.04 * w, top, 0.92 * w, 0.025 * short, 0.018 * short, ink, "end"
+    )
+    return Sign(
+        kind or ("outlet" if outlet else "gate"),
+        unit.code,
+        outlet.code if outlet else "",
+        w,
+        h,
+        opts.bleed_mm,
+        url,
+        tuple(shapes),
+        short_address(opts.base_url),
+        lookup,
+        ident,
+        printed,
+    )
 
 
 def text_box(
@@ -81,16 +142,23 @@ def labelled(
     colours: tuple[str, str],
     max_lines: int = 1,
 ) -> list[Shape]:
-    """A row ``label：value`` whose value wraps or shrinks inside the rest of the row."""
+    """A row ``label：value``; the value wraps or shrinks, and the label is never larger."""
     label_text = f"{label}："
-    label_w = text_width(label_text, size)
+    for _ in range(8):  # a smaller label leaves room for a larger value: settle both
+        label_w = text_width(label_text, size)
+        fitted = fit(value, size, w - label_w, h - ASCENT * size * 0.25, max_lines)
+        if fitted.size >= size * 0.995:
+            break
+        size = fitted.size
+    size = min(size, fitted.size)
     baseline = y + ASCENT * size
-    shapes: list[Shape] = [Text(x, baseline, size, label_text, colours[0], "start", label_w)]
-    fitted = fit(value, size, w - label_w, h - ASCENT * size * 0.25, max_lines)
+    shapes: list[Shape] = [
+        Text(x, baseline, size, label_text, colours[0], "start", text_width(label_text, size))
+    ]
     # The value's first line shares the label's baseline, so shrunk text stays on the row.
     return shapes + [
         Text(
-            x + label_w,
+            x + text_width(label_text, size),
             baseline + i * fitted.leading,
             fitted.size,
             line,
@@ -111,6 +179,12 @@ def qr_panel(url: str, x: float, y: float, side: float, border: int) -> list[Sha
     return [Rect(x, y, side, side, fill=WHITE), code]
 
 
+def short_address(base_url: str) -> str:
+    """The site's address as a person types it: host and path, no scheme, no trailing slash."""
+    parts = urlsplit(base_url)
+    return (parts.netloc + parts.path).rstrip("/") or base_url
+
+
 def _background(w: float, h: float, bleed: float, fill: str) -> Rect:
     return Rect(-bleed, -bleed, w + 2 * bleed, h + 2 * bleed, fill=fill)
 
@@ -128,6 +202,43 @@ def validity(unit: Unit) -> tuple[str, str]:
         when = f"（{permit.status_date:%Y-%m-%d}）" if permit.status_date else ""
         return "排污许可证", f"{state}{when}"
     return "许可证有效期", f"{permit.valid_from:%Y-%m-%d} 至 {permit.valid_to:%Y-%m-%d}"
+
+
+def _gate_rows(
+    unit: Unit, opts: SignOptions, pad: float, col: float, h: float, u: float
+) -> list[Shape]:
+    """The gate sign's fact rows, the address row and the line saying what to type."""
+    rows = [
+        ("固定污染源编码", unit.code),
+        ("管理类别", unit.category.label),
+        validity(unit),
+        ("网址", short_address(opts.base_url)),
+    ]
+    shapes: list[Shape] = []
+    for i, (label, value) in enumerate(rows):
+        shapes += labelled(
+            label, value, pad, 0.45 * h + i * 0.085 * h, col, 0.06 * h, 0.045 * u, (GREY, INK)
+        )
+    hint = "无法扫码时：打开网址，在搜索框输入固定污染源编码，直达本单位页面"
+    return shapes + text_box(hint, pad, 0.79 * h, col, 0.05 * h, 0.03 * u, GREEN)
+
+
+def _outlet_rows(
+    unit: Unit, outlet: Outlet, x: float, y: float, w: float, h: float, u: float
+) -> list[Shape]:
+    """The outlet sign's fact rows from ``y``: unit name and code, outlet code, pollutants."""
+    pollutants = "、".join(p.name for p in outlet.pollutants) or "—"
+    rows = [
+        ("单位名称", unit.name, 2, 0.12),
+        ("固定污染源编码", unit.code, 1, 0.06),
+        ("排放口编号", outlet.code, 1, 0.06),
+        ("污染物种类", pollutants, 2, 0.12),
+    ]
+    shapes: list[Shape] = []
+    for label, value, lines, share in rows:
+        shapes += labelled(label, value, x, y, w, share * h, 0.05 * u, (WHITE, WHITE), lines)
+        y += (share + 0.02) * h
+    return shapes
 
 
 def gate_sign(site: Site, unit: Unit, opts: SignOptions) -> Sign:
@@ -170,11 +281,7 @@ def gate_sign(site: Site, unit: Unit, opts: SignOptions) -> Sign:
             "middle",
         ),
     ]
-    rows = [("固定污染源编码", unit.code), ("管理类别", unit.category.label), validity(unit)]
-    for i, (label, value) in enumerate(rows):
-        shapes += labelled(
-            label, value, pad, 0.46 * h + i * 0.11 * h, col, 0.06 * h, 0.045 * u, (GREY, INK)
-        )
+    shapes += _gate_rows(unit, opts, pad, col, h, u)
     half = (w - 3 * pad) / 2
     shapes += text_box(
         f"环保举报热线：{opts.hotline}", pad, foot, half, h - foot, 0.055 * u, WHITE, middle=True
@@ -182,19 +289,24 @@ def gate_sign(site: Site, unit: Unit, opts: SignOptions) -> Sign:
     shapes += text_box(
         site.issuer, 2 * pad + half, foot, half, h - foot, 0.035 * u, WHITE, "end", middle=True
     )
-    return Sign("gate", unit.code, "", w, h, opts.bleed_mm, url, tuple(shapes))
+    return _finish(unit, None, opts, url, shapes, unit.code)
 
 
 def outlet_sign(site: Site, unit: Unit, outlet: Outlet, opts: SignOptions) -> Sign:
-    """The prompt signboard (污染物排放口标识牌) of one outlet."""
+    """The prompt signboard (污染物排放口标识牌) of one outlet; a square board gets its own layout."""
     w, h = opts.outlet_mm
+    if w < SQUARE_RATIO * h:
+        from .variants import square_outlet_sign  # it builds on this module's pieces
+
+        return square_outlet_sign(site, unit, outlet, opts)
     url = urls.absolute(opts.base_url, urls.outlet_path(unit.code, outlet.code))
     u = min(h, w * 0.625)  # font scale: the height, unless narrower than 480:300
-    pad, side, qr_side = 0.07 * h, min(0.34 * h, 0.22 * w), min(0.56 * h, 0.36 * w)
+    pad, side, qr_side = 0.07 * h, min(0.28 * h, 0.2 * w), min(0.56 * h, 0.36 * w)
     qr_x = w - pad - qr_side
     title_x = pad + side + 0.04 * w
     col = qr_x - 0.03 * w - pad
     inset = 0.03 * h
+    identifier = unit.code + outlet.code  # HJ 608: the national 27-character outlet identifier
     shapes: list[Shape] = [
         _background(w, h, opts.bleed_mm, GREEN),
         Rect(inset, inset, w - 2 * inset, h - 2 * inset, stroke=WHITE, stroke_width=0.012 * h),
@@ -210,18 +322,9 @@ def outlet_sign(site: Site, unit: Unit, outlet: Outlet, opts: SignOptions) -> Si
             middle=True,
         ),
         *qr_panel(url, qr_x, pad, qr_side, opts.border),
+        *_outlet_fallback(opts, identifier, qr_x, pad + qr_side, qr_side, h, u),
         *text_box(
-            "扫码查看排放口信息",
-            qr_x,
-            pad + qr_side + 0.02 * h,
-            qr_side,
-            0.05 * h,
-            0.04 * u,
-            WHITE,
-            "middle",
-        ),
-        *text_box(
-            site.issuer,
+            f"环保举报热线：{opts.hotline}　{site.issuer}",
             pad,
             h - 0.115 * h,
             w - 2 * pad,
@@ -232,19 +335,31 @@ def outlet_sign(site: Site, unit: Unit, outlet: Outlet, opts: SignOptions) -> Si
             middle=True,
         ),
     ]
-    pollutants = "、".join(p.name for p in outlet.pollutants) or "—"
-    rows = [
-        ("单位名称", unit.name, 2, 0.12),
-        ("排放口编号", outlet.code, 1, 0.06),
-        ("污染物种类", pollutants, 2, 0.12),
+    shapes += _outlet_rows(unit, outlet, pad, pad + side + 0.04 * h, col, h, u)
+    return _finish(unit, outlet, opts, url, shapes, identifier)
+
+
+def _outlet_fallback(
+    opts: SignOptions, identifier: str, x: float, y: float, w: float, h: float, u: float
+) -> list[Shape]:
+    """Under the code: the caption, then the address and the identifier to type if it fails."""
+    lines = [
+        ("扫码查看排放口信息", 0.02, 0.05, 0.04),
+        (f"无法扫码请访问 {short_address(opts.base_url)}", 0.075, 0.04, 0.032),
+        (f"搜索 {identifier}", 0.115, 0.04, 0.032),
     ]
-    y = pad + side + 0.05 * h
-    for label, value, lines, share in rows:
-        shapes += labelled(label, value, pad, y, col, share * h, 0.05 * u, (WHITE, WHITE), lines)
-        y += (share + 0.025) * h
-    return Sign("outlet", unit.code, outlet.code, w, h, opts.bleed_mm, url, tuple(shapes))
+    shapes: list[Shape] = []
+    for text, top, box, size in lines:
+        shapes += text_box(text, x, y + top * h, w, box * h, size * u, WHITE, "middle")
+    return shapes
 
 
 def unit_signs(site: Site, unit: Unit, opts: SignOptions) -> list[Sign]:
-    """The gate sign followed by one sign per outlet, in outlet order."""
+    """The gate sign followed by one sign per outlet (prompt or warning style), in outlet order."""
+    if opts.style == "warning":
+        from .variants import warning_sign
+
+        return [gate_sign(site, unit, opts)] + [
+            warning_sign(site, unit, o, opts) for o in unit.outlets
+        ]
     return [gate_sign(site, unit, opts)] + [outlet_sign(site, unit, o, opts) for o in unit.outlets]

@@ -90,3 +90,9 @@ def _gas(at, k: float, fg: str, bg: str) -> list[Shape]:
         cxm, cym = at(cx, cy)
         shapes.append(Circle(cxm, cym, r * k, fill=fg))
     return shapes
+
+
+def glyph(kind: str, x: float, y: float, side: float, fg: str, bg: str) -> list[Shape]:
+    """The symbol for ``kind`` alone (no frame), in the square at ``x, y``: for warning signs."""
+    draw = _water if kind == "water" else _gas
+    return draw(lambda u, v: (x + u * side / 100, y + v * side / 100), side / 100, fg, bg)

@@ -63,6 +63,11 @@ def test_sign_manifest_quotes_a_formula_unit_name(tmp_path):
         3,
         "M",
         "1.20",
+        "9.6",
+        "site.test",
+        "91450126MA5L3K2R5Q001PDW001",
+        "91450126MA5L3K2R5Q001P-DW001-20260317",
+        "2026-03-17",
     )
     path = tmp_path / "manifest.csv"
     write_manifest([row], path)

@@ -91,3 +91,22 @@ def test_single_chinese_character_finds_words_ending_with_it(fixture_site, fixtu
         units = {h.doc.unit_code for h in search(fixture_index, parse(char), {"kind": "unit"}).hits}
         expected = {u.code for u in fixture_site.units if char in u.name + u.address}
         assert units == expected, char
+
+
+def test_outlet_identifier_redirects_to_the_outlet_page(fixture_site, fixture_index):
+    """The 27-character identifier printed on an outlet sign goes straight to its page."""
+    outlets = [(u, o) for u in fixture_site.units for o in u.outlets]
+    assert len(outlets) >= 2
+    for unit, outlet in outlets:
+        for typed in (unit.code + outlet.code, (unit.code + outlet.code).lower()):
+            result = search(fixture_index, parse(typed), base_url="https://site.test")
+            expected = urls.outlet_path(unit.code, outlet.code)
+            assert result.redirect == urls.absolute("https://site.test", expected), typed
+
+
+def test_unknown_outlet_identifier_does_not_redirect(fixture_site, fixture_index):
+    unit = fixture_site.units[0]
+    assert search(fixture_index, parse(unit.code + "DW999")).redirect == ""
+    # The fixed-source code alone still opens the unit page, not one of its outlets.
+    result = search(fixture_index, parse(unit.code), base_url="https://site.test")
+    assert result.redirect == urls.absolute("https://site.test", urls.unit_path(unit.code))

@@ -54,6 +54,12 @@ def test_exact_code_redirects_to_the_unit_page(client):
     assert response.headers["Location"] == f"https://site.test{urls.unit_path(BINYANG)}"
 
 
+def test_outlet_identifier_redirects_to_the_outlet_page(client):
+    response = client.get(f"/search?q={BINYANG}DW001")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"https://site.test{urls.outlet_path(BINYANG, 'DW001')}"
+
+
 @pytest.mark.parametrize(("q", "status", "code"), BAD)
 def test_bad_queries_give_a_helpful_page(client, q, status, code):
     response = client.get("/search", query_string={"q": q})

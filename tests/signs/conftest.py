@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from .factories import LONG_NAME, make_registration_unit, make_site, make_unit
 
 BASE_URL = "https://yimatong.sthjt.gxzf.gov.cn"
 DPI = 150
+#: A fixed print date, so the signs (and their bytes) do not depend on the day of the test.
+PRINTED = dt.date(2026, 3, 17)
 
 
 @dataclass
@@ -36,7 +39,7 @@ class Written:
 
 @pytest.fixture(scope="session")
 def opts() -> SignOptions:
-    return SignOptions(base_url=BASE_URL)
+    return SignOptions(base_url=BASE_URL, printed=PRINTED)
 
 
 @pytest.fixture(scope="session")

@@ -16,11 +16,12 @@ from .conftest import decode, rasterise
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "content"
 BASE = "https://yimatong.example.cn"
+DATE = "2026-03-17"
 
 
 def run(*args: str):
     return CliRunner().invoke(
-        main, ["signs", "--content", str(FIXTURES), "--base-url", BASE, *args]
+        main, ["signs", "--content", str(FIXTURES), "--base-url", BASE, "--date", DATE, *args]
     )
 
 

@@ -1,0 +1,77 @@
+"""Every sign carries a fallback a person can type: a short address and a code (issue 19)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from feedback.search.engine import search
+from feedback.search.query import parse
+from generator.readers import load_site
+from generator.searchindex import SearchIndex, build_index
+from generator.signs import SignOptions, unit_signs
+from generator.signs.signboards import short_address
+
+from .conftest import BASE_URL, PRINTED
+from .test_text import pdf_text, svg_text
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "content"
+HOST = "yimatong.sthjt.gxzf.gov.cn"
+
+
+@pytest.mark.parametrize(
+    ("base_url", "expected"),
+    [
+        (BASE_URL, HOST),
+        (BASE_URL + "/", HOST),
+        ("http://localhost:8000", "localhost:8000"),
+        ("https://www.example.cn/yimatong/", "www.example.cn/yimatong"),
+    ],
+)
+def test_short_address_drops_scheme_and_slash(base_url, expected):
+    assert short_address(base_url) == expected
+
+
+def test_every_sign_prints_address_and_code(written):
+    assert len(written.signs) >= 5
+    for (code, name), sign in written.signs.items():
+        path = written.pdf(code, name)
+        for text in (pdf_text(path), svg_text(path.with_suffix(".svg"))):
+            assert HOST in text, (code, name)
+            assert sign.lookup_code in text, (code, name)
+            assert "12369" in text, (code, name)
+            assert code in text, (code, name)
+        assert sign.lookup_address == HOST
+
+
+def test_outlet_sign_carries_unit_code_and_national_identifier(written):
+    unit = written.site.units[0]
+    for outlet in unit.outlets:
+        sign = written.signs[(unit.code, outlet.code)]
+        assert sign.lookup_code == unit.code + outlet.code
+        assert len(sign.lookup_code) == 27
+        text = pdf_text(written.pdf(unit.code, outlet.code))
+        assert f"固定污染源编码：{unit.code}" in text
+        assert f"排放口编号：{outlet.code}" in text
+        assert f"搜索 {unit.code}{outlet.code}" in text
+        assert "环保举报热线：12369" in text
+
+
+def test_typed_code_goes_straight_to_the_signs_page(tmp_path):
+    """The code printed on each sign, typed into the site's search, redirects to the QR page."""
+    site = load_site(FIXTURES)
+    index = SearchIndex(build_index(site, tmp_path / "search-index"))  # ours to close
+    try:
+        signs = [
+            s
+            for u in site.units
+            for s in unit_signs(site, u, SignOptions(BASE_URL, printed=PRINTED))
+        ]
+        assert {s.kind for s in signs} == {"gate", "outlet"}
+        for sign in signs:
+            for typed in (sign.lookup_code, sign.lookup_code.lower(), f" {sign.lookup_code} "):
+                result = search(index, parse(typed), base_url=BASE_URL)
+                assert result.redirect == sign.url, typed
+    finally:
+        index.close()
