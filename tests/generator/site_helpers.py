@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bs4 import BeautifulSoup
+from click.testing import CliRunner, Result
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "content"
 BASE_URL = "https://ymt.example.cn"
@@ -35,3 +36,17 @@ def tree(root: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
     }
+
+
+def build_cli(tmp: Path, content: Path, out: Path, *extra: str, **env: str) -> Result:
+    """Run ``yimatong build`` on ``content`` into ``out``, caches and index in ``tmp``."""
+    from generator.build import build_command
+
+    env = {
+        "YIMATONG_CACHE_DIR": str(tmp / "cache"),
+        "YIMATONG_SEARCH_INDEX_DIR": str(tmp / "index"),
+        "YIMATONG_STATS_FILE": "",
+        **env,
+    }
+    args = ["--content", str(content), "--out", str(out), "--base-url", BASE_URL, "--jobs", "1"]
+    return CliRunner().invoke(build_command, [*args, *extra], env=env)

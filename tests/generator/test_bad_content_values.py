@@ -6,7 +6,6 @@ record and the field, for YAML unit files and for the same record as a JSON Line
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -17,15 +16,14 @@ import yaml
 from generator import urls
 from generator.codes import characters_problem, outlet_problem, suggested_code, web_address
 from generator.problems import ContentError
-from generator.readers import load_site, read_content
-from generator.validate import validate
+from generator.readers import load_site
 
 from .jsonl import jsonable
+from .unit_records import problems_of, write
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "content"
 KEY = "91450126MA5L3K2R5Q001P"
 REG = "92450324MA5R2W6X1P001W"
-TODAY = dt.date(2026, 12, 1)
 
 
 @pytest.fixture
@@ -36,23 +34,6 @@ def content(tmp_path):
 
 def raw(content: Path, code: str) -> dict:
     return yaml.safe_load((content / "units" / f"{code}.yaml").read_text(encoding="utf-8"))
-
-
-def write(content: Path, code: str, data: dict, as_jsonl: bool) -> str:
-    """Write a unit record back, as its YAML file or as line 1 of a JSON Lines file."""
-    path = content / "units" / f"{code}.yaml"
-    if not as_jsonl:
-        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-        return f"units/{code}.yaml"
-    path.unlink()
-    line = json.dumps(jsonable(data), ensure_ascii=False)
-    (content / "units" / "export.jsonl").write_text(line + "\n", encoding="utf-8")
-    return "units/export.jsonl"
-
-
-def problems_of(content: Path) -> list:
-    site, problems = read_content(content)
-    return problems + validate(site, today=TODAY)
 
 
 def outlet(data: dict, code: str = "DW001") -> dict:

@@ -10,13 +10,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
 from generator import urls
-from generator.build import build_command
 
 from .jsonl import jsonable
-from .site_helpers import BASE_URL, FIXTURE, tree
+from .site_helpers import FIXTURE, build_cli, tree
 
 KEY_UNIT = "91450126MA5L3K2R5Q001P"
 
@@ -27,19 +25,9 @@ def content(tmp_path: Path) -> Path:
     return Path(shutil.copytree(FIXTURE, tmp_path / "content"))
 
 
-def _cli(tmp_path: Path, content: Path, out: Path, *extra: str):
-    env = {
-        "YIMATONG_CACHE_DIR": str(tmp_path / "cache"),
-        "YIMATONG_SEARCH_INDEX_DIR": str(tmp_path / "index"),
-        "YIMATONG_STATS_FILE": "",
-    }
-    args = ["--content", str(content), "--out", str(out), "--base-url", BASE_URL, "--jobs", "1"]
-    return CliRunner().invoke(build_command, [*args, *extra], env=env)
-
-
 def _built(tmp_path: Path, content: Path) -> tuple[Path, dict]:
     out = tmp_path / "site"
-    result = _cli(tmp_path, content, out)
+    result = build_cli(tmp_path, content, out)
     assert result.exit_code == 0, result.output
     return out, tree(out)
 
@@ -55,7 +43,7 @@ def test_units_moved_into_a_sub_folder_never_publish(tmp_path, content, allow):
     sub.mkdir()
     for path in _units(content):
         path.rename(sub / path.name)
-    result = _cli(tmp_path, content, out, *(["--allow-drop"] if allow else []))
+    result = build_cli(tmp_path, content, out, *(["--allow-drop"] if allow else []))
     assert result.exit_code == 1 and tree(out) == before
     assert "units/2026" in result.output and "子文件夹" in result.output
 
@@ -66,7 +54,7 @@ def test_half_the_units_broken_publishes_nothing(tmp_path, content, allow):
     for path in _units(content)[:2]:
         text = path.read_text(encoding="utf-8")
         path.write_text(text.replace("county:", "county: 0x1F\nx_county:", 1), encoding="utf-8")
-    result = _cli(tmp_path, content, out, *(["--allow-drop"] if allow else []))
+    result = build_cli(tmp_path, content, out, *(["--allow-drop"] if allow else []))
     assert result.exit_code == 1 and tree(out) == before
     assert "nothing was published" in result.output
     for path in _units(content)[:2]:
@@ -79,7 +67,7 @@ def test_half_the_units_gone_with_the_cache_deleted_is_refused(tmp_path, content
     shutil.rmtree(tmp_path / "cache")
     for path in _units(content)[:2]:
         path.unlink()
-    result = _cli(tmp_path, content, out)
+    result = build_cli(tmp_path, content, out)
     assert result.exit_code == 1 and tree(out) == before
     assert "上次发布的网站有 4 个排污单位，本次构建有 2 个" in result.output
 
@@ -93,7 +81,7 @@ def test_units_moved_from_yaml_files_into_one_export_are_no_drop(tmp_path, conte
         )
         path.unlink()
     (content / "units" / "export.jsonl").write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
-    result = _cli(tmp_path, content, out)
+    result = build_cli(tmp_path, content, out)
     assert result.exit_code == 0, result.output
     assert (out / urls.unit_path(KEY_UNIT).lstrip("/") / "index.html").is_file()
 
@@ -103,6 +91,6 @@ def test_the_same_units_in_yaml_and_in_an_export_publish_nothing(tmp_path, conte
     path = content / "units" / f"{KEY_UNIT}.yaml"
     line = json.dumps(jsonable(yaml.safe_load(path.read_text("utf-8"))), ensure_ascii=False)
     (content / "units" / "export.jsonl").write_text(line + "\n", encoding="utf-8")
-    result = _cli(tmp_path, content, out, "--allow-drop")
+    result = build_cli(tmp_path, content, out, "--allow-drop")
     assert result.exit_code == 1 and tree(out) == before
     assert "排污单位编码重复" in result.output

@@ -8,7 +8,6 @@ allows) as a JSON Lines line, and asserts the problem's file, record, field and 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
 from pathlib import Path
 
@@ -16,15 +15,12 @@ import pytest
 import yaml
 
 from generator.codes import web_address
-from generator.readers import read_content
-from generator.validate import validate
 
-from .jsonl import jsonable
+from .unit_records import problems_of, write
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "content"
 KEY = "91450126MA5L3K2R5Q001P"
 OTHER = "91450222MA5N7P3C8N001P"
-TODAY = dt.date(2026, 12, 1)
 
 
 @pytest.fixture
@@ -35,23 +31,6 @@ def content(tmp_path: Path) -> Path:
 
 def raw(content: Path, code: str = KEY) -> dict:
     return yaml.safe_load((content / "units" / f"{code}.yaml").read_text(encoding="utf-8"))
-
-
-def write(content: Path, data: dict, as_jsonl: bool, code: str = KEY) -> str:
-    """Write a unit record back, as its YAML file or as line 1 of a JSON Lines file."""
-    path = content / "units" / f"{code}.yaml"
-    if not as_jsonl:
-        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-        return f"units/{code}.yaml"
-    path.unlink()
-    line = json.dumps(jsonable(data), ensure_ascii=False)
-    (content / "units" / "export.jsonl").write_text(line + "\n", encoding="utf-8")
-    return "units/export.jsonl"
-
-
-def problems_of(content: Path) -> list:
-    site, problems = read_content(content)
-    return problems + validate(site, today=TODAY)
 
 
 MISSPELT = {
@@ -78,7 +57,7 @@ MISSPELT = {
 def test_misspelt_keys_in_nested_records_are_reported(content, change, field, as_jsonl):
     data = raw(content)
     change(data)
-    file = write(content, data, as_jsonl)
+    file = write(content, KEY, data, as_jsonl)
     problems = problems_of(content)
     assert [(p.file, p.record, p.field) for p in problems] == [(file, KEY, field)]
     assert "未知字段" in problems[0].message
@@ -97,7 +76,7 @@ def test_misspelt_keys_in_nested_records_are_reported(content, change, field, as
 def test_required_texts_of_spaces_only_are_missing(content, field, blank, as_jsonl):
     data = raw(content)
     data[field] = blank
-    file = write(content, data, as_jsonl)
+    file = write(content, KEY, data, as_jsonl)
     problems = [p for p in problems_of(content) if p.field == field]
     assert [(p.file, p.record) for p in problems] == [(file, KEY)]
     assert "缺少必填项" in problems[0].message
@@ -106,7 +85,7 @@ def test_required_texts_of_spaces_only_are_missing(content, field, blank, as_jso
 def test_a_permit_authority_of_spaces_only_is_missing(content):
     data = raw(content)
     data["permit"]["authority"] = " \u3000 "
-    write(content, data, False)
+    write(content, KEY, data, False)
     assert [p.field for p in problems_of(content)] == ["permit.authority"]
 
 
@@ -121,7 +100,7 @@ def test_a_day_measured_in_two_series_of_one_outlet_and_pollutant(content):
             "values": {dt.date(2026, 9, 30): 40.0, dt.date(2026, 7, 31): 41.0},
         }
     )
-    write(content, data, False)
+    write(content, KEY, data, False)
     problems = problems_of(content)
     assert [(p.record, p.field) for p in problems] == [(KEY, "monitoring[4].values.2026-09-30")]
     assert "monitoring[1]" in problems[0].message and "写了两次" in problems[0].message
@@ -130,7 +109,7 @@ def test_a_day_measured_in_two_series_of_one_outlet_and_pollutant(content):
 def test_the_same_day_for_another_pollutant_is_fine(content):
     data = raw(content)
     data["monitoring"][1]["values"][dt.date(2026, 8, 31)] = 7.1
-    write(content, data, False)
+    write(content, KEY, data, False)
     assert problems_of(content) == []
 
 
@@ -148,7 +127,7 @@ def test_decision_numbers_that_look_alike_are_duplicates(content, number):
     penalty = dict(raw(content)["penalties"][0], decision_number=number, date=dt.date(2026, 5, 1))
     data["penalties"] = [penalty]
     data["data_as_of"]["enforcement"] = dt.date(2026, 11, 15)
-    write(content, data, False, OTHER)
+    write(content, OTHER, data, False)
     problems = problems_of(content)
     assert [(p.file, p.record) for p in problems] == [(f"units/{OTHER}.yaml", OTHER)]
     assert "文号重复" in problems[0].message and "南环罚〔2026〕12号" in problems[0].message
@@ -168,7 +147,7 @@ def test_penalty_links_that_deceive_are_refused(content, url):
     assert not web_address(url)
     data = raw(content)
     data["penalties"][0]["document_url"] = url
-    write(content, data, False)
+    write(content, KEY, data, False)
     problems = problems_of(content)
     assert [p.field for p in problems] == ["penalties[南环罚〔2026〕12号].document_url"]
 

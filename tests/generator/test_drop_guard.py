@@ -13,7 +13,7 @@ from generator import urls
 from generator.build import build, build_command
 from generator.publishguard import UnitDropError, check_drop
 
-from .site_helpers import BASE_URL, FIXTURE, overrides, tree
+from .site_helpers import BASE_URL, FIXTURE, build_cli, overrides, tree
 
 KEY_UNIT = "91450126MA5L3K2R5Q001P"
 REGISTERED = "92450324MA5R2W6X1P001W"
@@ -26,27 +26,16 @@ def content(tmp_path):
     return Path(shutil.copytree(FIXTURE, tmp_path / "content"))
 
 
-def _cli(tmp_path: Path, content: Path, out: Path, *extra: str, **env: str):
-    env = {
-        "YIMATONG_CACHE_DIR": str(tmp_path / "cache"),
-        "YIMATONG_SEARCH_INDEX_DIR": str(tmp_path / "index"),
-        "YIMATONG_STATS_FILE": "",
-        **env,
-    }
-    args = ["--content", str(content), "--out", str(out), "--base-url", BASE_URL, "--jobs", "1"]
-    return CliRunner().invoke(build_command, [*args, *extra], env=env)
-
-
 def _published(out: Path, code: str) -> bool:
     return (out / urls.unit_path(code).lstrip("/") / "index.html").is_file()
 
 
 def test_dropping_a_quarter_of_the_units_is_refused_and_the_site_stays(tmp_path, content):
     out = tmp_path / "site"
-    assert _cli(tmp_path, content, out).exit_code == 0
+    assert build_cli(tmp_path, content, out).exit_code == 0
     before = tree(out)
     (content / "units" / f"{KEY_UNIT}.yaml").unlink()
-    result = _cli(tmp_path, content, out)
+    result = build_cli(tmp_path, content, out)
     assert result.exit_code == 1
     assert "上次发布的网站有 4 个排污单位，本次构建有 3 个" in result.output
     assert "1 个将不再发布（25%，超过允许的 10%）" in result.output
@@ -54,7 +43,7 @@ def test_dropping_a_quarter_of_the_units_is_refused_and_the_site_stays(tmp_path,
     assert tree(out) == before
     assert not [p for p in tmp_path.glob(".site.*") if p.name != ".site.lock"]
 
-    result = _cli(tmp_path, content, out, "--allow-drop")
+    result = build_cli(tmp_path, content, out, "--allow-drop")
     assert result.exit_code == 0, result.output
     assert not _published(out, KEY_UNIT) and _published(out, REGISTERED)
 
@@ -62,7 +51,7 @@ def test_dropping_a_quarter_of_the_units_is_refused_and_the_site_stays(tmp_path,
 @pytest.mark.parametrize("how", ["units renamed", "files renamed .YAML", "only one left"])
 def test_losing_every_unit_never_publishes_an_empty_site(tmp_path, content, how):
     out = tmp_path / "site"
-    assert _cli(tmp_path, content, out).exit_code == 0
+    assert build_cli(tmp_path, content, out).exit_code == 0
     before = tree(out)
     units = content / "units"
     if how == "units renamed":
@@ -76,7 +65,7 @@ def test_losing_every_unit_never_publishes_an_empty_site(tmp_path, content, how)
         (units / f"{REGISTERED}.yaml").write_bytes(
             (FIXTURE / "units" / f"{REGISTERED}.yaml").read_bytes()
         )
-    result = _cli(tmp_path, content, out)
+    result = build_cli(tmp_path, content, out)
     assert result.exit_code == 1 and tree(out) == before
     assert "units" in result.output
 
@@ -95,17 +84,17 @@ def test_the_share_is_a_setting(tmp_path, content):
             progress=False,
             overrides=overrides(tmp_path, max_unit_drop_percent=20),
         )
-    result = _cli(tmp_path, content, out, YIMATONG_MAX_UNIT_DROP_PERCENT="25")
+    result = build_cli(tmp_path, content, out, YIMATONG_MAX_UNIT_DROP_PERCENT="25")
     assert result.exit_code == 0, result.output
     assert not _published(out, KEY_UNIT)
 
 
 def test_without_the_kept_state_the_published_folders_are_counted(tmp_path, content):
     out = tmp_path / "site"
-    assert _cli(tmp_path, content, out).exit_code == 0
+    assert build_cli(tmp_path, content, out).exit_code == 0
     shutil.rmtree(tmp_path / "cache")
     (content / "units" / f"{KEY_UNIT}.yaml").unlink()
-    result = _cli(tmp_path, content, out)
+    result = build_cli(tmp_path, content, out)
     assert result.exit_code == 1 and "上次发布的网站有 4 个排污单位" in result.output
 
 
@@ -116,8 +105,8 @@ def test_adding_units_and_a_first_build_are_never_refused(tmp_path, content):
         if path.stem != REGISTERED:
             path.unlink()
     out = tmp_path / "site"
-    assert _cli(tmp_path, small, out).exit_code == 0
-    assert _cli(tmp_path, content, out).exit_code == 0
+    assert build_cli(tmp_path, small, out).exit_code == 0
+    assert build_cli(tmp_path, content, out).exit_code == 0
     assert _published(out, KEY_UNIT)
 
 

@@ -11,13 +11,11 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from generator import urls
-from generator.build import build_command
 from generator.publishguard import failure_message
 
-from .site_helpers import BASE_URL, FIXTURE, tree
+from .site_helpers import BASE_URL, FIXTURE, build_cli, tree
 
 KEY_UNIT = "91450126MA5L3K2R5Q001P"
 
@@ -64,27 +62,17 @@ def _fill(disk: Path) -> Path:
     return filler
 
 
-def _cli(tmp_path: Path, content: Path, out: Path, *extra: str):
-    env = {
-        "YIMATONG_CACHE_DIR": str(tmp_path / "cache"),
-        "YIMATONG_SEARCH_INDEX_DIR": str(tmp_path / "index"),
-        "YIMATONG_STATS_FILE": "",
-    }
-    args = ["--content", str(content), "--out", str(out), "--base-url", BASE_URL, "--jobs", "1"]
-    return CliRunner().invoke(build_command, [*args, *extra], env=env)
-
-
 @pytest.mark.parametrize("extra", [("--full",), ()])
 def test_a_full_disk_leaves_the_last_good_site_live(tmp_path, small_disk, extra):
     content = Path(shutil.copytree(FIXTURE, tmp_path / "content"))
     out = small_disk / "site"
-    assert _cli(tmp_path, content, out).exit_code == 0
+    assert build_cli(tmp_path, content, out).exit_code == 0
     before = tree(out)
     unit = content / "units" / f"{KEY_UNIT}.yaml"
     unit.write_text(unit.read_text(encoding="utf-8").replace("黄志强", "黄志刚"), "utf-8")
     filler = _fill(small_disk)
 
-    result = _cli(tmp_path, content, out, *extra)
+    result = build_cli(tmp_path, content, out, *extra)
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
     assert "磁盘已满" in result.output and "原网站保持不变" in result.output
     assert "Traceback" not in result.output and str(out) in result.output
@@ -92,7 +80,7 @@ def test_a_full_disk_leaves_the_last_good_site_live(tmp_path, small_disk, extra)
     assert sorted(p.name for p in small_disk.iterdir()) == [".site.lock", "filler", "site"]
 
     filler.unlink()
-    assert _cli(tmp_path, content, out, *extra).exit_code == 0
+    assert build_cli(tmp_path, content, out, *extra).exit_code == 0
     page = out / urls.unit_path(KEY_UNIT).lstrip("/") / "index.html"
     assert "黄志刚" in page.read_text(encoding="utf-8")
 
@@ -149,13 +137,13 @@ def test_a_state_that_cannot_be_saved_after_publishing_makes_the_next_build_full
 
     content = Path(shutil.copytree(FIXTURE, tmp_path / "content"))
     out = tmp_path / "site"
-    assert _cli(tmp_path, content, out).exit_code == 0
+    assert build_cli(tmp_path, content, out).exit_code == 0
     unit = content / "units" / f"{KEY_UNIT}.yaml"
     unit.write_text(unit.read_text(encoding="utf-8").replace("黄志强", "黄志刚"), "utf-8")
     kept = state_file((tmp_path / "cache").resolve(), out.resolve())
     blocker = kept.with_suffix(".tmp")
     blocker.mkdir()  # the state is written there first: now it cannot be
-    result = _cli(tmp_path, content, out)
+    result = build_cli(tmp_path, content, out)
     assert result.exit_code == 1 and "新网站已发布，但构建记录没有保存" in result.output
     page = out / urls.unit_path(KEY_UNIT).lstrip("/") / "index.html"
     assert "黄志刚" in page.read_text(encoding="utf-8")
