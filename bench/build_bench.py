@@ -51,7 +51,7 @@ def clone_fixture(units: int, folder: Path) -> None:
     """Fallback: the fixture units cloned with fresh valid codes, as one JSON Lines file."""
     import yaml
 
-    from generator.codes import make_uscc
+    from generator.content.codes import make_uscc
 
     shutil.copytree(FIXTURE, folder, ignore=shutil.ignore_patterns("units"))
     (folder / "units").mkdir()
@@ -110,14 +110,14 @@ def touch_daily(folder: Path) -> int:
 
 
 #: The step left out by the "incremental-noindex" measurement.
-INDEX_STEP = "generator.searchindex:write_index"
+INDEX_STEP = "generator.search.index:write_index"
 
 
 def measure_build(
     content: Path, out: Path, cache: Path, full: bool, exclude: tuple[str, ...] = ()
 ) -> dict:
     """One build in this process; seconds, counts and peak memory."""
-    from generator.build import build
+    from generator.build.run import build
 
     started = time.monotonic()
     result = build(

@@ -14,11 +14,16 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader
 
 from generator import settings, urls
-from generator.qr import QRCache
-from generator.readers import LoadCache, load_site
-from generator.site_app import TEMPLATES, fingerprinted
-from generator.views.common import build_catalog
-from generator.views.unit import monitoring_end, outlet_series, unit_csv_bytes, unit_json_bytes
+from generator.content.readers import LoadCache, load_site
+from generator.pages.app import TEMPLATES, fingerprinted
+from generator.pages.views.common import build_catalog
+from generator.pages.views.unit import (
+    monitoring_end,
+    outlet_series,
+    unit_csv_bytes,
+    unit_json_bytes,
+)
+from generator.qr.encode import QRCache
 
 _STATE: dict = {}
 

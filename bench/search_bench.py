@@ -24,17 +24,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from feedback.search.engine import match, search  # noqa: E402
 from feedback.search.query import parse  # noqa: E402
-from generator.model import Site, Unit  # noqa: E402
-from generator.readers import load_site  # noqa: E402
+from generator.content.model import Site, Unit  # noqa: E402
+from generator.content.readers import load_site  # noqa: E402
 from generator.sample import write_sample  # noqa: E402
-from generator.searchindex import (  # noqa: E402
+from generator.search.index import (  # noqa: E402
     CODES_FILE,
     HOT_FILE,
     SearchIndex,
     build_index,
     write_index,
 )
-from generator.searchtext import runs  # noqa: E402
+from generator.search.text import runs  # noqa: E402
 
 GENERIC = [
     "有限公司",

@@ -27,8 +27,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.qrread import DECODERS  # noqa: E402
-from generator.readers import load_site  # noqa: E402
+from generator.content.readers import load_site  # noqa: E402
+from generator.qr.readable import DECODERS  # noqa: E402
 from generator.signs import SignOptions, unit_signs  # noqa: E402
 
 PREVIEW_PX = 1920

@@ -84,10 +84,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def _load_directory(app: Flask) -> Directory:
     site = app.config.get("SITE")
     if site is None:
-        from generator.readers import load_site
+        from generator.content.readers import load_site
 
         site = load_site(app.config["CONTENT_DIR"])
-    from generator.searchid import site_identity
+    from generator.search.identity import site_identity
 
     # The search refuses an index made for another site (feedback/search/__init__.py).
     app.extensions["yimatong_site_id"] = site_identity(site)

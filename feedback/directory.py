@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from generator.model import Division, EnforcementBody, Rectification, RectificationStatus, Site
+from generator.content.model import (
+    Division,
+    EnforcementBody,
+    Rectification,
+    RectificationStatus,
+    Site,
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,12 +8,12 @@ import click
 
 #: command name -> "module:attribute" of a click command or group.
 COMMANDS = {
-    "build": "generator.build:build_command",
-    "check": "generator.validate:check_command",
+    "build": "generator.build.run:build_command",
+    "check": "generator.content.validate:check_command",
     "serve": "generator.serve:serve_command",
     "sample": "generator.sample:sample_command",
     "signs": "generator.signs:signs_command",
-    "publish": "generator.publish:publish_command",
+    "publish": "generator.publish.upload:publish_command",
     "feedback": "feedback.cli:feedback_group",
 }
 

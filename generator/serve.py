@@ -11,9 +11,9 @@ import click
 from flask import Flask
 from werkzeug.serving import make_server, run_simple
 
-from . import settings as settings_mod
-from .problems import ContentError
-from .site_app import create_site_app
+from generator import settings as settings_mod
+from generator.content.problems import ContentError
+from generator.pages.app import create_site_app
 
 HOST = "127.0.0.1"
 SITE_PORT, FEEDBACK_PORT = 8000, 5000
@@ -67,7 +67,7 @@ def feedback_app(config: dict[str, Any] | None = None) -> tuple[Flask, list[tupl
 
 def site_preview(content_dir: str, conf: dict[str, Any]) -> Flask:
     """The site app over content loaded once; exits with the problems if content is invalid."""
-    from .readers import load_site
+    from generator.content.readers import load_site
 
     try:
         site = load_site(content_dir, stats_file=conf["stats_file"] or None)
@@ -90,7 +90,7 @@ def start_feedback(port: int, config: dict[str, Any]) -> None:
 
 def warn_if_index_mismatched(site: Any, conf: dict[str, Any]) -> bool:
     """Say so when the search index is missing or was made for another site."""
-    from .searchid import index_stamps, site_identity
+    from generator.search.identity import index_stamps, site_identity
 
     stamps = index_stamps(conf["search_index_dir"])
     if stamps is not None and stamps["site"] == site_identity(site):
@@ -131,7 +131,7 @@ def serve_command(
     conf = settings_mod.resolve(preview_urls(port, feedback_port, base_url, feedback_url))
     content_dir = content_dir or conf["content_dir"]
     if build_first:
-        from .build import build_and_report
+        from generator.build.run import build_and_report
 
         overrides = {"feedback_url": conf["feedback_url"]}
         build_and_report(content_dir, None, conf["base_url"], overrides=overrides)

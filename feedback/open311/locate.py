@@ -32,7 +32,7 @@ def coordinates() -> dict[str, tuple[float, float]]:
     if cached is None:
         site = current_app.config.get("SITE")
         if site is None:
-            from generator.readers import load_site
+            from generator.content.readers import load_site
 
             site = load_site(current_app.config["CONTENT_DIR"])
         cached = {

@@ -8,9 +8,9 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 
 from generator import settings
-from generator.searchid import mismatch_message
-from generator.searchindex import IndexMissing, SearchIndex, open_index
-from generator.searchtext import FACETS
+from generator.search.identity import mismatch_message
+from generator.search.index import IndexMissing, SearchIndex, open_index
+from generator.search.text import FACETS
 
 from .engine import FACET_TITLES, MAX_PER_PAGE, PER_PAGE, SearchResult, search
 from .query import QueryError, parse
@@ -18,7 +18,7 @@ from .query import QueryError, parse
 bp = Blueprint("search", __name__)
 
 UNAVAILABLE = "搜索暂时不可用（搜索索引尚未生成）。可以先在网站上按地区或行业浏览排污单位名录。"
-#: app.extensions key of the identity of the site the service loaded (generator.searchid).
+#: app.extensions key of the identity of the site the service loaded (generator.search.identity).
 SITE_ID = "yimatong_site_id"
 #: app.extensions key of the (folder, stamp) pairs already warned about.
 WARNED = "yimatong_index_warned"

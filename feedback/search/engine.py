@@ -13,8 +13,8 @@ from typing import Any
 from markupsafe import Markup
 
 from generator import urls
-from generator.searchindex import SearchIndex
-from generator.searchtext import FACETS, KINDS, SearchDoc, bigrams
+from generator.search.index import SearchIndex
+from generator.search.text import FACETS, KINDS, SearchDoc, bigrams
 
 from .highlight import mark
 from .query import Fragment, Query

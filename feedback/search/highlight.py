@@ -6,7 +6,7 @@ from html import escape
 
 from markupsafe import Markup
 
-from generator.searchtext import fold
+from generator.search.text import fold
 
 
 def _spans(folded: str, needles: list[str]) -> list[tuple[int, int]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from generator.searchtext import runs
+from generator.search.text import runs
 
 MAX_LENGTH = 100
 #: Query-language characters people paste from other search engines; we match them as nothing.

@@ -18,10 +18,10 @@ import click
 import yaml
 from tqdm import tqdm
 
-from ..model import Division
-from ..readers import UNIT_READERS, load_divisions
-from .records import Maker, Spec, city_bureau, county_bureau
-from .tables import CITIES, COUNTY_PINYIN
+from generator.content.model import Division
+from generator.content.readers import UNIT_READERS, load_divisions
+from generator.sample.records import Maker, Spec, city_bureau, county_bureau
+from generator.sample.tables import CITIES, COUNTY_PINYIN
 
 __all__ = [
     "sample_command",
@@ -250,7 +250,7 @@ def sample_command(
     for path in existing:
         path.unlink()
     if curated:
-        from .curated import curated_records
+        from generator.sample.curated import curated_records
 
         records = curated_records(as_of.date())
         write_content(out, records, fmt)

@@ -6,9 +6,9 @@ Each line: industry, county, category, permit state, penalty, rectifications, tr
 
 from __future__ import annotations
 
-from ..readers import load_divisions
-from .records import Maker, Spec
-from .tables import PROFILES
+from generator.content.readers import load_divisions
+from generator.sample.records import Maker, Spec
+from generator.sample.tables import PROFILES
 
 CURATED_SEED = 2026
 

@@ -7,9 +7,9 @@ import random
 import re
 from dataclasses import dataclass
 
-from ..codes import USCC_ALPHABET, make_uscc
-from ..model import Division
-from .tables import (
+from generator.content.codes import USCC_ALPHABET, make_uscc
+from generator.content.model import Division
+from generator.sample.tables import (
     BRANDS,
     CITIES,
     GIVEN,

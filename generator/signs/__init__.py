@@ -4,7 +4,7 @@ One layout model (layout.py, built by signboards.py) is drawn twice: SVG (svg.py
 PDF print master (pdf.py). See docs/signs.md.
 """
 
-from .command import signs_command, write_signs
-from .signboards import SignOptions, gate_sign, outlet_sign, unit_signs
+from generator.signs.command import signs_command, write_signs
+from generator.signs.signboards import SignOptions, gate_sign, outlet_sign, unit_signs
 
 __all__ = ["SignOptions", "gate_sign", "outlet_sign", "signs_command", "unit_signs", "write_signs"]

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import click
 
-from .. import settings
-from ..model import Site, Unit
-from .fonts import FontMissing, font_name
-from .layout import Sign
-from .manifest import ManifestRow, row_for, write_manifest
-from .pdf import write_pdf
-from .signboards import SignOptions, unit_signs
-from .svg import write_svg
+from generator import settings
+from generator.content.model import Site, Unit
+from generator.signs.fonts import FontMissing, font_name
+from generator.signs.layout import Sign
+from generator.signs.manifest import ManifestRow, row_for, write_manifest
+from generator.signs.pdf import write_pdf
+from generator.signs.signboards import SignOptions, unit_signs
+from generator.signs.svg import write_svg
 
 _SIZE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*[x×*]\s*(\d+(?:\.\d+)?)\s*$")
 
@@ -218,8 +218,8 @@ def signs_command(
     Per city also one multi-page PDF and a CSV manifest for the print order. The PDF is
     the print master: true size in mm, 3 mm bleed, crop marks, embedded 黑体 font.
     """
-    from ..problems import ContentError
-    from ..readers import load_site
+    from generator.content.problems import ContentError
+    from generator.content.readers import load_site
 
     try:
         site = load_site(content_dir or Path(settings.get("content_dir")))

@@ -10,7 +10,7 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from .words import NO_LINE_START, segments
+from generator.signs.words import NO_LINE_START, segments
 
 #: Debian package fonts-wqy-zenhei (installed by scripts/setup); subfont 0 is the proportional face.
 FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")

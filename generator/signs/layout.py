@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ..qrread import readable
+from generator.qr.readable import readable
 
 #: Extra margin outside the bleed that holds the crop marks (slug), in mm.
 SLUG_MM = 10.0
@@ -146,7 +146,7 @@ class Sign:
 def qr_shape(url: str, x: float, y: float, side: float, error: str, border: int = 4) -> QR:
     """A QR shape for ``url`` filling a ``side``×``side`` square (quiet zone included).
 
-    The mask is the best-scoring one that every decoder reads (``generator.qrread``).
+    The mask is the best-scoring one that every decoder reads (``generator.qr.readable``).
     """
     code = readable(url, error)
     matrix = tuple(tuple(bool(v) for v in row) for row in code.matrix)

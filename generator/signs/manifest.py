@@ -6,9 +6,9 @@ import csv
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
-from ..spreadsheet import neutralise_row
-from .layout import Sign
-from .signboards import KIND_LABELS
+from generator.opendata.spreadsheet import neutralise_row
+from generator.signs.layout import Sign
+from generator.signs.signboards import KIND_LABELS
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,9 +13,19 @@ from reportlab.lib.colors import CMYKColor
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from .fonts import font_name
-from .layout import MARK_WIDTH_MM, QR, Circle, Rect, Shape, Sign, Text, crop_marks, module_runs
-from .layout import Path as PathShape
+from generator.signs.fonts import font_name
+from generator.signs.layout import (
+    MARK_WIDTH_MM,
+    QR,
+    Circle,
+    Rect,
+    Shape,
+    Sign,
+    Text,
+    crop_marks,
+    module_runs,
+)
+from generator.signs.layout import Path as PathShape
 
 #: Print colours for the sign palette (green close to Pantone 348 C); others are converted.
 CMYK = {

@@ -11,11 +11,11 @@ import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from .. import clock, urls
-from ..model import Outlet, PermitState, PermitStatus, Site, Unit
-from .fonts import fit, text_width
-from .layout import Rect, Shape, Sign, Text, qr_shape
-from .symbols import symbol
+from generator import clock, urls
+from generator.content.model import Outlet, PermitState, PermitStatus, Site, Unit
+from generator.signs.fonts import fit, text_width
+from generator.signs.layout import Rect, Shape, Sign, Text, qr_shape
+from generator.signs.symbols import symbol
 
 GREEN = "#00843D"
 WHITE = "#FFFFFF"
@@ -296,7 +296,7 @@ def outlet_sign(site: Site, unit: Unit, outlet: Outlet, opts: SignOptions) -> Si
     """The prompt signboard (污染物排放口标识牌) of one outlet; a square board gets its own layout."""
     w, h = opts.outlet_mm
     if w < SQUARE_RATIO * h:
-        from .variants import square_outlet_sign  # it builds on this module's pieces
+        from generator.signs.variants import square_outlet_sign  # it builds on this module's pieces
 
         return square_outlet_sign(site, unit, outlet, opts)
     url = urls.absolute(opts.base_url, urls.outlet_path(unit.code, outlet.code))
@@ -357,7 +357,7 @@ def _outlet_fallback(
 def unit_signs(site: Site, unit: Unit, opts: SignOptions) -> list[Sign]:
     """The gate sign followed by one sign per outlet (prompt or warning style), in outlet order."""
     if opts.style == "warning":
-        from .variants import warning_sign
+        from generator.signs.variants import warning_sign
 
         return [gate_sign(site, unit, opts)] + [
             warning_sign(site, unit, o, opts) for o in unit.outlets

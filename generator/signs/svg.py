@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from .fonts import SVG_FONT_FAMILY
-from .layout import (
+from generator.signs.fonts import SVG_FONT_FAMILY
+from generator.signs.layout import (
     MARK_WIDTH_MM,
     QR,
     REGISTRATION,
@@ -23,7 +23,7 @@ from .layout import (
     crop_marks,
     module_runs,
 )
-from .layout import Path as PathShape
+from generator.signs.layout import Path as PathShape
 
 
 def n(value: float) -> str:

@@ -6,7 +6,7 @@ outfall pipe pouring onto waves, waste gas is a stack with rising smoke.
 
 from __future__ import annotations
 
-from .layout import Circle, Path, Rect, Shape
+from generator.signs.layout import Circle, Path, Rect, Shape
 
 
 def symbol(kind: str, x: float, y: float, side: float, fg: str, bg: str) -> list[Shape]:

@@ -7,10 +7,10 @@ hotline, the issuer and the sign's id and print date.
 
 from __future__ import annotations
 
-from .. import urls
-from ..model import Outlet, Site, Unit
-from .layout import Path, Rect, Shape, Sign
-from .signboards import (
+from generator import urls
+from generator.content.model import Outlet, Site, Unit
+from generator.signs.layout import Path, Rect, Shape, Sign
+from generator.signs.signboards import (
     GREEN,
     INK,
     WHITE,
@@ -22,7 +22,7 @@ from .signboards import (
     short_address,
     text_box,
 )
-from .symbols import glyph, symbol
+from generator.signs.symbols import glyph, symbol
 
 #: GB 2893 safety yellow (warning signs), close to Pantone 116 C.
 YELLOW = "#FFCC00"

@@ -82,8 +82,8 @@ def free_port() -> int:
 
 def build_site(content: Path, out: Path, index_dir: Path, site_url: str, app_url: str) -> None:
     """Build ``content`` into ``out`` with the real generator (its search step fills ``index_dir``)."""
-    from generator.build import build
-    from generator.searchindex import META_FILE
+    from generator.build.run import build
+    from generator.search.index import META_FILE
 
     overrides = {
         "cache_dir": str(out.parent / "cache"),
@@ -91,7 +91,7 @@ def build_site(content: Path, out: Path, index_dir: Path, site_url: str, app_url
         "feedback_url": app_url,
     }
     build(content, out, site_url, jobs=1, progress=False, overrides=overrides)
-    assert (index_dir / META_FILE).is_file(), "构建没有写出搜索索引（generator/steps.py）"
+    assert (index_dir / META_FILE).is_file(), "构建没有写出搜索索引（generator/build/steps.py）"
 
 
 def start_smtp(mailbox: Mailbox) -> tuple[Any, int]:
@@ -154,7 +154,7 @@ def running_stack(tmp: Path) -> Iterator[Stack]:
 def release(app: Any) -> None:
     """Close what the service keeps open: database connections and the search index files."""
     from feedback.extensions import db
-    from generator import searchindex
+    from generator.search import index as searchindex
 
     with app.app_context():
         db.session.remove()

@@ -21,7 +21,7 @@ from feedback.extensions import db
 from feedback.migrate import upgrade
 from feedback.models import Account, Report
 from generator import clock
-from generator.readers import load_site
+from generator.content.readers import load_site
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "content"
 #: Fixture units: Binyang (nn-binyang, under nn), Liucheng (lz-liucheng), Yuzhou, Quanzhou.

@@ -25,8 +25,9 @@ from sqlalchemy import func, select
 from feedback.extensions import db
 from feedback.models import Report
 from feedback.open311.keys import create_key
-from generator import clock, searchindex
-from generator.searchindex import build_index
+from generator import clock
+from generator.search import index as searchindex
+from generator.search.index import build_index
 from tests.feedback.conftest import BINYANG
 from tests.feedback.open311_helpers import OPENAPI, LiveServer
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.readers import read_content
-from generator.validate import validate
+from generator.content.readers import read_content
+from generator.content.validate import validate
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "content"
 KEY = "91450126MA5L3K2R5Q001P"

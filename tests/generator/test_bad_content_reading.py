@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.readers import LoadCache, read_content
+from generator.content.readers import LoadCache, read_content
 
 from .jsonl import jsonable
 

@@ -14,9 +14,9 @@ import pytest
 import yaml
 
 from generator import urls
-from generator.codes import characters_problem, outlet_problem, suggested_code, web_address
-from generator.problems import ContentError
-from generator.readers import load_site
+from generator.content.codes import characters_problem, outlet_problem, suggested_code, web_address
+from generator.content.problems import ContentError
+from generator.content.readers import load_site
 
 from .jsonl import jsonable
 from .unit_records import problems_of, write

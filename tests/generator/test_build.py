@@ -8,9 +8,9 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from generator.build import FileOverwriteError, build, build_command, check_unique
-from generator.state import build_lock
-from generator.views.common import Output
+from generator.build.cache import build_lock
+from generator.build.run import FileOverwriteError, build, build_command, check_unique
+from generator.pages.views.common import Output
 
 from .site_helpers import BASE_URL, FIXTURE, overrides, tree
 
@@ -111,9 +111,9 @@ def test_every_long_step_shows_a_bar_with_counts(tmp_path, capfd):
 def test_the_file_count_of_a_unit_is_the_number_of_files_it_makes(tmp_path):
     # The build reports its total from the counts, without making every unit's outputs.
     from generator import settings
-    from generator.readers import load_site
-    from generator.site_app import create_site_app
-    from generator.views import unit_file_count, unit_outputs
+    from generator.content.readers import load_site
+    from generator.pages.app import create_site_app
+    from generator.pages.views import unit_file_count, unit_outputs
 
     site = load_site(FIXTURE)
     conf = settings.resolve(overrides(tmp_path, base_url=BASE_URL))

@@ -7,8 +7,8 @@ import shutil
 import yaml
 
 from generator import urls
-from generator.build import build
-from generator.codes import make_uscc
+from generator.build.run import build
+from generator.content.codes import make_uscc
 
 from .site_helpers import BASE_URL, FIXTURE, overrides, soup, tree
 
@@ -141,11 +141,11 @@ def _index_files(folder):
     """The index's files, less the stamp of the build that wrote it (each build has its own)."""
     import json
 
-    from generator.searchindex import CODES_FILE, HOT_FILE, META_FILE
+    from generator.search.index import CODES_FILE, HOT_FILE, META_FILE
 
     found = {name: (folder / name).read_bytes() for name in (HOT_FILE, CODES_FILE)}
     meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
-    assert meta.pop("build")  # stamped (see generator/searchid.py)
+    assert meta.pop("build")  # stamped (see generator/search/identity.py)
     return {**found, META_FILE: json.dumps(meta, sort_keys=True).encode()}
 
 

@@ -7,10 +7,10 @@ import shutil
 
 import pytest
 
-from generator.build import build
-from generator.readers import load_site
-from generator.searchid import index_stamps, site_identity
-from generator.searchindex import META_FILE, build_index, open_index
+from generator.build.run import build
+from generator.content.readers import load_site
+from generator.search.identity import index_stamps, site_identity
+from generator.search.index import META_FILE, build_index, open_index
 
 from .site_helpers import BASE_URL, FIXTURE, overrides
 

@@ -1,6 +1,6 @@
 """Identifier checks: USCC check characters, fixed-source and outlet codes."""
 
-from generator.codes import (
+from generator.content.codes import (
     fixed_source_problem,
     make_uscc,
     outlet_kind,

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.readers import read_pages, read_units
-from generator.readers.files import read_bodies, read_site_settings
-from generator.readers.scan import scan
+from generator.content.readers import read_pages, read_units
+from generator.content.readers.files import read_bodies, read_site_settings
+from generator.content.readers.scan import scan
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "content"
 

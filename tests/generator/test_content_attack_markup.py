@@ -10,7 +10,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from generator.markup import render_markdown
+from generator.content.markup import render_markdown
 
 SCRIPTED = re.compile(r"(?i)^\s*(javascript|vbscript|data):")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.readers import read_content
+from generator.content.readers import read_content
 
 from .jsonl import jsonable
 

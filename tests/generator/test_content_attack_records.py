@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.codes import web_address
+from generator.content.codes import web_address
 
 from .unit_records import problems_of, write
 

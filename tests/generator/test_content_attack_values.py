@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.readers import read_content
-from generator.readers.yamlparse import parse
-from generator.validate import validate
+from generator.content.readers import read_content
+from generator.content.readers.yamlparse import parse
+from generator.content.validate import validate
 
 from .jsonl import jsonable
 

@@ -13,11 +13,11 @@ import pytest
 import yaml
 
 from generator import urls
-from generator.build import build
-from generator.model import Measurement, OutletPollutant
-from generator.readers import read_content
-from generator.results import Judgement, judge, verdict
-from generator.validate import validate
+from generator.build.run import build
+from generator.content.model import Measurement, OutletPollutant
+from generator.content.readers import read_content
+from generator.content.results import Judgement, judge, verdict
+from generator.content.validate import validate
 
 from .jsonl import jsonable
 from .site_helpers import BASE_URL, FIXTURE, overrides, soup

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from generator import urls
-from generator.build import build, build_command
-from generator.publishguard import UnitDropError, check_drop
+from generator.build.guard import UnitDropError, check_drop
+from generator.build.run import build, build_command
 
 from .site_helpers import BASE_URL, FIXTURE, build_cli, overrides, tree
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from generator import urls
-from generator.publishguard import failure_message
+from generator.build.guard import failure_message
 
 from .site_helpers import BASE_URL, FIXTURE, build_cli, tree
 
@@ -109,8 +109,8 @@ def test_failure_messages_say_what_became_of_the_site(error, stage, words):
 def test_a_load_cache_saved_in_the_background_onto_a_full_disk_fails_quietly(
     tmp_path, small_disk, capfd
 ):
-    from generator.readers import LoadCache, load_site
-    from generator.readers.loadcache import BACKGROUND_FROM_SHARDS
+    from generator.content.readers import LoadCache, load_site
+    from generator.content.readers.loadcache import BACKGROUND_FROM_SHARDS
     from generator.sample import write_sample
 
     content = tmp_path / "content"
@@ -130,8 +130,8 @@ def test_a_load_cache_saved_in_the_background_onto_a_full_disk_fails_quietly(
 
 
 def test_a_state_that_cannot_be_saved_after_publishing_makes_the_next_build_full(tmp_path):
-    from generator.build import build
-    from generator.state import state_file
+    from generator.build.cache import state_file
+    from generator.build.run import build
 
     from .site_helpers import overrides
 

@@ -11,10 +11,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generator import settings
-from generator.markup import ATTRIBUTES, TAGS, URL_SCHEMES, render_markdown
-from generator.readers import load_site
-from generator.readers.files import _FRONT_MATTER
-from generator.site_app import create_site_app
+from generator.content.markup import ATTRIBUTES, TAGS, URL_SCHEMES, render_markdown
+from generator.content.readers import load_site
+from generator.content.readers.files import _FRONT_MATTER
+from generator.pages.app import create_site_app
 
 from .site_helpers import BASE_URL, FIXTURE, overrides
 

@@ -12,9 +12,11 @@ import segno
 import zxingcpp
 from PIL import Image
 
-from generator import qr, qrmask, urls
-from generator.codes import make_uscc
-from generator.qrmask import MAX_VERSION
+from generator import urls
+from generator.content.codes import make_uscc
+from generator.qr import encode as qr
+from generator.qr import mask as qrmask
+from generator.qr.mask import MAX_VERSION
 
 BASES = ["https://ymt.example.cn/", "http://127.0.0.1:8000/", "https://ymt.sthjt.gxzf.gov.cn/"]
 

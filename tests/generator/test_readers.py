@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.model import Category, Method, PermitState
-from generator.problems import ContentError
-from generator.readers import load_divisions, load_site, read_content
-from generator.validate import validate
+from generator.content.model import Category, Method, PermitState
+from generator.content.problems import ContentError
+from generator.content.readers import load_divisions, load_site, read_content
+from generator.content.validate import validate
 
 from .jsonl import jsonable
 

@@ -8,10 +8,10 @@ import pytest
 import yaml
 
 from generator import clock
-from generator.model import PickledTuple
-from generator.problems import ContentError
-from generator.readers import LoadCache, load_site, read_content
-from generator.serialize import unit_record
+from generator.content.model import PickledTuple
+from generator.content.problems import ContentError
+from generator.content.readers import LoadCache, load_site, read_content
+from generator.content.serialize import unit_record
 
 from .jsonl import jsonable
 
@@ -164,7 +164,7 @@ def test_units_checked_once_stay_checked_on_later_days(content, tmp_path):
 def test_per_unit_checks_that_pass_today_pass_on_every_later_day(content):
     import datetime as dt
 
-    from generator.validate import check_unit
+    from generator.content.validate import check_unit
 
     site, _ = read_content(content)
     today = dt.date(2026, 12, 1)
@@ -178,7 +178,7 @@ def test_per_unit_checks_that_pass_today_pass_on_every_later_day(content):
 
 
 def test_shards_written_in_the_background_are_read_by_the_next_load(content, tmp_path, monkeypatch):
-    from generator.readers import loadcache
+    from generator.content.readers import loadcache
 
     monkeypatch.setattr(loadcache, "BACKGROUND_FROM_SHARDS", 1)  # the fixture fills few
     cache = LoadCache(tmp_path / "cache", content)

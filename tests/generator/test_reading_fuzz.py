@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.readers import LoadCache, read_content
-from generator.validate import validate
+from generator.content.readers import LoadCache, read_content
+from generator.content.validate import validate
 
 from .jsonl import jsonable
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.codes import fixed_source_problem
-from generator.model import PermitState
-from generator.readers import load_site
+from generator.content.codes import fixed_source_problem
+from generator.content.model import PermitState
+from generator.content.readers import load_site
 from generator.sample import sample_command, write_sample
 from generator.sample.curated import curated_records
 

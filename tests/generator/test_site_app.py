@@ -11,10 +11,10 @@ from bs4 import BeautifulSoup
 from PIL import Image
 
 from generator import settings, urls
-from generator.build import build
-from generator.readers import load_site
-from generator.site_app import CSP, create_site_app
-from generator.views.pages import split_sitemap
+from generator.build.run import build
+from generator.content.readers import load_site
+from generator.pages.app import CSP, create_site_app
+from generator.pages.views.pages import split_sitemap
 
 from .site_helpers import BASE_URL, FEEDBACK_URL, FIXTURE, overrides
 

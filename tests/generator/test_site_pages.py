@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from generator import settings, urls
-from generator.build import build, plan
-from generator.readers import load_site
-from generator.site_app import create_site_app
+from generator.build.run import build, plan
+from generator.content.readers import load_site
+from generator.pages.app import create_site_app
 
 from .site_helpers import BASE_URL, FEEDBACK_URL, FIXTURE, overrides, soup
 
@@ -154,8 +154,8 @@ def test_open_data_and_feeds_are_linked(site_dir):
 def test_measurement_records_match_the_generic_conversion():
     from dataclasses import fields
 
-    from generator.model import Measurement, Method
-    from generator.serialize import plain
+    from generator.content.model import Measurement, Method
+    from generator.content.serialize import plain
 
     m = Measurement("DW001", "化学需氧量", dt.date(2026, 3, 31), 41.5, "mg/L", Method.AUTOMATIC)
     generic = {f.name: getattr(m, f.name) for f in fields(m)}

@@ -10,11 +10,11 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from generator import settings, urls
-from generator.build import plan
-from generator.readers import load_site
-from generator.site_app import create_site_app
-from generator.views.common import build_catalog
-from generator.views.pages import sitemap_lastmods
+from generator.build.run import plan
+from generator.content.readers import load_site
+from generator.pages.app import create_site_app
+from generator.pages.views.common import build_catalog
+from generator.pages.views.pages import sitemap_lastmods
 
 from .site_helpers import BASE_URL, FIXTURE, overrides
 

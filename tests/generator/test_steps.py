@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.model import Site
-from generator.steps import StepRecord, run_steps
+from generator.build.steps import StepRecord, run_steps
+from generator.content.model import Site
 
 
 def _write_a(site, out, settings):
@@ -66,7 +66,7 @@ def test_a_failing_step_raises_and_leaves_nothing_behind(tmp_path, jobs):
 
 
 def test_steps_are_shared_out_by_their_last_seconds():
-    from generator.steps import StepRunner
+    from generator.build.steps import StepRunner
 
     names = ["test:long", "test:short1", "test:short2", "test:new"]
     steps = [(n, _write_b) for n in names]

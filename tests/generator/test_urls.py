@@ -3,7 +3,7 @@
 from collections import Counter
 
 from generator import urls
-from generator.codes import USCC_ALPHABET, make_uscc
+from generator.content.codes import USCC_ALPHABET, make_uscc
 
 
 def test_unit_and_outlet_paths():

@@ -9,9 +9,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from generator.problems import ContentError
-from generator.readers import load_site, read_content
-from generator.validate import check_command, validate
+from generator.content.problems import ContentError
+from generator.content.readers import load_site, read_content
+from generator.content.validate import check_command, validate
 
 from .jsonl import jsonable
 
@@ -282,7 +282,7 @@ def _replaced(record, path, new):
 
 
 def test_wrong_types_anywhere_become_problems_never_tracebacks():
-    from generator.readers import read_unit
+    from generator.content.readers import read_unit
 
     raw = yaml.safe_load((FIXTURE / "units" / f"{KEY}.yaml").read_text(encoding="utf-8"))
     checked = 0

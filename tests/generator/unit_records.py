@@ -9,8 +9,8 @@ from pathlib import Path
 
 import yaml
 
-from generator.readers import read_content
-from generator.validate import validate
+from generator.content.readers import read_content
+from generator.content.validate import validate
 
 from .jsonl import jsonable
 

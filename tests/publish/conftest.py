@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import model as m
-from generator.codes import make_uscc
+from generator.content import model as m
+from generator.content.codes import make_uscc
 
 D = dt.date
 AS_OF = D(2026, 11, 20)

@@ -11,8 +11,8 @@ import pytest
 from bs4 import BeautifulSoup
 from frictionless import Package, system
 
-from generator.datapackage import KEYS, LICENSE
-from generator.opendata import TABLES, write_open_data
+from generator.opendata.datapackage import KEYS, LICENSE
+from generator.opendata.downloads import TABLES, write_open_data
 
 BASE = "https://yimatong.example.cn"
 #: The golden build of the fixture content: real content's package, checked in.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from generator.feeds import write_feeds
+from generator.opendata.feeds import write_feeds
 
 NS = {"a": "http://www.w3.org/2005/Atom"}
 
@@ -71,7 +71,7 @@ def test_feeds_are_deterministic(site, settings, tmp_path):
 
 
 def test_feed_list_names_every_feed_written(site):
-    from generator.feeds import feed_list, feeds
+    from generator.opendata.feeds import feed_list, feeds
 
     assert feed_list(site) == [(f.path, f.title) for f in feeds(site, "http://localhost")]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from generator.opendata import TABLES, cell, write_open_data
+from generator.opendata.downloads import TABLES, cell, write_open_data
 
 
 def _build(site, settings, out: Path) -> Path:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import datachunks
-from generator.codes import make_uscc
-from generator.opendata import write_open_data
+from generator.content.codes import make_uscc
+from generator.opendata import chunks as datachunks
+from generator.opendata.downloads import write_open_data
 
 from .conftest import make_unit, sample_site
 

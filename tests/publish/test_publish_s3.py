@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.publish import (
+from generator.publish.upload import (
     IMMUTABLE,
     MANIFEST,
     REVALIDATE,
@@ -111,7 +111,7 @@ def test_changed_file_and_header_only_change_reupload(s3, built, monkeypatch):
     publish(client, bucket, built)
     (built / "index.html").write_text("<!doctype html><title>新首页</title>", encoding="utf-8")
     assert publish(client, bucket, built).uploaded == ["index.html"]
-    import generator.publish as pub
+    import generator.publish.upload as pub
 
     monkeypatch.setitem(pub.CONTENT_TYPES, ".webmanifest", "application/json")
     assert publish(client, bucket, built).uploaded == ["site.webmanifest"]

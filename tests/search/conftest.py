@@ -10,9 +10,9 @@ from flask import Flask
 from feedback.app import create_app
 from feedback.config import TEST_CONFIG
 from feedback.extensions import db
-from generator.readers import load_site
+from generator.content.readers import load_site
 from generator.sample import write_sample
-from generator.searchindex import SearchIndex, build_index, close_all, open_index
+from generator.search.index import SearchIndex, build_index, close_all, open_index
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "content"
 BINYANG = "91450126MA5L3K2R5Q001P"
@@ -30,7 +30,7 @@ def _close_indexes():
 def _close_test_indexes(tmp_path):
     """Close indexes a test opened in its own tmp_path."""
     yield
-    from generator import searchindex
+    from generator.search import index as searchindex
 
     for key, (_, index) in list(searchindex._OPEN.items()):
         if key.startswith(str(tmp_path.resolve())):

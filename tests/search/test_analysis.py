@@ -6,7 +6,7 @@ import pytest
 
 from feedback.search.highlight import mark
 from feedback.search.query import MAX_LENGTH, SYNTAX_IGNORED, UNPAIRED, QueryError, parse
-from generator.searchtext import exact_key, fold, grams, runs
+from generator.search.text import exact_key, fold, grams, runs
 
 
 def test_runs_split_on_punctuation_and_fold_full_width():

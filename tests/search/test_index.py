@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator import urls
-from generator.searchindex import META_FILE, SearchIndex, open_index, write_index
+from generator.search.index import META_FILE, SearchIndex, open_index, write_index
 
 from .conftest import BINYANG
 
@@ -54,7 +54,7 @@ def test_labels_and_codes(fixture_index):
 def test_open_missing_index_raises(tmp_path):
     import pytest
 
-    from generator.searchindex import IndexMissing
+    from generator.search.index import IndexMissing
 
     with pytest.raises(IndexMissing):
         open_index(tmp_path / "nowhere")
@@ -66,8 +66,8 @@ def test_long_posting_lists_round_trip(fixture_site, tmp_path):
     """Posting lists longer than one block read back exactly (the build writes whole blocks)."""
     import dataclasses
 
-    from generator.searchindex import BLOCK_LIMIT, build_index
-    from generator.searchtext import entries, grams
+    from generator.search.index import BLOCK_LIMIT, build_index
+    from generator.search.text import entries, grams
 
     base = fixture_site.units[0]
     units = tuple(

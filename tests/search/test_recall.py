@@ -7,7 +7,7 @@ import random
 from feedback.search.engine import match, search
 from feedback.search.query import parse
 from generator import urls
-from generator.searchtext import runs
+from generator.search.text import runs
 
 
 def _fragments(text: str, size: int, rng: random.Random, count: int) -> list[str]:

@@ -10,8 +10,8 @@ import pytest
 
 from feedback.search.engine import search
 from feedback.search.query import QueryError, parse
-from generator import searchcache
-from generator.searchindex import (
+from generator.search import update as searchcache
+from generator.search.index import (
     CODES_FILE,
     HOT_FILE,
     META_FILE,
@@ -20,7 +20,7 @@ from generator.searchindex import (
     build_index,
     write_index,
 )
-from generator.searchtext import FACETS, runs
+from generator.search.text import FACETS, runs
 
 
 def _keys(site, salt: str = "") -> dict[str, str]:

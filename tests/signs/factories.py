@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from generator.codes import make_uscc
-from generator.model import (
+from generator.content.codes import make_uscc
+from generator.content.model import (
     Category,
     DataAsOf,
     Industry,

@@ -8,8 +8,8 @@ import pytest
 
 from feedback.search.engine import search
 from feedback.search.query import parse
-from generator.readers import load_site
-from generator.searchindex import SearchIndex, build_index
+from generator.content.readers import load_site
+from generator.search.index import SearchIndex, build_index
 from generator.signs import SignOptions, unit_signs
 from generator.signs.signboards import short_address
 

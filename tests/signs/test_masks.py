@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 import segno
 
-from generator import qrread
-from generator.qrmask import apply_mask, mask_ranking
-from generator.readers import load_site
+from generator.content.readers import load_site
+from generator.qr import readable as qrread
+from generator.qr.mask import apply_mask, mask_ranking
 from generator.signs import SignOptions, unit_signs
 
 from .conftest import BASE_URL, PRINTED, rasterise

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from generator.model import Outlet, OutletPollutant
+from generator.content.model import Outlet, OutletPollutant
 from generator.signs import SignOptions
 from generator.signs.fonts import text_width, wrap
 from generator.signs.layout import Text

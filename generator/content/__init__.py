@@ -1,0 +1,1 @@
+"""Content: read ``content/`` into the frozen model, check it whole, report every problem."""

@@ -1,0 +1,167 @@
+"""Load ``content/`` into a Site: read every file, validate the whole model, report all problems.
+
+Readers are keyed by format (see ``files.UNIT_READERS``); docs/content.md describes the schema.
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from generator import clock
+from generator.content.model import Division, EnforcementBody, Page, Site, Unit
+from generator.content.problems import ContentError, Problem
+from generator.content.readers.files import UNIT_READERS, read_bodies, read_page, read_site_settings, read_stats
+from generator.content.readers.loadcache import CACHED_READERS, LoadCache
+from generator.content.readers.scan import scan
+from generator.content.readers.units import read_unit
+
+__all__ = ["load_site", "load_divisions", "read_content", "read_unit", "UNIT_READERS", "LoadCache"]
+
+DIVISIONS_CSV = Path(__file__).resolve().parent.parent / "data" / "divisions.csv"
+
+
+@cache
+def _divisions() -> tuple[Division, ...]:
+    with DIVISIONS_CSV.open(encoding="utf-8", newline="") as handle:
+        return tuple(
+            Division(r["code"], r["name"], r["parent"] or None) for r in csv.DictReader(handle)
+        )
+
+
+def load_divisions() -> dict[str, Division]:
+    """Guangxi administrative divisions (GB/T 2260) by code, from generator/content/data/divisions.csv."""
+    return {d.code: d for d in _divisions()}
+
+
+def unit_files(content: Path) -> list[Path]:
+    """The files of ``content/units`` that a unit reader reads, sorted."""
+    return scan(content).units
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # reported by the reader
+        return 0
+
+
+def read_units(
+    content: Path,
+    load_cache: LoadCache | None = None,
+    bar: Any = None,
+    files: list[Path] | None = None,
+) -> tuple[list[Unit], list[Problem]]:
+    """Every unit of ``files`` (default: ``unit_files``) in every known format, sorted by
+    fixed-source code.
+
+    With ``load_cache`` the records read before without problems are taken from it. ``bar``
+    (a progress bar over the bytes of ``unit_files``) is moved on as they are read.
+    """
+    units: list[Unit] = []
+    problems: list[Problem] = []
+    for path in unit_files(content) if files is None else files:
+        rel = path.relative_to(content).as_posix()
+        cached = CACHED_READERS.get(path.suffix) if load_cache is not None else None
+        if cached is not None:
+            found, trouble = cached(load_cache, path, rel, bar)
+        else:
+            found, trouble = UNIT_READERS[path.suffix](path, rel)
+            if bar is not None:
+                bar.update(_size(path))
+        units.extend(found)
+        problems.extend(trouble)
+    units.sort(key=lambda u: u.fixed_source_code)
+    return units, problems
+
+
+def read_pages(content: Path, files: list[Path] | None = None) -> tuple[list[Page], list[Problem]]:
+    """Markdown pages of ``files`` (default: those in ``content/pages``), sorted by
+    (order, slug)."""
+    pages: list[Page] = []
+    problems: list[Problem] = []
+    for path in scan(content).pages if files is None else files:
+        found, trouble = read_page(path, path.relative_to(content).as_posix())
+        pages.extend(found)
+        problems.extend(trouble)
+    pages.sort(key=lambda p: (p.order, p.slug))
+    return pages, problems
+
+
+def read_content(
+    content_dir: Path | str,
+    stats_file: Path | str | None = None,
+    load_cache: LoadCache | None = None,
+    bar: Any = None,
+) -> tuple[Site, list[Problem]]:
+    """Read everything into a Site without validating it; return it with the read problems
+    (files that would not be read among them, see ``readers.scan``)."""
+    content = Path(content_dir)
+    if not content.is_dir():
+        return Site(units=()), [Problem(str(content), "", "", "找不到内容文件夹")]
+    files = scan(content)
+    problems = list(files.problems)
+    units, found = read_units(content, load_cache, bar, files.units)
+    problems += found
+    pages, found = read_pages(content, files.pages)
+    problems += found
+    bodies: list[EnforcementBody] = []
+    if "bodies.yaml" in files.top:
+        bodies, found = read_bodies(files.top["bodies.yaml"], "bodies.yaml")
+        problems += found
+    settings: dict[str, str] = {}
+    if "site.yaml" in files.top:
+        settings, found = read_site_settings(files.top["site.yaml"], "site.yaml")
+        problems += found
+    stats: dict = {}
+    if stats_file and Path(stats_file).is_file():
+        stats, found = read_stats(Path(stats_file), str(stats_file))
+        problems += found
+    site = Site(
+        units=tuple(units),
+        pages=tuple(pages),
+        bodies=tuple(bodies),
+        divisions=load_divisions(),
+        report_stats=stats,
+        **{k: v for k, v in settings.items() if v},
+    )
+    return site, problems
+
+
+def load_site(
+    content_dir: Path | str,
+    stats_file: Path | str | None = None,
+    load_cache: LoadCache | None = None,
+    progress: bool = False,
+    save_in_background: bool = False,
+) -> Site:
+    """Read and validate ``content_dir``; raise ContentError carrying every problem found.
+
+    With ``load_cache`` (see readers/loadcache.py) unchanged records are not read again, units
+    that passed the per-unit checks today are not checked again, and the cache is saved.
+    ``progress`` shows a bar for reading (bytes) and for checking (units);
+    ``save_in_background`` writes the load cache while the caller goes on (see
+    ``LoadCache.save``; call its ``wait`` before the process ends).
+    """
+    from generator.content.validate import validate
+
+    today = clock.china_today()
+    size = sum(map(_size, unit_files(Path(content_dir)))) if progress else 0
+    with tqdm(total=size, desc="读取内容", unit="B", unit_scale=True, disable=not progress) as bar:
+        site, problems = read_content(content_dir, stats_file, load_cache, bar)
+    checked = load_cache.checked(today) if load_cache is not None else frozenset()
+    with tqdm(
+        total=len(site.units) - len(checked), desc="检查内容", unit="个", disable=not progress
+    ) as bar:
+        problems += validate(site, today=today, checked=checked, bar=bar)
+    if load_cache is not None:
+        if not problems:
+            load_cache.mark_checked(today)
+        load_cache.save(background=save_in_background and not problems)
+    if problems:
+        raise ContentError(problems)
+    return site

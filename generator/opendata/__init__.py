@@ -1,0 +1,1 @@
+"""Open data: downloads, their data package and dictionary, byte-range chunks and Atom feeds."""

@@ -1,0 +1,1 @@
+"""The site app and its page views, frozen to files by the build."""

@@ -1,0 +1,1 @@
+"""Publishing a built site: S3-compatible storage and Netlify's rules."""

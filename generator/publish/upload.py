@@ -1,0 +1,392 @@
+"""Publish the built site: upload to S3 or an S3-compatible store, and Netlify's proxy rules.
+
+Only changed objects are uploaded. What the bucket holds is known from a manifest object
+(sha256 of the content and of the headers, per key, with the ETag seen when it was written)
+checked against one listing of the bucket; an object the manifest does not vouch for is
+checked with a HEAD request against its ``x-amz-meta-sha256`` metadata. ETags are never
+taken for content hashes (multipart ETags are not MD5s). See docs/publishing.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mimetypes
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import click
+
+#: Cache-Control for everything that may change under the same name (HTML, data, feeds).
+REVALIDATE = "public, max-age=0, must-revalidate"
+#: Cache-Control for fingerprinted assets (/static/<name>.<hash>.<ext>): never change.
+IMMUTABLE = "public, max-age=31536000, immutable"
+_FINGERPRINTED = re.compile(r"^static/[^/]+\.[0-9a-f]{8,}\.[A-Za-z0-9]+$")
+
+#: Our own table first: mimetypes depends on the machine and misses several of these.
+CONTENT_TYPES = {
+    ".html": "text/html",
+    ".css": "text/css",
+    ".js": "text/javascript",
+    ".txt": "text/plain",
+    ".csv": "text/csv",
+    ".json": "application/json",
+    ".jsonl": "application/jsonl",
+    ".xml": "application/xml",
+    ".atom": "application/atom+xml",
+    ".svg": "image/svg+xml",
+    ".webmanifest": "application/manifest+json",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".webp": "image/webp",
+    ".gif": "image/gif",
+    ".ico": "image/x-icon",
+    ".pdf": "application/pdf",
+    ".woff2": "font/woff2",
+    ".zip": "application/zip",
+}
+_TEXT_TYPES = {
+    "application/json",
+    "application/jsonl",
+    "application/xml",
+    "text/javascript",
+    "application/atom+xml",
+    "image/svg+xml",
+    "application/manifest+json",
+}
+#: Files that only mean something to Netlify; not uploaded to a bucket.
+NETLIFY_ONLY = {"_redirects", "_headers"}
+MANIFEST = "_yimatong-manifest.json"
+#: Paths the static host hands to the feedback service (Netlify proxies, status 200!).
+PROXY_PATHS = (
+    "/report",
+    "/case",
+    "/officer",
+    "/enterprise",
+    "/search",
+    "/api",
+    "/open311",
+    "/r",
+    "/draft",
+    "/privacy",
+    "/fb-static",
+)
+
+
+def content_type(name: str) -> str:
+    """Content-Type for a file name, with ``; charset=utf-8`` for text."""
+    suffix = Path(name).suffix.lower()
+    kind = CONTENT_TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    if kind.startswith("text/") or kind in _TEXT_TYPES:
+        return f"{kind}; charset=utf-8"
+    return kind
+
+
+def cache_control(relative: str) -> str:
+    """Cache-Control for a site-relative path, as netlify.toml sets it."""
+    return IMMUTABLE if _FINGERPRINTED.match(relative) else REVALIDATE
+
+
+@dataclass(frozen=True, slots=True)
+class LocalFile:
+    """A file of the built site and the object it becomes."""
+
+    key: str
+    path: Path
+    size: int
+    sha256: str
+    content_type: str
+    cache_control: str
+
+    @property
+    def headers(self) -> str:
+        """Fingerprint of the headers, so a header-only change re-uploads."""
+        return hashlib.sha256(f"{self.content_type}|{self.cache_control}".encode()).hexdigest()[:16]
+
+
+@dataclass
+class Summary:
+    """What a publish did (or, in a dry run, would do)."""
+
+    uploaded: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    deleted: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+    bytes: int = 0
+
+    def text(self, dry_run: bool) -> str:
+        """One line for the terminal, in Chinese."""
+        verb = "将" if dry_run else "已"
+        line = (
+            f"{verb}上传 {len(self.uploaded)} 个文件（{self.bytes} 字节），"
+            f"未变 {self.unchanged} 个，{verb}删除 {len(self.deleted)} 个"
+        )
+        if self.extra:
+            line += f"；存储桶中另有 {len(self.extra)} 个本地没有的文件（加 --delete 删除）"
+        return line + "。"
+
+
+class PublishInterrupted(RuntimeError):
+    """Raised by the test hook ``stop_after`` to simulate a publish cut short."""
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def normalise_prefix(prefix: str) -> str:
+    """'site', '/site/' -> 'site/'; '' stays ''."""
+    prefix = prefix.strip("/")
+    return f"{prefix}/" if prefix else ""
+
+
+def scan(site_dir: Path, prefix: str = "") -> list[LocalFile]:
+    """Every file of the built site, in key order."""
+    files = []
+    for path in sorted(p for p in Path(site_dir).rglob("*") if p.is_file()):
+        relative = path.relative_to(site_dir).as_posix()
+        if relative in NETLIFY_ONLY:
+            continue
+        files.append(
+            LocalFile(
+                prefix + relative,
+                path,
+                path.stat().st_size,
+                _sha256(path),
+                content_type(relative),
+                cache_control(relative),
+            )
+        )
+    return files
+
+
+def make_client(
+    endpoint_url: str | None = None, region: str | None = None, addressing_style: str = "auto"
+) -> Any:
+    """A boto3 S3 client; credentials come only from boto3's usual sources."""
+    import boto3
+    from botocore.config import Config
+
+    options: dict[str, Any] = {
+        "retries": {"max_attempts": 8, "mode": "standard"},
+        "s3": {"addressing_style": addressing_style},
+    }
+    if endpoint_url:
+        # boto3 >= 1.36 sends CRC checksums by default; several S3-compatible stores reject them.
+        options.update(
+            request_checksum_calculation="when_required",
+            response_checksum_validation="when_required",
+        )
+    return boto3.client(
+        "s3", endpoint_url=endpoint_url, region_name=region, config=Config(**options)
+    )
+
+
+def _listing(client: Any, bucket: str, prefix: str) -> dict[str, tuple[str, int]]:
+    found = {}
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for obj in page.get("Contents", []):
+            found[obj["Key"]] = (obj["ETag"], obj["Size"])
+    return found
+
+
+def _read_manifest(client: Any, bucket: str, key: str, listing: dict) -> dict[str, dict]:
+    if key not in listing:
+        return {}
+    body = client.get_object(Bucket=bucket, Key=key)["Body"].read()
+    return json.loads(body).get("objects", {})
+
+
+def _remote_state(
+    client: Any, bucket: str, key: str, listed: tuple[str, int], manifest: dict[str, dict]
+) -> tuple[str, str]:
+    """(content sha256, headers fingerprint) of an object in the bucket."""
+    known = manifest.get(key)
+    if known and (known["etag"], known["size"]) == tuple(listed):
+        return known["sha256"], known["headers"]
+    meta = client.head_object(Bucket=bucket, Key=key).get("Metadata", {})
+    return meta.get("sha256", ""), meta.get("headers", "")
+
+
+def _upload(client: Any, bucket: str, f: LocalFile) -> str:
+    """Upload one file in a single PUT (atomic: readers see the old or the new object)."""
+    with f.path.open("rb") as body:
+        response = client.put_object(
+            Bucket=bucket,
+            Key=f.key,
+            Body=body,
+            ContentType=f.content_type,
+            CacheControl=f.cache_control,
+            Metadata={"sha256": f.sha256, "headers": f.headers},
+        )
+    return response["ETag"]
+
+
+def _manifest_entry(f: LocalFile, etag: str) -> dict[str, Any]:
+    return {"sha256": f.sha256, "headers": f.headers, "etag": etag, "size": f.size}
+
+
+def _progress(files: list[LocalFile]) -> Iterator[LocalFile]:
+    from tqdm import tqdm
+
+    yield from tqdm(files, desc="上传", unit="个", disable=None)
+
+
+def publish(
+    client: Any,
+    bucket: str,
+    site_dir: Path,
+    prefix: str = "",
+    delete: bool = False,
+    dry_run: bool = False,
+    stop_after: int | None = None,
+) -> Summary:
+    """Upload what changed in ``site_dir`` to ``bucket``; ``stop_after`` is a test hook."""
+    prefix = normalise_prefix(prefix)
+    manifest_key = prefix + MANIFEST
+    files = scan(site_dir, prefix)
+    listing = _listing(client, bucket, prefix)
+    old = _read_manifest(client, bucket, manifest_key, listing)
+    summary, new, changed = Summary(), {}, []
+    for f in files:
+        listed = listing.get(f.key)
+        if listed and _remote_state(client, bucket, f.key, listed, old) == (f.sha256, f.headers):
+            summary.unchanged += 1
+            new[f.key] = _manifest_entry(f, listed[0])
+        else:
+            changed.append(f)
+    local_keys = {f.key for f in files} | {manifest_key}
+    summary.extra = sorted(k for k in listing if k not in local_keys)
+    summary.uploaded = [f.key for f in changed]
+    summary.bytes = sum(f.size for f in changed)
+    if dry_run:
+        summary.deleted = summary.extra if delete else []
+        return summary
+    for count, f in enumerate(_progress(changed)):
+        if stop_after is not None and count >= stop_after:
+            raise PublishInterrupted(f"测试：上传 {count} 个文件后中断")
+        new[f.key] = _manifest_entry(f, _upload(client, bucket, f))
+    if delete:
+        _delete(client, bucket, summary.extra)
+        summary.deleted, summary.extra = summary.extra, []
+    _write_manifest(client, bucket, manifest_key, old, new)
+    return summary
+
+
+def _delete(client: Any, bucket: str, keys: list[str]) -> None:
+    for start in range(0, len(keys), 1000):
+        batch = [{"Key": k} for k in keys[start : start + 1000]]
+        client.delete_objects(Bucket=bucket, Delete={"Objects": batch, "Quiet": True})
+
+
+def _write_manifest(client: Any, bucket: str, key: str, old: dict, new: dict) -> None:
+    if old == new:
+        return
+    body = json.dumps({"version": 1, "objects": new}, sort_keys=True).encode()
+    client.put_object(
+        Bucket=bucket,
+        Key=key,
+        Body=body,
+        CacheControl="no-store",
+        ContentType="application/json; charset=utf-8",
+    )
+
+
+def feedback_origin(settings: dict[str, Any]) -> str:
+    """The feedback service the static host proxies to: ONE value, see docs/publishing.md."""
+    origin = (
+        settings.get("feedback_origin")
+        or os.environ.get("YIMATONG_FEEDBACK_ORIGIN")
+        or settings["feedback_url"]
+    ).rstrip("/")
+    if urlsplit(origin).netloc == urlsplit(settings["base_url"]).netloc:
+        raise click.ClickException(
+            f"反馈服务地址 {origin} 与网站地址相同，代理会指向自己："
+            "请设置 YIMATONG_FEEDBACK_ORIGIN 为反馈服务的实际地址。"
+        )
+    return origin
+
+
+def netlify_redirects(origin: str) -> str:
+    """Netlify ``_redirects`` rules proxying the service paths to ``origin`` (200, forced)."""
+    lines = ["# Written by yimatong build from YIMATONG_FEEDBACK_ORIGIN; do not edit."]
+    for path in PROXY_PATHS:
+        lines.append(f"{path}  {origin}{path}  200!")
+        lines.append(f"{path}/*  {origin}{path}/:splat  200!")
+    return "\n".join(lines) + "\n"
+
+
+def write_netlify_redirects(site: Any, out_dir: Path, settings: dict[str, Any]) -> None:
+    """Build step: write ``_redirects`` for Netlify (ignored by other hosts and by publish)."""
+    text = netlify_redirects(feedback_origin(settings))
+    (Path(out_dir) / "_redirects").write_text(text, encoding="utf-8")
+
+
+@click.command("publish")
+@click.option("--bucket", required=True, help="存储桶名称。")
+@click.option("--prefix", default="", help="对象键前缀（文件夹），默认为桶的根。")
+@click.option(
+    "--endpoint-url",
+    default=None,
+    help="S3 兼容存储的地址（阿里云 OSS、腾讯云 COS、华为云 OBS、MinIO）；AWS 不填。",
+)
+@click.option("--region", default=None, help="区域，如 cn-north-1；默认取 boto3 配置。")
+@click.option(
+    "--addressing-style",
+    type=click.Choice(["auto", "path", "virtual"]),
+    default="auto",
+    show_default=True,
+    help="桶地址风格；MinIO 常用 path。",
+)
+@click.option("--delete", is_flag=True, help="删除存储桶中本地已没有的文件。")
+@click.option("--dry-run", is_flag=True, help="只列出将要做的事，不做任何修改。")
+@click.option(
+    "--site",
+    "site_dir",
+    default=None,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="已生成的网站文件夹，默认为设置 out_dir（build/site）。",
+)
+def publish_command(
+    bucket: str,
+    prefix: str,
+    endpoint_url: str | None,
+    region: str | None,
+    addressing_style: str,
+    delete: bool,
+    dry_run: bool,
+    site_dir: Path | None,
+) -> None:
+    """Upload the built site to S3 or an S3-compatible store: only what changed.
+
+    Credentials come from boto3's usual sources (environment, ~/.aws, instance role),
+    never from the command line. Run it again after an interruption to finish the job.
+    """
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from generator import settings as settings_module
+
+    site_dir = site_dir or Path(settings_module.get("out_dir"))
+    if not site_dir.is_dir():
+        raise click.ClickException(f"找不到网站文件夹 {site_dir}，请先运行 yimatong build。")
+    client = make_client(endpoint_url, region, addressing_style)
+    try:
+        summary = publish(client, bucket, site_dir, prefix, delete, dry_run)
+    except (BotoCoreError, ClientError) as error:
+        raise click.ClickException(f"上传到存储桶 {bucket} 失败：{error}") from error
+    if dry_run:
+        for key in summary.uploaded:
+            click.echo(f"上传 {key}")
+        for key in summary.deleted:
+            click.echo(f"删除 {key}")
+    click.echo(("（演练，未做任何修改）" if dry_run else "") + summary.text(dry_run))

@@ -1,0 +1,1 @@
+"""QR codes: encoding the addresses, choosing masks that every tested decoder reads."""
