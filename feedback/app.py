@@ -23,11 +23,12 @@ from feedback.config import from_env
 from feedback.directory import Directory
 from feedback.extensions import csrf, db, login_manager
 from feedback.storage import StorageError, make_storage
+from generator import assets
 
 #: The service's own assets live under a path the static host proxies to the service,
 #: so they never collide with the published site's /static/ folder.
 STATIC_URL_PATH = "/fb-static"
-SITE_STATIC = Path(__file__).resolve().parent.parent / "site" / "static"
+SITE_STATIC = assets.static_dir()
 CSP = "default-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'"
 
 

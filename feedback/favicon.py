@@ -7,8 +7,10 @@ from pathlib import Path
 
 from flask import Flask, Response, send_from_directory
 
+from generator import assets
+
 #: The static site's icon (one drawing for both); the .ico is made from it, see docs/feedback.md.
-SITE_STATIC = Path(__file__).resolve().parent.parent / "site" / "static"
+SITE_STATIC = assets.static_dir()
 SERVICE_STATIC = Path(__file__).resolve().parent / "static"
 ICO_TYPE = "image/vnd.microsoft.icon"
 #: A day: the icon hardly ever changes, but it has no fingerprint in its name.

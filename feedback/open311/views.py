@@ -13,7 +13,7 @@ from feedback.open311.render import error, respond
 
 V2 = "/open311/v2"
 FMT = "<any(xml,json):fmt>"
-OPENAPI = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
+OPENAPI = Path(__file__).resolve().parent / "openapi.json"
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-25T00:00:00+08:00"
 

@@ -25,13 +25,14 @@ from typing import Any
 
 import click
 
+from generator import assets
 from generator import settings as settings_mod
 from generator import urls
 from generator.content.model import Site
 from generator.content.problems import ContentError
 from generator.build.guard import UnitDropError, WriteFailure, check_drop, failure_message, forget_state, published_codes
 from generator.pages.render import render_outputs
-from generator.pages.app import ROOT, create_site_app, fingerprinted
+from generator.pages.app import create_site_app, fingerprinted
 from generator.build.cache import BuildBusyError, BuildState, build_lock, load_state, save_state
 from generator.build.steps import StepRecord, StepRunner, inputs_key, load_steps
 from generator.pages.views import UNIT_FOLDERS, page_paths, site_outputs, unit_file_count, unit_outputs
@@ -126,9 +127,9 @@ PAGE_SETTINGS = ("base_url", "feedback_url", "hotline", "qr_error", "qr_border",
 PAGE_CODE = (
     "site/templates",
     "site/static",
-    "generator/views",
-    "generator/readers",
-    "generator/data",
+    "generator/pages/views",
+    "generator/content/readers",
+    "generator/content/data",
     "generator/pages/app.py",
     "generator/pages/charts.py",
     "generator/urls.py",
@@ -145,12 +146,9 @@ PAGE_CODE = (
 def global_key(site: Site, conf: dict[str, Any]) -> str:
     """Key of everything every page depends on: templates, assets, code, settings, site."""
     sha = hashlib.sha256()
-    for name in PAGE_CODE:
-        root = ROOT / name
-        for path in sorted(root.rglob("*")) if root.is_dir() else [root]:
-            if path.is_file() and path.suffix != ".pyc":
-                sha.update(str(path.relative_to(ROOT)).encode())
-                sha.update(path.read_bytes())
+    for name, path in assets.code_files(PAGE_CODE):
+        sha.update(name.encode())
+        sha.update(path.read_bytes())
     sha.update(
         digest(
             [conf[name] for name in PAGE_SETTINGS],

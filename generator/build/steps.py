@@ -29,6 +29,9 @@ from typing import Any
 
 from tqdm import tqdm
 
+import generator
+from generator import assets
+
 from generator.content.model import Site
 
 STEPS: list[str] = [
@@ -66,9 +69,8 @@ class StepRecord:
 
 def step_code_key() -> str:
     """Hash of the generator's code and templates (a step may use any of it)."""
-    root = Path(__file__).resolve().parents[2]
     sha = hashlib.sha1()
-    for folder in (root / "generator", root / "site" / "templates"):
+    for folder in (Path(generator.__file__).resolve().parent, assets.templates_dir()):
         for path in sorted(folder.rglob("*")):
             if path.is_file() and path.suffix in (".py", ".html", ".csv", ".xml", ".txt"):
                 sha.update(path.name.encode())

@@ -9,14 +9,13 @@ from typing import Any
 
 from flask import Flask, Response, abort, render_template
 
-from generator import urls
+from generator import assets, urls
 from generator.content.model import Site
 from generator.pages.views import register_all
 from generator.pages.views.common import build_catalog
 
-ROOT = Path(__file__).resolve().parents[2]
-TEMPLATES = ROOT / "site" / "templates"
-STATIC = ROOT / "site" / "static"
+TEMPLATES = assets.templates_dir()
+STATIC = assets.static_dir()
 
 #: The Content-Security-Policy the published site is served with (see netlify.toml).
 CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'"

@@ -15,7 +15,9 @@ REQS = "/open311/v2/requests.{format}"
 #: The reporter's personal data used in filed reports; no API response may contain any of it.
 PERSONAL = ("王小明", "13712345678", "wang@example.com", "我家住在糖厂宿舍3栋")
 
-OPENAPI = json.loads((Path(__file__).resolve().parents[2] / "docs" / "openapi.json").read_text())
+OPENAPI = json.loads(
+    (Path(__file__).resolve().parents[2] / "feedback" / "open311" / "openapi.json").read_text()
+)
 
 
 class LiveServer:

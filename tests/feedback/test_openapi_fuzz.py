@@ -1,6 +1,6 @@
 """Schemathesis against the live service: every request the document allows is accepted.
 
-Each operation of docs/openapi.json gets a bounded number of generated requests over real HTTP
+Each operation of feedback/open311/openapi.json gets a bounded number of generated requests over real HTTP
 on loopback; each response must be no server error, have a documented status and content
 type, match its schema, and (since the request was valid by the document) not be a 400.
 Three rules span several fields and cannot be written in JSON Schema; they are stated in the

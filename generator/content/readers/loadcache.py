@@ -30,6 +30,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from generator import assets
 from generator.content import model
 from generator.progress import TICK
 
@@ -40,24 +41,20 @@ SHARDS = 64
 BACKGROUND_FROM_SHARDS = 8
 #: Code whose change makes cached units or checks stale.
 CODE = (
-    "generator/readers",
+    "generator/content/readers",
     "generator/content/model.py",
     "generator/content/problems.py",
     "generator/content/codes.py",
     "generator/content/validate.py",
-    "generator/data",
+    "generator/content/data",
 )
-_ROOT = Path(__file__).resolve().parents[3]
 
 
 def _code_key() -> str:
     sha = hashlib.sha1(str(VERSION).encode())
-    for name in CODE:
-        root = _ROOT / name
-        for path in sorted(root.rglob("*")) if root.is_dir() else [root]:
-            if path.is_file() and path.suffix != ".pyc":
-                sha.update(path.name.encode())
-                sha.update(path.read_bytes())
+    for _name, path in assets.code_files(CODE):
+        sha.update(path.name.encode())
+        sha.update(path.read_bytes())
     return sha.hexdigest()[:16]
 
 
