@@ -92,3 +92,34 @@ def get(name: str, overrides: dict[str, Any] | None = None) -> Any:
 def resolve(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """All settings resolved at once."""
     return {s.name: get(s.name, overrides) for s in SETTINGS}
+
+
+def _shown(default: Any) -> str:
+    """How a docs table writes a default: (empty), `text`, or the bare number or boolean."""
+    if default == "":
+        return "(empty)"
+    return f"`{default}`" if isinstance(default, str) else str(default)
+
+
+def markdown_table(table: tuple[Setting, ...], *, by_name: bool = True) -> str:
+    """The docs' table of ``table``: name, default, environment variable and meaning."""
+    head = (
+        "| name | default | environment | meaning |"
+        if by_name
+        else "| variable | default | meaning |"
+    )
+    lines = [head, "|---|---|---|---|" if by_name else "|---|---|---|"]
+    for s in table:
+        cells = [f"`{s.name}`"] if by_name else []
+        cells += [_shown(s.default), f"`{s.env}`"] if by_name else [f"`{s.env}`", _shown(s.default)]
+        lines.append("| " + " | ".join([*cells, s.help]) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def with_table(text: str, name: str, table: str) -> str:
+    """``text`` with the block between ``<!-- settings:NAME -->`` and its end marker replaced."""
+    start, end = f"<!-- settings:{name} -->\n", f"<!-- /settings:{name} -->"
+    if start not in text or end not in text:
+        raise ValueError(f"the docs lack the markers of the {name} settings table")
+    before, rest = text.split(start, 1)
+    return before + start + table + end + rest.split(end, 1)[1]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from feedback.config import FEEDBACK_SETTINGS
+from generator.settings import markdown_table, with_table
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "feedback.md"
 
@@ -28,6 +29,13 @@ def _table() -> dict[str, tuple[str, str]]:
         if len(cells) == 3 and cells[0].startswith("`YIMATONG_"):
             rows[cells[0].strip("`")] = (cells[1], cells[2])
     return rows
+
+
+def test_the_docs_table_is_written_from_the_declarations():
+    """scripts/settings-docs writes the table; this holds it to feedback.config."""
+    text = DOCS.read_text(encoding="utf-8")
+    table = markdown_table(FEEDBACK_SETTINGS, by_name=False)
+    assert with_table(text, "feedback", table) == text, "run scripts/settings-docs"
 
 
 def test_table_rows_match_the_declared_settings():
