@@ -7,6 +7,13 @@ from typing import Any
 
 from generator.settings import Setting, coerce, declared
 
+
+def _shared(name: str) -> Setting:
+    """A generator setting under the service's upper-case key (same default, variable, help)."""
+    setting = declared(name)
+    return Setting(name.upper(), setting.default, setting.help)
+
+
 #: Every setting of the feedback service, named by its Flask config key (env YIMATONG_<KEY>);
 #: docs/feedback.md lists the same table.
 FEEDBACK_SETTINGS: tuple[Setting, ...] = (
@@ -36,9 +43,8 @@ FEEDBACK_SETTINGS: tuple[Setting, ...] = (
         declared("feedback_url").default,
         "Public address of this service, used in e-mails.",
     ),
-    Setting("ACCEPT_DAYS", 15, "Days from receipt to decide acceptance."),
-    Setting("CONCLUDE_DAYS", 60, "Days from acceptance to conclude."),
-    Setting("EXTENSION_MAX_DAYS", 30, "Longest single extension of the conclusion deadline."),
+    # The legal deadlines are the generator's declarations too: the citizen's pages show them.
+    *(_shared(name) for name in ("accept_days", "conclude_days", "extension_max_days")),
     Setting("DUE_SOON_DAYS", 3, "Cases due within this many days are marked due soon."),
     Setting("MAX_PHOTOS", 5, "Photos per report."),
     Setting("MAX_PHOTO_MB", 10, "Largest photo or evidence file in megabytes."),

@@ -43,6 +43,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "expiring_days", 60, "Permits ending within this many days are shown as expiring soon."
     ),
+    # The legal deadlines of a report (DOMAIN.md): the service counts with them and the
+    # citizen's pages show them, both from this one declaration.
+    Setting("accept_days", 15, "Days from receipt to decide acceptance."),
+    Setting("conclude_days", 60, "Days from acceptance to conclude."),
+    Setting("extension_max_days", 30, "Longest single extension of the conclusion deadline."),
     Setting(
         "max_unit_drop_percent",
         10,

@@ -28,6 +28,7 @@ import click
 from generator import assets
 from generator import settings as settings_mod
 from generator import urls
+from generator.content import placeholders
 from generator.content.model import Site
 from generator.content.problems import ContentError
 from generator.build.guard import UnitDropError, WriteFailure, check_drop, failure_message, forget_state, published_codes
@@ -120,7 +121,10 @@ def check_unique(outputs: list[Output]) -> None:
 
 
 #: Settings that change what pages show; any change redoes the whole site.
-PAGE_SETTINGS = ("base_url", "feedback_url", "hotline", "qr_error", "qr_border", "expiring_days")
+PAGE_SETTINGS = (
+    *("base_url", "feedback_url", "qr_error", "qr_border"),
+    *placeholders.PAGE_VALUES,
+)
 
 
 #: Code and data that shape the pages; a change to any of them redoes the whole site.

@@ -10,6 +10,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
+from generator.content import placeholders
 from generator.content.markup import render_markdown
 from generator.content.model import EnforcementBody, Page, Unit
 from generator.content.problems import Problem
@@ -150,6 +151,8 @@ def read_page(path: Path, rel: str) -> Result:
     if not _SLUG.match(slug):
         r.fail("", "文件名只能用小写英文字母、数字和连字符，如 how-to-read.md")
     r.unknown_keys(meta, PAGE_KEYS)
+    if unknown := placeholders.unknown_names(text[match.end() :]):
+        r.fail("", placeholders.problem_message(unknown))
     order = r.number(meta, "order")
     if order is not None and not order.is_integer():
         r.fail("order", f"排列顺序应为整数，如 10，实为 {order:g}")

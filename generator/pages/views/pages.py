@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 
 from flask import Flask, Response, abort, render_template
 
 from generator import urls
+from generator.content import placeholders
 from generator.pages.views.common import Catalog, Output, catalog, digest, settings
 
 #: The sitemap protocol allows at most 50,000 URLs in one sitemap file.
@@ -23,7 +25,8 @@ def content_page(slug: str) -> str:
     page = next((p for p in catalog().site.pages if p.slug == slug), None)
     if page is None:
         abort(404)
-    return render_template("page.html", page=page)
+    body = placeholders.fill(page.body_html, settings())
+    return render_template("page.html", page=dataclasses.replace(page, body_html=body))
 
 
 def not_found_page() -> str:

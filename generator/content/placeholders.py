@@ -1,0 +1,36 @@
+"""Settings a content page may show, written ``{{ accept_days }}`` in its Markdown.
+
+The legal deadlines, the hotline and the "expiring" window are settings (declared once in
+``generator/settings.py``); a page that retyped them would go wrong silently when a setting
+changes. Pages name them instead, and the site fills them in when it renders the page. An
+unknown name is a content problem that names the page, found before any page is written.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+#: Settings that pages may show, by the name a page writes.
+PAGE_VALUES = ("hotline", "accept_days", "conclude_days", "extension_max_days", "expiring_days")
+
+_PLACEHOLDER = re.compile(r"\{\{\s*([^{}\s]*)\s*\}\}")
+
+
+def unknown_names(text: str) -> list[str]:
+    """Names in ``text``'s placeholders that are not page values, in order of first use."""
+    found = [m.group(1) for m in _PLACEHOLDER.finditer(text)]
+    return list(dict.fromkeys(n for n in found if n not in PAGE_VALUES))
+
+
+def problem_message(names: list[str]) -> str:
+    """What a clerk reads about unknown placeholders."""
+    shown = "、".join("{{ " + n + " }}" for n in names)
+    allowed = "、".join("{{ " + n + " }}" for n in PAGE_VALUES)
+    return f"页面里的 {shown} 不是可用的设置；可用的有 {allowed}"
+
+
+def fill(body_html: str, settings: dict[str, Any]) -> str:
+    """``body_html`` with each placeholder replaced by its setting (escaped as HTML text)."""
+    return _PLACEHOLDER.sub(lambda m: html.escape(str(settings[m.group(1)])), body_html)
