@@ -71,3 +71,11 @@ def test_every_page_value_is_a_declared_setting():
     from generator.settings import SETTINGS
 
     assert set(PAGE_VALUES) <= {s.name for s in SETTINGS}
+
+
+def test_the_expiring_list_names_the_window_it_uses(tmp_path, content):
+    result = build_cli(tmp_path, content, tmp_path / "site", YIMATONG_EXPIRING_DAYS="90")
+    assert result.exit_code == 0, result.output
+    listing = soup(tmp_path / "site", "/permits/expiring/")
+    assert "90日内到期的排污许可证" in listing.get_text() and "60日" not in listing.get_text()
+    assert "90日内到期" in soup(tmp_path / "site", "/").get_text()

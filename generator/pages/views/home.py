@@ -10,7 +10,7 @@ from flask import Flask, render_template
 
 from generator.content.model import Category, PermitState, RectificationStatus
 from generator.pages.views.common import Catalog, Output, PenaltyRow, catalog, digest
-from generator.pages.views.listings import PERMIT_LISTS
+from generator.pages.views.listings import permit_lists
 
 LATEST_PENALTIES = 10
 
@@ -59,7 +59,7 @@ def home() -> str:
         counts=counts(cat),
         latest=latest(cat),
         as_of=cat.as_of,
-        lists=PERMIT_LISTS,
+        lists=permit_lists(),
         pages=cat.site.pages,
     )
 

@@ -16,15 +16,17 @@ from generator.pages.views.common import (
     digest,
     paged_outputs,
     paginate,
+    settings,
 )
 from generator.pages.views.unit import unit_key
 
-#: Permit lists: slug -> (title, badge states shown, explanation).
+#: Permit lists: slug -> (title, badge states shown, explanation); ``{expiring_days}`` is the
+#: setting (see ``permit_lists``), never retyped.
 PERMIT_LISTS = {
     "expiring": (
-        "60日内到期的排污许可证",
+        "{expiring_days}日内到期的排污许可证",
         (PermitState.EXPIRING,),
-        "许可证有效期将在60日内届满，排污单位应及时申请延续。",
+        "许可证有效期将在{expiring_days}日内届满，排污单位应及时申请延续。",
     ),
     "expired": (
         "已过期未延续的排污许可证",
@@ -37,6 +39,15 @@ PERMIT_LISTS = {
         "许可证已被依法撤销或注销。",
     ),
 }
+
+
+def permit_lists() -> dict[str, tuple[str, tuple[PermitState, ...], str]]:
+    """The permit lists with the site's settings filled into their titles and notes."""
+    days = settings()["expiring_days"]
+    return {
+        slug: (title.format(expiring_days=days), states, note.format(expiring_days=days))
+        for slug, (title, states, note) in PERMIT_LISTS.items()
+    }
 
 
 def area_path(code: str) -> str:
@@ -128,7 +139,8 @@ def permit_list(slug: str, number: int = 1) -> str:
     """Permits expiring soon, expired and not renewed, or revoked."""
     if slug not in PERMIT_LISTS:
         abort(404)
-    title, states, note = PERMIT_LISTS[slug]
+    lists = permit_lists()
+    title, states, note = lists[slug]
     cat = catalog()
     pager = paginate(cat.units_in_state(*states), number, permit_list_path(slug))
     return render_template(
@@ -137,7 +149,7 @@ def permit_list(slug: str, number: int = 1) -> str:
         note=note,
         pager=pager,
         as_of=cat.as_of,
-        lists=PERMIT_LISTS,
+        lists=lists,
         slug=slug,
     )
 
