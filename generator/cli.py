@@ -9,7 +9,7 @@ import click
 #: command name -> "module:attribute" of a click command or group.
 COMMANDS = {
     "build": "generator.build.run:build_command",
-    "check": "generator.content.validate:check_command",
+    "check": "generator.content.check:check_command",
     "serve": "generator.serve:serve_command",
     "sample": "generator.sample:sample_command",
     "signs": "generator.signs:signs_command",

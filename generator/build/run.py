@@ -139,6 +139,7 @@ PAGE_CODE = (
     "generator/urls.py",
     "generator/content/serialize.py",
     "generator/content/model.py",
+    "generator/content/enums.py",
     "generator/qr/encode.py",
     "generator/qr/mask.py",
     "generator/content/codes.py",

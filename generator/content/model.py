@@ -1,100 +1,27 @@
-"""The published model: frozen dataclasses that readers build and writers only read."""
+"""The published model: frozen dataclasses that readers build and writers only read.
+
+The enumerations and their Chinese labels are in enums.py (one table per label) and are
+importable from here too.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import pickle
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from functools import cached_property
-from typing import Any
 
 from generator.content.codes import OUTLET_ELEMENT_LABELS, outlet_kind
-
-#: Permits whose validity ends within this many days are "expiring soon".
-EXPIRING_DAYS = 60
-
-
-class Category(StrEnum):
-    """Management category (管理类别)."""
-
-    KEY = "key"
-    SIMPLIFIED = "simplified"
-    REGISTRATION = "registration"
-
-    @property
-    def label(self) -> str:
-        """Chinese label shown to readers."""
-        return {"key": "重点管理", "simplified": "简化管理", "registration": "登记管理"}[self.value]
-
-
-class PermitStatus(StrEnum):
-    """Status recorded by the issuing authority."""
-
-    VALID = "valid"
-    REVOKED = "revoked"
-    CANCELLED = "cancelled"
-
-
-class PermitState(StrEnum):
-    """What a reader sees on the badge: the recorded status combined with the dates."""
-
-    VALID = "valid"
-    EXPIRING = "expiring"
-    EXPIRED = "expired"
-    REVOKED = "revoked"
-    CANCELLED = "cancelled"
-    REGISTERED = "registered"
-
-    @property
-    def label(self) -> str:
-        """Chinese label shown on the badge."""
-        return {
-            "valid": "有效",
-            "expiring": "即将到期",
-            "expired": "已过期",
-            "revoked": "已撤销",
-            "cancelled": "已注销",
-            "registered": "排污登记",
-        }[self.value]
-
-
-class Method(StrEnum):
-    """How a pollutant is monitored."""
-
-    AUTOMATIC = "automatic"
-    MANUAL = "manual"
-
-    @property
-    def label(self) -> str:
-        """Chinese label."""
-        return {"automatic": "自动监测", "manual": "手工监测"}[self.value]
-
-
-class Execution(StrEnum):
-    """Execution status of a penalty decision."""
-
-    DONE = "done"
-    IN_PROGRESS = "in_progress"
-    PENDING = "pending"
-
-    @property
-    def label(self) -> str:
-        """Chinese label."""
-        return {"done": "已执行完毕", "in_progress": "执行中", "pending": "未执行"}[self.value]
-
-
-class RectificationStatus(StrEnum):
-    """Whether a rectification order is still open."""
-
-    OPEN = "open"
-    CLOSED = "closed"
-
-    @property
-    def label(self) -> str:
-        """Chinese label."""
-        return {"open": "整改中", "closed": "已销号"}[self.value]
+from generator.content.enums import (
+    EXPIRING_DAYS,
+    OUTLET_TYPE_LABELS,
+    Category,
+    Execution,
+    Method,
+    PermitState,
+    PermitStatus,
+    RectificationStatus,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +132,7 @@ class Outlet:
     @property
     def type_label(self) -> str:
         """主要排放口 or 一般排放口."""
-        return "主要排放口" if self.type == "main" else "一般排放口"
+        return OUTLET_TYPE_LABELS["main" if self.type == "main" else "general"]
 
     def pollutant(self, name: str) -> OutletPollutant | None:
         """The pollutant entry called ``name``, if the outlet has one."""
@@ -239,51 +166,6 @@ class Measurement:
         if self.value is not None:
             return _num(self.value)
         return f"未检出 (检出限 {_num(self.detection_limit or 0)})"
-
-
-class PickledTuple(Sequence):
-    """A tuple kept pickled until first read, then read as the tuple it holds.
-
-    The load cache gives units their measurements this way: an incremental build reads the
-    monitoring data of the few units it renders, so the rest are never unpickled. Compares,
-    hashes and prints as the tuple.
-    """
-
-    __slots__ = ("_data", "_items", "_len")
-
-    def __init__(self, data: bytes, length: int) -> None:
-        self._data = data
-        self._len = length
-        self._items: tuple | None = None
-
-    def items(self) -> tuple:
-        """The tuple itself (unpickled on first use)."""
-        if self._items is None:
-            self._items = pickle.loads(self._data)
-        return self._items
-
-    def __len__(self) -> int:
-        return self._len
-
-    def __getitem__(self, index: Any) -> Any:
-        return self.items()[index]
-
-    def __iter__(self) -> Iterator:
-        return iter(self.items())
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, PickledTuple):
-            other = other.items()
-        return self.items() == other
-
-    def __hash__(self) -> int:
-        return hash(self.items())
-
-    def __repr__(self) -> str:
-        return repr(self.items())
-
-    def __reduce__(self) -> tuple:
-        return PickledTuple, (self._data, self._len)
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,7 +247,7 @@ class Unit:
     former_names: tuple[str, ...] = ()
     permit: Permit | None = None
     outlets: tuple[Outlet, ...] = ()
-    #: A tuple, or a PickledTuple when the unit comes from the load cache.
+    #: A tuple; the load cache gives a lazily unpickled sequence (readers/pickled.py).
     measurements: Sequence[Measurement] = ()
     inspections: tuple[Inspection, ...] = ()
     penalties: tuple[Penalty, ...] = ()

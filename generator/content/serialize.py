@@ -7,7 +7,8 @@ import datetime as dt
 from enum import Enum
 from typing import Any
 
-from generator.content.model import Measurement, PickledTuple, Site, Unit
+from generator.content.model import Measurement, Site, Unit
+from generator.content.readers.pickled import PickledTuple
 
 _SCALARS = frozenset((str, int, float, bool, type(None)))
 #: Field names of each dataclass met (fields() is slow; units hold thousands of records).

@@ -1,4 +1,4 @@
-"""Whole-model checks on loaded content, and the ``yimatong check`` command.
+"""Whole-model checks on loaded content (the ``yimatong check`` command is in check.py).
 
 Readers report what cannot be read (missing fields, wrong types, unknown values); these checks
 report what was read but cannot be true. Every problem is collected; nothing stops at the first.
@@ -7,23 +7,40 @@ report what was read but cannot be true. Every problem is collected; nothing sto
 from __future__ import annotations
 
 import datetime as dt
-import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-import click
-
-from generator import clock, settings
-from generator.content.codes import FIXED_SOURCE_LETTERS, characters_problem, division_problem, fixed_source_problem, industry_problem, outlet_problem, uscc_problem, web_address
-from generator.content.model import Category, Coordinates, Division, EnforcementBody, Outlet, Permit, PermitStatus, RectificationStatus, Site, Unit
-from generator.content.problems import ContentError, Problem
-from generator.progress import counted
+from generator import clock
+from generator.content.codes import (
+    FIXED_SOURCE_LETTERS,
+    characters_problem,
+    division_problem,
+    fixed_source_problem,
+    industry_problem,
+    outlet_problem,
+    uscc_problem,
+    web_address,
+)
+from generator.content.divisions import load_divisions
+from generator.content.model import (
+    Category,
+    Coordinates,
+    Division,
+    EnforcementBody,
+    Outlet,
+    Permit,
+    PermitStatus,
+    RectificationStatus,
+    Site,
+    Unit,
+)
+from generator.content.problems import Problem
 from generator.content.validate_bodies import check_bodies, check_coverage
+from generator.progress import counted
 
-__all__ = ["validate", "check_unit", "check_duplicates", "check_bodies", "check_command"]
+__all__ = ["validate", "check_unit", "check_duplicates", "check_bodies"]
 
 #: The fixed-source letter that marks a discharge permit (HJ 608: P).
 PERMIT_LETTER = next(k for k, v in FIXED_SOURCE_LETTERS.items() if v == "排污许可证")
@@ -63,13 +80,11 @@ def validate(
     ``bar`` (a progress bar) is moved on by one per unit checked.
     """
     site = site_or_records if isinstance(site_or_records, Site) else None
-    units = site.units if site else tuple(site_or_records)
+    units = site.units if site is not None else tuple(cast(Iterable[Unit], site_or_records))
     if site:
         divisions = divisions or site.divisions
         bodies = site.bodies if bodies is None else bodies
     if not divisions:
-        from generator.content.readers import load_divisions
-
         divisions = load_divisions()
     today = today or clock.china_today()
     problems: list[Problem] = []
@@ -346,34 +361,3 @@ def check_duplicates(units: Iterable[Unit], problems: list[Problem]) -> None:
 def _same_looking(text: str) -> str:
     """A decision number as compared: full-width digits, ［］ and spaces do not make it new."""
     return "".join(unicodedata.normalize("NFKC", text).split())
-
-
-def summary(site: Site) -> str:
-    """One line a clerk reads after a clean check."""
-    outlets = sum(len(u.outlets) for u in site.units)
-    measurements = sum(len(u.measurements) for u in site.units)
-    return (
-        f"内容无误：{len(site.units)} 个排污单位，{outlets} 个排放口，{measurements} 条监测数据，"
-        f"{len(site.pages)} 个页面，{len(site.bodies)} 个执法机构。数据截至 {site.as_of}。"
-    )
-
-
-@click.command("check")
-@click.option(
-    "--content",
-    "content_dir",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="内容文件夹 (content folder); default: the content_dir setting.",
-)
-def check_command(content_dir: Path | None) -> None:
-    """检查内容文件，一次列出所有问题 (validate content, list every problem)."""
-    from generator.content.readers import load_site
-
-    folder = content_dir or Path(settings.get("content_dir"))
-    try:
-        site = load_site(folder)
-    except ContentError as error:
-        click.echo(error.report())
-        sys.exit(1)
-    click.echo(summary(site))

@@ -9,14 +9,12 @@ file. The kept file is a hard link to the published one (a copy where links are 
 possible).
 
 The SHA-256 of a file is not hashed again from its start: the hash state is kept every
-``CHECKPOINT`` bytes (OpenSSL's SHA256_CTX, through ctypes), so only the bytes from the
-first changed unit on are hashed. Without that API every byte is hashed (same result).
+``tablefiles.CHECKPOINT`` bytes (sha256.py), so only the bytes from the first changed unit on are
+hashed. This module keeps the files and their index; tablefiles.py writes the new ones.
 """
 
 from __future__ import annotations
 
-import ctypes
-import hashlib
 import marshal
 import mmap
 import os
@@ -24,101 +22,15 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol, cast
 
 import numpy as np
-
-Buffer = bytes | bytearray | memoryview | mmap.mmap
 
 #: Bump when the kept format changes.
 VERSION = 3
 FORMATS = ("csv", "jsonl")
-#: Bytes between kept hash states: at most this much is hashed again before a change.
-CHECKPOINT = 4 << 20
-#: Fresh rows are gathered up to this size before one write.
-BUFFER = 1 << 20
 #: A chunk of one unit: CSV bytes, JSON Lines bytes, row count.
 Chunk = tuple[bytes, bytes, int]
-
-
-def _libcrypto() -> ctypes.CDLL | None:
-    try:
-        lib = ctypes.CDLL("libcrypto.so.3")
-        for name in ("SHA256_Init", "SHA256_Update", "SHA256_Final"):
-            getattr(lib, name).restype = ctypes.c_int
-        lib.SHA256_Update.argtypes = (ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t)
-        lib.SHA256_Final.argtypes = (ctypes.c_void_p, ctypes.c_void_p)
-        lib.SHA256_Init.argtypes = (ctypes.c_void_p,)
-        return lib
-    except (OSError, AttributeError):
-        return None
-
-
-#: sizeof(SHA256_CTX): h[8], Nl, Nh, data[16], num, md_len (32-bit each).
-_CTX = 112
-_LIB = _libcrypto()
-
-
-class Sha256:
-    """SHA-256 whose state can be saved and resumed (hashlib's cannot)."""
-
-    def __init__(self, state: bytes | None = None) -> None:
-        self._ctx = ctypes.create_string_buffer(_CTX + 16)
-        if state is not None:
-            ctypes.memmove(self._ctx, state, _CTX)
-        else:
-            _LIB.SHA256_Init(self._ctx)
-
-    def update(self, data: Buffer) -> None:
-        """Hash ``data`` (bytes, bytearray, mmap or memoryview)."""
-        array = np.frombuffer(data, dtype=np.uint8)
-        if len(array):
-            _LIB.SHA256_Update(self._ctx, array.ctypes.data, len(array))
-        del array
-
-    def state(self) -> bytes | None:
-        """The state to resume from."""
-        return self._ctx.raw[:_CTX]
-
-    def hexdigest(self) -> str:
-        """The digest of the bytes so far (the state is left as it is)."""
-        ctx = ctypes.create_string_buffer(self._ctx.raw)
-        out = ctypes.create_string_buffer(32)
-        _LIB.SHA256_Final(out, ctx)
-        return out.raw.hex()
-
-
-class _PlainSha:
-    """hashlib's SHA-256, when OpenSSL's low-level API is missing: no states to keep."""
-
-    def __init__(self, state: bytes | None = None) -> None:
-        self._sha = hashlib.sha256()
-
-    def update(self, data: Buffer) -> None:
-        self._sha.update(data)
-
-    def state(self) -> bytes | None:
-        return None
-
-    def hexdigest(self) -> str:
-        return self._sha.hexdigest()
-
-
-def _resumable() -> bool:
-    """Whether Sha256 works here and gives hashlib's digests after a resume."""
-    if _LIB is None:
-        return False
-    data = bytes(range(256)) * 40
-    try:
-        first = Sha256()
-        first.update(data[:1000])
-        again = Sha256(first.state())
-        again.update(memoryview(data)[1000:])
-        return again.hexdigest() == hashlib.sha256(data).hexdigest()
-    except (OSError, ValueError, TypeError, AttributeError):
-        return False
-
-
-Hasher = Sha256 if _resumable() else _PlainSha
 
 
 class TablesMemo:
@@ -144,7 +56,11 @@ class TablesMemo:
     def joined(self, items: list[str | None]) -> str:
         """``items`` joined by newlines (None as empty); made once per list."""
         if self._joined is None or self._joined[0] is not items:
-            text = "\n".join(items) if None not in items else "\n".join(k or "" for k in items)
+            text = (
+                "\n".join(k or "" for k in items)
+                if None in items
+                else "\n".join(cast(list[str], items))
+            )
             self._joined = (items, text)
         return self._joined[1]
 
@@ -191,6 +107,14 @@ class KeptFile:
         return cls(np.frombuffer(ends, dtype=np.int64), header, size, sha, list(checkpoints))
 
 
+class Written(Protocol):
+    """The files of a table just written (tablefiles.TableFiles), as ``commit`` keeps them."""
+
+    paths: dict[str, Path]
+    results: dict[str, KeptFile]
+    unit_rows: list[np.ndarray]
+
+
 @dataclass
 class ChunkStore:
     """The kept files of one table, the units in them (code order) and their keys."""
@@ -222,7 +146,8 @@ class ChunkStore:
                 return store
             # One string each: 55,900 codes load in a few milliseconds.
             store._joined_codes = codes
-            codes, keys = store.memo.lines("codes", codes), store.memo.lines("keys", keys)
+            codes = store.memo.lines("codes", codes)
+            keys = cast(list[str | None], store.memo.lines("keys", keys))
             kept = {fmt: KeptFile.unpack(files[fmt]) for fmt in FORMATS}
             for fmt in FORMATS:
                 store.fds[fmt] = fd = os.open(store.path(fmt), os.O_RDONLY)
@@ -290,7 +215,7 @@ class ChunkStore:
 
     def same_bytes(self, n: int, chunk: Chunk) -> bool:
         """Whether ``chunk`` is byte for byte the kept rows of unit n."""
-        for fmt, data in zip(FORMATS, chunk, strict=False):
+        for fmt, data in zip(FORMATS, chunk[:2], strict=True):
             start, end = self.files[fmt].span(n)
             if end - start != len(data) or self.maps[fmt][start:end] != data:
                 return False
@@ -305,7 +230,7 @@ class ChunkStore:
         self.maps.clear()
         self.fds.clear()
 
-    def commit(self, files: TableFiles, codes: list[str], keys: list[str | None]) -> None:
+    def commit(self, files: Written, codes: list[str], keys: list[str | None]) -> None:
         """Keep the files just written and where each unit's rows are in them."""
         self.close()
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -315,7 +240,7 @@ class ChunkStore:
         for fmt, path in files.paths.items():
             kept = self.path(fmt)
             kept.unlink(missing_ok=True)  # unlink, not rename over: ext4 would flush the data
-            _link(path, kept)
+            link_or_copy(path, kept)
             packed[fmt] = files.results[fmt].pack()
         rows = np.concatenate([*files.unit_rows, np.zeros(0, dtype=np.int64)]).tobytes()
         tmp = index.with_suffix(".tmp")
@@ -327,208 +252,12 @@ class ChunkStore:
         tmp.replace(index)
 
 
-def _link(source: Path, target: Path) -> None:
+def link_or_copy(source: Path, target: Path) -> None:
     """Hard-link ``source`` as ``target``, or copy it where links are not possible."""
     try:
         os.link(source, target)
     except OSError:
         shutil.copyfile(source, target)
-
-
-class _Output:
-    """One file being written: kept runs copied in the kernel, fresh rows buffered, hashed.
-
-    While the file so far equals the start of the kept file nothing is hashed; at the first
-    difference the hash resumes from the last kept state before it.
-    """
-
-    def __init__(self, path: Path, store: ChunkStore | None, fmt: str) -> None:
-        self.path = path
-        path.unlink(missing_ok=True)
-        self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        self.kept = store.files.get(fmt) if store is not None else None
-        self.src = store.fds.get(fmt, -1) if store is not None else -1
-        self.map = store.maps.get(fmt) if store is not None else None
-        self.pos = 0  # bytes written or due
-        self.hashed = 0
-        self.hasher = None if self.kept is not None else Hasher()
-        self.checkpoints: list[tuple[int, bytes]] = []
-        self.next_checkpoint = CHECKPOINT
-        self.buffer = bytearray()
-        self.pending: list[int] = []  # [start, end] of a kept range not yet copied
-        self.ends: list[np.ndarray] = []
-        self.fresh_ends: list[int] = []
-        self.header = 0
-
-    def old(self, start: int, end: int) -> None:
-        """Bytes ``start:end`` of the kept file come next."""
-        if self.hasher is None and start != self.pos:
-            self._diverge()
-        self._flush_buffer()
-        if self.pending and self.pending[1] == start:
-            self.pending[1] = end
-        else:
-            self._flush_pending()
-            self.pending = [start, end]
-        self.pos += end - start
-
-    def fresh(self, data: bytes) -> None:
-        """New bytes come next."""
-        if self.hasher is None:
-            self._diverge()
-        self._flush_pending()
-        self.buffer += data
-        self.pos += len(data)
-        if len(self.buffer) >= BUFFER:
-            self._flush_buffer()
-
-    def _diverge(self) -> None:
-        """The file so far is the kept file's start: resume its hash, hash up to here."""
-        self._flush_pending()
-        kept = self.kept
-        before = [c for c in kept.checkpoints if c[0] <= self.pos]
-        self.checkpoints = before
-        self.hashed = before[-1][0] if before else 0
-        self.hasher = Hasher(before[-1][1]) if before else Hasher()
-        self.next_checkpoint = self.hashed + CHECKPOINT
-        self._hash(self.map, self.hashed, self.pos)
-
-    def _hash(self, data: Buffer, start: int, end: int) -> None:
-        with memoryview(data) as view:
-            while start < end:
-                stop = min(end, start + self.next_checkpoint - self.hashed)
-                with view[start:stop] as part:
-                    self.hasher.update(part)
-                self.hashed += stop - start
-                start = stop
-                if self.hashed == self.next_checkpoint:
-                    state = self.hasher.state()
-                    if state is not None:
-                        self.checkpoints.append((self.hashed, state))
-                    self.next_checkpoint += CHECKPOINT
-
-    def _flush_buffer(self) -> None:
-        if not self.buffer:
-            return
-        if self.hasher is not None:
-            self._hash(self.buffer, 0, len(self.buffer))
-        with memoryview(self.buffer) as view:
-            done = 0
-            while done < len(view):
-                done += os.write(self.fd, view[done:])
-        self.buffer = bytearray()
-
-    def _flush_pending(self) -> None:
-        if not self.pending:
-            return
-        start, end = self.pending
-        self.pending = []
-        if self.hasher is not None:
-            self._hash(self.map, start, end)
-        while start < end:
-            try:
-                done = os.copy_file_range(self.src, self.fd, end - start, start)
-            except OSError:
-                done = os.write(self.fd, self.map[start:end])
-            if done <= 0:
-                raise OSError(f"复制数据文件失败：{self.path}")
-            start += done
-
-    def end_unit(self) -> None:
-        """A unit's rows end here."""
-        self.fresh_ends.append(self.pos)
-
-    def end_run(self, ends: np.ndarray) -> None:
-        """Units copied in a run end at ``ends``."""
-        if self.fresh_ends:
-            self.ends.append(np.asarray(self.fresh_ends, dtype=np.int64))
-            self.fresh_ends = []
-        self.ends.append(ends)
-
-    def finish(self) -> KeptFile:
-        """Write what is left, close the file; what to keep of it."""
-        self._flush_buffer()
-        if self.hasher is None and self.pos == self.kept.size:
-            sha, self.checkpoints = self.kept.sha256, self.kept.checkpoints
-        else:
-            if self.hasher is None:
-                self._diverge()
-            self._flush_pending()
-            sha = self.hasher.hexdigest()
-        self._flush_pending()
-        os.close(self.fd)
-        self.end_run(np.zeros(0, dtype=np.int64))
-        ends = np.concatenate(self.ends)
-        return KeptFile(ends, self.header, self.pos, sha, self.checkpoints)
-
-
-class TableFiles:
-    """The CSV and JSON Lines files of one table being written, unit by unit."""
-
-    def __init__(self, folder: Path, table: str, header: bytes, store: ChunkStore | None) -> None:
-        self.store = store if store is not None and store.valid else None
-        self.paths = {fmt: folder / f"{table}.{fmt}" for fmt in FORMATS}
-        self.outputs = {fmt: _Output(self.paths[fmt], self.store, fmt) for fmt in FORMATS}
-        self.unit_rows: list[np.ndarray] = []
-        self._fresh_rows: list[int] = []
-        self.results: dict[str, KeptFile] = {}
-        for fmt, data in zip(FORMATS, (header, b""), strict=True):
-            out = self.outputs[fmt]
-            kept = out.kept
-            if kept is not None and kept.header == len(data) and out.map[: len(data)] == data:
-                out.old(0, len(data))
-            elif data:
-                out.fresh(data)
-            out.header = len(data)
-
-    def add(self, chunk: Chunk) -> None:
-        """Write one unit's rows, made afresh."""
-        for fmt, data in zip(FORMATS, chunk, strict=False):
-            out = self.outputs[fmt]
-            out.fresh(data)
-            out.end_unit()
-        self._fresh_rows.append(chunk[2])
-
-    def copy_run(self, first: int, stop: int) -> None:
-        """Copy the kept rows of the units at positions ``first:stop`` of the kept files."""
-        for fmt, out in self.outputs.items():
-            kept = self.store.files[fmt]
-            start, end = kept.span(first)[0], int(kept.ends[stop - 1])
-            out.end_run(kept.ends[first:stop] + (out.pos - start))
-            out.old(start, end)
-        self._flush_rows()
-        self.unit_rows.append(self.store.rows[first:stop])
-
-    def link_kept(self) -> None:
-        """The table is the kept one byte for byte: link the kept files instead of writing."""
-        for fmt, out in self.outputs.items():
-            os.close(out.fd)
-            out.path.unlink()
-            _link(self.store.path(fmt), out.path)
-        self.results = dict(self.store.files)
-        self.unit_rows = [self.store.rows]
-        self._fresh_rows = []
-
-    def _flush_rows(self) -> None:
-        if self._fresh_rows:
-            self.unit_rows.append(np.asarray(self._fresh_rows, dtype=np.int64))
-            self._fresh_rows = []
-
-    def close(self) -> None:
-        """Finish both files."""
-        self._flush_rows()
-        for fmt, out in self.outputs.items():
-            if fmt not in self.results:
-                self.results[fmt] = out.finish()
-
-    @property
-    def rows(self) -> int:
-        """Rows written."""
-        return int(sum(int(part.sum()) for part in self.unit_rows))
-
-    def summary(self) -> list[tuple[str, Path, int, str]]:
-        """(format, path, bytes, SHA-256) of each file."""
-        return [(f, self.paths[f], self.results[f].size, self.results[f].sha256) for f in FORMATS]
 
 
 def runs(plan: list[int]) -> Iterator[tuple[int, int, int]]:

@@ -14,7 +14,7 @@ from generator.urls import absolute
 
 if TYPE_CHECKING:
     from generator.content.model import Site
-    from generator.opendata.downloads import Download, Table
+    from generator.opendata.tables import Download, Table
 
 #: Terms of use: public disclosure asks nothing of the reader, so neither do we.
 LICENSE = {

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from generator.content.model import PermitStatus, Site, Unit
+from generator.content.model import PermitState, PermitStatus, Site, Unit
 from generator.urls import absolute, unit_path
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -116,7 +116,7 @@ def permit_entries(site: Site, base_url: str) -> list[Entry]:
 
 
 def _permit_entry(unit: Unit, base_url: str, change: str, date: dt.date, text: str) -> Entry:
-    label = {"revoked": "许可证已撤销", "expired": "许可证已过期"}[change]
+    label = "许可证" + PermitState(change).label  # 许可证已撤销, 许可证已过期
     number = unit.permit.number if unit.permit else ""
     return Entry(
         id=_tag(base_url, f"permit/{unit.code}/{change}/{date.isoformat()}"),

@@ -18,8 +18,9 @@ import click
 import yaml
 from tqdm import tqdm
 
+from generator.content.divisions import load_divisions
 from generator.content.model import Division
-from generator.content.readers import UNIT_READERS, load_divisions
+from generator.content.readers import UNIT_READERS
 from generator.sample.records import Maker, Spec, city_bureau, county_bureau
 from generator.sample.tables import CITIES, COUNTY_PINYIN
 

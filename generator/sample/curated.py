@@ -6,7 +6,7 @@ Each line: industry, county, category, permit state, penalty, rectifications, tr
 
 from __future__ import annotations
 
-from generator.content.readers import load_divisions
+from generator.content.divisions import load_divisions
 from generator.sample.records import Maker, Spec
 from generator.sample.tables import PROFILES
 

@@ -6,6 +6,7 @@ import datetime as dt
 import random
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from generator.content.codes import USCC_ALPHABET, make_uscc
 from generator.content.model import Division
@@ -118,7 +119,7 @@ class Maker:
     def record(self, spec: Spec) -> dict:
         """One unit record in the content schema."""
         rng, county = self.rng, self.divisions[spec.county]
-        city = self.divisions[county.parent]
+        city = self.divisions[county.parent or county.code]
         registration = spec.category == "registration"
         individual = registration and spec.profile.code in ("0313", "8111")
         uscc = self._uscc(spec.county, individual)
@@ -130,7 +131,7 @@ class Maker:
             "lon": round(lon + rng.uniform(-0.35, 0.35), 4),
         }
         permit_day = self._date_before(self.as_of, 0, 20)
-        record = {
+        record: dict[str, Any] = {
             "fixed_source_code": code,
             "name": spec.name or self._name(spec, city, county, town, individual),
             "uscc": uscc,
@@ -203,7 +204,7 @@ class Maker:
         return permit
 
     def _outlet(self, plan: OutletPlan, coords: dict, rng: random.Random) -> dict:
-        outlet = {
+        outlet: dict[str, Any] = {
             "code": plan.code,
             "name": plan.name,
             "type": "main" if plan.main else "general",
@@ -243,7 +244,9 @@ class Maker:
         if item.limit_min is not None:  # pH: a range
             value = rng.uniform(9.2, 10.1) if exceed else rng.uniform(6.6, 8.4)
         else:
-            value = item.limit_max * (rng.uniform(1.05, 1.8) if exceed else rng.uniform(0.2, 0.75))
+            value = (item.limit_max or 0.0) * (
+                rng.uniform(1.05, 1.8) if exceed else rng.uniform(0.2, 0.75)
+            )
         return round(value, 1 if value >= 10 else 2 if value >= 0.1 else 3)
 
     def _enforcement(self, spec: Spec, record: dict, city: Division, county: Division) -> None:
@@ -332,7 +335,7 @@ class Maker:
 
 
 def _pollutant(item: Item) -> dict:
-    entry = {"name": item.name, "unit": item.unit}
+    entry: dict[str, Any] = {"name": item.name, "unit": item.unit}
     if item.limit_min is not None:
         entry["limit_min"] = item.limit_min
     if item.limit_max is not None:

@@ -150,7 +150,8 @@ def qr_shape(url: str, x: float, y: float, side: float, error: str, border: int 
     """
     code = readable(url, error)
     matrix = tuple(tuple(bool(v) for v in row) for row in code.matrix)
-    return QR(x, y, side, url, matrix, code.version, code.error, border)
+    version = code.version  # an int: segno makes no Micro QR (version "M1"…) here
+    return QR(x, y, side, url, matrix, int(version), code.error, border)
 
 
 def crop_marks(sign: Sign) -> list[tuple[float, float, float, float]]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from generator.opendata.spreadsheet import neutralise_row
 from generator.signs.layout import Sign
-from generator.signs.signboards import KIND_LABELS
+from generator.signs.pieces import KIND_LABELS
 
 
 @dataclass(frozen=True, slots=True)

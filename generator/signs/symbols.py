@@ -6,7 +6,12 @@ outfall pipe pouring onto waves, waste gas is a stack with rising smoke.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from generator.signs.layout import Circle, Path, Rect, Shape
+
+#: Maps a point of the symbol's 100×100 grid to millimetres on the sign.
+At = Callable[[float, float], tuple[float, float]]
 
 
 def symbol(kind: str, x: float, y: float, side: float, fg: str, bg: str) -> list[Shape]:
@@ -16,7 +21,7 @@ def symbol(kind: str, x: float, y: float, side: float, fg: str, bg: str) -> list
     return frame + draw(lambda u, v: (x + u * side / 100, y + v * side / 100), side / 100, fg, bg)
 
 
-def _water(at, k: float, fg: str, bg: str) -> list[Shape]:
+def _water(at: At, k: float, fg: str, bg: str) -> list[Shape]:
     """Outfall pipe on a wall, a stream falling from it and three waves below."""
     shapes: list[Shape] = [
         Path(
@@ -69,7 +74,7 @@ def _wave(at, u0: float, v: float, length: float) -> tuple:
     return tuple(commands)
 
 
-def _gas(at, k: float, fg: str, bg: str) -> list[Shape]:
+def _gas(at: At, k: float, fg: str, bg: str) -> list[Shape]:
     """A tapered stack on the ground with three puffs of smoke drifting up and right."""
     shapes: list[Shape] = [
         Path(

@@ -1,6 +1,6 @@
 """The square free-standing prompt sign (420×420) and the warning-style outlet sign.
 
-Both carry what the landscape prompt sign carries (generator/signs/signboards.py): the unit
+Both carry what the landscape prompt sign carries (generator/signs/signboards.py), from the same pieces (pieces.py): the unit
 name and code, the outlet code and its pollutants, the QR code, the typable fallback, the
 hotline, the issuer and the sign's id and print date.
 """
@@ -10,13 +10,13 @@ from __future__ import annotations
 from generator import urls
 from generator.content.model import Outlet, Site, Unit
 from generator.signs.layout import Path, Rect, Shape, Sign
-from generator.signs.signboards import (
+from generator.signs.pieces import (
     GREEN,
     INK,
     WHITE,
     SignOptions,
-    _background,
-    _finish,
+    background,
+    finish,
     labelled,
     qr_panel,
     short_address,
@@ -74,7 +74,7 @@ def square_outlet_sign(site: Site, unit: Unit, outlet: Outlet, opts: SignOptions
     left = qr_x - 0.03 * u - pad
     ident = unit.code + outlet.code
     shapes: list[Shape] = [
-        _background(w, h, opts.bleed_mm, GREEN),
+        background(w, h, opts.bleed_mm, GREEN),
         Rect(0.025 * u, 0.025 * u, w - 0.05 * u, h - 0.05 * u, stroke=WHITE, stroke_width=0.01 * u),
         *symbol(outlet.kind, pad, pad, side, WHITE, GREEN),
         *text_box(
@@ -101,7 +101,7 @@ def square_outlet_sign(site: Site, unit: Unit, outlet: Outlet, opts: SignOptions
         WHITE,
         "middle",
     )
-    return _finish(unit, outlet, opts, url, shapes, ident)
+    return finish(unit, outlet, opts, url, shapes, ident)
 
 
 def _triangle(cx: float, top: float, side: float) -> Path:
@@ -127,7 +127,7 @@ def warning_sign(site: Site, unit: Unit, outlet: Outlet, opts: SignOptions) -> S
     centre = base - t / (2 * 3**0.5)
     ident = unit.code + outlet.code
     shapes: list[Shape] = [
-        _background(w, h, opts.bleed_mm, WHITE),
+        background(w, h, opts.bleed_mm, WHITE),
         _triangle(w / 2, top, t),
         *glyph(outlet.kind, w / 2 - mark / 2, centre - mark / 2 + 0.02 * s, mark, INK, YELLOW),
         *text_box(
@@ -156,4 +156,4 @@ def warning_sign(site: Site, unit: Unit, outlet: Outlet, opts: SignOptions) -> S
         INK,
         "middle",
     )
-    return _finish(unit, outlet, opts, url, shapes, ident, "warning", (w, h), INK)
+    return finish(unit, outlet, opts, url, shapes, ident, "warning", (w, h), INK)

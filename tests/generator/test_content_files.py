@@ -14,10 +14,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from generator.content.check import check_command
 from generator.content.problems import ContentError
 from generator.content.readers import UNIT_READERS, LoadCache, load_site, read_content
 from generator.content.readers.scan import UNIT_SUFFIXES
-from generator.content.validate import check_command
 
 from .jsonl import jsonable
 

@@ -8,9 +8,9 @@ import pytest
 import yaml
 
 from generator import clock
-from generator.content.model import PickledTuple
 from generator.content.problems import ContentError
 from generator.content.readers import LoadCache, load_site, read_content
+from generator.content.readers.pickled import PickledTuple
 from generator.content.serialize import unit_record
 
 from .jsonl import jsonable

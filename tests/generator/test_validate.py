@@ -9,9 +9,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from generator.content.check import check_command
 from generator.content.problems import ContentError
 from generator.content.readers import load_site, read_content
-from generator.content.validate import check_command, validate
+from generator.content.validate import validate
 
 from .jsonl import jsonable
 

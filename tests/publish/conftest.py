@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 
@@ -10,18 +9,14 @@ import pytest
 
 from generator.content import model as m
 from generator.content.codes import make_uscc
+from generator.content.divisions import load_divisions
 
 D = dt.date
 AS_OF = D(2026, 11, 20)
 
 
 def _divisions() -> dict[str, m.Division]:
-    path = Path(__file__).resolve().parents[2] / "generator" / "data" / "divisions.csv"
-    with path.open(encoding="utf-8") as f:
-        return {
-            r["code"]: m.Division(r["code"], r["name"], r["parent"] or None)
-            for r in csv.DictReader(f)
-        }
+    return load_divisions()
 
 
 def make_unit(seq: str, county: str = "450126", **kw) -> m.Unit:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from generator.opendata.downloads import TABLES, cell, write_open_data
+from generator.opendata.cells import cell
+from generator.opendata.downloads import TABLES, write_open_data
 
 
 def _build(site, settings, out: Path) -> Path:

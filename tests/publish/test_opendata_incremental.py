@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.content.codes import make_uscc
-from generator.opendata import chunks as datachunks
+from generator.opendata import sha256, tablefiles
 from generator.opendata.downloads import write_open_data
 
 from .conftest import make_unit, sample_site
@@ -47,7 +47,7 @@ def _write(site, settings, out: Path, keys=None) -> dict[str, bytes]:
 @pytest.fixture(params=[64, 1 << 22], ids=["small-checkpoints", "default-checkpoints"])
 def checkpoint(request, monkeypatch):
     """Hash states every 64 bytes (many resumes) and at the default distance (none here)."""
-    monkeypatch.setattr(datachunks, "CHECKPOINT", request.param)
+    monkeypatch.setattr(tablefiles, "CHECKPOINT", request.param)
     return request.param
 
 
@@ -131,8 +131,8 @@ def test_damaged_cache_falls_back_to_full(settings, tmp_path, damage):
 
 def test_resumed_hash_equals_hashlib():
     data = bytes(range(256)) * 1000
-    first = datachunks.Hasher()
+    first = sha256.Hasher()
     first.update(data[:12345])
-    again = datachunks.Hasher(first.state())
+    again = sha256.Hasher(first.state())
     again.update(memoryview(data)[12345:])
     assert again.hexdigest() == hashlib.sha256(data).hexdigest()

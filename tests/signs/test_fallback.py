@@ -11,7 +11,7 @@ from feedback.search.query import parse
 from generator.content.readers import load_site
 from generator.search.index import SearchIndex, build_index
 from generator.signs import SignOptions, unit_signs
-from generator.signs.signboards import short_address
+from generator.signs.pieces import short_address
 
 from .conftest import BASE_URL, PRINTED
 from .test_text import pdf_text, svg_text

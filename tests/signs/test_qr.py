@@ -6,7 +6,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
 from generator import urls
-from generator.signs.signboards import MIN_MODULE_MM
+from generator.signs.pieces import MIN_MODULE_MM
 
 from .conftest import BASE_URL, add_noise, decode, qr_box_px, rasterise
 

@@ -5,37 +5,29 @@ Readers are keyed by format (see ``files.UNIT_READERS``); docs/content.md descri
 
 from __future__ import annotations
 
-import csv
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
 
 from generator import clock
-from generator.content.model import Division, EnforcementBody, Page, Site, Unit
+from generator.content.divisions import load_divisions
+from generator.content.model import EnforcementBody, Page, Site, Unit
 from generator.content.problems import ContentError, Problem
-from generator.content.readers.files import UNIT_READERS, read_bodies, read_page, read_site_settings, read_stats
+from generator.content.readers.fields import Sharing
+from generator.content.readers.files import (
+    UNIT_READERS,
+    read_bodies,
+    read_page,
+    read_site_settings,
+    read_stats,
+)
 from generator.content.readers.loadcache import CACHED_READERS, LoadCache
 from generator.content.readers.scan import scan
 from generator.content.readers.units import read_unit
+from generator.content.validate import validate
 
 __all__ = ["load_site", "load_divisions", "read_content", "read_unit", "UNIT_READERS", "LoadCache"]
-
-DIVISIONS_CSV = Path(__file__).resolve().parent.parent / "data" / "divisions.csv"
-
-
-@cache
-def _divisions() -> tuple[Division, ...]:
-    with DIVISIONS_CSV.open(encoding="utf-8", newline="") as handle:
-        return tuple(
-            Division(r["code"], r["name"], r["parent"] or None) for r in csv.DictReader(handle)
-        )
-
-
-def load_divisions() -> dict[str, Division]:
-    """Guangxi administrative divisions (GB/T 2260) by code, from generator/content/data/divisions.csv."""
-    return {d.code: d for d in _divisions()}
 
 
 def unit_files(content: Path) -> list[Path]:
@@ -64,13 +56,14 @@ def read_units(
     """
     units: list[Unit] = []
     problems: list[Problem] = []
+    sharing = Sharing()  # this load's equal values as one object, dropped after it
     for path in unit_files(content) if files is None else files:
         rel = path.relative_to(content).as_posix()
         cached = CACHED_READERS.get(path.suffix) if load_cache is not None else None
-        if cached is not None:
-            found, trouble = cached(load_cache, path, rel, bar)
+        if cached is not None and load_cache is not None:
+            found, trouble = cached(load_cache, path, rel, bar, sharing)
         else:
-            found, trouble = UNIT_READERS[path.suffix](path, rel)
+            found, trouble = UNIT_READERS[path.suffix](path, rel, sharing)
             if bar is not None:
                 bar.update(_size(path))
         units.extend(found)
@@ -147,8 +140,6 @@ def load_site(
     ``save_in_background`` writes the load cache while the caller goes on (see
     ``LoadCache.save``; call its ``wait`` before the process ends).
     """
-    from generator.content.validate import validate
-
     today = clock.china_today()
     size = sum(map(_size, unit_files(Path(content_dir)))) if progress else 0
     with tqdm(total=size, desc="读取内容", unit="B", unit_scale=True, disable=not progress) as bar:

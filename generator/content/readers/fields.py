@@ -13,26 +13,41 @@ from generator.content.problems import Problem
 from generator.content.readers.yamlparse import OddNumber
 
 _MISSING = object()
+#: ISO text -> date. A pure, bounded, value-keyed cache: the same text always names the
+#: same day, so it holds no state of any one read and may outlive it (at most 100,000).
 _DATE_CACHE: dict[str, dt.date] = {}
 _PLAIN_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
-_SHARED: dict[Any, Any] = {}
+#: Stands in for a required date that is missing or wrong: the record then has a problem and
+#: is never published, so this day is never shown.
+UNREAD_DAY = dt.date.min
 #: At most this many distinct values are shared (names and addresses are mostly unique).
 SHARED_AT_MOST = 500_000
 
 
-def shared(value: Any) -> Any:
-    """One object for equal immutable values (texts, small records) across all units.
+class Sharing:
+    """One object for equal immutable values (texts, small records) across the units of
+    one load: ``share(value)`` gives the first equal value met in this load.
 
     A province repeats the same pollutant names, units, standards, authorities and
     industries tens of thousands of times: shared objects are stored once per load-cache
-    shard and restored as one object, which makes a warm load much faster.
+    shard and restored as one object, which makes a warm load much faster. Each load makes
+    its own (``readers.read_units``), so nothing of one read is kept for the next.
     """
-    found = _SHARED.get(value)
-    if found is not None:
-        return found
-    if len(_SHARED) < SHARED_AT_MOST:
-        _SHARED[value] = value
-    return value
+
+    __slots__ = ("_values", "at_most")
+
+    def __init__(self, at_most: int = SHARED_AT_MOST) -> None:
+        self._values: dict[Any, Any] = {}
+        self.at_most = at_most
+
+    def share(self, value: Any) -> Any:
+        """The first value equal to ``value`` met in this load (``value`` itself if new)."""
+        found = self._values.get(value)
+        if found is not None:
+            return found
+        if len(self._values) < self.at_most:
+            self._values[value] = value
+        return value
 
 
 def as_date(value: Any) -> dt.date | None:
@@ -171,11 +186,15 @@ def shown(value: Any) -> str:
 class RecordReader:
     """Collects the problems of one record (a unit file, a JSON line, a body) while reading it."""
 
-    def __init__(self, file: str, record: str, line: int | None = None) -> None:
+    def __init__(
+        self, file: str, record: str, line: int | None = None, sharing: Sharing | None = None
+    ) -> None:
         self.file = file
         self.record = record
         self.line = line
         self.problems: list[Problem] = []
+        #: Equal values of this load as one object (a record read alone shares within itself).
+        self.shared = (sharing if sharing is not None else Sharing()).share
 
     def fail(self, field: str, message: str) -> None:
         """Record one problem in ``field``."""
@@ -203,7 +222,7 @@ class RecordReader:
         value = value.strip()
         if required and not value and not problem:
             self.fail(path + key, "缺少必填项（只有空格，不能为空）")
-        return shared(value)
+        return self.shared(value)
 
     def date(self, data: dict, key: str, path: str = "", required: bool = True) -> dt.date | None:
         """A date field: YAML date or ISO text such as 2026-11-20."""
@@ -285,7 +304,7 @@ class RecordReader:
             problem = invisible_problem(v)
             if problem:
                 self.fail(f"{path}{key}[{n}]", problem)
-        return tuple(shared(v.strip()) for v in value)
+        return tuple(self.shared(v.strip()) for v in value)
 
     def unknown_keys(self, data: dict, known: frozenset[str], path: str = "") -> None:
         """Report keys the schema does not know (usually typing mistakes)."""

@@ -15,7 +15,7 @@ from generator.content.markup import render_markdown
 from generator.content.model import EnforcementBody, Page, Unit
 from generator.content.problems import Problem
 from generator.content.readers import jsonparse, source, yamlparse
-from generator.content.readers.fields import RecordReader
+from generator.content.readers.fields import RecordReader, Sharing
 from generator.content.readers.units import read_unit
 
 BODY_KEYS = frozenset("id name level parent areas email phone".split())
@@ -50,7 +50,7 @@ def load_yaml(path: Path, rel: str) -> tuple[Any, list[Problem]]:
     return (data if parsed else None), problems
 
 
-def yaml_unit(raw: bytes, rel: str) -> Result:
+def yaml_unit(raw: bytes, rel: str, sharing: Sharing | None = None) -> Result:
     """A unit file's bytes into its unit (none if it has any problem) and its problems."""
     text, problems = source.decode(raw, rel)
     if text is None:
@@ -58,16 +58,16 @@ def yaml_unit(raw: bytes, rel: str) -> Result:
     data, problems, parsed = yaml_data(text, rel)
     if not parsed:
         return [], problems
-    unit, found = read_unit(data, rel)
+    unit, found = read_unit(data, rel, sharing=sharing)
     record = found[0].record if found else (unit.fixed_source_code if unit else "")
     problems = [replace(p, record=record) for p in problems] + found
     return ([unit] if unit and not problems else []), problems
 
 
-def read_yaml_units(path: Path, rel: str) -> Result:
+def read_yaml_units(path: Path, rel: str, sharing: Sharing | None = None) -> Result:
     """A unit file ``units/<code>.yaml`` holding one unit."""
     raw, problems = source.read_bytes(path, rel)
-    return ([], problems) if raw is None else yaml_unit(raw, rel)
+    return ([], problems) if raw is None else yaml_unit(raw, rel, sharing)
 
 
 def jsonl_lines(raw: bytes, rel: str) -> tuple[list[bytes], list[Problem]]:
@@ -77,28 +77,33 @@ def jsonl_lines(raw: bytes, rel: str) -> tuple[list[bytes], list[Problem]]:
     return ([], [problem]) if problem is not None else (raw.split(b"\n"), [])
 
 
-def read_jsonl_units(path: Path, rel: str) -> Result:
+def read_jsonl_units(path: Path, rel: str, sharing: Sharing | None = None) -> Result:
     """A JSON Lines bulk export: one unit per line, same schema as the YAML files. A line that
     cannot be read is reported and the other lines are read on."""
     raw, problems = source.read_bytes(path, rel)
     lines, found = jsonl_lines(raw, rel) if raw is not None else ([], [])
     problems += found
     units: list[Unit] = []
+    sharing = sharing if sharing is not None else Sharing()
     for number, line in enumerate(lines, 1):
-        unit, found = read_jsonl_bytes(line, rel, number)
+        unit, found = read_jsonl_bytes(line, rel, number, sharing)
         if unit:
             units.append(unit)
         problems.extend(found)
     return units, problems
 
 
-def read_jsonl_bytes(raw: bytes, rel: str, number: int) -> tuple[Unit | None, list[Problem]]:
+def read_jsonl_bytes(
+    raw: bytes, rel: str, number: int, sharing: Sharing | None = None
+) -> tuple[Unit | None, list[Problem]]:
     """One line of a JSON Lines file as bytes: a unit, or None (blank, or with its problems)."""
     text, problems = source.decode_line(raw, rel, number)
-    return (None, problems) if text is None else read_jsonl_line(text, rel, number)
+    return (None, problems) if text is None else read_jsonl_line(text, rel, number, sharing)
 
 
-def read_jsonl_line(line: str, rel: str, number: int) -> tuple[Unit | None, list[Problem]]:
+def read_jsonl_line(
+    line: str, rel: str, number: int, sharing: Sharing | None = None
+) -> tuple[Unit | None, list[Problem]]:
     """One line of a JSON Lines file: a unit, or None (blank line, or with its problems)."""
     if not line.strip():
         return None, []
@@ -111,7 +116,7 @@ def read_jsonl_line(line: str, rel: str, number: int) -> tuple[Unit | None, list
         return None, [Problem(rel, where, "", "JSON 嵌套层数太多，无法读取", number)]
     if jsonparse.lone_surrogate(line, data):
         return None, [Problem(rel, where, "", _SURROGATE, number)]
-    unit, problems = read_unit(data, rel, number)
+    unit, problems = read_unit(data, rel, number, sharing)
     if twice:
         record = problems[0].record if problems else (unit.fixed_source_code if unit else where)
         problems = [

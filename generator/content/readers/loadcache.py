@@ -11,8 +11,8 @@ folder's name: a change of code starts an empty cache.
 
 Units are pickled through their constructors (``Unit(*fields)``), which loads about three
 times faster than pickle's default for slotted dataclasses; a unit's measurements (most of its
-objects) are pickled apart and unpickled only when read (``model.PickledTuple``). Equal
-values are one object (``fields.shared``), stored once per shard. The store is split in
+objects) are pickled apart and unpickled only when read (``pickled.PickledTuple``). Equal
+values of one load are one object (``fields.Sharing``), stored once per shard. The store is split in
 shards by hash so that a changed record rewrites one shard, not the whole cache.
 """
 
@@ -32,6 +32,8 @@ from typing import Any
 
 from generator import assets
 from generator.content import model
+from generator.content.readers.fields import Sharing
+from generator.content.readers.pickled import PickledTuple
 from generator.progress import TICK
 
 #: Bump when the stored format changes.
@@ -43,8 +45,10 @@ BACKGROUND_FROM_SHARDS = 8
 CODE = (
     "generator/content/readers",
     "generator/content/model.py",
+    "generator/content/enums.py",
     "generator/content/problems.py",
     "generator/content/codes.py",
+    "generator/content/divisions.py",
     "generator/content/validate.py",
     "generator/content/data",
 )
@@ -66,8 +70,8 @@ def _reduce_unit(unit: model.Unit) -> tuple:
     """A unit with its measurements pickled apart, unpickled only when read (PickledTuple)."""
     cls, args = _reduce(unit)
     found = unit.measurements
-    if not isinstance(found, model.PickledTuple):
-        found = model.PickledTuple(dumps(tuple(found)), len(found))
+    if not isinstance(found, PickledTuple):
+        found = PickledTuple(dumps(tuple(found)), len(found))
     index = _MEASUREMENTS
     return cls, (*args[:index], found, *args[index + 1 :])
 
@@ -230,7 +234,9 @@ class LoadCache:
                 shutil.rmtree(other, ignore_errors=True)
 
 
-def read_yaml_cached(cache: LoadCache, path: Path, rel: str, bar: Any = None) -> tuple[list, list]:
+def read_yaml_cached(
+    cache: LoadCache, path: Path, rel: str, bar: Any = None, sharing: Sharing | None = None
+) -> tuple[list, list]:
     """A YAML unit file through the cache: read again only when its bytes changed. A file
     that cannot be read now is reported, whatever the cache holds."""
     from generator.content.readers.files import yaml_unit
@@ -245,13 +251,15 @@ def read_yaml_cached(cache: LoadCache, path: Path, rel: str, bar: Any = None) ->
     unit = cache.unit(sha, rel)
     if unit is not None:
         return [unit], []
-    units, problems = yaml_unit(raw, rel)
+    units, problems = yaml_unit(raw, rel, sharing)
     if units and not problems:
         cache.keep(sha, units[0])
     return units, problems
 
 
-def read_jsonl_cached(cache: LoadCache, path: Path, rel: str, bar: Any = None) -> tuple[list, list]:
+def read_jsonl_cached(
+    cache: LoadCache, path: Path, rel: str, bar: Any = None, sharing: Sharing | None = None
+) -> tuple[list, list]:
     """A JSON Lines file through the cache: only changed lines are parsed and read again.
     ``bar`` is moved on by the bytes read."""
     from generator.content.readers.files import jsonl_lines, read_jsonl_bytes
@@ -270,7 +278,7 @@ def read_jsonl_cached(cache: LoadCache, path: Path, rel: str, bar: Any = None) -
             continue
         unit = cache.unit(sha, f"{rel}:{number}")
         if unit is None:
-            unit, found = read_jsonl_bytes(raw, rel, number)
+            unit, found = read_jsonl_bytes(raw, rel, number, sharing)
             problems.extend(found)
             if unit is not None and not found:
                 cache.keep(sha, unit)

@@ -6,10 +6,39 @@ import datetime as dt
 from math import isfinite as _finite
 from typing import Any
 
-from generator.content.model import Category, Coordinates, DataAsOf, Execution, Industry, Inspection, Measurement, Method, Outlet, OutletPollutant, Penalty, Permit, PermitStatus, PermittedAmount, Rectification, RectificationStatus, Unit
+from generator.content.enums import OUTLET_TYPE_LABELS
+from generator.content.model import (
+    Category,
+    Coordinates,
+    DataAsOf,
+    Execution,
+    Industry,
+    Inspection,
+    Measurement,
+    Method,
+    Outlet,
+    OutletPollutant,
+    Penalty,
+    Permit,
+    PermitStatus,
+    PermittedAmount,
+    Rectification,
+    RectificationStatus,
+    Unit,
+)
 from generator.content.problems import Problem
 from generator.content.readers.fields import _DATE_CACHE as _DATES
-from generator.content.readers.fields import RecordReader, as_date, as_number, below_detection, not_a_date, not_a_number, shared, shown
+from generator.content.readers.fields import (
+    UNREAD_DAY,
+    RecordReader,
+    Sharing,
+    as_date,
+    as_number,
+    below_detection,
+    not_a_date,
+    not_a_number,
+    shown,
+)
 from generator.content.readers.yamlparse import OddNumber
 
 UNIT_KEYS = frozenset(
@@ -34,18 +63,21 @@ PENALTY_KEYS = frozenset(
 )
 RECTIFICATION_KEYS = frozenset("ref issued authority requirement due status closed".split())
 SERIES_KEYS = frozenset("outlet pollutant unit method detection_limit values".split())
-OUTLET_TYPES = ("main", "general")
+OUTLET_TYPES = tuple(OUTLET_TYPE_LABELS)
 
 
-def read_unit(data: Any, file: str, line: int | None = None) -> tuple[Unit | None, list[Problem]]:
-    """Turn one raw unit record into a Unit, or None with every problem found in it."""
+def read_unit(
+    data: Any, file: str, line: int | None = None, sharing: Sharing | None = None
+) -> tuple[Unit | None, list[Problem]]:
+    """Turn one raw unit record into a Unit, or None with every problem found in it.
+    ``sharing`` makes equal values of the units of one load one object."""
     record = file.rsplit("/", 1)[-1].split(".")[0] if line is None else f"第{line}行"
     if not isinstance(data, dict):
         words = "文件中没有内容（空文件或只有注释）" if data is None and line is None else None
         problem = Problem(file, record, "", words or "整个记录应为键值对（字段: 值）", line)
         return None, [problem]
     code = data.get("fixed_source_code")
-    r = RecordReader(file, code if isinstance(code, str) and code else record, line)
+    r = RecordReader(file, code if isinstance(code, str) and code else record, line, sharing)
     r.unknown_keys(data, UNIT_KEYS)
     industry = r.mapping(data, "industry", required=True) or {}
     r.unknown_keys(industry, INDUSTRY_KEYS, "industry.")
@@ -57,15 +89,15 @@ def read_unit(data: Any, file: str, line: int | None = None) -> tuple[Unit | Non
         name=r.text(data, "name"),
         uscc=r.text(data, "uscc"),
         category=r.choice(data, "category", Category),
-        industry=shared(
+        industry=r.shared(
             Industry(r.text(industry, "code", "industry."), r.text(industry, "name", "industry."))
         ),
         county_code=r.text(data, "county"),
         address=r.text(data, "address"),
         legal_representative=r.text(data, "legal_representative"),
-        data_as_of=shared(
+        data_as_of=r.shared(
             DataAsOf(
-                permit=r.date(as_of, "permit", "data_as_of."),
+                permit=r.date(as_of, "permit", "data_as_of.") or UNREAD_DAY,
                 monitoring=r.date(as_of, "monitoring", "data_as_of.", required=False),
                 enforcement=r.date(as_of, "enforcement", "data_as_of.", required=False),
             )
@@ -110,7 +142,7 @@ def _permit(r: RecordReader, data: dict | None) -> Permit | None:
         r.unknown_keys(item, PERMITTED_KEYS, path)
         amount = r.number(item, "amount", path, required=True)
         permitted.append(
-            shared(
+            r.shared(
                 PermittedAmount(
                     r.text(item, "pollutant", path),
                     amount or 0.0,
@@ -121,8 +153,8 @@ def _permit(r: RecordReader, data: dict | None) -> Permit | None:
     return Permit(
         number=r.text(data, "number", "permit."),
         authority=r.text(data, "authority", "permit."),
-        valid_from=r.date(data, "valid_from", "permit."),
-        valid_to=r.date(data, "valid_to", "permit."),
+        valid_from=r.date(data, "valid_from", "permit.") or UNREAD_DAY,
+        valid_to=r.date(data, "valid_to", "permit.") or UNREAD_DAY,
         status=r.choice(data, "status", PermitStatus, "permit.", PermitStatus.VALID),
         status_date=r.date(data, "status_date", "permit.", required=False),
         permitted=tuple(permitted),
@@ -135,9 +167,8 @@ def _outlet(r: RecordReader, data: dict) -> Outlet:
     r.unknown_keys(data, OUTLET_KEYS, path)
     kind = r.text(data, "type", path, required=False) or "general"
     if kind not in OUTLET_TYPES:
-        r.fail(
-            path + "type", f"“{kind}” 不是允许的值；可用：main（主要排放口）、general（一般排放口）"
-        )
+        allowed = "、".join(f"{code}（{label}）" for code, label in OUTLET_TYPE_LABELS.items())
+        r.fail(path + "type", f"“{kind}” 不是允许的值；可用：{allowed}")
     return Outlet(
         code=r.text(data, "code", path),
         name=r.text(data, "name", path),
@@ -154,7 +185,7 @@ def _outlet(r: RecordReader, data: dict) -> Outlet:
 def _pollutant(r: RecordReader, data: dict, outlet_path: str) -> OutletPollutant:
     path = f"{outlet_path}pollutants[{shown(data.get('name'))}]."
     r.unknown_keys(data, POLLUTANT_KEYS, path)
-    return shared(
+    return r.shared(
         OutletPollutant(
             name=r.text(data, "name", path),
             unit=r.text(data, "unit", path),
@@ -263,7 +294,7 @@ def _inspection(r: RecordReader, data: dict, n: int) -> Inspection:
     path = f"inspections[{n}]."
     r.unknown_keys(data, INSPECTION_KEYS, path)
     return Inspection(
-        date=r.date(data, "date", path),
+        date=r.date(data, "date", path) or UNREAD_DAY,
         authority=r.text(data, "authority", path),
         kind=r.text(data, "kind", path, required=False),
         findings=r.text(data, "findings", path, required=False),
@@ -276,11 +307,11 @@ def _penalty(r: RecordReader, data: dict, n: int) -> Penalty:
     r.unknown_keys(data, PENALTY_KEYS, path)
     return Penalty(
         decision_number=r.text(data, "decision_number", path),
-        date=r.date(data, "date", path),
+        date=r.date(data, "date", path) or UNREAD_DAY,
         authority=r.text(data, "authority", path),
         violation=r.text(data, "violation", path),
         legal_basis=r.text(data, "legal_basis", path),
-        amount=r.number(data, "amount", path, required=True),
+        amount=r.number(data, "amount", path, required=True) or 0.0,
         execution=r.choice(data, "execution", Execution, path, Execution.PENDING),
         document_url=r.text(data, "document_url", path, required=False),
     )
@@ -291,10 +322,10 @@ def _rectification(r: RecordReader, data: dict, n: int) -> Rectification:
     r.unknown_keys(data, RECTIFICATION_KEYS, path)
     return Rectification(
         ref=r.text(data, "ref", path),
-        issued=r.date(data, "issued", path),
+        issued=r.date(data, "issued", path) or UNREAD_DAY,
         authority=r.text(data, "authority", path),
         requirement=r.text(data, "requirement", path),
-        due=r.date(data, "due", path),
+        due=r.date(data, "due", path) or UNREAD_DAY,
         status=r.choice(data, "status", RectificationStatus, path, RectificationStatus.OPEN),
         closed=r.date(data, "closed", path, required=False),
     )
