@@ -40,9 +40,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "cache_dir", "build/cache", "Folder for caches kept between builds (QR codes, hashes)."
     ),
-    Setting(
-        "expiring_days", 60, "Permits ending within this many days are shown as expiring soon."
-    ),
     # The legal deadlines of a report (DOMAIN.md): the service counts with them and the
     # citizen's pages show them, both from this one declaration.
     Setting("accept_days", 15, "Days from receipt to decide acceptance."),

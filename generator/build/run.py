@@ -123,7 +123,7 @@ def check_unique(outputs: list[Output]) -> None:
 #: Settings that change what pages show; any change redoes the whole site.
 PAGE_SETTINGS = (
     *("base_url", "feedback_url", "qr_error", "qr_border"),
-    *placeholders.PAGE_VALUES,
+    *(name for name in placeholders.PAGE_VALUES if name != "expiring_days"),
 )
 
 
@@ -140,6 +140,7 @@ PAGE_CODE = (
     "generator/content/serialize.py",
     "generator/content/model.py",
     "generator/content/enums.py",
+    "generator/content/placeholders.py",
     "generator/qr/encode.py",
     "generator/qr/mask.py",
     "generator/content/codes.py",

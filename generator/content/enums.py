@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-#: Permits whose validity ends within this many days are "expiring soon".
+#: Permits whose validity ends within this many days are "expiring soon": the holder must apply
+#: to renew 60 days before the end (排污许可管理条例 第十四条), so this is the law's number, not
+#: a setting. Pages show it as ``{{ expiring_days }}``.
 EXPIRING_DAYS = 60
 
 CATEGORY_LABELS = {"key": "重点管理", "simplified": "简化管理", "registration": "登记管理"}

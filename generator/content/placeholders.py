@@ -1,8 +1,8 @@
 """Settings a content page may show, written ``{{ accept_days }}`` in its Markdown.
 
-The legal deadlines, the hotline and the "expiring" window are settings (declared once in
-``generator/settings.py``); a page that retyped them would go wrong silently when a setting
-changes. Pages name them instead, and the site fills them in when it renders the page. An
+The legal deadlines and the hotline are settings (declared once in ``generator/settings.py``),
+the "expiring" window is the law's 60 days (``enums.EXPIRING_DAYS``); a page that retyped them
+would go wrong silently when one changes. Pages name them instead, and the site fills them in when it renders the page. An
 unknown name is a content problem that names the page, found before any page is written.
 """
 
@@ -12,7 +12,9 @@ import html
 import re
 from typing import Any
 
-#: Settings that pages may show, by the name a page writes.
+from generator.content.enums import EXPIRING_DAYS
+
+#: Values that pages may show, by the name a page writes: settings, and the expiring window.
 PAGE_VALUES = ("hotline", "accept_days", "conclude_days", "extension_max_days", "expiring_days")
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([^{}\s]*)\s*\}\}")
@@ -32,5 +34,6 @@ def problem_message(names: list[str]) -> str:
 
 
 def fill(body_html: str, settings: dict[str, Any]) -> str:
-    """``body_html`` with each placeholder replaced by its setting (escaped as HTML text)."""
-    return _PLACEHOLDER.sub(lambda m: html.escape(str(settings[m.group(1)])), body_html)
+    """``body_html`` with each placeholder replaced by its value (escaped as HTML text)."""
+    values = {**settings, "expiring_days": EXPIRING_DAYS}
+    return _PLACEHOLDER.sub(lambda m: html.escape(str(values[m.group(1)])), body_html)

@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from feedback.config import from_env
+from generator.content import enums, model, placeholders
 from generator.content.placeholders import PAGE_VALUES
 from generator.content.readers import read_content
+from generator.pages.views import listings
 
 from .site_helpers import FIXTURE, build_cli, soup
 
@@ -67,15 +69,21 @@ def test_an_unknown_placeholder_is_a_problem_naming_the_page(content, written):
     assert all(name in found[0].message for name in PAGE_VALUES)
 
 
-def test_every_page_value_is_a_declared_setting():
+def test_every_page_value_is_a_declared_setting_or_the_expiring_window():
     from generator.settings import SETTINGS
 
-    assert set(PAGE_VALUES) <= {s.name for s in SETTINGS}
+    assert set(PAGE_VALUES) - {"expiring_days"} <= {s.name for s in SETTINGS}
 
 
-def test_the_expiring_list_names_the_window_it_uses(tmp_path, content):
-    result = build_cli(tmp_path, content, tmp_path / "site", YIMATONG_EXPIRING_DAYS="90")
+def test_the_expiring_window_is_the_badges_own(tmp_path, content, monkeypatch):
+    """Lists and pages state the window the badges apply, whatever it is (the law says 60)."""
+    monkeypatch.setattr(enums, "EXPIRING_DAYS", 90)
+    monkeypatch.setattr(placeholders, "EXPIRING_DAYS", 90)
+    monkeypatch.setattr(listings, "EXPIRING_DAYS", 90)
+    monkeypatch.setattr(model, "EXPIRING_DAYS", 90)
+    result = build_cli(tmp_path, content, tmp_path / "site")
     assert result.exit_code == 0, result.output
     listing = soup(tmp_path / "site", "/permits/expiring/")
     assert "90日内到期的排污许可证" in listing.get_text() and "60日" not in listing.get_text()
     assert "90日内到期" in soup(tmp_path / "site", "/").get_text()
+    assert "90天内到期" in soup(tmp_path / "site", "/pages/how-to-read/").get_text()

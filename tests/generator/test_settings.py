@@ -31,9 +31,9 @@ def test_docs_without_markers_are_refused():
 
 
 def test_environment_overrides_default(monkeypatch):
-    monkeypatch.setenv("YIMATONG_EXPIRING_DAYS", "30")
-    assert settings.get("expiring_days") == 30
-    assert settings.get("expiring_days", {"expiring_days": 10}) == 10
+    monkeypatch.setenv("YIMATONG_ACCEPT_DAYS", "10")
+    assert settings.get("accept_days") == 10
+    assert settings.get("accept_days", {"accept_days": 7}) == 7
 
 
 def test_resolve_has_every_setting():

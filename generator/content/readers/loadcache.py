@@ -46,6 +46,7 @@ CODE = (
     "generator/content/readers",
     "generator/content/model.py",
     "generator/content/enums.py",
+    "generator/content/placeholders.py",
     "generator/content/problems.py",
     "generator/content/codes.py",
     "generator/content/divisions.py",

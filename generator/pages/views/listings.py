@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from flask import Flask, abort, render_template
 
 from generator import urls
+from generator.content.enums import EXPIRING_DAYS
 from generator.content.model import PermitState
 from generator.pages.views.common import (
     Catalog,
@@ -16,12 +17,11 @@ from generator.pages.views.common import (
     digest,
     paged_outputs,
     paginate,
-    settings,
 )
 from generator.pages.views.unit import unit_key
 
 #: Permit lists: slug -> (title, badge states shown, explanation); ``{expiring_days}`` is the
-#: setting (see ``permit_lists``), never retyped.
+#: badges' own window (``enums.EXPIRING_DAYS``), never retyped.
 PERMIT_LISTS = {
     "expiring": (
         "{expiring_days}日内到期的排污许可证",
@@ -42,8 +42,8 @@ PERMIT_LISTS = {
 
 
 def permit_lists() -> dict[str, tuple[str, tuple[PermitState, ...], str]]:
-    """The permit lists with the site's settings filled into their titles and notes."""
-    days = settings()["expiring_days"]
+    """The permit lists with the badges' expiring window filled into their titles and notes."""
+    days = EXPIRING_DAYS
     return {
         slug: (title.format(expiring_days=days), states, note.format(expiring_days=days))
         for slug, (title, states, note) in PERMIT_LISTS.items()
