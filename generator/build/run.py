@@ -34,7 +34,7 @@ from generator.pages.render import render_outputs
 from generator.pages.app import ROOT, create_site_app, fingerprinted
 from generator.build.cache import BuildBusyError, BuildState, build_lock, load_state, save_state
 from generator.build.steps import StepRecord, StepRunner, inputs_key, load_steps
-from generator.pages.views import UNIT_FOLDERS, page_paths, site_outputs, unit_file_count, unit_outputs
+from generator.pages.outputs import UNIT_FOLDERS, page_paths, site_outputs, unit_file_count, unit_outputs
 from generator.pages.views.common import Catalog, Output, digest
 from generator.pages.views.pages import sitemap_lastmods, sitemap_outputs
 from generator.pages.views.unit import as_of_marks, unit_key

@@ -113,7 +113,7 @@ def test_the_file_count_of_a_unit_is_the_number_of_files_it_makes(tmp_path):
     from generator import settings
     from generator.content.readers import load_site
     from generator.pages.app import create_site_app
-    from generator.pages.views import unit_file_count, unit_outputs
+    from generator.pages.outputs import unit_file_count, unit_outputs
 
     site = load_site(FIXTURE)
     conf = settings.resolve(overrides(tmp_path, base_url=BASE_URL))

@@ -69,4 +69,6 @@ def test_a_changed_date_changes_the_sitemap_part(site, tmp_path):
     moved = dataclasses.replace(unit, data_as_of=later)
     changed = dataclasses.replace(site, units=(moved, *site.units[1:]))
     assert part_key(site) != part_key(changed)
-    assert sitemap_lastmods(build_catalog(changed))[urls.unit_path(unit.code)] == "2030-01-01"
+    cat = build_catalog(changed)
+    plan(cat, conf)
+    assert sitemap_lastmods(cat)[urls.unit_path(unit.code)] == "2030-01-01"
