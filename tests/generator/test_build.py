@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from generator.build.cache import build_lock
-from generator.build.run import FileOverwriteError, build, build_command, check_unique
+from generator.build.plan import FileOverwriteError, check_unique
+from generator.build.run import build, build_command
 from generator.pages.views.common import Output
 
 from .site_helpers import BASE_URL, FIXTURE, overrides, tree

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator import settings, urls
-from generator.build.run import plan
+from generator.build.plan import plan
 from generator.content.readers import load_site
 from generator.pages.app import create_site_app
 from generator.pages.render import render_outputs

@@ -10,7 +10,7 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from generator import settings, urls
-from generator.build.run import plan
+from generator.build.plan import plan
 from generator.content.readers import load_site
 from generator.pages.app import create_site_app
 from generator.pages.views.common import build_catalog
