@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from feedback.search.engine import match, search  # noqa: E402
 from feedback.search.query import parse  # noqa: E402
+from generator.build.context import BuildContext  # noqa: E402
 from generator.content.model import Site, Unit  # noqa: E402
 from generator.content.readers import load_site  # noqa: E402
 from generator.sample import write_sample  # noqa: E402
@@ -115,10 +116,10 @@ def step_seconds(site: Site, keys: dict[str, str], tmp: Path) -> tuple[float, fl
     settings = {
         "search_index_dir": str(tmp / "step-index"),
         "cache_dir": str(tmp / "cache"),
-        "_unit_keys": keys,
     }
+    ctx = BuildContext(site, tmp / "site", settings, unit_keys=keys)
     start, cpu = time.perf_counter(), time.process_time()
-    write_index(site, tmp / "site", settings)
+    write_index(site, tmp / "site", settings, ctx)
     return time.perf_counter() - start, time.process_time() - cpu
 
 

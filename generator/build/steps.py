@@ -1,28 +1,26 @@
-"""Build steps beside the pages, each ``step(site, out_dir, settings)``.
+"""Running the build steps beside the pages (the steps themselves are listed in
+generator/build/registry.py).
 
-Each writes its files inside ``out_dir`` (a scratch folder; the build moves them into its
-temporary folder, swapped in only when every step has succeeded), from the ``Site`` alone:
-steps are independent of each other and of the pages, so they run side by side in forked
-processes while the pages are rendered (``StepRunner``). Listed by "module:function" so a
-step is imported only when a build runs.
+Each step writes its files inside its ``out_dir`` (a scratch folder; the build moves them
+into its temporary folder, swapped in only when every step has succeeded), from the ``Site``
+alone: steps are independent of each other and of the pages, so they run side by side in
+forked processes while the pages are rendered (``StepRunner``).
 
 A build runs a step only when its inputs changed (``inputs_key``: unit keys, the rest of the
-site, settings, code); otherwise the step's files of the last build stay. During a build the
-settings also carry ``_unit_keys`` (unit code -> content key) for steps that cache per unit,
-``_step_key`` (the key of the step's inputs, which the search index keeps as its stamp)
-and ``_progress`` (the line of the step's progress bars, or None) for ``step_bar``.
+site, settings, code); otherwise the step's files of the last build stay. Each step that
+runs gets its own ``BuildContext`` (generator/build/context.py): the unit keys, its inputs
+key and the line of its progress bars.
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib
 import multiprocessing
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,30 +29,8 @@ from tqdm import tqdm
 
 import generator
 from generator import assets
-
+from generator.build.context import BuildContext, Step
 from generator.content.model import Site
-
-STEPS: list[str] = [
-    "generator.opendata.downloads:write_open_data",
-    "generator.opendata.feeds:write_feeds",
-    "generator.publish.upload:write_netlify_redirects",
-    "generator.search.index:write_index",
-]
-
-Step = Callable[[Site, Path, dict[str, Any]], None]
-
-
-def load_steps() -> list[tuple[str, Step]]:
-    """The post-freeze steps, imported."""
-    steps = []
-    for target in STEPS:
-        module, attr = target.split(":")
-        steps.append((target, getattr(importlib.import_module(module), attr)))
-    return steps
-
-
-#: Settings entries starting with this are build context for steps, not settings.
-CONTEXT = "_"
 
 
 @dataclass
@@ -95,7 +71,7 @@ def inputs_key(site: Site, unit_keys: dict[str, str], settings: dict[str, Any]) 
                 site.province,
                 site.as_of,
                 site.report_stats,
-                sorted((k, repr(v)) for k, v in settings.items() if not k.startswith(CONTEXT)),
+                sorted((k, repr(v)) for k, v in settings.items()),
             )
         ).encode()
     )
@@ -120,28 +96,14 @@ def _move_all(source: Path, dest: Path) -> set[str]:
 PARALLEL_FROM_UNITS = 2000
 
 
-def step_bar(settings: dict[str, Any], total: int, desc: str, unit: str = "个") -> tqdm:
-    """A progress bar for one long part of a step (counts and time left), shown when the
-    build shows progress; steps running side by side each get their own line."""
-    position = settings.get("_progress")
-    return tqdm(
-        total=total,
-        desc=desc,
-        unit=unit,
-        disable=position is None,
-        position=position or 0,
-        smoothing=0.1,
-    )
-
-
 def _run_one(
-    step: Step, site: Site, scratch_parent: Path, prefix: str, settings: dict
+    step: Step, ctx: BuildContext, scratch_parent: Path, prefix: str, key: str, line: int | None
 ) -> tuple[Path, float]:
     """Run one step into a new scratch folder; the folder and the seconds it took."""
     scratch = Path(tempfile.mkdtemp(prefix=prefix, dir=scratch_parent))
     started = time.monotonic()
     try:
-        step(site, scratch, settings)
+        step.run(ctx.site, scratch, ctx.settings, ctx.for_step(scratch, key, line))
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
         raise
@@ -175,28 +137,27 @@ class StepRunner:
 
     def __init__(
         self,
-        steps: list[tuple[str, Step]],
-        site: Site,
-        settings: dict[str, Any],
+        steps: Sequence[Step],
+        ctx: BuildContext,
         key: str,
         previous: dict[str, StepRecord] | None = None,
-        progress: bool = False,
         jobs: int | None = None,
     ) -> None:
-        self.steps, self.site, self.settings = steps, site, settings
-        self.progress, self.jobs = progress, jobs
+        self.steps, self.ctx, self.site = list(steps), ctx, ctx.site
+        self.progress, self.jobs = ctx.progress is not None, jobs
         self.records: dict[str, StepRecord] = {}
-        self.todo: list[tuple[str, Step]] = []
+        self.todo: list[Step] = []
         self.keys: dict[str, str] = {}
         #: Seconds each step to run is expected to take (its last run's), by number.
         self.expected: list[float] = []
-        for name, step in steps:
+        for step in self.steps:
+            name = step.name
             step_key = hashlib.sha1(f"{name}\n{key}".encode()).hexdigest()[:24]
             old = (previous or {}).get(name)
             if old is not None and old.key == step_key:
                 self.records[name] = StepRecord(old.key, old.files, old.seconds)
             else:
-                self.todo.append((name, step))
+                self.todo.append(step)
                 self.keys[name] = step_key
                 self.expected.append(old.seconds if old is not None and old.seconds else 1.0)
         self.children: list[tuple[Any, Any, list[int]]] = []
@@ -212,19 +173,12 @@ class StepRunner:
     def _prefix(self) -> str:
         return f"{self.out_dir.name}.step-"
 
-    def _settings(self, number: int) -> dict[str, Any]:
-        progress = number + 1 if self.progress else None
-        return {
-            **self.settings,
-            "_progress": progress,
-            "_step_key": self.keys[self.todo[number][0]],
-        }
-
     def groups(self) -> list[list[int]]:
         """The steps to run (by number) split over the cores, longest first into the group
         with the least work, by each step's seconds in the last build that ran it."""
         count = min(self.jobs or os.cpu_count() or 1, len(self.todo))
-        work, groups = [0.0] * count, [[] for _ in range(count)]
+        work = [0.0] * count
+        groups: list[list[int]] = [[] for _ in range(count)]
         for number in sorted(range(len(self.todo)), key=lambda n: -self.expected[n]):
             least = work.index(min(work))
             work[least] += self.expected[number]
@@ -251,9 +205,10 @@ class StepRunner:
             self.children.append((process, receive, group))
 
     def _run_here(self, number: int) -> tuple[Path, float]:
-        step = self.todo[number][1]
+        step = self.todo[number]
+        line = number + 1 if self.progress else None
         parent, prefix = self.out_dir.parent, self._prefix()
-        return _run_one(step, self.site, parent, prefix, self._settings(number))
+        return _run_one(step, self.ctx, parent, prefix, self.keys[step.name], line)
 
     def _results(self) -> list[tuple[Path, float]]:
         """Each step's scratch folder and seconds; the first error once all have ended."""
@@ -271,7 +226,7 @@ class StepRunner:
                 try:
                     kind, value = receive.recv()
                 except EOFError:
-                    names = "、".join(self.todo[n][0] for n in group)
+                    names = "、".join(self.todo[n].name for n in group)
                     kind, value = "error", RuntimeError(f"构建步骤 {names} 意外退出")
                 process.join()
                 if kind == "ok":
@@ -286,12 +241,12 @@ class StepRunner:
     def finish(self) -> dict[str, StepRecord]:
         """Wait for the steps (or run them now), move their files in; every step's record."""
         try:
-            for (name, _), (scratch, seconds) in zip(self.todo, self._results(), strict=True):
+            for step, (scratch, seconds) in zip(self.todo, self._results(), strict=True):
                 files = _move_all(scratch, self.out_dir)
-                self.records[name] = StepRecord(self.keys[name], files, seconds)
+                self.records[step.name] = StepRecord(self.keys[step.name], files, seconds)
         finally:
             self.abort()
-        return {name: self.records[name] for name, _ in self.steps}
+        return {step.name: self.records[step.name] for step in self.steps}
 
     def abort(self) -> None:
         """Stop steps still running and remove every scratch folder."""
@@ -309,17 +264,14 @@ class StepRunner:
 
 
 def run_steps(
-    steps: list[tuple[str, Step]],
-    site: Site,
-    out_dir: Path,
-    settings: dict[str, Any],
+    steps: Sequence[Step],
+    ctx: BuildContext,
     key: str,
     previous: dict[str, StepRecord] | None = None,
-    progress: bool = False,
     jobs: int | None = None,
 ) -> dict[str, StepRecord]:
-    """Run each step whose inputs changed since ``previous`` into ``out_dir`` and wait for
-    them (see StepRunner); the record of every step."""
-    runner = StepRunner(steps, site, settings, key, previous, progress, jobs)
-    runner.start(out_dir)
+    """Run each step whose inputs changed since ``previous`` into ``ctx.out_dir`` and wait
+    for them (see StepRunner); the record of every step."""
+    runner = StepRunner(steps, ctx, key, previous, jobs)
+    runner.start(ctx.out_dir)
     return runner.finish()

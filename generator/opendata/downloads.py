@@ -12,7 +12,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from generator.build.steps import step_bar, step_code_key
+from generator.build.context import BuildContext, step_bar
+from generator.build.steps import step_code_key
 from generator.content.model import Site, Unit
 from generator.opendata.cells import CSV_AS_IS, csv_cell, csv_text, encode_row, plain_value
 from generator.opendata.chunks import ChunkStore, TablesMemo, runs
@@ -103,24 +104,26 @@ def write_table(
     ]
 
 
-def write_open_data(site: Site, out_dir: Path, settings: dict[str, Any]) -> None:
+def write_open_data(
+    site: Site, out_dir: Path, settings: dict[str, Any], ctx: BuildContext | None = None
+) -> None:
     """Build step: write every download, the data package, the downloads and dictionary pages.
 
-    During a build (``settings["_unit_keys"]``) the rows of unchanged units are copied from
-    the files of the last build kept in the cache folder (see chunks.py).
+    During a build (``ctx.unit_keys``) the rows of unchanged units are copied from the
+    files of the last build kept in the cache folder (see generator/opendata/chunks.py).
     """
     folder = Path(out_dir) / DATA_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    keys = settings.get("_unit_keys")
+    keys = ctx.unit_keys if ctx is not None else None
     # Not the as-of date: rows show it only as permit states and overdue flags, which the
     # unit keys carry (views.unit.as_of_marks).
     store_key = repr((step_code_key(), settings["base_url"])) if keys else ""
     units = _units(site)
     codes = [u.code for u in units]
-    unit_keys = [keys.get(c) for c in codes] if keys else [None] * len(units)
+    unit_keys: list[str | None] = [keys.get(c) for c in codes] if keys else [None] * len(units)
     downloads = []
     memo = TablesMemo()
-    with step_bar(settings, len(TABLES) * len(units), "开放数据", "个") as bar:
+    with step_bar(ctx, len(TABLES) * len(units), "开放数据", "个") as bar:
         for number, table in enumerate(TABLES, 1):
             store = None
             if keys:

@@ -13,11 +13,14 @@ import pickle
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 from generator.content.model import PermitState, PermitStatus, Site, Unit
 from generator.urls import absolute, unit_path
+
+if TYPE_CHECKING:
+    from generator.build.context import BuildContext
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEEDS_DIR = "feeds"
@@ -207,7 +210,9 @@ def atom(feed: Feed, site: Site, base_url: str) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def write_feeds(site: Site, out_dir: Path, settings: dict[str, Any]) -> None:
+def write_feeds(
+    site: Site, out_dir: Path, settings: dict[str, Any], ctx: BuildContext | None = None
+) -> None:
     """Build step: write every Atom feed under /feeds/.
 
     A feed's bytes are kept in the cache folder under a key of what it shows, so a build

@@ -11,7 +11,7 @@ from flask import Flask, Response, abort, render_template
 
 from generator import assets, urls
 from generator.content.model import Site
-from generator.pages.views import register_all
+from generator.pages.outputs import page_paths, register_all, site_outputs
 from generator.pages.views.common import build_catalog
 
 TEMPLATES = assets.templates_dir()
@@ -61,7 +61,8 @@ def create_site_app(site: Site, settings: dict[str, Any]) -> Flask:
     app.config["TEMPLATES_AUTO_RELOAD"] = False
     app.extensions["yimatong.site"] = site
     app.extensions["yimatong.settings"] = settings
-    app.extensions["yimatong.catalog"] = build_catalog(site)
+    cat = app.extensions["yimatong.catalog"] = build_catalog(site)
+    app.extensions["yimatong.page_paths"] = lambda: page_paths(cat, site_outputs(cat, settings))
     install_globals(app, site.title, settings)
     app.jinja_env.globals["nav_pages"] = sorted(site.pages, key=lambda p: (p.order, p.slug))
     app.jinja_env.globals["issuer"] = site.issuer

@@ -2,8 +2,9 @@
 straight to files (no request round trip), assets copied.
 
 Work is split into chunks of whole records (a unit's page, data and QR files stay together)
-and spread over a pool of forked processes; each process freezes its chunks with its own
-Frozen-Flask Freezer over the same site app, which it inherited from the parent.
+and spread over forked processes, each taking the next chunk when it is free; each process
+freezes its chunks with its own Frozen-Flask Freezer (a ``_Worker``) over the same site app,
+which it inherited from the parent. Nothing is kept in module globals.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from itertools import groupby
+from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any
 
@@ -81,16 +83,6 @@ class _Worker:
         return len(chunk)
 
 
-_STATE: dict[str, Any] = {}
-
-
-def _run_chunk(chunk: list[Output]) -> int:
-    worker = _STATE.get("worker")
-    if worker is None:
-        worker = _STATE["worker"] = _Worker(*_STATE["args"])
-    return worker.run(chunk)
-
-
 def chunks(outputs: list[Output], size: int = CHUNK) -> list[list[Output]]:
     """Group outputs by record (owner), then pack records into chunks of about ``size``."""
     ordered = sorted(outputs, key=lambda o: (o.owner, o.path))
@@ -117,17 +109,74 @@ def render_outputs(
     bar = tqdm(
         total=len(outputs), desc="生成页面", unit="文件", disable=not progress, smoothing=0.1
     )
-    _STATE.clear()
-    _STATE["args"] = (app, dest, conf)
     try:
         if jobs == 1 or (len(outputs) < SERIAL_BELOW and not explicit):
+            worker = _Worker(app, dest, conf) if work else None
             for chunk in work:
-                bar.update(_run_chunk(chunk))
+                bar.update(worker.run(chunk) if worker is not None else 0)
         else:
-            context = multiprocessing.get_context("fork")
-            with context.Pool(jobs) as pool:
-                for done in pool.imap_unordered(_run_chunk, work):
-                    bar.update(done)
+            for done in _in_processes((app, dest, conf), work, jobs):
+                bar.update(done)
     finally:
         bar.close()
-        _STATE.clear()
+
+
+def _in_processes(
+    args: tuple[Flask, Path, dict[str, Any]], work: list[list[Output]], jobs: int
+) -> Iterator[int]:
+    """Render ``work`` in ``jobs`` forked processes, each taking the next chunk when it is
+    free; yields how many outputs each chunk had. The first error stops them all."""
+    context = multiprocessing.get_context("fork")
+    counter = context.Value("i", 0)
+    live: dict[Any, Any] = {}
+    try:
+        for _ in range(max(1, min(jobs, len(work)))):
+            receive, send = context.Pipe(duplex=False)
+            process = context.Process(target=_child, args=(args, work, counter, send))
+            process.start()
+            send.close()
+            live[receive] = process
+        while live:
+            for ready in wait(list(live)):
+                yield _received(ready, live)
+    finally:
+        for receive, process in live.items():
+            process.kill()
+            process.join()
+            receive.close()
+
+
+def _received(receive: Any, live: dict[Any, Any]) -> int:
+    """What one process sent: a chunk's count, 0 when it ended; raises the error it sent."""
+    try:
+        kind, value = receive.recv()
+    except EOFError:
+        process = live.pop(receive)
+        process.join()
+        receive.close()
+        if process.exitcode != 0:
+            raise RuntimeError(f"生成页面的进程意外退出（退出码 {process.exitcode}）") from None
+        return 0
+    if kind == "error":
+        raise value
+    return int(value)
+
+
+def _child(args: tuple[Flask, Path, dict[str, Any]], work: list, counter: Any, send: Any) -> None:
+    """Body of a forked renderer: take chunks until none is left; send counts or the error."""
+    try:
+        worker = None
+        while True:
+            with counter.get_lock():
+                number, counter.value = counter.value, counter.value + 1
+            if number >= len(work):
+                break
+            worker = worker or _Worker(*args)
+            send.send(("done", worker.run(work[number])))
+    except BaseException as error:  # the parent raises it
+        try:
+            send.send(("error", error))
+        except Exception:  # the error itself could not be pickled
+            send.send(("error", RuntimeError(repr(error))))
+    finally:
+        send.close()

@@ -17,10 +17,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import click
+
+if TYPE_CHECKING:
+    from generator.build.context import BuildContext
 
 #: Cache-Control for everything that may change under the same name (HTML, data, feeds).
 REVALIDATE = "public, max-age=0, must-revalidate"
@@ -326,7 +329,9 @@ def netlify_redirects(origin: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_netlify_redirects(site: Any, out_dir: Path, settings: dict[str, Any]) -> None:
+def write_netlify_redirects(
+    site: Any, out_dir: Path, settings: dict[str, Any], ctx: BuildContext | None = None
+) -> None:
     """Build step: write ``_redirects`` for Netlify (ignored by other hosts and by publish)."""
     text = netlify_redirects(feedback_origin(settings))
     (Path(out_dir) / "_redirects").write_text(text, encoding="utf-8")

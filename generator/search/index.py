@@ -24,7 +24,7 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -33,6 +33,9 @@ from generator.content.model import Site
 from generator.progress import counted
 from generator.search.identity import site_identity
 from generator.search.text import FACETS, Entry, SearchDoc, entries, exact_key, facet_labels, grams
+
+if TYPE_CHECKING:
+    from generator.build.context import BuildContext
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", SyntaxWarning)  # whoosh-reloaded has an invalid escape
@@ -238,24 +241,28 @@ def write_full(
     return written, rows, matrix
 
 
-def write_index(site: Site, out_dir: Path, settings: dict[str, Any]) -> Path:
+def write_index(
+    site: Site, out_dir: Path, settings: dict[str, Any], ctx: BuildContext | None = None
+) -> Path:
     """Build step: write the index to settings["search_index_dir"] (never into the site).
 
-    With the build's unit keys it updates the index from its cache (generator/search/update.py).
-    The build's ``_step_key`` goes into the index's metadata, so the next build sees whether
-    the index is still the one it made (``index_matches``).
+    With the build's unit keys (``ctx.unit_keys``) it updates the index from its cache
+    (generator/search/update.py). The build's ``ctx.step_key`` goes into the index's
+    metadata, so the next build sees whether the index is still the one it made
+    (``index_matches``).
     """
-    from generator.build.steps import step_bar
+    from generator.build.context import step_bar
 
     target = index_folder(settings)
-    build = settings.get("_step_key", "")
-    with step_bar(settings, len(site.units), "搜索索引", "项") as bar:
-        if settings.get("_unit_keys") is None or not settings.get("cache_dir"):
+    build = ctx.step_key if ctx is not None else ""
+    keys = ctx.unit_keys if ctx is not None else None
+    with step_bar(ctx, len(site.units), "搜索索引", "项") as bar:
+        if keys is None or not settings.get("cache_dir"):
             return build_index(site, target, bar, build)
         from generator.search.update import update_index
 
         cache = Path(settings["cache_dir"])
-        return update_index(site, target, cache, settings["_unit_keys"], bar, build)
+        return update_index(site, target, cache, dict(keys), bar, build)
 
 
 def index_folder(settings: dict[str, Any]) -> Path:

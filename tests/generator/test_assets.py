@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator import assets
-from generator.build.run import PAGE_CODE
+from generator.build.plan import PAGE_CODE
 from generator.content.readers.loadcache import CODE
 
 

@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from generator.build.cache import build_lock
-from generator.build.run import FileOverwriteError, build, build_command, check_unique
+from generator.build.plan import FileOverwriteError, check_unique
+from generator.build.run import build, build_command
 from generator.pages.views.common import Output
 
 from .site_helpers import BASE_URL, FIXTURE, overrides, tree
@@ -113,7 +114,7 @@ def test_the_file_count_of_a_unit_is_the_number_of_files_it_makes(tmp_path):
     from generator import settings
     from generator.content.readers import load_site
     from generator.pages.app import create_site_app
-    from generator.pages.views import unit_file_count, unit_outputs
+    from generator.pages.outputs import unit_file_count, unit_outputs
 
     site = load_site(FIXTURE)
     conf = settings.resolve(overrides(tmp_path, base_url=BASE_URL))

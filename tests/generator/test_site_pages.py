@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from generator import settings, urls
-from generator.build.run import build, plan
+from generator.build.plan import plan
+from generator.build.run import build
 from generator.content.readers import load_site
 from generator.pages.app import create_site_app
 

@@ -10,7 +10,7 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from generator import settings, urls
-from generator.build.run import plan
+from generator.build.plan import plan
 from generator.content.readers import load_site
 from generator.pages.app import create_site_app
 from generator.pages.views.common import build_catalog
@@ -69,4 +69,6 @@ def test_a_changed_date_changes_the_sitemap_part(site, tmp_path):
     moved = dataclasses.replace(unit, data_as_of=later)
     changed = dataclasses.replace(site, units=(moved, *site.units[1:]))
     assert part_key(site) != part_key(changed)
-    assert sitemap_lastmods(build_catalog(changed))[urls.unit_path(unit.code)] == "2030-01-01"
+    cat = build_catalog(changed)
+    plan(cat, conf)
+    assert sitemap_lastmods(cat)[urls.unit_path(unit.code)] == "2030-01-01"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.build.context import BuildContext
 from generator.content.codes import make_uscc
 from generator.opendata import sha256, tablefiles
 from generator.opendata.downloads import write_open_data
@@ -40,7 +41,8 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 def _write(site, settings, out: Path, keys=None) -> dict[str, bytes]:
     out.mkdir(parents=True)
-    write_open_data(site, out, dict(settings, _unit_keys=keys) if keys else settings)
+    ctx = BuildContext(site, out, settings, unit_keys=keys) if keys else None
+    write_open_data(site, out, settings, ctx)
     return _tree(out)
 
 

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from generator.build.context import BuildContext
 from generator.search.identity import index_matches_build, index_stamps, site_identity
 from generator.search.index import META_FILE, build_index, write_index
 
@@ -16,9 +17,9 @@ def _smaller(site, count: int = 1):
 
 
 def test_index_carries_the_identity_of_its_site_and_build(fixture_site, tmp_path):
-    folder = write_index(
-        fixture_site, tmp_path, {"search_index_dir": str(tmp_path / "i"), "_step_key": "k1"}
-    )
+    settings = {"search_index_dir": str(tmp_path / "i")}
+    ctx = BuildContext(fixture_site, tmp_path, settings, step_key="k1")
+    folder = write_index(fixture_site, tmp_path, settings, ctx)
     assert index_stamps(folder) == {"site": site_identity(fixture_site), "build": "k1"}
     assert index_matches_build(folder, "k1")
     assert not index_matches_build(folder, "k2") and not index_matches_build(folder, "")

@@ -10,6 +10,7 @@ import pytest
 
 from feedback.search.engine import search
 from feedback.search.query import QueryError, parse
+from generator.build.context import BuildContext
 from generator.search import update as searchcache
 from generator.search.index import (
     CODES_FILE,
@@ -32,9 +33,9 @@ def _update(site, keys, tmp_path):
     settings = {
         "search_index_dir": str(tmp_path / "index"),
         "cache_dir": str(tmp_path / "cache"),
-        "_unit_keys": keys,
     }
-    return write_index(site, tmp_path / "site", settings)
+    out = tmp_path / "site"
+    return write_index(site, out, settings, BuildContext(site, out, settings, unit_keys=keys))
 
 
 def _queries(site, changed) -> list[str]:

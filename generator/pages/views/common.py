@@ -97,20 +97,8 @@ class Catalog:
         return sorted(found, key=lambda r: (r.valid_to or dt.date.min, r.code))
 
 
-#: The last site and its catalog: build steps make site apps of the same site again.
-_LAST: list[tuple[Site, Catalog]] = []
-
-
 def build_catalog(site: Site) -> Catalog:
-    """The catalog of ``site``: one pass over the units (once per site object)."""
-    if _LAST and _LAST[0][0] is site:
-        return _LAST[0][1]
-    found = _compute_catalog(site)
-    _LAST[:] = [(site, found)]
-    return found
-
-
-def _compute_catalog(site: Site) -> Catalog:
+    """The catalog of ``site``: one pass over the units (the site app makes it once)."""
     as_of = site.as_of
     rows: dict[str, UnitRow] = {}
     by_division: dict[str, list[str]] = defaultdict(list)

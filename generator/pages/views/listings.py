@@ -173,7 +173,15 @@ def _keys(cat: Catalog, codes: list[str]) -> list[str]:
     as-of date and the division names, all covered by the unit key or the global key) and
     are much cheaper to hash at province scale. Pages that print the as-of date add it."""
     known = cat.unit_keys
-    return [known.get(code) or unit_key(cat.site.unit(code), cat) for code in codes]
+    return [known.get(code) or _unit_key(cat, code) for code in codes]
+
+
+def _unit_key(cat: Catalog, code: str) -> str:
+    """The key of the unit with ``code`` (a code of the catalog's rows)."""
+    unit = cat.site.unit(code)
+    if unit is None:
+        raise KeyError(f"没有编码为 {code} 的排污单位")
+    return unit_key(unit, cat)
 
 
 def outputs(cat: Catalog, conf: dict) -> Iterator[Output]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
-from flask import Flask, Response, abort, render_template
+from flask import Flask, Response, abort, current_app, render_template
 
 from generator import urls
 from generator.content import placeholders
@@ -40,11 +40,10 @@ def split_sitemap(paths: list[str], max_urls: int = SITEMAP_MAX_URLS) -> list[li
 
 
 def sitemap_paths(cat: Catalog) -> list[str]:
-    """Every HTML page of the site, sorted (computed from the outputs when not known yet)."""
+    """Every HTML page of the site, sorted (computed by the running site app from the
+    outputs, generator/pages/outputs.py, when not known yet)."""
     if not cat.page_paths:
-        from generator.pages.views import page_paths, site_outputs
-
-        cat.page_paths = page_paths(cat, site_outputs(cat, settings()))
+        cat.page_paths = current_app.extensions["yimatong.page_paths"]()
     return cat.page_paths
 
 

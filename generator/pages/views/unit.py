@@ -9,7 +9,7 @@ import io
 import json
 from dataclasses import dataclass
 
-from flask import Flask, Response, render_template
+from flask import Flask, Response, current_app, render_template
 from markupsafe import Markup
 
 from generator import urls
@@ -49,7 +49,7 @@ def monitoring_end(unit: Unit, cat: Catalog) -> dt.date:
 def outlet_series(unit: Unit, outlet: Outlet, end: dt.date) -> list[Series]:
     """Every monitored pollutant of ``outlet`` over the window ending ``end``."""
     start = end - dt.timedelta(days=WINDOW_DAYS)
-    found = []
+    found: list[Series] = []
     for pollutant in outlet.pollutants:
         rows = [m for m in unit.series(outlet.code, pollutant.name) if start < m.date <= end]
         if not rows:
@@ -85,19 +85,29 @@ def _chart_label(
     return label
 
 
-#: The series of the last unit asked for: a build freezes a unit's page and its outlets'
-#: pages one after another, and they show the same charts.
-_LAST_SERIES: list[tuple[Unit, dict[str, list[Series]]]] = []
+class LastSeries:
+    """The series of the last unit asked for, kept by each site app (and by each forked copy
+    of it): a build freezes a unit's page and its outlets' pages one after another, and they
+    show the same charts."""
+
+    def __init__(self) -> None:
+        self.unit: Unit | None = None
+        self.series: dict[str, list[Series]] = {}
+
+    def get(self, unit: Unit, cat: Catalog) -> dict[str, list[Series]]:
+        """The series of every outlet of ``unit``, by outlet code."""
+        if self.unit is not unit:
+            end = monitoring_end(unit, cat)
+            self.series = {o.code: outlet_series(unit, o, end) for o in unit.outlets}
+            self.unit = unit
+        return self.series
 
 
 def unit_series(unit: Unit, cat: Catalog) -> dict[str, list[Series]]:
-    """The series of every outlet of ``unit``, by outlet code (kept for the next call)."""
-    if _LAST_SERIES and _LAST_SERIES[0][0] is unit:
-        return _LAST_SERIES[0][1]
-    end = monitoring_end(unit, cat)
-    found = {o.code: outlet_series(unit, o, end) for o in unit.outlets}
-    _LAST_SERIES[:] = [(unit, found)]
-    return found
+    """The series of every outlet of ``unit``, by outlet code (kept for the next call by the
+    running site app's ``LastSeries``)."""
+    memo: LastSeries = current_app.extensions["yimatong.series"]
+    return memo.get(unit, cat)
 
 
 def unit_page(shard: str, code: str) -> str:
@@ -224,7 +234,8 @@ def unit_qr(shard: str, code: str, kind: str) -> Response:
 
 
 def register(app: Flask) -> None:
-    """Add the unit routes to the site app."""
+    """Add the unit routes to the site app, and its memo of the last unit's series."""
+    app.extensions["yimatong.series"] = LastSeries()
     app.add_url_rule("/e/<shard>/<code>/", "unit", unit_page)
     app.add_url_rule("/e/<shard>/<code>/data.json", "unit_json", unit_json)
     app.add_url_rule("/e/<shard>/<code>/data.csv", "unit_csv", unit_csv)
