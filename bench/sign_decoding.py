@@ -10,6 +10,8 @@ blur; JPEG quality 30; fading to 70 %; glare; 10 and 20 % of the symbol covered 
 the corner squares and on one of them. Then the reading distance of the smallest module at
 a 1920-pixel-wide camera preview (horizontal field of view 65°, the decoder's clean minimum
 pixels per module) and the reading distance of the smallest text (about 200 × its height).
+Last, per sign type, the code's version and module before and after issue 19's printed
+addresses (before: the page's own lower-case address in one byte-mode segment, same panel).
 """
 
 from __future__ import annotations
@@ -23,10 +25,12 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import segno
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from generator import urls  # noqa: E402
 from generator.content.readers import load_site  # noqa: E402
 from generator.qr.readable import DECODERS  # noqa: E402
 from generator.signs import SignOptions, unit_signs  # noqa: E402
@@ -129,6 +133,25 @@ def distance_m(module_mm: float, ppm: float) -> float:
     return module_mm * PREVIEW_PX / (ppm * width_per_m)
 
 
+def before_after(signs: list, base_url: str) -> str:
+    """Versions and smallest module of the codes, before and after the printed addresses."""
+    old, new = [], []
+    for sign in signs:
+        path = urls.unit_path(sign.unit_code)
+        if sign.kind != "gate":
+            path = urls.outlet_path(sign.unit_code, sign.name)
+        code = segno.make_qr(urls.absolute(base_url, path), error=sign.qr.error, boost_error=True)
+        old.append((code.version, sign.qr.side / (len(code.matrix) + 2 * sign.qr.border)))
+        new.append((sign.qr.version, sign.qr.module_mm))
+    v0, v1 = max(v for v, _ in old), max(v for v, _ in new)
+    m0, m1 = min(m for _, m in old), min(m for _, m in new)
+    return (
+        f"version {v0} → {v1}, module {m0:.2f} → {m1:.2f} mm, read from "
+        f"{distance_m(m0, 3):.1f} → {distance_m(m1, 3):.1f} m (3 px/module), "
+        f"{distance_m(m0, 2):.1f} → {distance_m(m1, 2):.1f} m (2 px/module)"
+    )
+
+
 def main() -> None:
     """Print the decode-rate table and the reading distances."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -155,6 +178,9 @@ def main() -> None:
             f"(3 px/module), {distance_m(module, 2):.1f} m (2 px/module); "
             f"smallest text {text:.1f} mm, read from about {text * TEXT_DISTANCE_PER_MM:.1f} m"
         )
+    print()
+    for kind, signs in sets.items():
+        print(f"{kind:16} before → after printed addresses: {before_after(signs, args.base_url)}")
 
 
 if __name__ == "__main__":

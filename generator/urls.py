@@ -7,11 +7,19 @@ more than 961 entries at ``/e/`` and, even with ten million units, about 10,400
 inside a shard: far below Netlify's 54,000 entries per folder. The shard comes
 from the code alone, so renaming a unit or moving it to another county never
 changes its address.
+
+Printed codes hold the same addresses spelt for QR's alphanumeric mode (``printed``): the
+host and the ``/E/`` prefix in upper case, the scheme in lower case. The host answers
+``/E/*`` with a permanent redirect to ``/e/:splat`` (docs/addresses.md).
 """
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 UNIT_PREFIX = "/e/"
+#: The unit prefix as printed in sign codes (upper case: QR alphanumeric); redirected to UNIT_PREFIX.
+PRINTED_PREFIX = "/E/"
 #: The downloads page and the data dictionary, written by the open-data step.
 DATA_PAGES = ("/data/", "/data/dictionary/")
 
@@ -48,6 +56,23 @@ def unit_page_paths(code: str, outlets: list[str]) -> list[str]:
 def absolute(base_url: str, path: str) -> str:
     """Join the site's base URL and a site-relative path."""
     return base_url.rstrip("/") + path
+
+
+def printed(base_url: str, path: str) -> str:
+    """The address a sign's code holds for a unit or outlet ``path`` (see module docstring).
+
+    ``https://ymt.example.cn`` and ``/e/5Q/<code>/`` give ``https://YMT.EXAMPLE.CN/E/5Q/<code>/``:
+    scheme and host are case-insensitive (RFC 3986 3.1, 3.2.2), codes are upper case already,
+    and the prefix is redirected. The scheme stays lower case: some phones only open a link
+    whose scheme is (docs/signs.md). A path in ``base_url`` is kept as it is.
+    """
+    if not path.startswith(UNIT_PREFIX):
+        raise ValueError(f"只有单位和排放口页面的地址印在标识牌上，不能印 {path!r}")
+    parts = urlsplit(base_url.rstrip("/"))
+    if not parts.scheme or not parts.netloc:
+        raise ValueError(f"网站地址 {base_url!r} 须含协议和主机名，如 https://ymt.example.cn")
+    rest = path[len(UNIT_PREFIX) :]
+    return f"{parts.scheme.lower()}://{parts.netloc.upper()}{parts.path}{PRINTED_PREFIX}{rest}"
 
 
 def report_url(feedback_url: str, code: str | None = None) -> str:

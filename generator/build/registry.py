@@ -6,7 +6,7 @@ from __future__ import annotations
 from generator.build.context import Step
 from generator.opendata.downloads import write_open_data
 from generator.opendata.feeds import write_feeds
-from generator.publish.upload import write_netlify_redirects
+from generator.publish.netlify import write_netlify_redirects
 from generator.search.index import write_index
 
 #: Every step a build runs beside the pages (named "module:function", as in the build state).

@@ -1,4 +1,4 @@
-"""Publish the built site: upload to S3 or an S3-compatible store, and Netlify's proxy rules.
+"""Publish the built site: upload to S3 or an S3-compatible store (Netlify's rules: netlify.py).
 
 Only changed objects are uploaded. What the bucket holds is known from a manifest object
 (sha256 of the content and of the headers, per key, with the ETag seen when it was written)
@@ -12,18 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 import mimetypes
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from typing import Any
 
 import click
-
-if TYPE_CHECKING:
-    from generator.build.context import BuildContext
 
 #: Cache-Control for everything that may change under the same name (HTML, data, feeds).
 REVALIDATE = "public, max-age=0, must-revalidate"
@@ -66,20 +61,6 @@ _TEXT_TYPES = {
 #: Files that only mean something to Netlify; not uploaded to a bucket.
 NETLIFY_ONLY = {"_redirects", "_headers"}
 MANIFEST = "_yimatong-manifest.json"
-#: Paths the static host hands to the feedback service (Netlify proxies, status 200!).
-PROXY_PATHS = (
-    "/report",
-    "/case",
-    "/officer",
-    "/enterprise",
-    "/search",
-    "/api",
-    "/open311",
-    "/r",
-    "/draft",
-    "/privacy",
-    "/fb-static",
-)
 
 
 def content_type(name: str) -> str:
@@ -303,38 +284,6 @@ def _write_manifest(client: Any, bucket: str, key: str, old: dict, new: dict) ->
         CacheControl="no-store",
         ContentType="application/json; charset=utf-8",
     )
-
-
-def feedback_origin(settings: dict[str, Any]) -> str:
-    """The feedback service the static host proxies to: ONE value, see docs/publishing.md."""
-    origin = (
-        settings.get("feedback_origin")
-        or os.environ.get("YIMATONG_FEEDBACK_ORIGIN")
-        or settings["feedback_url"]
-    ).rstrip("/")
-    if urlsplit(origin).netloc == urlsplit(settings["base_url"]).netloc:
-        raise click.ClickException(
-            f"反馈服务地址 {origin} 与网站地址相同，代理会指向自己："
-            "请设置 YIMATONG_FEEDBACK_ORIGIN 为反馈服务的实际地址。"
-        )
-    return origin
-
-
-def netlify_redirects(origin: str) -> str:
-    """Netlify ``_redirects`` rules proxying the service paths to ``origin`` (200, forced)."""
-    lines = ["# Written by yimatong build from YIMATONG_FEEDBACK_ORIGIN; do not edit."]
-    for path in PROXY_PATHS:
-        lines.append(f"{path}  {origin}{path}  200!")
-        lines.append(f"{path}/*  {origin}{path}/:splat  200!")
-    return "\n".join(lines) + "\n"
-
-
-def write_netlify_redirects(
-    site: Any, out_dir: Path, settings: dict[str, Any], ctx: BuildContext | None = None
-) -> None:
-    """Build step: write ``_redirects`` for Netlify (ignored by other hosts and by publish)."""
-    text = netlify_redirects(feedback_origin(settings))
-    (Path(out_dir) / "_redirects").write_text(text, encoding="utf-8")
 
 
 @click.command("publish")

@@ -7,6 +7,7 @@ data reads everywhere. A printed code must read on every phone, so for signs the
 tried in the order of their score and the first that zxing-cpp, OpenCV's ``QRCodeDetector``
 and OpenCV's WeChat engine (traditional detector: its CNN model files are not shipped in the
 wheel) all read, clean, at 3 to 6 pixels a module, is kept. Each mask gives a valid QR code.
+Every decoder must give back exactly the printed text, segment by segment joined.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import zxingcpp
 
 from generator.qr.encode import ERROR_LEVELS
 from generator.qr.mask import MAX_VERSION, apply_mask, mask_ranking
+from generator.qr.segments import make_compact
 
 #: Pixels per module at which a clean printed code must read with every decoder.
 CHECK_SCALES = (3, 4, 5, 6)
@@ -91,15 +93,18 @@ def failures(
 def readable(url: str, error: str = "h") -> segno.QRCode:
     """The code for ``url`` with the best-scoring mask that every decoder reads when clean.
 
+    The code is the compact one (``generator.qr.segments``): alphanumeric segments where
+    they make the symbol smaller, so a printed ``https://HOST/E/…`` address is mixed-mode.
+
     If no mask reads everywhere (not seen so far), the one with the fewest misses is kept.
     """
     level = ERROR_LEVELS[error.lower()]
-    code = segno.make_qr(url, error=level, boost_error=True, mask=0)
+    code = make_compact(url, level, mask=0)
     if code.version > MAX_VERSION:
         raise ValueError(f"二维码内容过长（版本 {code.version}），标识牌只印短地址：{url}")
     best, fewest = None, None
     for mask in mask_ranking(code):
-        candidate = apply_mask(segno.make_qr(url, error=level, boost_error=True, mask=0), mask)
+        candidate = apply_mask(make_compact(url, level, mask=0), mask)
         missed = len(failures(candidate, url))
         if missed == 0:
             return candidate

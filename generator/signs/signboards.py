@@ -83,7 +83,7 @@ def _outlet_rows(
 def gate_sign(site: Site, unit: Unit, opts: SignOptions) -> Sign:
     """The gate signboard (一码通管理信息化标识牌) of ``unit``."""
     w, h = opts.gate_mm
-    url = urls.absolute(opts.base_url, urls.unit_path(unit.code))
+    url = urls.printed(opts.base_url, urls.unit_path(unit.code))
     u = min(h, w * 2 / 3)  # font scale: the height, unless the board is narrower than 3:2
     pad, band, foot = 0.04 * w, 0.2 * h, 0.85 * h
     qr_side = min(0.5 * h, 0.36 * w)
@@ -136,7 +136,7 @@ def outlet_sign(site: Site, unit: Unit, outlet: Outlet, opts: SignOptions) -> Si
     w, h = opts.outlet_mm
     if w < SQUARE_RATIO * h:
         return square_outlet_sign(site, unit, outlet, opts)
-    url = urls.absolute(opts.base_url, urls.outlet_path(unit.code, outlet.code))
+    url = urls.printed(opts.base_url, urls.outlet_path(unit.code, outlet.code))
     u = min(h, w * 0.625)  # font scale: the height, unless narrower than 480:300
     pad, side, qr_side = 0.07 * h, min(0.28 * h, 0.2 * w), min(0.56 * h, 0.36 * w)
     qr_x = w - pad - qr_side

@@ -68,7 +68,7 @@ def square_outlet_sign(site: Site, unit: Unit, outlet: Outlet, opts: SignOptions
     """A prompt sign laid out for a square board: code at top right, facts across the width."""
     w, h = opts.outlet_mm
     u = min(w, h)
-    url = urls.absolute(opts.base_url, urls.outlet_path(unit.code, outlet.code))
+    url = urls.printed(opts.base_url, urls.outlet_path(unit.code, outlet.code))
     pad, q, side = 0.05 * u, 0.42 * u, 0.2 * u
     qr_x = w - pad - q
     left = qr_x - 0.03 * u - pad
@@ -119,7 +119,7 @@ def warning_sign(site: Site, unit: Unit, outlet: Outlet, opts: SignOptions) -> S
     """The warning-style outlet sign: a yellow triangle (side ``opts.warning_mm``) over the facts."""
     s = opts.warning_mm
     w, h = s, WARNING_HEIGHT * s
-    url = urls.absolute(opts.base_url, urls.outlet_path(unit.code, outlet.code))
+    url = urls.printed(opts.base_url, urls.outlet_path(unit.code, outlet.code))
     pad, t = 0.05 * s, 0.84 * s
     top = 0.05 * s
     base = top + t * 3**0.5 / 2

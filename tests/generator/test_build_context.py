@@ -86,7 +86,7 @@ def test_the_build_state_keeps_the_step_names_of_before():
     assert step_names() == [
         "generator.opendata.downloads:write_open_data",
         "generator.opendata.feeds:write_feeds",
-        "generator.publish.upload:write_netlify_redirects",
+        "generator.publish.netlify:write_netlify_redirects",
         "generator.search.index:write_index",
     ]
 

@@ -13,6 +13,10 @@ from generator.content.divisions import load_divisions
 
 D = dt.date
 AS_OF = D(2026, 11, 20)
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE = ROOT / "tests" / "fixtures" / "content"
+BASE = "https://yimatong.example.cn"
+ORIGIN = "https://feedback.example.cn"
 
 
 def _divisions() -> dict[str, m.Division]:
@@ -157,3 +161,21 @@ def settings(tmp_path: Path) -> dict:
             "cache_dir": str(tmp_path / "cache"),
         }
     )
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """The fixture content built as on Netlify: the build's steps write the open data, the
+    feeds and ``_redirects``."""
+    from generator.build.run import build
+
+    tmp = tmp_path_factory.mktemp("netlify")
+    overrides = {
+        "cache_dir": str(tmp / "cache"),
+        "search_index_dir": str(tmp / "search-index"),
+        "feedback_url": BASE,
+        "feedback_origin": ORIGIN,
+    }
+    out = tmp / "site"
+    build(FIXTURE, out, BASE, jobs=1, progress=False, overrides=overrides)
+    return out

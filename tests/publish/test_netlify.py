@@ -11,12 +11,11 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generator.opendata.downloads import TABLES
-from generator.publish import upload as publish
+from generator.publish import netlify as publish
+from generator.publish import upload
 
-ROOT = Path(__file__).resolve().parents[2]
-FIXTURE = ROOT / "tests" / "fixtures" / "content"
-BASE = "https://yimatong.example.cn"
-ORIGIN = "https://feedback.example.cn"
+from .conftest import BASE, FIXTURE, ORIGIN, ROOT
+
 #: Service paths that land with other issues (search #4, API and Open311 #8). Each test of
 #: such a path is an expected failure until the feedback service registers it; then it passes.
 
@@ -29,43 +28,6 @@ def netlify() -> dict:
 
 def _headers(netlify: dict, path: str) -> dict[str, str]:
     return next(h["values"] for h in netlify["headers"] if h["for"] == path)
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    """The fixture content built as on Netlify, with the open data, feeds and _redirects."""
-    from generator.build.registry import step_names
-    from generator.build.run import build
-    from generator.opendata.downloads import write_open_data
-    from generator.opendata.feeds import write_feeds
-    from generator.settings import resolve
-
-    tmp = tmp_path_factory.mktemp("netlify")
-    overrides = {
-        "cache_dir": str(tmp / "cache"),
-        "search_index_dir": str(tmp / "search-index"),
-        "feedback_url": BASE,
-        "feedback_origin": ORIGIN,
-    }
-    out = tmp / "site"
-    build(FIXTURE, out, BASE, jobs=1, progress=False, overrides=overrides)
-    settings = resolve({**overrides, "base_url": BASE})
-    settings["feedback_origin"] = ORIGIN
-    steps = {
-        "generator.opendata.downloads:write_open_data": write_open_data,
-        "generator.opendata.feeds:write_feeds": write_feeds,
-        "generator.publish.upload:write_netlify_redirects": publish.write_netlify_redirects,
-    }
-    for name, step in steps.items():
-        if name not in step_names():  # until the lead lists them in generator/build/steps.py
-            step(None if name.endswith("redirects") else _site(), out, settings)
-    return out
-
-
-def _site():
-    from generator.content.readers import load_site
-
-    return load_site(FIXTURE)
 
 
 def test_build_settings(netlify):
@@ -87,22 +49,39 @@ def test_security_and_cache_headers(netlify):
     assert {d.strip() for d in CSP.split(";")} <= directives, "netlify CSP must cover the app's"
     assert every["X-Content-Type-Options"] == "nosniff"
     assert every["Referrer-Policy"]
-    assert every["Cache-Control"] == publish.REVALIDATE
-    assert _headers(netlify, "/static/*")["Cache-Control"] == publish.IMMUTABLE
+    assert every["Cache-Control"] == upload.REVALIDATE
+    assert _headers(netlify, "/static/*")["Cache-Control"] == upload.IMMUTABLE
     for table in TABLES:
         jsonl = _headers(netlify, f"/data/{table.name}.jsonl")["Content-Type"]
-        assert jsonl == publish.content_type("x.jsonl")
-    assert _headers(netlify, "/feeds/*")["Content-Type"] == publish.content_type("x.atom")
+        assert jsonl == upload.content_type("x.jsonl")
+    assert _headers(netlify, "/feeds/*")["Content-Type"] == upload.content_type("x.atom")
+
+
+def _rules(built: Path) -> list[tuple[str, str, str]]:
+    lines = (built / "_redirects").read_text(encoding="utf-8").splitlines()
+    return [tuple(line.split()) for line in lines if line and not line.startswith("#")]
 
 
 def _proxied(built: Path) -> dict[str, str]:
     rules = {}
-    for line in (built / "_redirects").read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            source, target, status = line.split()
+    for source, target, status in _rules(built):
+        if status != "301":
             assert status == "200!" and target.startswith(ORIGIN)
             rules[source] = target
     return rules
+
+
+def test_redirects_send_printed_addresses_to_the_pages_first(built):
+    """Sign codes print /E/…; one permanent, not forced rule, before any other, sends them on."""
+    rules = _rules(built)
+    assert rules[0] == ("/E/*", "/e/:splat", "301")
+    assert [r for r in rules if r[2] == "301"] == [rules[0]]
+    assert not any(source.lower().startswith("/e/") for source, _, _ in rules[1:])
+
+
+def test_printed_redirect_keeps_a_base_path():
+    text = publish.netlify_redirects(ORIGIN, "/ymt/")
+    assert "/ymt/E/*  /ymt/e/:splat  301" in text.splitlines()
 
 
 def test_redirects_proxy_every_service_path_to_the_one_origin(built):
@@ -180,7 +159,7 @@ def test_static_assets_are_all_fingerprinted(built):
     for path in (built / "static").rglob("*"):
         if path.is_file():
             relative = path.relative_to(built).as_posix()
-            assert publish.cache_control(relative) == publish.IMMUTABLE, relative
+            assert upload.cache_control(relative) == upload.IMMUTABLE, relative
             assert re.search(r"\.[0-9a-f]{8,}\.", path.name)
 
 
