@@ -225,7 +225,9 @@ def trusted_steps(previous: BuildState | None, conf: dict[str, Any]) -> dict | N
 
         if not index_matches_build(index_folder(conf), record.key):
             del steps[SEARCH_STEP]
-    return steps
+    from generator.directory.write import untrusted
+
+    return {name: r for name, r in steps.items() if name not in untrusted(steps, conf)}
 
 
 def _temporary(out: Path) -> Path:

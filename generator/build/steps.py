@@ -36,6 +36,7 @@ STEPS: list[str] = [
     "generator.opendata.feeds:write_feeds",
     "generator.publish.upload:write_netlify_redirects",
     "generator.search.index:write_index",
+    "generator.directory.write:write_directory",
 ]
 
 Step = Callable[[Site, Path, dict[str, Any]], None]
