@@ -10,15 +10,15 @@ from click.testing import CliRunner
 from feedback.cli import feedback_group
 from feedback.demo import ensure_demo
 from feedback.stats import build_stats
-from tests.feedback.conftest import BINYANG, FIXTURES, LIUCHENG
+from tests.feedback.conftest import BINYANG, LIUCHENG
 from tests.feedback.test_officer import act
 
 
 @pytest.fixture
-def runner(tmp_path, monkeypatch) -> CliRunner:
+def runner(tmp_path, monkeypatch, fixture_directory) -> CliRunner:
     """A CLI runner whose environment points at a fresh instance folder and fixture content."""
     monkeypatch.setenv("YIMATONG_INSTANCE_PATH", str(tmp_path / "instance"))
-    monkeypatch.setenv("YIMATONG_CONTENT_DIR", str(FIXTURES))
+    monkeypatch.setenv("YIMATONG_DIRECTORY_FILE", fixture_directory)
     monkeypatch.setenv("YIMATONG_SECRET_KEY", "cli-secret")
     return CliRunner()
 
