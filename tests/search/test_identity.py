@@ -76,7 +76,7 @@ def test_service_is_silent_about_the_index_of_its_own_site(make_app, fixture_ind
 
 @pytest.mark.parametrize("kind", ["own", "other site", "missing"])
 def test_preview_warns_about_an_index_of_another_site(fixture_site, tmp_path, capsys, kind):
-    from generator.serve import warn_if_index_mismatched
+    from feedback.preview import warn_if_index_mismatched
 
     folder = tmp_path / "index"
     if kind != "missing":
