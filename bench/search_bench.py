@@ -24,9 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from feedback.search.engine import match, search  # noqa: E402
 from feedback.search.query import parse  # noqa: E402
-from generator.build.context import BuildContext  # noqa: E402
 from generator.content.model import Site, Unit  # noqa: E402
 from generator.content.readers import load_site  # noqa: E402
+from generator.context import BuildContext  # noqa: E402
 from generator.sample import write_sample  # noqa: E402
 from generator.search.index import (  # noqa: E402
     CODES_FILE,

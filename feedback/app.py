@@ -21,9 +21,11 @@ from sqlalchemy import event
 from feedback import favicon, mail, security
 from feedback.config import from_env
 from feedback.directory import Directory
+from feedback.directory_file import LiveDirectory
 from feedback.extensions import csrf, db, login_manager
 from feedback.storage import StorageError, make_storage
-from generator import assets
+from generator import assets, settings
+from generator.directory.records import path_beside
 
 #: The service's own assets live under a path the static host proxies to the service,
 #: so they never collide with the published site's /static/ folder.
@@ -35,7 +37,7 @@ CSP = "default-src 'self'; img-src 'self' data:; form-action 'self'; frame-ances
 def _blueprints() -> dict[str, list[Blueprint]]:
     """Blueprints by audience."""
     from feedback.open311 import admin as open311_admin
-    from feedback.open311 import bp as open311_bp
+    from feedback.open311.api import bp as open311_bp
     from feedback.search import bp as search_bp
     from feedback.views import enterprise, officer, public
 
@@ -82,17 +84,35 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _load_directory(app: Flask) -> Directory:
-    site = app.config.get("SITE")
-    if site is None:
-        from generator.content.readers import load_site
+def directory_path(config: dict[str, Any]) -> Path:
+    """The directory file the service reads: DIRECTORY_FILE, else beside the search index."""
+    if config.get("DIRECTORY_FILE"):
+        return Path(config["DIRECTORY_FILE"])
+    return path_beside(config.get("SEARCH_INDEX_DIR") or settings.get("search_index_dir"))
 
-        site = load_site(app.config["CONTENT_DIR"])
-    from generator.search.identity import site_identity
 
+def _use_directory(app: Flask, directory: Directory) -> None:
+    app.extensions["yimatong_directory"] = directory
     # The search refuses an index made for another site (feedback/search/__init__.py).
-    app.extensions["yimatong_site_id"] = site_identity(site)
-    return Directory.from_site(site)
+    app.extensions["yimatong_site_id"] = directory.site_id
+
+
+def _load_directory(app: Flask) -> None:
+    """Read the directory file at start, and again before a request when a build replaced it."""
+    try:
+        every = float(app.config["DIRECTORY_CHECK_SECONDS"])
+    except (TypeError, ValueError):
+        raise ValueError("DIRECTORY_CHECK_SECONDS 应为秒数（数字）。") from None
+    live = LiveDirectory(directory_path(app.config), every, app.logger)
+    app.extensions["yimatong_live_directory"] = live
+    _use_directory(app, live.load())
+
+    def refresh() -> None:
+        directory = live.current()
+        if directory is not app.extensions["yimatong_directory"]:
+            _use_directory(app, directory)
+
+    app.before_request(refresh)
 
 
 def _security_headers(response):  # type: ignore[no-untyped-def]
@@ -177,7 +197,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     mail.init_app(app)
-    app.extensions["yimatong_directory"] = _load_directory(app)
+    _load_directory(app)
     app.extensions["yimatong_storage"] = make_storage(app.config, app.instance_path)
     app.config["BLUEPRINTS"] = {}
     for audience, blueprints in _blueprints().items():

@@ -9,7 +9,7 @@ import click
 from flask import Flask
 
 from feedback.app import create_app
-from feedback.open311.cli import open311_group
+from feedback.cli_open311 import open311_group
 
 
 def _app() -> Flask:
@@ -52,7 +52,8 @@ def _create(role: str, login: str, password: str, **extra: str | None) -> None:
 def _check_body(body: str) -> str:
     directory = _app().extensions["yimatong_directory"]
     if body not in directory.bodies:
-        raise click.ClickException(f"内容中没有执法机构 {body}（见 bodies.yaml）。")
+        hint = "" if directory.bodies else "；目录文件尚未生成，请先运行 yimatong build"
+        raise click.ClickException(f"目录中没有执法机构 {body}（见 bodies.yaml{hint}）。")
     return body
 
 

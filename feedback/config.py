@@ -26,8 +26,18 @@ FEEDBACK_SETTINGS: tuple[Setting, ...] = (
         "",
         "SQLAlchemy URL; empty means SQLite feedback.sqlite3 in the instance folder.",
     ),
-    Setting("CONTENT_DIR", "content", "Folder of units and bodies.yaml (read once at start)."),
     Setting("SEARCH_INDEX_DIR", "build/search-index", "Search index written by yimatong build."),
+    Setting(
+        "DIRECTORY_FILE",
+        "",
+        "Directory file of units and bodies written by yimatong build; empty means beside "
+        "SEARCH_INDEX_DIR (build/search-index.directory.jsonl).",
+    ),
+    Setting(
+        "DIRECTORY_CHECK_SECONDS",
+        5,
+        "Seconds between checks whether a build replaced the directory file (read again then).",
+    ),
     Setting("OPEN311_RATE_LIMIT", 100, "Open311 requests one API key may POST per window."),
     Setting("OPEN311_RATE_WINDOW", 3600, "Open311 rate-limit window in seconds."),
     Setting("OPEN311_MAX_RESULTS", 1000, "Most service requests one Open311 GET returns."),

@@ -1,6 +1,6 @@
 """CSV for people to open in spreadsheets: no cell is ever taken for a formula (OWASP).
 
-On top of ``generator.opendata.spreadsheet.neutralise`` (which skips the blanks spreadsheets skip), a
+On top of ``generator.spreadsheet.neutralise`` (which skips the blanks spreadsheets skip), a
 formula sign behind any other Unicode blank or invisible format character (en quad, zero-width
 space, BOM, bidi marks) is neutralised too: some importers trim them, and an officer cannot see
 them in a citizen's text.
@@ -14,8 +14,8 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from generator.opendata.spreadsheet import NUMBER, TRIGGERS
-from generator.opendata.spreadsheet import neutralise as _neutralise_visible
+from generator.spreadsheet import NUMBER, TRIGGERS
+from generator.spreadsheet import neutralise as _neutralise_visible
 
 __all__ = ["neutralise", "spreadsheet_csv"]
 

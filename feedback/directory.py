@@ -1,30 +1,18 @@
-"""In-memory directory of units, bodies and divisions, loaded once from content/, and routing."""
+"""The directory of units, bodies and divisions the service routes by, and its routing.
+
+It comes only from the directory file a build publishes beside the search index
+(generator/directory/records.py); ``feedback.directory_file`` reads it again when a newer
+build replaced it, without a restart.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from generator.content.model import (
-    Division,
-    EnforcementBody,
-    Rectification,
-    RectificationStatus,
-    Site,
-)
+from generator.directory.records import Body, DirectoryData, Division, UnitEntry
 
-
-@dataclass(frozen=True, slots=True)
-class UnitEntry:
-    """What the service needs to know about a unit."""
-
-    code: str
-    name: str
-    county_code: str
-    city_code: str
-    outlets: tuple[str, ...]
-    address: str = ""
-    #: Open rectification orders published in content/ (from inspections, not reports).
-    open_rectifications: tuple[Rectification, ...] = ()
+__all__ = ["Body", "Directory", "Division", "UnitEntry"]
 
 
 @dataclass
@@ -32,27 +20,27 @@ class Directory:
     """Units, bodies and divisions by code, and the body tree."""
 
     units: dict[str, UnitEntry] = field(default_factory=dict)
-    bodies: dict[str, EnforcementBody] = field(default_factory=dict)
+    bodies: dict[str, Body] = field(default_factory=dict)
     divisions: dict[str, Division] = field(default_factory=dict)
     province: str = "450000"
+    #: Identity of the site the directory file was made from (generator.search.identity).
+    site_id: str = ""
 
     @classmethod
-    def from_site(cls, site: Site) -> Directory:
-        """Build the directory from a loaded Site."""
-        units = {
-            u.fixed_source_code: UnitEntry(
-                u.fixed_source_code,
-                u.name,
-                u.county_code,
-                u.city_code,
-                tuple(o.code for o in u.outlets),
-                u.address,
-                tuple(r for r in u.rectifications if r.status is RectificationStatus.OPEN),
-            )
-            for u in site.units
-        }
-        bodies = {b.id: b for b in site.bodies}
-        return cls(units, bodies, dict(site.divisions), site.province)
+    def from_data(cls, data: DirectoryData) -> Directory:
+        """The directory of one directory file's records."""
+        return cls(
+            {u.code: u for u in data.units},
+            {b.id: b for b in data.bodies},
+            {d.code: d for d in data.divisions},
+            data.province,
+            data.site,
+        )
+
+    @cached_property
+    def coordinates(self) -> dict[str, tuple[float, float]]:
+        """Coordinates of each unit that has them, by fixed-source code."""
+        return {c: u.coordinates for c, u in self.units.items() if u.coordinates is not None}
 
     def unit(self, code: str | None) -> UnitEntry | None:
         """The unit with this fixed-source code, if known."""
@@ -84,11 +72,11 @@ class Directory:
             (d for d in self.divisions.values() if d.level == "county"), key=lambda d: d.code
         )
 
-    def body_for_area(self, code: str) -> EnforcementBody | None:
+    def body_for_area(self, code: str) -> Body | None:
         """The body whose areas include exactly this division code."""
         return next((b for b in self.bodies.values() if code in b.areas), None)
 
-    def route(self, county_code: str) -> EnforcementBody:
+    def route(self, county_code: str) -> Body:
         """Body responsible for a county: the county body, else the city body, else the province."""
         for code in (county_code, county_code[:4] + "00", self.province):
             body = self.body_for_area(code) if code else None
@@ -96,7 +84,7 @@ class Directory:
                 return body
         top = [b for b in self.bodies.values() if b.parent is None]
         if not top:
-            raise LookupError("内容中没有执法机构（bodies.yaml）")
+            raise LookupError("目录文件中没有执法机构（请先运行 yimatong build，见 bodies.yaml）")
         return top[0]
 
     def descendants(self, body_id: str) -> set[str]:

@@ -1,35 +1,48 @@
-"""The ``yimatong`` command line: one entry point, commands loaded when used."""
+"""The ``yimatong`` command line: one entry point, commands loaded when used.
+
+The generator's own commands are listed here; other packages add theirs through the
+``yimatong.commands`` entry points (pyproject.toml), e.g. ``serve`` and ``feedback`` from the
+feedback service, so the generator never imports the service.
+"""
 
 from __future__ import annotations
 
 import importlib
+from importlib.metadata import EntryPoint, entry_points
 
 import click
 
-#: command name -> "module:attribute" of a click command or group.
+#: The entry-point group other packages register their commands in.
+GROUP = "yimatong.commands"
+
+#: command name -> "module:attribute" of a click command or group of the generator.
 COMMANDS = {
     "build": "generator.build.run:build_command",
     "check": "generator.content.check:check_command",
-    "serve": "generator.serve:serve_command",
     "sample": "generator.sample:sample_command",
     "signs": "generator.signs:signs_command",
     "publish": "generator.publish.upload:publish_command",
-    "feedback": "feedback.cli:feedback_group",
 }
+
+
+def plugin_commands() -> dict[str, EntryPoint]:
+    """Commands other installed packages register, by name (the generator's own win)."""
+    return {ep.name: ep for ep in entry_points(group=GROUP) if ep.name not in COMMANDS}
 
 
 class LazyGroup(click.Group):
     """A click group whose commands are imported only when listed or run."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(COMMANDS)
+        return sorted({*COMMANDS, *plugin_commands()})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         target = COMMANDS.get(cmd_name)
-        if target is None:
-            return None
-        module, attr = target.split(":")
-        return getattr(importlib.import_module(module), attr)
+        if target is not None:
+            module, attr = target.split(":")
+            return getattr(importlib.import_module(module), attr)
+        plugin = plugin_commands().get(cmd_name)
+        return None if plugin is None else plugin.load()
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

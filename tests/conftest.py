@@ -12,6 +12,7 @@ from hypothesis.configuration import set_hypothesis_home_dir
 
 from generator import clock
 from tests.checkout import changed_paths, snapshot
+from tests.directory_helpers import write_directory_file
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -79,3 +80,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     set_hypothesis_home_dir(None)
     while _HYPOTHESIS_HOME:
         shutil.rmtree(_HYPOTHESIS_HOME.pop(), ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def fixture_directory(tmp_path_factory) -> str:
+    """The directory file of the fixture content, which the feedback service reads
+    (config DIRECTORY_FILE); written once per session in a temporary folder."""
+    return str(write_directory_file(tmp_path_factory.mktemp("directory") / "fixture.jsonl"))

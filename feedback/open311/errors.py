@@ -14,7 +14,7 @@ from flask import Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 
-from feedback.open311 import bp
+from feedback.open311.blueprint import bp
 from feedback.open311.render import JSON, error
 
 PREFIX = "/open311/"

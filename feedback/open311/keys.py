@@ -20,7 +20,7 @@ DEFAULT_RATE_LIMIT = 100
 DEFAULT_WINDOW = 3600
 
 
-class ApiKey(db.Model):
+class ApiKey(db.Model):  # type: ignore[name-defined]
     """A client of the Open311 API (a 12345/12369 platform, an app); only the key's hash is kept."""
 
     __tablename__ = "open311_api_key"
@@ -39,7 +39,7 @@ class ApiKey(db.Model):
         return self.revoked_at is None
 
 
-class Open311Request(db.Model):
+class Open311Request(db.Model):  # type: ignore[name-defined]
     """A report filed through Open311: which key filed it and its public token."""
 
     __tablename__ = "open311_request"

@@ -27,21 +27,10 @@ class Place:
 
 
 def coordinates() -> dict[str, tuple[float, float]]:
-    """Coordinates of each unit by fixed-source code, read from content once per app."""
-    cached = current_app.extensions.get("open311_coordinates")
-    if cached is None:
-        site = current_app.config.get("SITE")
-        if site is None:
-            from generator.content.readers import load_site
-
-            site = load_site(current_app.config["CONTENT_DIR"])
-        cached = {
-            u.fixed_source_code: (u.coordinates.lat, u.coordinates.lon)
-            for u in site.units
-            if getattr(u, "coordinates", None) is not None
-        }
-        current_app.extensions["open311_coordinates"] = cached
-    return cached
+    """Coordinates of each unit by fixed-source code, from the directory file the service
+    read last (feedback/directory_file.py)."""
+    directory: Directory = current_app.extensions["yimatong_directory"]
+    return directory.coordinates
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:

@@ -16,7 +16,7 @@ from feedback.directory import Directory
 from feedback.emails import BadAddress, normalize_address
 from feedback.extensions import db
 from feedback.models import Report, Update, utcnow
-from feedback.open311 import bp
+from feedback.open311.blueprint import bp
 from feedback.open311.keys import ApiKey, Open311Request, find_key, spend
 from feedback.open311.locate import PlaceError, coordinates, locate
 from feedback.open311.mapping import BY_CODE, request_row, update_row
@@ -139,7 +139,7 @@ def _new_report(params: dict[str, str]) -> NewReport:
     place = _collect(problems, _place, params)
     seen_on = _collect(problems, _seen_on, params)
     email = _collect(problems, _email, params)
-    if problems:
+    if problems or service is None:
         raise BadRequest(*problems)
     name = (params.get("last_name", "") + params.get("first_name", "")).strip()
     return NewReport(
@@ -323,7 +323,8 @@ def updates(fmt: str) -> Response:
         .limit(current_app.config.get("OPEN311_MAX_RESULTS", MAX_RESULTS))
     )
     ids = {i.upper() for i in _listed(params.get("service_request_id", ""))}
-    rows, states = [], {}
+    rows: list[dict[str, Any]] = []
+    states: dict[int, dict[int, str]] = {}
     for update in db.session.scalars(query):
         if ids and update.report.tracking_number not in ids:
             continue

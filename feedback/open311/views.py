@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Response, request
 
-from feedback.open311 import bp
+from feedback.open311.blueprint import bp
 from feedback.open311.mapping import ATTRIBUTES, BY_CODE, SERVICES, service_row
 from feedback.open311.render import error, respond
 

@@ -110,7 +110,7 @@ PAGE_CODE = (
     "generator/content/placeholders.py",
     "generator/content/codes.py",
     "generator/content/results.py",
-    "generator/opendata/spreadsheet.py",
+    "generator/spreadsheet.py",
     "generator/urls.py",
     "generator/qr/encode.py",
     "generator/qr/mask.py",

@@ -3,7 +3,8 @@ function here and listing it in ``STEPS`` (see docs/build.md, "The steps")."""
 
 from __future__ import annotations
 
-from generator.build.context import Step
+from generator.context import Step
+from generator.directory.write import write_directory
 from generator.opendata.downloads import write_open_data
 from generator.opendata.feeds import write_feeds
 from generator.publish.netlify import write_netlify_redirects
@@ -15,6 +16,7 @@ STEPS: tuple[Step, ...] = (
     Step(write_feeds),
     Step(write_netlify_redirects),
     Step(write_index),
+    Step(write_directory),
 )
 
 #: The step whose files live outside the site (settings["search_index_dir"]).

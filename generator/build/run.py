@@ -24,7 +24,6 @@ import click
 
 from generator import settings as settings_mod
 from generator.build.cache import BuildBusyError, BuildState, build_lock, load_state, save_state
-from generator.build.context import BuildContext, Step
 from generator.build.guard import (
     UnitDropError,
     WriteFailure,
@@ -39,6 +38,7 @@ from generator.build.steps import StepRecord, StepRunner, inputs_key
 from generator.build.swap import publish, temporary
 from generator.content.model import Site
 from generator.content.problems import ContentError
+from generator.context import BuildContext, Step
 from generator.pages.app import create_site_app
 from generator.pages.render import render_outputs
 from generator.pages.views.common import Catalog
@@ -71,7 +71,9 @@ def trusted_steps(previous: BuildState | None, conf: dict[str, Any]) -> dict | N
 
         if not index_matches_build(index_folder(conf), record.key):
             del steps[SEARCH_STEP]
-    return steps
+    from generator.directory.write import untrusted
+
+    return {name: r for name, r in steps.items() if name not in untrusted(steps, conf)}
 
 
 class _Timer:

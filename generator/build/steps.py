@@ -8,7 +8,7 @@ forked processes while the pages are rendered (``StepRunner``).
 
 A build runs a step only when its inputs changed (``inputs_key``: unit keys, the rest of the
 site, settings, code); otherwise the step's files of the last build stay. Each step that
-runs gets its own ``BuildContext`` (generator/build/context.py): the unit keys, its inputs
+runs gets its own ``BuildContext`` (generator/context.py): the unit keys, its inputs
 key and the line of its progress bars.
 """
 
@@ -27,10 +27,8 @@ from typing import Any
 
 from tqdm import tqdm
 
-import generator
-from generator import assets
-from generator.build.context import BuildContext, Step
 from generator.content.model import Site
+from generator.context import BuildContext, Step, step_code_key
 
 
 @dataclass
@@ -41,17 +39,6 @@ class StepRecord:
     files: set[str] = field(default_factory=set)
     #: Seconds the step took in the last build that ran it.
     seconds: float = 0.0
-
-
-def step_code_key() -> str:
-    """Hash of the generator's code and templates (a step may use any of it)."""
-    sha = hashlib.sha1()
-    for folder in (Path(generator.__file__).resolve().parent, assets.templates_dir()):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and path.suffix in (".py", ".html", ".csv", ".xml", ".txt"):
-                sha.update(path.name.encode())
-                sha.update(path.read_bytes())
-    return sha.hexdigest()[:20]
 
 
 def inputs_key(site: Site, unit_keys: dict[str, str], settings: dict[str, Any]) -> str:

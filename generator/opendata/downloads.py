@@ -12,9 +12,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from generator.build.context import BuildContext, step_bar
-from generator.build.steps import step_code_key
 from generator.content.model import Site, Unit
+from generator.context import BuildContext, step_bar, step_code_key
 from generator.opendata.cells import CSV_AS_IS, csv_cell, csv_text, encode_row, plain_value
 from generator.opendata.chunks import ChunkStore, TablesMemo, runs
 from generator.opendata.datapackage import LICENSE, data_package

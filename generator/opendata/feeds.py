@@ -20,7 +20,7 @@ from generator.content.model import PermitState, PermitStatus, Site, Unit
 from generator.urls import absolute, unit_path
 
 if TYPE_CHECKING:
-    from generator.build.context import BuildContext
+    from generator.context import BuildContext
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEEDS_DIR = "feeds"

@@ -20,7 +20,7 @@ import click
 from generator import urls
 
 if TYPE_CHECKING:
-    from generator.build.context import BuildContext
+    from generator.context import BuildContext
 
 #: Paths the static host hands to the feedback service (Netlify proxies, status 200!).
 PROXY_PATHS = (

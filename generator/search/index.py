@@ -35,7 +35,7 @@ from generator.search.identity import site_identity
 from generator.search.text import FACETS, Entry, SearchDoc, entries, exact_key, facet_labels, grams
 
 if TYPE_CHECKING:
-    from generator.build.context import BuildContext
+    from generator.context import BuildContext
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", SyntaxWarning)  # whoosh-reloaded has an invalid escape
@@ -251,7 +251,7 @@ def write_index(
     metadata, so the next build sees whether the index is still the one it made
     (``index_matches``).
     """
-    from generator.build.context import step_bar
+    from generator.context import step_bar
 
     target = index_folder(settings)
     build = ctx.step_key if ctx is not None else ""

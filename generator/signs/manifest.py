@@ -6,9 +6,9 @@ import csv
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
-from generator.opendata.spreadsheet import neutralise_row
 from generator.signs.layout import Sign
 from generator.signs.pieces import KIND_LABELS
+from generator.spreadsheet import neutralise_row
 
 
 @dataclass(frozen=True, slots=True)

@@ -110,7 +110,6 @@ def service_config(tmp: Path, stack_urls: tuple[str, str], smtp_port: int, index
     return {
         "SECRET_KEY": "e2e-secret",
         "DATABASE_URL": f"sqlite:///{tmp / 'feedback.sqlite3'}",
-        "CONTENT_DIR": str(FIXTURE_CONTENT),
         "BASE_URL": site_url,
         "FEEDBACK_URL": app_url,
         "INSTANCE_PATH": str(tmp / "instance"),

@@ -43,17 +43,17 @@ def _dispose(app: Flask) -> None:
 
 
 @pytest.fixture(scope="session")
-def migrated_db(tmp_path_factory, fixture_site) -> Path:
+def migrated_db(tmp_path_factory, fixture_directory) -> Path:
     """A SQLite file brought to head by the Alembic migrations, copied by each test."""
     folder = tmp_path_factory.mktemp("migrated")
-    app = create_app({**TEST_CONFIG, "SITE": fixture_site, "INSTANCE_PATH": folder})
+    app = create_app({**TEST_CONFIG, "DIRECTORY_FILE": fixture_directory, "INSTANCE_PATH": folder})
     upgrade(app)
     _dispose(app)
     return folder / "feedback.sqlite3"
 
 
 @pytest.fixture
-def make_app(tmp_path, fixture_site, migrated_db):
+def make_app(tmp_path, fixture_directory, migrated_db):
     """Factory of apps on a fresh migrated SQLite in tmp_path; engines disposed at the end."""
     apps: list[Flask] = []
 
@@ -63,7 +63,7 @@ def make_app(tmp_path, fixture_site, migrated_db):
         shutil.copyfile(migrated_db, instance / "feedback.sqlite3")
         config = {
             **TEST_CONFIG,
-            "SITE": fixture_site,
+            "DIRECTORY_FILE": fixture_directory,
             "INSTANCE_PATH": instance,
             "FEEDBACK_URL": "http://feedback.test",
             "BASE_URL": "https://site.test",

@@ -10,15 +10,15 @@ from click.testing import CliRunner
 from feedback.cli import feedback_group
 from feedback.demo import ensure_demo
 from feedback.stats import build_stats
-from tests.feedback.conftest import BINYANG, FIXTURES, LIUCHENG
+from tests.feedback.conftest import BINYANG, LIUCHENG
 from tests.feedback.test_officer import act
 
 
 @pytest.fixture
-def runner(tmp_path, monkeypatch) -> CliRunner:
+def runner(tmp_path, monkeypatch, fixture_directory) -> CliRunner:
     """A CLI runner whose environment points at a fresh instance folder and fixture content."""
     monkeypatch.setenv("YIMATONG_INSTANCE_PATH", str(tmp_path / "instance"))
-    monkeypatch.setenv("YIMATONG_CONTENT_DIR", str(FIXTURES))
+    monkeypatch.setenv("YIMATONG_DIRECTORY_FILE", fixture_directory)
     monkeypatch.setenv("YIMATONG_SECRET_KEY", "cli-secret")
     return CliRunner()
 
@@ -111,3 +111,14 @@ def test_demo_accounts_are_idempotent(app):
     login = next(login for role, login, _ in first if role == "officer")
     response = client.post("/officer/login", data={"login": login, "password": first[0][2]})
     assert response.status_code == 302
+
+
+def test_accounts_before_the_first_build_say_to_build(tmp_path, monkeypatch):
+    monkeypatch.setenv("YIMATONG_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("YIMATONG_DIRECTORY_FILE", str(tmp_path / "not-built.jsonl"))
+    monkeypatch.setenv("YIMATONG_SECRET_KEY", "cli-secret")
+    runner = CliRunner()
+    assert runner.invoke(feedback_group, ["init-db"]).exit_code == 0
+    args = ["create-admin", "--body", "nn", "--login", "x", "--password", "long-enough-1"]
+    bad = runner.invoke(feedback_group, args)
+    assert bad.exit_code != 0 and "请先运行 yimatong build" in bad.output

@@ -14,7 +14,7 @@ from feedback.drafts import clean_expired
 from feedback.extensions import db
 from feedback.models import Attachment, RateHit, Report, utcnow
 from tests.feedback import crafted
-from tests.feedback.conftest import BINYANG, FIXTURES, report_data
+from tests.feedback.conftest import BINYANG, report_data
 
 
 def _files(app) -> list[str]:
@@ -156,7 +156,7 @@ def test_clean_drafts_command(make_app, monkeypatch):
     from feedback.cli import feedback_group
 
     monkeypatch.setenv("YIMATONG_INSTANCE_PATH", app.instance_path)
-    monkeypatch.setenv("YIMATONG_CONTENT_DIR", str(FIXTURES))
+    monkeypatch.setenv("YIMATONG_DIRECTORY_FILE", app.config["DIRECTORY_FILE"])
     monkeypatch.setenv("YIMATONG_SECRET_KEY", "test-secret")
     monkeypatch.setenv("YIMATONG_DRAFT_MAX_HOURS", "1")
     result = CliRunner().invoke(feedback_group, ["clean-drafts"])

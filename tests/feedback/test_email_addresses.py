@@ -11,7 +11,7 @@ from feedback.emails import BadAddress, normalize_address
 from feedback.extensions import db
 from feedback.models import Account, OutboxMail, Report
 from feedback.security import SettingsError
-from tests.feedback.conftest import BINYANG, FIXTURES, PASSWORD, report_data
+from tests.feedback.conftest import BINYANG, PASSWORD, report_data
 
 BAD = [
     "a@[b.cc",
@@ -106,10 +106,10 @@ def test_account_form_refuses_bad_address(app, client, password_hash):
 
 
 @pytest.fixture
-def runner(tmp_path, monkeypatch) -> CliRunner:
+def runner(tmp_path, monkeypatch, fixture_directory) -> CliRunner:
     """A CLI runner on a fresh instance folder with the fixture content."""
     monkeypatch.setenv("YIMATONG_INSTANCE_PATH", str(tmp_path / "instance"))
-    monkeypatch.setenv("YIMATONG_CONTENT_DIR", str(FIXTURES))
+    monkeypatch.setenv("YIMATONG_DIRECTORY_FILE", fixture_directory)
     monkeypatch.setenv("YIMATONG_SECRET_KEY", "cli-secret")
     runner = CliRunner()
     assert runner.invoke(feedback_group, ["init-db"]).exit_code == 0

@@ -21,7 +21,6 @@ from feedback.extensions import db
 from feedback.mail import claim, given_up, send_pending
 from feedback.migrate import upgrade
 from feedback.models import OutboxMail, utcnow
-from tests.feedback.conftest import FIXTURES
 from tests.feedback.smtp_helpers import SmtpServer, free_port
 from tests.feedback.test_postgres import PG_BIN, postgres_url  # noqa: F401 (fixture)
 
@@ -111,7 +110,7 @@ def test_failing_message_stops_after_max_attempts_and_cli_lists_it(make_app, mon
     assert _row(app, mail_id).attempts == 3
     for key, value in {
         "INSTANCE_PATH": app.instance_path,
-        "CONTENT_DIR": str(FIXTURES),
+        "DIRECTORY_FILE": app.config["DIRECTORY_FILE"],
         "SECRET_KEY": SECRET,
         "MAIL_ENABLED": "1",
         "MAIL_MAX_ATTEMPTS": "3",
@@ -190,13 +189,13 @@ def _yimatong() -> list[str]:
     return [sys.executable, "-c", "from generator.cli import main; main()"]
 
 
-def _run_senders(url: str, instance: Path, smtp_port: int, count: int = 4) -> None:
+def _run_senders(url: str, instance: Path, smtp_port: int, directory: str, count: int = 4) -> None:
     """Start ``count`` real `yimatong feedback send-mail` processes at once and wait for them."""
     env = {
         **os.environ,
         "YIMATONG_DATABASE_URL": url,
         "YIMATONG_INSTANCE_PATH": str(instance),
-        "YIMATONG_CONTENT_DIR": str(FIXTURES),
+        "YIMATONG_DIRECTORY_FILE": directory,
         "YIMATONG_SECRET_KEY": SECRET,
         "YIMATONG_MAIL_ENABLED": "1",
         "YIMATONG_SMTP_HOST": "127.0.0.1",
@@ -221,7 +220,7 @@ def _exactly_once(app, url: str, instance: Path, total: int = 60) -> None:
     ids = _queue(app, [f"user{i}@example.com" for i in range(total)])
     db_app_dispose(app)
     with SmtpServer(delay=0.02) as smtp:
-        _run_senders(url, instance, smtp.port)
+        _run_senders(url, instance, smtp.port, app.config["DIRECTORY_FILE"])
     arrived = smtp.recorder.message_ids()
     assert len(smtp.recorder.messages) == total
     assert len(arrived) == total and set(arrived.values()) == {1}
@@ -248,10 +247,10 @@ def test_processes_send_each_message_once_on_sqlite(make_app):
     PG_BIN is None or shutil.which("runuser") is None or os.geteuid() != 0,
     reason="needs Debian's postgresql binaries and root to start a throwaway cluster",
 )
-def test_processes_send_each_message_once_on_postgres(postgres_url, tmp_path, fixture_site):  # noqa: F811
+def test_processes_send_each_message_once_on_postgres(postgres_url, tmp_path, fixture_directory):  # noqa: F811
     config = {
         **TEST_CONFIG,
-        "SITE": fixture_site,
+        "DIRECTORY_FILE": fixture_directory,
         "INSTANCE_PATH": tmp_path / "instance",
         "DATABASE_URL": postgres_url,
         "MAIL_ENABLED": True,

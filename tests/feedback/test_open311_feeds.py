@@ -15,7 +15,7 @@ from feedback.extensions import db
 from feedback.models import Account, Report
 from feedback.open311.keys import create_key, revoke_key
 from generator import clock
-from tests.feedback.conftest import BINYANG, FIXTURES, LIUCHENG
+from tests.feedback.conftest import BINYANG, LIUCHENG
 from tests.feedback.open311_helpers import PERSONAL, REQS, V2, check_openapi
 
 UPDATES = "/open311/v2/servicerequestupdates.{format}"
@@ -208,11 +208,11 @@ def test_rate_limit_per_key_and_revocation(app, live):
     assert response.status_code == 403
 
 
-def test_key_commands(app, monkeypatch):
+def test_key_commands(app, monkeypatch, fixture_directory):
     from feedback.open311 import cli
 
     monkeypatch.setenv("YIMATONG_INSTANCE_PATH", app.instance_path)
-    monkeypatch.setenv("YIMATONG_CONTENT_DIR", str(FIXTURES))
+    monkeypatch.setenv("YIMATONG_DIRECTORY_FILE", fixture_directory)
     monkeypatch.setenv("YIMATONG_SECRET_KEY", "test-secret")
     runner = CliRunner()
     created = runner.invoke(cli.open311_group, ["create-key", "12369 平台", "--rate-limit", "50"])

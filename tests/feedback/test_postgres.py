@@ -76,7 +76,7 @@ def postgres_url():
         shutil.rmtree(root, ignore_errors=True)
 
 
-def test_migrations_and_report_on_postgres(postgres_url, tmp_path, fixture_site):
+def test_migrations_and_report_on_postgres(postgres_url, tmp_path, fixture_directory):
     from bs4 import BeautifulSoup
 
     from feedback.app import create_app
@@ -88,7 +88,7 @@ def test_migrations_and_report_on_postgres(postgres_url, tmp_path, fixture_site)
     app = create_app(
         {
             **TEST_CONFIG,
-            "SITE": fixture_site,
+            "DIRECTORY_FILE": fixture_directory,
             "INSTANCE_PATH": tmp_path,
             "DATABASE_URL": postgres_url,
         }
@@ -111,7 +111,7 @@ def test_migrations_and_report_on_postgres(postgres_url, tmp_path, fixture_site)
 
 
 def test_nul_in_a_report_and_a_photo_name_is_dropped_not_a_500(
-    postgres_url, tmp_path, fixture_site
+    postgres_url, tmp_path, fixture_directory
 ):
     """PostgreSQL refuses NUL in text: the citizen's report must not be lost for one."""
     import io
@@ -126,7 +126,7 @@ def test_nul_in_a_report_and_a_photo_name_is_dropped_not_a_500(
     app = create_app(
         {
             **TEST_CONFIG,
-            "SITE": fixture_site,
+            "DIRECTORY_FILE": fixture_directory,
             "INSTANCE_PATH": tmp_path,
             "DATABASE_URL": postgres_url,
         }

@@ -17,7 +17,7 @@ from feedback.config import TEST_CONFIG
 from feedback.extensions import db
 from feedback.models import Account
 from feedback.security import SettingsError
-from tests.feedback.conftest import FIXTURES, PASSWORD
+from tests.feedback.conftest import PASSWORD
 
 STRONG = "0123456789abcdef0123456789abcdef-strong"
 
@@ -80,9 +80,9 @@ def test_password_change_ends_sessions(app, officer):
     assert _logged_in(officer.client.get("/officer/"))
 
 
-def test_set_password_cli(tmp_path, monkeypatch):
+def test_set_password_cli(tmp_path, monkeypatch, fixture_directory):
     monkeypatch.setenv("YIMATONG_INSTANCE_PATH", str(tmp_path / "instance"))
-    monkeypatch.setenv("YIMATONG_CONTENT_DIR", str(FIXTURES))
+    monkeypatch.setenv("YIMATONG_DIRECTORY_FILE", fixture_directory)
     monkeypatch.setenv("YIMATONG_SECRET_KEY", STRONG)
     runner = CliRunner()
     assert runner.invoke(feedback_group, ["init-db"]).exit_code == 0
@@ -174,10 +174,14 @@ def test_production_refuses_unsafe_start(make_app, settings, expected):
     assert expected in str(caught.value)
 
 
-def test_production_refuses_the_generated_development_key(make_app, fixture_site):
+def test_production_refuses_the_generated_development_key(make_app, fixture_directory):
     dev = make_app(SECRET_KEY="")  # development: a key is generated in the instance folder
     generated = dev.config["SECRET_KEY"]
-    config = {**TEST_CONFIG, "SITE": fixture_site, "INSTANCE_PATH": dev.instance_path}
+    config = {
+        **TEST_CONFIG,
+        "DIRECTORY_FILE": fixture_directory,
+        "INSTANCE_PATH": dev.instance_path,
+    }
     with pytest.raises(SettingsError, match="开发密钥"):
         create_app({**config, "PRODUCTION": True, "SECRET_KEY": generated})
 

@@ -78,7 +78,7 @@ def test_cli_help_names_the_options():
 
 
 def test_serve_help_names_the_options():
-    from generator.serve import serve_command
+    from feedback.preview import serve_command
 
     result = CliRunner().invoke(serve_command, ["--help"])
     for option in ("--port", "--feedback-port", "--no-feedback"):

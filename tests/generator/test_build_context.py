@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.build.context import BuildContext, Step
 from generator.build.registry import SEARCH_STEP, STEPS, step_names
 from generator.build.steps import StepRecord, StepRunner, run_steps
 from generator.content.model import Site
+from generator.context import BuildContext, Step
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -7,8 +7,8 @@ import pytest
 from click.testing import CliRunner
 
 from feedback.config import FEEDBACK_SETTINGS, from_env
+from feedback.preview import preview_urls, serve_command, service_config
 from generator import settings
-from generator.serve import preview_urls, serve_command, service_config
 
 SHARED = {"BASE_URL": "base_url", "FEEDBACK_URL": "feedback_url"}
 ADDRESSES = [
@@ -84,11 +84,10 @@ def test_explicit_address_wins_over_the_port(address: str) -> None:
 
 def test_the_service_gets_the_same_addresses() -> None:
     conf = settings.resolve({**preview_urls(8100, 5100), "search_index_dir": "idx"})
-    config = service_config(conf, "somewhere")
+    config = service_config(conf)
     assert config == {
         "BASE_URL": "http://127.0.0.1:8100",
         "FEEDBACK_URL": "http://127.0.0.1:5100",
-        "CONTENT_DIR": "somewhere",
         "SEARCH_INDEX_DIR": "idx",
     }
 

@@ -11,9 +11,9 @@ import pytest
 
 from generator.content.model import Measurement
 from generator.content.readers import load_site
-from generator.opendata.spreadsheet import neutralise
 from generator.pages.views.unit import unit_csv_bytes
 from generator.signs.manifest import ManifestRow, write_manifest
+from generator.spreadsheet import neutralise
 from tests.feedback.conftest import FIXTURES
 
 FORMULAS = ["=1+1", "+cmd|' /C calc'!A0", "-1+2", "@SUM(A1)", "\t=1", "\r=1", " =1", "＝1", "＠A1"]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from generator.build.context import BuildContext, Step
 from generator.build.steps import StepRecord, run_steps
 from generator.content.model import Site
+from generator.context import BuildContext, Step
 
 
 def _write_a(site, out, settings, ctx=None):

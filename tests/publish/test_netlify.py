@@ -14,7 +14,7 @@ from generator.opendata.downloads import TABLES
 from generator.publish import netlify as publish
 from generator.publish import upload
 
-from .conftest import BASE, FIXTURE, ORIGIN, ROOT
+from .conftest import BASE, ORIGIN, ROOT
 
 #: Service paths that land with other issues (search #4, API and Open311 #8). Each test of
 #: such a path is an expected failure until the feedback service registers it; then it passes.
@@ -92,7 +92,7 @@ def test_redirects_proxy_every_service_path_to_the_one_origin(built):
 
 
 @pytest.fixture(scope="module")
-def service_rules(tmp_path_factory) -> list[str]:
+def service_rules(tmp_path_factory, fixture_directory) -> list[str]:
     """Every URL rule of the feedback service (real app, SQLite in a temporary folder)."""
     from feedback.app import create_app
 
@@ -101,7 +101,7 @@ def service_rules(tmp_path_factory) -> list[str]:
         {
             "SECRET_KEY": "test",
             "DATABASE_URL": f"sqlite:///{tmp / 'f.sqlite3'}",
-            "CONTENT_DIR": str(FIXTURE),
+            "DIRECTORY_FILE": fixture_directory,
             "STORAGE_DIR": str(tmp / "uploads"),
             "SEARCH_INDEX_DIR": str(tmp / "index"),
         }

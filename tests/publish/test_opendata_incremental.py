@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build.context import BuildContext
 from generator.content.codes import make_uscc
+from generator.context import BuildContext
 from generator.opendata import sha256, tablefiles
 from generator.opendata.downloads import write_open_data
 

@@ -74,14 +74,14 @@ def sample_index(sample_site, tmp_path_factory) -> SearchIndex:
 
 
 @pytest.fixture
-def make_app(tmp_path, fixture_site, fixture_index_dir):
+def make_app(tmp_path, fixture_directory, fixture_index_dir):
     """Factory of feedback apps whose search reads ``fixture_index_dir`` unless overridden."""
     apps: list[Flask] = []
 
     def make(**overrides) -> Flask:
         config = {
             **TEST_CONFIG,
-            "SITE": fixture_site,
+            "DIRECTORY_FILE": fixture_directory,
             "INSTANCE_PATH": tmp_path / "instance",
             "BASE_URL": "https://site.test",
             "SEARCH_INDEX_DIR": str(fixture_index_dir),

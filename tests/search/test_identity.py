@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from generator.build.context import BuildContext
+from generator.context import BuildContext
 from generator.search.identity import index_matches_build, index_stamps, site_identity
 from generator.search.index import META_FILE, build_index, write_index
 
@@ -77,7 +77,7 @@ def test_service_is_silent_about_the_index_of_its_own_site(make_app, fixture_ind
 
 @pytest.mark.parametrize("kind", ["own", "other site", "missing"])
 def test_preview_warns_about_an_index_of_another_site(fixture_site, tmp_path, capsys, kind):
-    from generator.serve import warn_if_index_mismatched
+    from feedback.preview import warn_if_index_mismatched
 
     folder = tmp_path / "index"
     if kind != "missing":

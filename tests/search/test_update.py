@@ -10,7 +10,7 @@ import pytest
 
 from feedback.search.engine import search
 from feedback.search.query import QueryError, parse
-from generator.build.context import BuildContext
+from generator.context import BuildContext
 from generator.search import update as searchcache
 from generator.search.index import (
     CODES_FILE,

@@ -16,10 +16,10 @@ from generator import urls
 from generator.content.model import Measurement, Outlet, OutletPollutant, Site, Unit
 from generator.content.results import Judgement, judge, verdict
 from generator.content.serialize import unit_record
-from generator.opendata.spreadsheet import neutralise_row
 from generator.pages.charts import line_chart
 from generator.pages.views.common import Catalog, Output, catalog, digest, settings
 from generator.qr.encode import QRCache
+from generator.spreadsheet import neutralise_row
 
 #: The chart and table show this many days before the unit's monitoring data date.
 WINDOW_DAYS = 365

@@ -1,4 +1,5 @@
-"""`yimatong feedback open311 ...`: create, list and revoke Open311 API keys."""
+"""`yimatong feedback open311 ...`: create, list and revoke Open311 API keys (beside the
+service's other commands: it creates the app, which the open311 package must not import)."""
 
 from __future__ import annotations
 

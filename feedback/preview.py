@@ -1,7 +1,13 @@
-"""``yimatong serve``: live preview of the site app, with the feedback service beside it."""
+"""``yimatong serve``: live preview of the site app, with the feedback service beside it.
+
+The one module that composes the two: the generator never imports the service, and the
+service itself reads only what a build publishes. The command reaches ``yimatong`` through
+the ``yimatong.commands`` entry points (pyproject.toml, generator/cli.py).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import threading
@@ -12,7 +18,10 @@ from flask import Flask
 from werkzeug.serving import make_server, run_simple
 
 from generator import settings as settings_mod
+from generator.content.model import Site
 from generator.content.problems import ContentError
+from generator.directory.records import DirectoryFileError, path_beside, read, write
+from generator.directory.write import directory_of
 from generator.pages.app import create_site_app
 
 HOST = "127.0.0.1"
@@ -39,17 +48,26 @@ def preview_urls(
     return urls
 
 
-def service_config(conf: dict[str, Any], content_dir: str, site: Any = None) -> dict[str, Any]:
-    """Settings the feedback service shares with the preview: addresses, content, search index."""
-    config = {
+def service_config(conf: dict[str, Any]) -> dict[str, Any]:
+    """Settings the feedback service shares with the preview: addresses and search index (the
+    directory file beside it)."""
+    return {
         "BASE_URL": conf["base_url"],
         "FEEDBACK_URL": conf["feedback_url"],
-        "CONTENT_DIR": content_dir,
         "SEARCH_INDEX_DIR": conf["search_index_dir"],
     }
-    if site is not None:
-        config["SITE"] = site  # loaded once for both apps
-    return config
+
+
+def publish_directory(site: Site, conf: dict[str, Any]) -> None:
+    """Write the directory file of the previewed content beside the search index, so the
+    service knows the units the preview shows (it reads nothing else of the content)."""
+    path, data = path_beside(conf["search_index_dir"]), directory_of(site)
+    try:
+        if dataclasses.replace(read(path), build="") == data:
+            return  # the last build wrote it for this content: keep its build stamp
+    except DirectoryFileError:
+        pass
+    write(path, data)
 
 
 def feedback_app(config: dict[str, Any] | None = None) -> tuple[Flask, list[tuple[str, str, str]]]:
@@ -75,6 +93,7 @@ def site_preview(content_dir: str, conf: dict[str, Any]) -> Flask:
         click.echo(error.report(), err=True)
         sys.exit(1)
     warn_if_index_mismatched(site, conf)
+    publish_directory(site, conf)
     return create_site_app(site, conf)
 
 
@@ -88,7 +107,7 @@ def start_feedback(port: int, config: dict[str, Any]) -> None:
         click.echo(f"  演示账号 {role}: {login} / {password}")
 
 
-def warn_if_index_mismatched(site: Any, conf: dict[str, Any]) -> bool:
+def warn_if_index_mismatched(site: Site, conf: dict[str, Any]) -> bool:
     """Say so when the search index is missing or was made for another site."""
     from generator.search.identity import index_stamps, site_identity
 
@@ -125,6 +144,9 @@ def serve_command(
 ) -> None:
     """Preview the site (content loaded once at start) and run the feedback service beside it.
 
+    The service reads the directory file written for the previewed content (beside the search
+    index) and picks up the one of any later build without a restart.
+
     Both apps get the same two addresses: --base-url/--feedback-url, else --port/--feedback-port
     on 127.0.0.1, else YIMATONG_BASE_URL/YIMATONG_FEEDBACK_URL, else ports 8000 and 5000.
     """
@@ -137,7 +159,6 @@ def serve_command(
         build_and_report(content_dir, None, conf["base_url"], overrides=overrides)
     site = site_preview(content_dir, conf)
     if not no_feedback:
-        config = service_config(conf, content_dir, site.extensions["yimatong.site"])
-        start_feedback(feedback_port or FEEDBACK_PORT, config)
+        start_feedback(feedback_port or FEEDBACK_PORT, service_config(conf))
     click.echo(f"网站预览: {conf['base_url']}")
     run_simple(HOST, port or SITE_PORT, site, use_reloader=False, use_debugger=False, threaded=True)

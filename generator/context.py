@@ -1,4 +1,7 @@
-"""What one build hands to its steps: the ``BuildContext``, and the ``Step`` declaration.
+"""What one build hands to its steps: the ``BuildContext``, the ``Step`` declaration, and the
+key of the code every step may use. Shared by the build and the stages whose steps it runs
+(open data, search, publish, the directory), so no stage imports the build.
+
 
 Everything that belongs to one build and not to the user's settings travels here (the unit
 keys, the step's inputs key, the line of its progress bars), never in the settings dict or
@@ -8,6 +11,7 @@ in module globals. A step is ``step(site, out_dir, settings, ctx)``; called outs
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +19,8 @@ from typing import Any, Protocol
 
 from tqdm import tqdm
 
+import generator
+from generator import assets
 from generator.content.model import Site
 
 
@@ -85,3 +91,14 @@ class Step:
         if not self.name:
             name = f"{self.run.__module__}:{self.run.__qualname__}"  # type: ignore[attr-defined]
             object.__setattr__(self, "name", name)
+
+
+def step_code_key() -> str:
+    """Hash of the generator's code and templates (a step may use any of it)."""
+    sha = hashlib.sha1()
+    for folder in (Path(generator.__file__).resolve().parent, assets.templates_dir()):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".html", ".csv", ".xml", ".txt"):
+                sha.update(path.name.encode())
+                sha.update(path.read_bytes())
+    return sha.hexdigest()[:20]

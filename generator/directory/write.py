@@ -1,0 +1,82 @@
+"""The build step that writes the directory file from the loaded site (docs/build.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from generator import settings as settings_mod
+from generator.content.model import RectificationStatus, Site, Unit
+from generator.directory import records
+from generator.search.identity import site_identity
+
+if TYPE_CHECKING:
+    from generator.context import BuildContext
+
+
+def _unit(unit: Unit) -> records.UnitEntry:
+    where = unit.coordinates
+    return records.UnitEntry(
+        unit.fixed_source_code,
+        unit.name,
+        unit.county_code,
+        unit.city_code,
+        tuple(o.code for o in unit.outlets),
+        unit.address,
+        tuple(
+            records.OpenRectification(r.ref, r.issued, r.authority, r.requirement, r.due)
+            for r in unit.rectifications
+            if r.status is RectificationStatus.OPEN
+        ),
+        (where.lat, where.lon) if where is not None else None,
+    )
+
+
+def directory_of(site: Site, build: str = "") -> records.DirectoryData:
+    """What the service needs of ``site``, in the site's order."""
+    return records.DirectoryData(
+        site_identity(site),
+        build,
+        site.province,
+        tuple(records.Division(d.code, d.name, d.parent) for d in site.divisions.values()),
+        tuple(
+            records.Body(b.id, b.name, b.level, tuple(b.areas), b.email, b.phone, b.parent)
+            for b in site.bodies
+        ),
+        tuple(_unit(u) for u in site.units),
+    )
+
+
+def directory_path(settings: dict[str, Any]) -> Path:
+    """Where a build with ``settings`` writes the directory file: beside its search index."""
+    folder = settings.get("search_index_dir") or settings_mod.get("search_index_dir")
+    return records.path_beside(folder)
+
+
+def write_directory(
+    site: Site, out_dir: Path, settings: dict[str, Any], ctx: BuildContext | None = None
+) -> Path:
+    """Build step: write the directory file beside the search index (never into the site,
+    whose files are all public: bodies' routing addresses are not)."""
+    path = directory_path(settings)
+    records.write(path, directory_of(site, ctx.step_key if ctx is not None else ""))
+    return path
+
+
+def directory_matches_build(path: str | Path, build: str) -> bool:
+    """Whether the file at ``path`` is the one a build with step key ``build`` wrote."""
+    header = records.read_header(path)
+    return header is not None and bool(build) and header.get("build") == build
+
+
+#: The name under which the build runs ``write_directory``.
+STEP = "generator.directory.write:write_directory"
+
+
+def untrusted(steps: dict[str, Any], settings: dict[str, Any]) -> set[str]:
+    """The directory step, when the file is no longer the one its last build wrote (another
+    build replaced or removed it): it then runs again and repairs the file."""
+    record = steps.get(STEP)
+    if record is None or directory_matches_build(directory_path(settings), record.key):
+        return set()
+    return {STEP}
