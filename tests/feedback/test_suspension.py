@@ -163,6 +163,13 @@ def test_public_page_csv_and_open311_show_the_suspension(client, officer, make_r
         assert state.text == "中止办理" and "state-open" in state["class"]
         entries = [li.text for li in page.select(".timeline li")]
         assert any("等待司法鉴定结论" in text for text in entries)
+        assert "暂停" in page.select_one("dd.paused").text
+    queue = BeautifulSoup(client.get("/officer/").data, "html.parser")
+    row = next(tr for tr in queue.select("tr") if number in tr.text)
+    assert "期限暂停" in row.text
+    case = BeautifulSoup(client.get(f"/officer/case/{number}").data, "html.parser")
+    assert case.select_one("h1 .state").text == "中止办理"
+    assert case.select_one(".paused") is not None
     rows = client.get("/officer/export.csv").get_data(as_text=True).splitlines()
     assert any(number in row and "中止办理" in row for row in rows)
     assert status_of("suspended") == "open"
