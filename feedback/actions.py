@@ -1,4 +1,8 @@
-"""Officer actions on a case, following the state machine; each is audited. No request needed."""
+"""Officer actions on a case (the handlers of feedback.workflow's table); each is audited.
+
+No request needed; the caller commits. Which action may be taken from which state, and by
+whom, is declared once in ``feedback.workflow``.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from feedback.cases import Actor, china_today, find_by_tracking, notify_enterpri
 from feedback.directory import Directory
 from feedback.extensions import db
 from feedback.models import Account, Rating, Report, utcnow
-from feedback.states import FINDINGS, OPEN, State, can
+from feedback.states import FINDINGS, OPEN, State
 
 
 class ActionError(ValueError):
@@ -25,45 +29,19 @@ def in_scope(account: Account, report: Report, directory: Directory) -> bool:
     return report.body_id in directory.descendants(account.body_id)
 
 
-def allowed(account: Account, report: Report, action: str, directory: Directory) -> bool:
-    """Role, scope and state together: may this officer take this action now?"""
-    if not in_scope(account, report, directory):
-        return False
-    if action in ("reply", "note"):
-        return True
-    if action in ("moderate", "reward"):
-        return account.is_supervisor or action == "reward"
-    if report.state == State.REOPENED.value and not account.is_supervisor:
-        return False
-    return action in _TRANSITION_ACTIONS and can(action, report.state)
-
-
-_TRANSITION_ACTIONS = {
-    "accept",
-    "not_accept",
-    "assign",
-    "investigate",
-    "conclude",
-    "order_rectification",
-    "verify",
-    "send_back",
-    "close",
-    "extend",
-    "transfer",
-}
-
-
 def _officer(account: Account) -> Actor:
     return Actor("officer", account)
 
 
-def _move(report: Report, account: Account, action: str, new: State, **kw: str | bool) -> None:
+def move(report: Report, account: Account, action: str, new: State, **kw: str | bool) -> None:
+    """Put the report in a new state and record the step (history entry and audit line)."""
     before = report.state
     report.state = new.value
     record(report, _officer(account), action, before=before, after=new.value, **kw)  # type: ignore[arg-type]
 
 
-def _require(text: str, message: str) -> str:
+def require(text: str, message: str) -> str:
+    """The stripped text, or ActionError with ``message`` when it is empty."""
     text = (text or "").strip()
     if not text:
         raise ActionError(message)
@@ -77,12 +55,12 @@ def accept(report: Report, account: Account, reply: str = "") -> None:
     days = current_app.config["CONCLUDE_DAYS"]
     report.conclude_due = china_today(now) + dt.timedelta(days=days)
     text = reply.strip() or f"您的举报已受理，我们将在 {days} 日内办结。"
-    _move(report, account, "accept", State.ACCEPTED, text=text, public=True)
+    move(report, account, "accept", State.ACCEPTED, text=text, public=True)
 
 
 def not_accept(report: Report, account: Account, reason: str, duplicate_of: str = "") -> None:
     """Refuse the report with a reason the reporter reads; link a duplicate if named."""
-    reason = _require(reason, "请填写不予受理的理由，举报人会看到。")
+    reason = require(reason, "请填写不予受理的理由，举报人会看到。")
     if duplicate_of.strip():
         other = find_by_tracking(duplicate_of)
         if other is None or other.id == report.id:
@@ -93,7 +71,7 @@ def not_accept(report: Report, account: Account, reason: str, duplicate_of: str 
         reason += f"（与 {other.tracking_number} 为同一问题，请关注该案件进展）"
     report.not_accepted_reason = reason
     report.closed_at = utcnow()
-    _move(report, account, "not_accept", State.NOT_ACCEPTED, text=reason, public=True)
+    move(report, account, "not_accept", State.NOT_ACCEPTED, text=reason, public=True)
 
 
 def assign(report: Report, account: Account, officer: Account, directory: Directory) -> None:
@@ -103,12 +81,12 @@ def assign(report: Report, account: Account, officer: Account, directory: Direct
     if officer.id != account.id and not account.is_supervisor:
         raise ActionError("执法人员只能认领给自己，分派给他人需要科长（supervisor）权限。")
     report.assigned_to = officer
-    _move(report, account, "assign", State.ASSIGNED, text=f"分派给 {officer.name or officer.login}")
+    move(report, account, "assign", State.ASSIGNED, text=f"分派给 {officer.name or officer.login}")
 
 
 def investigate(report: Report, account: Account) -> None:
     """Start the investigation."""
-    _move(report, account, "investigate", State.INVESTIGATING, text="正在调查核实。", public=True)
+    move(report, account, "investigate", State.INVESTIGATING, text="正在调查核实。", public=True)
 
 
 def conclude(
@@ -117,7 +95,7 @@ def conclude(
     """Record the finding, action taken and the public reply."""
     if finding not in FINDINGS:
         raise ActionError("请选择调查结论。")
-    reply = _require(reply, "请填写给举报人的答复。")
+    reply = require(reply, "请填写给举报人的答复。")
     now = utcnow()
     report.finding = finding
     report.action_taken = action_taken.strip()
@@ -126,7 +104,7 @@ def conclude(
     if report.conclude_due is not None:
         report.concluded_on_time = china_today(now) <= report.conclude_due
     text = f"调查结论：{FINDINGS[finding]}。{reply}"
-    _move(report, account, "conclude", State.CONCLUDED, text=text, public=True)
+    move(report, account, "conclude", State.CONCLUDED, text=text, public=True)
 
 
 def order_rectification(report: Report, account: Account, requirement: str, due: dt.date) -> None:
@@ -135,10 +113,10 @@ def order_rectification(report: Report, account: Account, requirement: str, due:
         raise ActionError("结论为不属实的案件不能责令整改。")
     if not report.unit_code:
         raise ActionError("未关联排污单位的案件无法在线责令整改。")
-    report.rectification_requirement = _require(requirement, "请填写整改要求。")
+    report.rectification_requirement = require(requirement, "请填写整改要求。")
     report.rectification_due = due
     text = f"已责令企业整改，期限至 {due:%Y-%m-%d}。"
-    _move(
+    move(
         report, account, "order_rectification", State.RECTIFICATION_ORDERED, text=text, public=True
     )
     notify_enterprise(
@@ -151,7 +129,7 @@ def order_rectification(report: Report, account: Account, requirement: str, due:
 def close(report: Report, account: Account, reply: str = "") -> None:
     """Close the case out (销号)."""
     report.closed_at = utcnow()
-    _move(report, account, "close", State.CLOSED, text=reply.strip() or "案件已销号。", public=True)
+    move(report, account, "close", State.CLOSED, text=reply.strip() or "案件已销号。", public=True)
 
 
 def extend(report: Report, account: Account, days: int, reason: str) -> None:
@@ -161,7 +139,7 @@ def extend(report: Report, account: Account, days: int, reason: str) -> None:
         raise ActionError("办理期限只能延长一次。")
     if not 1 <= days <= limit:
         raise ActionError(f"延长天数须在 1 至 {limit} 天之间。")
-    reason = _require(reason, "请填写延期理由。")
+    reason = require(reason, "请填写延期理由。")
     report.extension_days = days
     report.extension_reason = reason
     if report.conclude_due is not None:
@@ -187,7 +165,7 @@ def transfer(
         raise ActionError("请选择接收的执法机构。")
     if body_id == report.body_id:
         raise ActionError("案件已在该机构。")
-    reason = _require(reason, "请填写转办理由。")
+    reason = require(reason, "请填写转办理由。")
     before, source = report.state, report.body_id
     report.body_id = body_id
     report.assigned_to = None
@@ -210,7 +188,7 @@ def transfer(
 
 def reply(report: Report, account: Account, text: str) -> None:
     """A public reply: the reporter and the public case page see it."""
-    text = _require(text, "答复内容不能为空。")
+    text = require(text, "答复内容不能为空。")
     record(
         report,
         _officer(account),
@@ -224,7 +202,7 @@ def reply(report: Report, account: Account, text: str) -> None:
 
 def note(report: Report, account: Account, text: str) -> None:
     """An internal note: never shown outside the handling bodies."""
-    text = _require(text, "备注内容不能为空。")
+    text = require(text, "备注内容不能为空。")
     record(report, _officer(account), "note", before=report.state, after=report.state, text=text)
 
 
@@ -246,7 +224,7 @@ def moderate(
     report: Report, account: Account, text: str, reason: str, target: str = "description"
 ) -> None:
     """Approve (possibly edited) one reporter text for outside eyes; the original stays stored."""
-    reason = _require(reason, "请填写审核理由，记入审计日志。")
+    reason = require(reason, "请填写审核理由，记入审计日志。")
     labels = dict(moderation_targets(report))
     if target not in labels:
         raise ActionError("请选择要审核的文字。")
@@ -257,7 +235,9 @@ def moderate(
         report.public_place = text
     else:
         rating = db.session.get(Rating, int(target.removeprefix("rating-")))
-        rating.public_reason = text  # type: ignore[union-attr]
+        if rating is None or rating.report_id != report.id:
+            raise ActionError("请选择要审核的文字。")
+        rating.public_reason = text
     record(
         report,
         _officer(account),
@@ -267,8 +247,3 @@ def moderate(
         text=f"审核并公开了{labels[target]}：{text or '（不公开）'}",
         reason=f"{labels[target]}：{reason}",
     )
-
-
-def commit() -> None:
-    """Commit the session (views call this after a successful action)."""
-    db.session.commit()

@@ -21,6 +21,7 @@ from feedback.mail import queue_mail
 from feedback.models import Account, Attachment, AuditEntry, Report, Update, utcnow
 from feedback.photos import CheckedFile
 from feedback.pii import mask
+from feedback.services.attachments import put_copies
 from feedback.states import State
 from generator import clock
 
@@ -197,21 +198,8 @@ def notify_enterprise(report: Report, subject: str, text: str) -> None:
 
 
 def _store_photos(report: Report, photos: list[CheckedFile]) -> None:
-    storage = current_app.extensions["yimatong_storage"]
     for photo in photos:
-        original_key, public_key = photo.keys()
-        storage.put(original_key, photo.original, photo.content_type)
-        storage.put(public_key, photo.public, photo.content_type)
-        db.session.add(
-            Attachment(
-                report=report,
-                original_key=original_key,
-                public_key=public_key,
-                content_type=photo.content_type,
-                size=len(photo.original),
-                filename=photo.filename,
-            )
-        )
+        db.session.add(Attachment(report=report, **put_copies(photo)))
 
 
 def _adopt_drafts(report: Report, draft_token: str | None) -> None:

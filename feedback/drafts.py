@@ -24,6 +24,7 @@ from feedback import ratelimit
 from feedback.extensions import db
 from feedback.models import Attachment, utcnow
 from feedback.photos import CheckedFile
+from feedback.services.attachments import put_copies
 from feedback.storage import Storage, StorageError
 
 log = logging.getLogger(__name__)
@@ -63,22 +64,18 @@ def store(token: str, photo: CheckedFile, client_key: str | None = None) -> None
     Storing the same photo for the same form again writes the same objects and no new row.
     Raises StorageError when the store is down (then no row is written).
     """
-    original_key, public_key = photo.keys(token)
-    _storage().put(original_key, photo.original, photo.content_type)
-    _storage().put(public_key, photo.public, photo.content_type)
+    values = put_copies(photo, token)
     _insert_ignoring_duplicates(
-        {
-            "draft_token": token,
-            "client_key": client_key,
-            "original_key": original_key,
-            "public_key": public_key,
-            "content_type": photo.content_type,
-            "size": len(photo.original),
-            "filename": photo.filename,
-            "created_at": utcnow(),
-        }
+        {"draft_token": token, "client_key": client_key, "created_at": utcnow(), **values}
     )
     db.session.commit()
+
+
+def store_new(token: str, photos: Iterable[CheckedFile]) -> None:
+    """Store the photos of a post that are not kept for the form yet (before filing it)."""
+    for photo in photos:
+        if not is_kept(token, photo):
+            store(token, photo)
 
 
 def _client_bytes(client_key: str) -> int:

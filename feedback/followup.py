@@ -7,15 +7,14 @@ import datetime as dt
 from flask import current_app
 from sqlalchemy import select
 
-from feedback.actions import ActionError, _move, _require
+from feedback.actions import ActionError, move, require
 from feedback.cases import REPORTER, Actor, mark_mail_queued, notify_enterprise, record
 from feedback.extensions import db
 from feedback.mail import queue_mail
 from feedback.models import Account, Attachment, EnterpriseResponse, Rating, Report, Reward, utcnow
 from feedback.photos import CheckedFile
-from feedback.states import RATEABLE, RATINGS, State
-
-REWARD_STATUSES = {"decided": "已决定", "paid": "已发放", "declined": "不予奖励"}
+from feedback.services.attachments import put_copies
+from feedback.states import RATEABLE, RATINGS, REWARD_STATUSES, State
 
 
 def enterprise_sees(account: Account, report: Report) -> bool:
@@ -47,25 +46,12 @@ def respond(
     if pending_response(report) is not None:
         raise ActionError("上一份整改材料还在核实中。")
     response = EnterpriseResponse(
-        report_id=report.id, account_id=account.id, text=_require(text, "请说明整改情况。")
+        report_id=report.id, account_id=account.id, text=require(text, "请说明整改情况。")
     )
     db.session.add(response)
     db.session.flush()
-    storage = current_app.extensions["yimatong_storage"]
     for f in files:
-        original_key, public_key = f.keys()
-        storage.put(original_key, f.original, f.content_type)
-        storage.put(public_key, f.public, f.content_type)
-        db.session.add(
-            Attachment(
-                response_id=response.id,
-                original_key=original_key,
-                public_key=public_key,
-                content_type=f.content_type,
-                size=len(f.original),
-                filename=f.filename,
-            )
-        )
+        db.session.add(Attachment(response_id=response.id, **put_copies(f)))
     record(
         report,
         Actor("enterprise", account),
@@ -88,10 +74,10 @@ def review(report: Report, account: Account, accept: bool, comment: str) -> None
     if accept:
         response.status = "verified"
         text = "整改情况已核实。" + comment.strip()
-        _move(report, account, "verify", State.RECTIFICATION_VERIFIED, text=text, public=True)
+        move(report, account, "verify", State.RECTIFICATION_VERIFIED, text=text, public=True)
         return
     response.status = "sent_back"
-    reason = _require(comment, "退回时请写明原因，企业会看到。")
+    reason = require(comment, "退回时请写明原因，企业会看到。")
     record(
         report,
         Actor("officer", account),
@@ -123,7 +109,7 @@ def rate(report: Report, value: str, reason: str = "") -> Rating:
     if value not in RATINGS:
         raise ActionError("请选择评价。")
     if value == "not_satisfied":
-        reason = _require(reason, "请说明不满意的原因。")
+        reason = require(reason, "请说明不满意的原因。")
     rating = Rating(report_id=report.id, value=value, reason=reason.strip())
     db.session.add(rating)
     # The reason is the reporter's own words: it is published only once an officer approves it.
@@ -194,7 +180,7 @@ def record_reward(
         raise ActionError("请选择奖励状态。")
     reward = Reward(
         report_id=report.id,
-        amount=_require(amount, "请填写奖励金额。"),
+        amount=require(amount, "请填写奖励金额。"),
         decided_on=decided_on,
         status=status,
         note=note.strip(),

@@ -29,8 +29,7 @@ from wtforms.validators import (
 
 from feedback.emails import EmailAddress
 from feedback.plaintext import CleanForm
-from feedback.reward_labels import REWARD_CHOICES
-from feedback.states import CATEGORIES, FINDINGS, RATINGS
+from feedback.states import CATEGORIES, FINDINGS, RATINGS, REWARD_STATUSES
 from generator import clock
 
 
@@ -185,7 +184,7 @@ class RewardForm(CleanForm):
 
     amount = StringField("金额（元）", validators=[DataRequired("请填写金额。")])
     decided_on = DateField("决定日期", validators=[InputRequired("请填写决定日期。")])
-    status = SelectField("状态", choices=choices(REWARD_CHOICES))
+    status = SelectField("状态", choices=choices(REWARD_STATUSES.items()))
     note = TextAreaField("说明")
 
 

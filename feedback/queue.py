@@ -14,7 +14,7 @@ from feedback.directory import Directory
 from feedback.extensions import db
 from feedback.models import Account, Report
 from feedback.pii import mask
-from feedback.states import CONCLUSION_CLOCK, FINDINGS, State
+from feedback.states import FINDINGS, State
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,12 +29,9 @@ class Filters:
 
 
 def due_date(report: Report) -> dt.date | None:
-    """The deadline running now: acceptance while received, conclusion while being handled."""
-    if report.state == State.RECEIVED.value:
-        return report.accept_due
-    if State(report.state) in CONCLUSION_CLOCK:
-        return report.conclude_due
-    return None
+    """The deadline running now, as the state table says (none while suspended or closed)."""
+    field = State(report.state).rule.deadline
+    return getattr(report, field) if field else None
 
 
 def deadline_mark(report: Report, today: dt.date | None = None) -> str:

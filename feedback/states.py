@@ -1,18 +1,25 @@
-"""Report states, their kind (open, closed, fixed) and the transitions officers may make."""
+"""Report states, declared once: label, kind (open, closed, fixed) and which deadline runs.
+
+The actions that move a report between states are declared once in ``feedback.workflow``.
+The form vocabularies (categories, findings, ratings, reward statuses) live here too, so
+forms, pages, mails and exports read one label per value.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
 class State(StrEnum):
-    """Where a report stands; the kind and visibility derive from it."""
+    """Where a report stands; the kind, label and running deadline derive from it."""
 
     RECEIVED = "received"
     ACCEPTED = "accepted"
     NOT_ACCEPTED = "not_accepted"
     ASSIGNED = "assigned"
     INVESTIGATING = "investigating"
+    SUSPENDED = "suspended"
     CONCLUDED = "concluded"
     RECTIFICATION_ORDERED = "rectification_ordered"
     RECTIFICATION_VERIFIED = "rectification_verified"
@@ -20,89 +27,57 @@ class State(StrEnum):
     REOPENED = "reopened"
 
     @property
+    def rule(self) -> StateRule:
+        """This state's entry of :data:`STATES`."""
+        return STATES[self]
+
+    @property
     def label(self) -> str:
         """Chinese name shown to everyone."""
-        return LABELS[self]
+        return STATES[self].label
 
     @property
     def kind(self) -> str:
         """open, closed or fixed."""
-        if self in OPEN:
-            return "open"
-        return "fixed" if self is State.RECTIFICATION_VERIFIED else "closed"
+        return STATES[self].kind
 
 
-LABELS = {
-    State.RECEIVED: "已收到",
-    State.ACCEPTED: "已受理",
-    State.NOT_ACCEPTED: "不予受理",
-    State.ASSIGNED: "已分派",
-    State.INVESTIGATING: "调查中",
-    State.CONCLUDED: "已办结",
-    State.RECTIFICATION_ORDERED: "责令整改中",
-    State.RECTIFICATION_VERIFIED: "整改已核实",
-    State.CLOSED: "已销号",
-    State.REOPENED: "重新办理",
+@dataclass(frozen=True, slots=True)
+class StateRule:
+    """One state: its label, its kind, and the deadline that runs while a report is in it."""
+
+    label: str
+    kind: str  # open | closed | fixed (as FixMyStreet)
+    #: The report field holding the deadline that runs in this state ("" for none).
+    deadline: str = ""
+    #: The reporter may rate the handling in this state.
+    rateable: bool = False
+    #: Only supervisors may move a report out of this state.
+    supervisors_only: bool = False
+
+
+STATES: dict[State, StateRule] = {
+    State.RECEIVED: StateRule("已收到", "open", deadline="accept_due"),
+    State.ACCEPTED: StateRule("已受理", "open", deadline="conclude_due"),
+    State.NOT_ACCEPTED: StateRule("不予受理", "closed"),
+    State.ASSIGNED: StateRule("已分派", "open", deadline="conclude_due"),
+    State.INVESTIGATING: StateRule("调查中", "open", deadline="conclude_due"),
+    # The legal clock stops: no deadline runs; resuming moves the deadline by the pause.
+    State.SUSPENDED: StateRule("中止办理", "open"),
+    State.CONCLUDED: StateRule("已办结", "closed", rateable=True),
+    State.RECTIFICATION_ORDERED: StateRule("责令整改中", "open", rateable=True),
+    State.RECTIFICATION_VERIFIED: StateRule("整改已核实", "fixed", rateable=True),
+    State.CLOSED: StateRule("已销号", "closed", rateable=True),
+    State.REOPENED: StateRule("重新办理", "open", deadline="conclude_due", supervisors_only=True),
 }
 
-OPEN = frozenset(
-    {
-        State.RECEIVED,
-        State.ACCEPTED,
-        State.ASSIGNED,
-        State.INVESTIGATING,
-        State.REOPENED,
-        State.RECTIFICATION_ORDERED,
-    }
-)
+OPEN = frozenset(s for s, rule in STATES.items() if rule.kind == "open")
 #: States in which the conclusion deadline runs.
-CONCLUSION_CLOCK = frozenset({State.ACCEPTED, State.ASSIGNED, State.INVESTIGATING, State.REOPENED})
+CONCLUSION_CLOCK = frozenset(s for s, rule in STATES.items() if rule.deadline == "conclude_due")
+#: States in which a deadline runs (acceptance or conclusion).
+CLOCK_RUNNING = frozenset(s for s, rule in STATES.items() if rule.deadline)
 #: States after which the reporter may rate the handling.
-RATEABLE = frozenset(
-    {State.CONCLUDED, State.RECTIFICATION_ORDERED, State.RECTIFICATION_VERIFIED, State.CLOSED}
-)
-
-#: action -> (states it may start from, state it leads to or None to stay).
-TRANSITIONS: dict[str, tuple[frozenset[State], State | None]] = {
-    "accept": (frozenset({State.RECEIVED}), State.ACCEPTED),
-    "not_accept": (frozenset({State.RECEIVED}), State.NOT_ACCEPTED),
-    "assign": (frozenset({State.ACCEPTED, State.ASSIGNED, State.REOPENED}), State.ASSIGNED),
-    "investigate": (frozenset({State.ASSIGNED, State.REOPENED}), State.INVESTIGATING),
-    "conclude": (frozenset({State.INVESTIGATING, State.REOPENED}), State.CONCLUDED),
-    "order_rectification": (frozenset({State.CONCLUDED}), State.RECTIFICATION_ORDERED),
-    "verify": (frozenset({State.RECTIFICATION_ORDERED}), State.RECTIFICATION_VERIFIED),
-    "send_back": (frozenset({State.RECTIFICATION_ORDERED}), None),
-    "close": (frozenset({State.CONCLUDED, State.RECTIFICATION_VERIFIED}), State.CLOSED),
-    "extend": (CONCLUSION_CLOCK, None),
-    "transfer": (
-        frozenset({State.RECEIVED, State.ACCEPTED, State.ASSIGNED, State.INVESTIGATING}),
-        None,
-    ),
-    "reopen": (RATEABLE, State.REOPENED),
-}
-
-ACTION_LABELS = {
-    "accept": "受理",
-    "not_accept": "不予受理",
-    "assign": "分派",
-    "investigate": "开始调查",
-    "conclude": "办结",
-    "order_rectification": "责令整改",
-    "verify": "核实整改",
-    "send_back": "退回整改材料",
-    "close": "销号",
-    "extend": "延期",
-    "transfer": "转办",
-    "reopen": "重新办理",
-    "reply": "公开答复",
-    "note": "内部备注",
-    "moderate": "修改公开文字",
-    "reward": "记录奖励",
-    "rate": "评价",
-    "respond": "企业整改反馈",
-    "create": "提交举报",
-    "export": "导出",
-}
+RATEABLE = frozenset(s for s, rule in STATES.items() if rule.rateable)
 
 CATEGORIES = ("废水", "废气", "噪声", "固体废物", "异味", "无证排污", "其他")
 
@@ -114,15 +89,5 @@ FINDINGS = {
 
 RATINGS = {"satisfied": "满意", "partly": "基本满意", "not_satisfied": "不满意"}
 
-
-def can(action: str, state: State | str) -> bool:
-    """Whether ``action`` may be taken from ``state``."""
-    allowed, _ = TRANSITIONS[action]
-    return State(state) in allowed
-
-
-def actions_from(state: State | str) -> list[str]:
-    """Actions the state machine allows from ``state`` (role checks come later)."""
-    return [
-        a for a, (allowed, _) in TRANSITIONS.items() if State(state) in allowed and a != "reopen"
-    ]
+#: Reward decision statuses (举报奖励): form choices, history text and pages.
+REWARD_STATUSES = {"decided": "已决定", "paid": "已发放", "declined": "不予奖励"}

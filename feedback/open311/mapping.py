@@ -10,7 +10,8 @@ from feedback.cases import CHINA
 from feedback.directory import Directory
 from feedback.models import Report, Update
 from feedback.pii import mask
-from feedback.states import ACTION_LABELS, State
+from feedback.states import State
+from feedback.workflow import ACTION_LABELS
 
 
 @dataclass(frozen=True, slots=True)

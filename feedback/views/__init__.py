@@ -12,7 +12,7 @@ from feedback.directory import Directory
 from feedback.extensions import login_manager
 from feedback.models import Account, Report
 from feedback.pii import mask
-from feedback.states import FINDINGS, RATINGS, State
+from feedback.states import FINDINGS, RATINGS, REWARD_STATUSES, State
 from feedback.storage import Storage
 from generator import urls
 
@@ -62,6 +62,7 @@ def init_app(app: Flask) -> None:
         state_label=state_label,
         findings=FINDINGS,
         rating_labels=RATINGS,
+        reward_labels=REWARD_STATUSES,
         directory=directory,
         site_url=lambda: app.config["BASE_URL"],
         current_user=current_user,

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import or_, select
 
 from feedback.auth import create_account, end_sessions, find_account, officer_required
 from feedback.cases import Actor, audit
-from feedback.extensions import db
 from feedback.forms import AccountForm, choices
-from feedback.models import Account
+from feedback.services import accounts as account_service
+from feedback.services import transaction
 from feedback.views import directory
 
 
@@ -34,7 +33,7 @@ def _check(form: AccountForm, bodies: set[str], units: set[str]) -> dict | None:
         if code not in units:
             form.unit.errors = [*form.unit.errors, "请填写本辖区内的排污单位代码。"]
             return None
-        if db.session.scalar(select(Account).where(Account.unit_code == code)) is not None:
+        if account_service.enterprise_of(code) is not None:
             form.unit.errors = [*form.unit.errors, "该单位已有企业账号（每个单位一个）。"]
             return None
         return {
@@ -65,14 +64,11 @@ def accounts():  # type: ignore[no-untyped-def]
                 "account",
                 f"创建 {form.role.data} 账号 {form.login.data}",
             )
-            db.session.commit()
+            transaction.commit()
             flash(f"已创建账号 {form.login.data}。")
             return redirect(url_for("officer.accounts"))
-    query = select(Account).where(or_(Account.body_id.in_(bodies), Account.unit_code.in_(units)))
     return render_template(
-        "officer/accounts.html",
-        form=form,
-        items=db.session.scalars(query.order_by(Account.login)).all(),
+        "officer/accounts.html", form=form, items=account_service.managed(bodies, units)
     )
 
 
@@ -82,7 +78,7 @@ def toggle(account_id: int):  # type: ignore[no-untyped-def]
     if current_user.role != "admin":
         abort(403)
     bodies, units = _scope()
-    account = db.session.get(Account, account_id) or abort(404)
+    account = account_service.get(account_id) or abort(404)
     if (
         account.body_id not in bodies
         and account.unit_code not in units
@@ -97,5 +93,5 @@ def toggle(account_id: int):  # type: ignore[no-untyped-def]
         "account",
         f"{'启用' if account.active else '停用'}账号 {account.login}",
     )
-    db.session.commit()
+    transaction.commit()
     return redirect(url_for("officer.accounts"))

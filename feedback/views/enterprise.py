@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from feedback.actions import ActionError
 from feedback.auth import enterprise_required, login_page, logout
 from feedback.cases import find_by_tracking
-from feedback.extensions import db
 from feedback.followup import approved_ratings, enterprise_sees, pending_response, respond
 from feedback.forms import RespondForm
-from feedback.models import Attachment, EnterpriseResponse, Report
+from feedback.models import Report
 from feedback.photos import CheckedFile, PhotoLimits, check_evidence, check_uploads
+from feedback.services import attachments, reports, transaction
 from feedback.serving import file_response
 from feedback.states import State
 from feedback.storage import StorageError
@@ -44,10 +43,10 @@ bp.add_url_rule("/logout", "logout", login_required(logout), methods=["POST"])
 @enterprise_required
 def index():  # type: ignore[no-untyped-def]
     """Reports about the enterprise's unit."""
-    query = select(Report).where(Report.unit_code == current_user.unit_code)
-    reports = db.session.scalars(query.order_by(Report.id.desc())).all()
     return render_template(
-        "enterprise/index.html", reports=reports, unit=directory().unit(current_user.unit_code)
+        "enterprise/index.html",
+        reports=reports.about_unit(current_user.unit_code),
+        unit=directory().unit(current_user.unit_code),
     )
 
 
@@ -82,22 +81,17 @@ def case(number: str):  # type: ignore[no-untyped-def]
             try:
                 respond(report, current_user, form.text.data, files)
             except ActionError as exc:
-                db.session.rollback()
+                transaction.rollback()
                 error = str(exc)
             except StorageError:
                 current_app.logger.exception("evidence not stored")
-                db.session.rollback()
+                transaction.rollback()
                 error = STORE_DOWN
             else:
-                db.session.commit()
+                transaction.commit()
                 return redirect(url_for("enterprise.case", number=number))
         error = error or "请改正下面标出的内容（附件需要重新选择）。"
         form.files.errors = list(errors)
-    responses = db.session.scalars(
-        select(EnterpriseResponse)
-        .where(EnterpriseResponse.report_id == report.id)
-        .order_by(EnterpriseResponse.id)
-    ).all()
     can_respond = (
         report.state == State.RECTIFICATION_ORDERED.value and pending_response(report) is None
     )
@@ -106,7 +100,7 @@ def case(number: str):  # type: ignore[no-untyped-def]
         report=report,
         form=form,
         error=error,
-        responses=responses,
+        responses=reports.responses(report),
         can_respond=can_respond,
         public_ratings=approved_ratings(report),
     ), _status(error)
@@ -122,12 +116,8 @@ def _status(error: str) -> int:
 @enterprise_required
 def file(attachment_id: int):  # type: ignore[no-untyped-def]
     """A stripped copy of a photo or evidence file about the own unit."""
-    attachment = db.session.get(Attachment, attachment_id) or abort(404)
-    report_id = attachment.report_id
-    if report_id is None and attachment.response_id is not None:
-        report_id = db.session.get(EnterpriseResponse, attachment.response_id).report_id
-    report = db.session.get(Report, report_id) if report_id else None
-    if report is None or not enterprise_sees(current_user, report):
+    attachment, report = attachments.with_case(attachment_id) or abort(404)
+    if not enterprise_sees(current_user, report):
         abort(403)
     kind = "evidence" if attachment.response_id is not None else "photo"
     data = storage().get(attachment.public_key)

@@ -4,28 +4,20 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from feedback import actions
-from feedback.actions import ActionError, allowed, in_scope
+from feedback.actions import ActionError, in_scope
 from feedback.auth import login_page, logout, officer_required
 from feedback.cases import Actor, audit, find_by_tracking
-from feedback.extensions import db
 from feedback.followup import pending_response, ratings, rewards
 from feedback.forms import TemplateForm
-from feedback.models import (
-    Account,
-    Attachment,
-    AuditEntry,
-    EnterpriseResponse,
-    Report,
-    ResponseTemplate,
-)
+from feedback.models import Attachment, Report
 from feedback.queue import Filters, counts, deadline_mark, export_csv, queue
+from feedback.services import accounts, attachments, replies, reports, transaction
 from feedback.serving import file_response
-from feedback.states import ACTION_LABELS, CATEGORIES, OPEN, State, actions_from
+from feedback.states import CATEGORIES, State
 from feedback.views import directory, storage
-from feedback.views.officer_actions import HANDLERS, forms_for
+from feedback.views.officer_actions import forms_for
+from feedback.workflow import ACTION_LABELS, ACTIONS, allowed, available, postable
 
 bp = Blueprint("officer", __name__, url_prefix="/officer")
 
@@ -60,10 +52,10 @@ def _filters() -> Filters:
 def index():  # type: ignore[no-untyped-def]
     """The queue with filters and counts."""
     filters = _filters()
-    reports = queue(current_user, directory(), filters)
+    found = queue(current_user, directory(), filters)
     return render_template(
         "officer/queue.html",
-        reports=reports,
+        reports=found,
         filters=filters,
         counts=counts(current_user, directory()),
         states=list(State),
@@ -79,55 +71,25 @@ def _case_or_403(number: str) -> Report:
     return report
 
 
-def _officers(report: Report) -> list[Account]:
-    query = select(Account).where(
-        Account.body_id == report.body_id, Account.role.in_(("officer", "supervisor", "admin"))
-    )
-    return list(db.session.scalars(query.order_by(Account.login)))
-
-
-def _templates(body_id: str) -> list[ResponseTemplate]:
-    query = select(ResponseTemplate).where(ResponseTemplate.body_id == body_id)
-    return list(db.session.scalars(query.order_by(ResponseTemplate.title)))
-
-
-def _related(report: Report) -> list[Report]:
-    if not report.unit_code:
-        return []
-    query = select(Report).where(
-        Report.unit_code == report.unit_code,
-        Report.id != report.id,
-        Report.state.in_([s.value for s in OPEN]),
-    )
-    return list(db.session.scalars(query))
-
-
 def _render_case(report: Report, forms: dict | None = None, error: str = "", code: int = 200):
-    available = [
-        a
-        for a in [*actions_from(report.state), "reply", "note", "moderate", "reward"]
-        if allowed(current_user, report, a, directory())
-    ]
-    all_forms = forms_for(report, available, _officers(report), _templates(report.body_id))
+    shown = available(current_user, report, directory())
+    all_forms = forms_for(
+        report, shown, accounts.handling_officers(report.body_id), replies.for_body(report.body_id)
+    )
     all_forms.update(forms or {})
-    responses = db.session.scalars(
-        select(EnterpriseResponse)
-        .where(EnterpriseResponse.report_id == report.id)
-        .order_by(EnterpriseResponse.id)
-    ).all()
     return render_template(
         "officer/case.html",
         report=report,
-        available=available,
+        available=shown,
         forms=all_forms,
         error=error,
         labels=ACTION_LABELS,
         mark=deadline_mark(report),
         given_ratings=ratings(report),
         rewards=rewards(report),
-        responses=responses,
+        responses=reports.responses(report),
         pending=pending_response(report),
-        related=_related(report),
+        related=reports.open_about_same_unit(report),
     ), code
 
 
@@ -143,32 +105,32 @@ def case(number: str):  # type: ignore[no-untyped-def]
 def act(number: str, action: str):  # type: ignore[no-untyped-def]
     """Take one action on the case."""
     report = _case_or_403(number)
-    if action not in HANDLERS:
+    if not postable(action):
         abort(404)
     if not allowed(current_user, report, action, directory()):
         abort(403)
-    form_class, handler = HANDLERS[action]
-    form = form_class(prefix=action)
-    forms_for(report, [action], _officers(report), _templates(report.body_id), {action: form})
+    rule = ACTIONS[action]
+    assert rule.form is not None and rule.run is not None  # postable
+    form = rule.form(prefix=action)
+    officers = accounts.handling_officers(report.body_id)
+    forms_for(report, [action], officers, replies.for_body(report.body_id), {action: form})
     if not form.validate():
         return _render_case(report, {action: form}, "请改正下面标出的内容。", 422)
     try:
-        handler(report, current_user, form, directory())
+        rule.run(report, current_user, form, directory())
     except ActionError as exc:
-        db.session.rollback()
+        transaction.rollback()
         return _render_case(report, {action: form}, str(exc), 422)
-    actions.commit()
+    transaction.commit()
     flash(f"已{ACTION_LABELS.get(action, action)}。")
     return redirect(url_for("officer.case", number=report.tracking_number))
 
 
 def _file_in_scope(attachment_id: int) -> Attachment:
-    attachment = db.session.get(Attachment, attachment_id) or abort(404)
-    report_id = attachment.report_id
-    if report_id is None and attachment.response_id is not None:
-        report_id = db.session.get(EnterpriseResponse, attachment.response_id).report_id
-    report = db.session.get(Report, report_id) if report_id else None
-    if report is None or not in_scope(current_user, report, directory()):
+    """An attachment of a case in the officer's scope: 404 if it or its case is missing."""
+    found = attachments.with_case(attachment_id) or abort(404)
+    attachment, report = found
+    if not in_scope(current_user, report, directory()):
         abort(403)
     return attachment
 
@@ -204,11 +166,11 @@ def _serve(attachment_id: int, reencoded: bool) -> Response:
 @officer_required
 def export():  # type: ignore[no-untyped-def]
     """CSV of the body's cases (filters apply); no reporter data."""
-    reports = queue(current_user, directory(), _filters())
-    audit(Actor("officer", current_user), "export", f"{len(reports)} 件")
-    db.session.commit()
+    found = queue(current_user, directory(), _filters())
+    audit(Actor("officer", current_user), "export", f"{len(found)} 件")
+    transaction.commit()
     return Response(
-        export_csv(reports, directory()),
+        export_csv(found, directory()),
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=cases.csv"},
     )
@@ -219,13 +181,13 @@ def export():  # type: ignore[no-untyped-def]
 def unit(code: str):  # type: ignore[no-untyped-def]
     """On-site view (部门扫码监管): every case about a unit within the officer's scope."""
     entry = directory().unit(code) or abort(404)
-    reports = queue(current_user, directory(), Filters(unit=code))
+    found = queue(current_user, directory(), Filters(unit=code))
     return render_template(
         "officer/unit.html",
         unit=entry,
-        reports=reports,
+        reports=found,
         mark=deadline_mark,
-        rectifying=[r for r in reports if r.state == State.RECTIFICATION_ORDERED],
+        rectifying=[r for r in found if r.state == State.RECTIFICATION_ORDERED],
     )
 
 
@@ -238,16 +200,12 @@ def templates():  # type: ignore[no-untyped-def]
         if not current_user.is_supervisor:
             abort(403)
         if form.validate():
-            db.session.add(
-                ResponseTemplate(
-                    body_id=current_user.body_id, title=form.title.data, text=form.text.data
-                )
-            )
+            replies.add(current_user.body_id, form.title.data, form.text.data)
             audit(Actor("officer", current_user), "template", form.title.data)
-            db.session.commit()
+            transaction.commit()
             return redirect(url_for("officer.templates"))
     return render_template(
-        "officer/templates.html", form=form, items=_templates(current_user.body_id or "")
+        "officer/templates.html", form=form, items=replies.for_body(current_user.body_id or "")
     )
 
 
@@ -257,9 +215,8 @@ def audit_log():  # type: ignore[no-untyped-def]
     """The audit log of the body's cases (supervisors and admins)."""
     if not current_user.is_supervisor:
         abort(403)
-    ids = select(Report.id).where(Report.body_id.in_(directory().descendants(current_user.body_id)))
-    query = select(AuditEntry).where(AuditEntry.report_id.in_(ids)).order_by(AuditEntry.id.desc())
-    return render_template("officer/audit.html", entries=db.session.scalars(query.limit(500)).all())
+    bodies = directory().descendants(current_user.body_id)
+    return render_template("officer/audit.html", entries=reports.audit_entries(bodies))
 
 
 from feedback.views import accounts as _accounts  # noqa: E402

@@ -18,11 +18,11 @@ from feedback.cases import (
     find_by_tracking,
 )
 from feedback.directory import UnitEntry
-from feedback.extensions import db
 from feedback.followup import approved_ratings, can_rate, rate, ratings, rewards
 from feedback.forms import RateForm, ReportForm, choices
-from feedback.models import Attachment, Report
+from feedback.models import Report
 from feedback.photos import CheckedFile, PhotoLimits, check_photo, check_uploads
+from feedback.services import attachments, transaction
 from feedback.serving import file_response
 from feedback.storage import StorageError
 from feedback.views import directory, storage
@@ -133,13 +133,11 @@ def _file(form: ReportForm, unit: UnitEntry | None, photos: list[CheckedFile]): 
     if slot is None:
         return _form(form, unit, 429, notice=TOO_MANY)
     try:
-        for photo in photos:
-            if not drafts.is_kept(form.draft_token.data, photo):
-                drafts.store(form.draft_token.data, photo)
+        drafts.store_new(form.draft_token.data, photos)
         filed = create_report(_new_report(form, unit.code if unit else None), directory())
     except StorageError:
         current_app.logger.exception("report photos not stored")
-        db.session.rollback()
+        transaction.rollback()
         ratelimit.give_back(slot)
         return _form(form, unit, 503, photo_errors=[drafts.STORE_DOWN])
     if not filed.created:
@@ -221,7 +219,7 @@ def private(token: str):  # type: ignore[no-untyped-def]
         except ActionError as exc:
             error = str(exc)
         else:
-            db.session.commit()
+            transaction.commit()
             return redirect(url_for("public.private", token=token))
     response = render_template(
         "public/case.html",
@@ -242,9 +240,7 @@ def private(token: str):  # type: ignore[no-untyped-def]
 def private_photo(token: str, attachment_id: int):  # type: ignore[no-untyped-def]
     """A photo of the reporter's own report, metadata stripped."""
     report = find_by_token(token) or abort(404)
-    attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None or attachment.report_id != report.id:
-        abort(404)
+    attachment = attachments.of_report(report, attachment_id) or abort(404)
     return file_response(
         storage().get(attachment.public_key), attachment, reencoded=True, kind="photo"
     )
@@ -253,9 +249,7 @@ def private_photo(token: str, attachment_id: int):  # type: ignore[no-untyped-de
 @bp.get("/draft/<token>/<int:attachment_id>")
 def draft_photo(token: str, attachment_id: int):  # type: ignore[no-untyped-def]
     """A photo kept while the form is being corrected (stripped copy)."""
-    attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None or attachment.draft_token != token or attachment.report_id is not None:
-        abort(404)
+    attachment = attachments.draft(token, attachment_id) or abort(404)
     return file_response(
         storage().get(attachment.public_key), attachment, reencoded=True, kind="photo"
     )
