@@ -93,7 +93,7 @@ def check_unique(outputs: list[Output]) -> None:
 #: Settings that change what pages show; any change redoes the whole site.
 PAGE_SETTINGS = (
     *("base_url", "feedback_url", "qr_error", "qr_border"),
-    *(name for name in placeholders.PAGE_VALUES if name != "expiring_days"),
+    *placeholders.SETTING_VALUES,
 )
 
 

@@ -12,10 +12,13 @@ import html
 import re
 from typing import Any
 
-from generator.content.enums import EXPIRING_DAYS
+from generator.content.enums import EXPIRING_DAYS, PERMIT_STATE_LABELS
 
 #: Values that pages may show, by the name a page writes: settings, and the expiring window.
-PAGE_VALUES = ("hotline", "accept_days", "conclude_days", "extension_max_days", "expiring_days")
+SETTING_VALUES = ("hotline", "accept_days", "conclude_days", "extension_max_days")
+#: The permit badges' texts, ``{{ badge_expiring }}``, so a page explaining them follows them.
+BADGE_VALUES = {f"badge_{state}": label for state, label in PERMIT_STATE_LABELS.items()}
+PAGE_VALUES = (*SETTING_VALUES, "expiring_days", *BADGE_VALUES)
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([^{}\s]*)\s*\}\}")
 
@@ -29,11 +32,12 @@ def unknown_names(text: str) -> list[str]:
 def problem_message(names: list[str]) -> str:
     """What a clerk reads about unknown placeholders."""
     shown = "、".join("{{ " + n + " }}" for n in names)
-    allowed = "、".join("{{ " + n + " }}" for n in PAGE_VALUES)
+    allowed = "、".join("{{ " + n + " }}" for n in (*SETTING_VALUES, "expiring_days"))
+    allowed += "，以及许可证标签 {{ badge_valid }} 等"
     return f"页面里的 {shown} 不是可用的设置；可用的有 {allowed}"
 
 
 def fill(body_html: str, settings: dict[str, Any]) -> str:
     """``body_html`` with each placeholder replaced by its value (escaped as HTML text)."""
-    values = {**settings, "expiring_days": EXPIRING_DAYS}
+    values = {**settings, "expiring_days": EXPIRING_DAYS, **BADGE_VALUES}
     return _PLACEHOLDER.sub(lambda m: html.escape(str(values[m.group(1)])), body_html)

@@ -13,7 +13,7 @@ import pytest
 
 from feedback.config import from_env
 from generator.content import enums, model, placeholders
-from generator.content.placeholders import PAGE_VALUES
+from generator.content.placeholders import PAGE_VALUES, SETTING_VALUES
 from generator.content.readers import read_content
 from generator.pages.views import listings
 
@@ -66,13 +66,14 @@ def test_an_unknown_placeholder_is_a_problem_naming_the_page(content, written):
     assert "不是可用的设置" in found[0].message and written.replace(" ", "") in found[
         0
     ].message.replace(" ", "")
-    assert all(name in found[0].message for name in PAGE_VALUES)
+    assert all(name in found[0].message for name in SETTING_VALUES)
 
 
 def test_every_page_value_is_a_declared_setting_or_the_expiring_window():
     from generator.settings import SETTINGS
 
-    assert set(PAGE_VALUES) - {"expiring_days"} <= {s.name for s in SETTINGS}
+    assert set(SETTING_VALUES) <= {s.name for s in SETTINGS}
+    assert set(PAGE_VALUES) == {*SETTING_VALUES, "expiring_days", *placeholders.BADGE_VALUES}
 
 
 def test_the_expiring_window_is_the_badges_own(tmp_path, content, monkeypatch):
@@ -87,3 +88,17 @@ def test_the_expiring_window_is_the_badges_own(tmp_path, content, monkeypatch):
     assert "90日内到期的排污许可证" in listing.get_text() and "60日" not in listing.get_text()
     assert "90日内到期" in soup(tmp_path / "site", "/").get_text()
     assert "90天内到期" in soup(tmp_path / "site", "/pages/how-to-read/").get_text()
+
+
+def test_a_changed_badge_text_reaches_the_badges_and_the_page_explaining_them(
+    tmp_path, content, monkeypatch
+):
+    """Changing a permit badge's text is one edit (enums.PERMIT_STATE_LABELS)."""
+    monkeypatch.setitem(enums.PERMIT_STATE_LABELS, "expiring", "临近到期")
+    monkeypatch.setitem(placeholders.BADGE_VALUES, "badge_expiring", "临近到期")
+    shutil.copy(BUNDLED_PAGES / "how-to-read.md", content / "pages" / "how-to-read.md")
+    result = build_cli(tmp_path, content, tmp_path / "site")
+    assert result.exit_code == 0, result.output
+    guide = soup(tmp_path / "site", "/pages/how-to-read/").get_text()
+    assert "临近到期" in guide and "即将到期" not in guide
+    assert "临近到期" in soup(tmp_path / "site", "/permits/expiring/").get_text()
