@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from feedback.search.engine import search
-from feedback.search.query import parse
 from generator.content.readers import load_site
-from generator.search.index import SearchIndex, build_index
+from generator.search.engine import search
+from generator.search.index import build_index
+from generator.search.query import parse
+from generator.search.reader import SearchIndex
 from generator.signs import SignOptions, unit_signs
 from generator.signs.signboards import short_address
 
