@@ -31,8 +31,6 @@ from generator.search.text import FACETS, SearchDoc
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", SyntaxWarning)  # whoosh-reloaded has an invalid escape
     from whoosh import index as wi
-    from whoosh.filedb.filestore import FileStorage
-    from whoosh.index import TOC
 
 #: Terms in at least this many documents keep their bitset in the cache.
 CACHE_MIN_DOCS = 64
@@ -62,13 +60,12 @@ def _order(folder: Path, stored: int) -> tuple[list[int] | None, np.ndarray | No
     return storage_of.tolist(), rank_of
 
 
-def _leaves(folder: Path) -> list[tuple[Postings, int]]:
-    """Postings of each segment in the index's order, with its first storage number."""
-    leaves, offset = [], 0
-    for segment in TOC.read(FileStorage(str(folder)), INDEX_NAME).segments:
-        leaves.append((Postings(folder / segment.make_filename("")), offset))
-        offset += segment.doc_count_all()
-    return leaves
+def _leaves(folder: Path, reader: Any) -> list[tuple[Postings, int]]:
+    """Postings of each segment whoosh's ``reader`` opened, with its first storage number."""
+    return [
+        (Postings(folder / leaf.segment().make_filename("")), offset)
+        for leaf, offset in reader.leaf_readers()
+    ]
 
 
 class SearchIndex:
@@ -86,7 +83,7 @@ class SearchIndex:
             # whoosh opens the records' file on first use: open it now, so the index still
             # answers after a newer build has replaced (and removed) its folder.
             self._reader.stored_fields(0)
-        self._leaves = _leaves(folder)
+        self._leaves = _leaves(folder, self._reader)
         self._storage_of, self._rank_of = _order(folder, self._reader.doc_count_all())
         self.size = self.meta["documents"]
         self.all = (1 << self.size) - 1
