@@ -16,7 +16,7 @@ AS_OF = D(2026, 11, 20)
 
 
 def _divisions() -> dict[str, m.Division]:
-    path = Path(__file__).resolve().parents[2] / "generator" / "data" / "divisions.csv"
+    path = Path(__file__).resolve().parents[2] / "generator" / "content" / "data" / "divisions.csv"
     with path.open(encoding="utf-8") as f:
         return {
             r["code"]: m.Division(r["code"], r["name"], r["parent"] or None)
