@@ -22,19 +22,16 @@ import click
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from feedback.search.engine import match, search  # noqa: E402
-from feedback.search.query import parse  # noqa: E402
 from generator.content.model import Site, Unit  # noqa: E402
 from generator.content.readers import load_site  # noqa: E402
 from generator.context import BuildContext  # noqa: E402
 from generator.sample import write_sample  # noqa: E402
-from generator.search.index import (  # noqa: E402
-    CODES_FILE,
-    HOT_FILE,
-    SearchIndex,
-    build_index,
-    write_index,
-)
+from generator.search.engine import match, search  # noqa: E402
+from generator.search.files import CODES_FILE, HOT_FILE  # noqa: E402
+from generator.search.index import build_index, write_index  # noqa: E402
+from generator.search.postings import LISTS_SUFFIX, TERMS_SUFFIX  # noqa: E402
+from generator.search.query import parse  # noqa: E402
+from generator.search.reader import SearchIndex  # noqa: E402
 from generator.search.text import runs  # noqa: E402
 
 GENERIC = [
@@ -182,6 +179,9 @@ def main(units: int, seed: int, count: int, content: Path | None, update: bool) 
         )
         for name in (HOT_FILE, CODES_FILE):
             print(f"  {name}: {(folder / name).stat().st_size / 2**20:.1f} MB")
+        suffixes = (TERMS_SUFFIX, LISTS_SUFFIX)
+        ours = sum(p.stat().st_size for s in suffixes for p in folder.glob(f"*{s}"))
+        print(f"  postings ({TERMS_SUFFIX}, {LISTS_SUFFIX}): {ours / 2**20:.1f} MB")
         start = time.perf_counter()
         index = SearchIndex(folder)
         print(f"open: {time.perf_counter() - start:.2f} s, {index.size} documents")

@@ -38,7 +38,7 @@ def _blueprints() -> dict[str, list[Blueprint]]:
     """Blueprints by audience."""
     from feedback.open311 import admin as open311_admin
     from feedback.open311.api import bp as open311_bp
-    from feedback.search import bp as search_bp
+    from feedback.search.views import bp as search_bp
     from feedback.views import enterprise, officer, public
 
     return {

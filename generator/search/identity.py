@@ -19,7 +19,7 @@ from pathlib import Path
 
 from generator.content.model import Site
 
-#: The metadata file of an index (the same name as searchindex.META_FILE).
+#: The metadata file of an index folder (its other files: generator/search/files.py).
 META_FILE = "yimatong-search.json"
 
 

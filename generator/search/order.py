@@ -1,8 +1,8 @@
 """Numbering an updated search index in rank order again (see generator/search/update.py).
 
-After an update the documents live in two whoosh segments (main, then delta) under their
+After an update the documents live in two segments (main, then delta) under their
 storage numbers; the index answers in rank order. Here: the rank order of the visible
-documents, and the hot bitsets and code table renumbered to it. No whoosh.
+documents, and the hot bitsets and code table renumbered to it.
 """
 
 from __future__ import annotations
@@ -10,16 +10,13 @@ from __future__ import annotations
 import json
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from generator.content.model import Site
+from generator.search.cache import Changes, MainState
+from generator.search.segment import Segment
 from generator.search.text import FACETS, Entry
-
-if TYPE_CHECKING:
-    from generator.search.index import Segment
-    from generator.search.update import Changes, MainState
 
 #: A document with its index among its unit's documents (ties in rank keep that order).
 Tagged = tuple[Entry, int]

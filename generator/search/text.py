@@ -11,6 +11,7 @@ import datetime as dt
 import html
 import re
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from generator import urls
 from generator.content.model import Category, Outlet, Penalty, PermitState, Site, Unit
@@ -99,7 +100,17 @@ class Entry:
     outlet_code: str = ""
 
 
-def _unit_facets(unit: Unit, state: PermitState) -> dict[str, str]:
+class UnitFacets(TypedDict):
+    """A unit's facet values, carried by its outlets and penalties too."""
+
+    unit_code: str
+    city: str
+    industry: str
+    category: str
+    state: str
+
+
+def _unit_facets(unit: Unit, state: PermitState) -> UnitFacets:
     return {
         "unit_code": unit.code,
         "city": unit.city_code,
@@ -145,7 +156,7 @@ def _unit_entries(unit: Unit, site: Site, today: dt.date) -> list[Entry]:
     return entries
 
 
-def _outlet_entry(unit: Unit, outlet: Outlet, facets: dict[str, str]) -> Entry:
+def _outlet_entry(unit: Unit, outlet: Outlet, facets: UnitFacets) -> Entry:
     pollutants = "、".join(p.name for p in outlet.pollutants)
     title = f"{outlet.code} {outlet.name}"
     doc = SearchDoc(
@@ -162,7 +173,7 @@ def _outlet_entry(unit: Unit, outlet: Outlet, facets: dict[str, str]) -> Entry:
     )
 
 
-def _penalty_entry(unit: Unit, penalty: Penalty, facets: dict[str, str]) -> Entry:
+def _penalty_entry(unit: Unit, penalty: Penalty, facets: UnitFacets) -> Entry:
     doc = SearchDoc(
         "penalty",
         urls.unit_path(unit.code) + PENALTY_ANCHOR,

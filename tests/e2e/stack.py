@@ -83,7 +83,7 @@ def free_port() -> int:
 def build_site(content: Path, out: Path, index_dir: Path, site_url: str, app_url: str) -> None:
     """Build ``content`` into ``out`` with the real generator (its search step fills ``index_dir``)."""
     from generator.build.run import build
-    from generator.search.index import META_FILE
+    from generator.search.identity import META_FILE
 
     overrides = {
         "cache_dir": str(out.parent / "cache"),
@@ -153,14 +153,12 @@ def running_stack(tmp: Path) -> Iterator[Stack]:
 def release(app: Any) -> None:
     """Close what the service keeps open: database connections and the search index files."""
     from feedback.extensions import db
-    from generator.search import index as searchindex
+    from generator.search.opened import close_all
 
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
-    close_all = getattr(searchindex, "close_all", None)
-    if close_all is not None:
-        close_all()
+    close_all()
 
 
 @contextmanager

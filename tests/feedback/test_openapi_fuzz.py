@@ -26,8 +26,8 @@ from feedback.extensions import db
 from feedback.models import Report
 from feedback.open311.keys import create_key
 from generator import clock
-from generator.search import index as searchindex
 from generator.search.index import build_index
+from generator.search.opened import OPEN_INDEXES
 from tests.feedback.conftest import BINYANG
 from tests.feedback.open311_helpers import OPENAPI, LiveServer
 
@@ -49,10 +49,7 @@ def index_dir(fixture_site, tmp_path_factory):
     """A search index of the fixture content, closed at the end."""
     folder = build_index(fixture_site, tmp_path_factory.mktemp("fuzz") / "search-index")
     yield folder
-    for key, (_, index) in list(searchindex._OPEN.items()):
-        if key.startswith(str(folder.resolve())):
-            index.close()
-            del searchindex._OPEN[key]
+    OPEN_INDEXES.close(folder)
 
 
 @pytest.fixture

@@ -141,7 +141,8 @@ def _index_files(folder):
     """The index's files, less the stamp of the build that wrote it (each build has its own)."""
     import json
 
-    from generator.search.index import CODES_FILE, HOT_FILE, META_FILE
+    from generator.search.files import CODES_FILE, HOT_FILE
+    from generator.search.identity import META_FILE
 
     found = {name: (folder / name).read_bytes() for name in (HOT_FILE, CODES_FILE)}
     meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))

@@ -9,8 +9,9 @@ import pytest
 
 from generator.build.run import build
 from generator.content.readers import load_site
-from generator.search.identity import index_stamps, site_identity
-from generator.search.index import META_FILE, build_index, open_index
+from generator.search.identity import META_FILE, index_stamps, site_identity
+from generator.search.index import build_index
+from generator.search.opened import open_index
 
 from .site_helpers import BASE_URL, FIXTURE, overrides
 

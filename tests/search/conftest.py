@@ -12,7 +12,9 @@ from feedback.config import TEST_CONFIG
 from feedback.extensions import db
 from generator.content.readers import load_site
 from generator.sample import write_sample
-from generator.search.index import SearchIndex, build_index, close_all, open_index
+from generator.search.index import build_index
+from generator.search.opened import OPEN_INDEXES, close_all, open_index
+from generator.search.reader import SearchIndex
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "content"
 BINYANG = "91450126MA5L3K2R5Q001P"
@@ -30,15 +32,11 @@ def _close_indexes():
 def _close_test_indexes(tmp_path):
     """Close indexes a test opened in its own tmp_path."""
     yield
-    from generator.search import index as searchindex
-
-    for key, (_, index) in list(searchindex._OPEN.items()):
-        if key.startswith(str(tmp_path.resolve())):
-            index.close()
-            del searchindex._OPEN[key]
-    for _, index in searchindex._RETIRED:
+    for key in [k for k in OPEN_INDEXES.current if k.startswith(str(tmp_path.resolve()))]:
+        OPEN_INDEXES.close(key)
+    for _, index in OPEN_INDEXES.retired:
         index.close()
-    searchindex._RETIRED.clear()
+    OPEN_INDEXES.retired.clear()
 
 
 @pytest.fixture(scope="session")

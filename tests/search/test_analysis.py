@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from feedback.search.highlight import mark
-from feedback.search.query import MAX_LENGTH, SYNTAX_IGNORED, UNPAIRED, QueryError, parse
+from generator.search.highlight import mark
+from generator.search.query import MAX_LENGTH, SYNTAX_IGNORED, UNPAIRED, QueryError, parse
 from generator.search.text import exact_key, fold, grams, runs
 
 

@@ -8,8 +8,8 @@ import json
 import pytest
 
 from generator.context import BuildContext
-from generator.search.identity import index_matches_build, index_stamps, site_identity
-from generator.search.index import META_FILE, build_index, write_index
+from generator.search.identity import META_FILE, index_matches_build, index_stamps, site_identity
+from generator.search.index import build_index, write_index
 
 
 def _smaller(site, count: int = 1):

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from feedback.search.query import parse
+from generator.search.query import parse
 from tests.feedback.open311_helpers import OPENAPI, response_schema
 
 PARAMS = {p["name"]: p for p in OPENAPI["paths"]["/api/search"]["get"]["parameters"]}

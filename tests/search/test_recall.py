@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import random
 
-from feedback.search.engine import match, search
-from feedback.search.query import parse
 from generator import urls
+from generator.search.engine import match, search
+from generator.search.query import parse
 from generator.search.text import runs
 
 

@@ -8,19 +8,14 @@ import random
 
 import pytest
 
-from feedback.search.engine import search
-from feedback.search.query import QueryError, parse
 from generator.context import BuildContext
-from generator.search import update as searchcache
-from generator.search.index import (
-    CODES_FILE,
-    HOT_FILE,
-    META_FILE,
-    ORDER_FILE,
-    SearchIndex,
-    build_index,
-    write_index,
-)
+from generator.search import cache as searchcache
+from generator.search.engine import search
+from generator.search.files import CODES_FILE, HOT_FILE, ORDER_FILE
+from generator.search.identity import META_FILE
+from generator.search.index import build_index, write_index
+from generator.search.query import QueryError, parse
+from generator.search.reader import SearchIndex
 from generator.search.text import FACETS, runs
 
 
@@ -195,7 +190,7 @@ def test_damaged_or_missing_cache_falls_back_to_a_full_build(fixture_site, tmp_p
     elif damage == "missing":
         (cache / searchcache.STATE_FILE).unlink()
     elif damage == "truncated segment":
-        segment = next(p for p in cache.iterdir() if p.suffix == ".pst")
+        segment = next(p for p in cache.iterdir() if p.suffix == ".ypst")
         segment.write_bytes(segment.read_bytes()[:10])
     else:
         (cache / searchcache.MATRIX_FILE).unlink()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from feedback.search.query import MAX_LENGTH
 from generator import urls
+from generator.search.query import MAX_LENGTH
 
 from .conftest import BINYANG
 

@@ -7,11 +7,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from feedback.search.engine import search
-from feedback.search.query import parse
 from generator.content.readers import load_site
 from generator.publish.netlify import netlify_redirects
-from generator.search.index import SearchIndex, build_index
+from generator.search.engine import search
+from generator.search.index import build_index
+from generator.search.query import parse
+from generator.search.reader import SearchIndex
 from generator.signs import SignOptions, unit_signs
 from generator.signs.pieces import short_address
 

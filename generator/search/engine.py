@@ -13,11 +13,10 @@ from typing import Any
 from markupsafe import Markup
 
 from generator import urls
-from generator.search.index import SearchIndex
+from generator.search.highlight import mark
+from generator.search.query import Fragment, Query
+from generator.search.reader import SearchIndex
 from generator.search.text import FACETS, KINDS, SearchDoc, bigrams
-
-from .highlight import mark
-from .query import Fragment, Query
 
 PER_PAGE = 20
 MAX_PER_PAGE = 50

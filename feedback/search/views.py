@@ -1,0 +1,179 @@
+"""The search blueprint: the /search page and /api/search over the published index.
+
+The query side (parsing, matching, ranking, highlighting) is generator/search, which the
+build shares; here are the routes, the request's parameters and the page and JSON answers.
+See docs/search.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+
+from generator import settings
+from generator.search.engine import FACET_TITLES, MAX_PER_PAGE, PER_PAGE, SearchResult, search
+from generator.search.identity import mismatch_message
+from generator.search.opened import open_index
+from generator.search.query import QueryError, parse
+from generator.search.reader import IndexMissing, SearchIndex
+
+bp = Blueprint("search", __name__)
+
+UNAVAILABLE = "搜索暂时不可用（搜索索引尚未生成）。可以先在网站上按地区或行业浏览排污单位名录。"
+#: app.extensions key of the identity of the site the service loaded (generator.search.identity).
+SITE_ID = "yimatong_site_id"
+#: app.extensions key of the (folder, stamp) pairs already warned about.
+WARNED = "yimatong_index_warned"
+#: Filter names in addresses: the record type is "type", the rest are the facet names.
+PARAMS = {
+    "kind": "type",
+    "city": "city",
+    "industry": "industry",
+    "category": "category",
+    "state": "state",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a search request came to: results, or an error with its code and status."""
+
+    q: str
+    result: SearchResult | None = None
+    error: QueryError | None = None
+    status: int = 200
+
+
+def _index() -> SearchIndex:
+    """The open index; a warning in the log, once per index, if it was made for another site
+    than the one the service loaded (it still answers: a build newer than the service's
+    start is the same site with new content, see docs/search.md)."""
+    folder = current_app.config.get("SEARCH_INDEX_DIR") or settings.get("search_index_dir")
+    index = open_index(folder)
+    expected = current_app.extensions.get(SITE_ID)
+    found = str(index.meta.get("site", ""))
+    warned = current_app.extensions.setdefault(WARNED, set())
+    if expected and found != expected and (str(folder), found) not in warned:
+        warned.add((str(folder), found))
+        current_app.logger.warning("%s", mismatch_message(folder, expected, found))
+    return index
+
+
+def _base_url() -> str:
+    return current_app.config.get("BASE_URL") or settings.get("base_url")
+
+
+def _int(name: str, default: int) -> int:
+    raw = request.args.get(name, "")
+    return int(raw) if raw.isdigit() and len(raw) < 7 else default
+
+
+def _filters() -> dict[str, str]:
+    return {
+        facet: request.args.get(param, "")[:40]
+        for facet, param in PARAMS.items()
+        if request.args.get(param)
+    }
+
+
+def run_search() -> Outcome:
+    """Parse the request, search, and catch every expected failure as a citizen's message."""
+    q = request.args.get("q", "")
+    try:
+        query = parse(q)
+        index = _index()
+    except QueryError as exc:
+        return Outcome(q, error=exc, status=400)
+    except IndexMissing:
+        return Outcome(q, error=QueryError("unavailable", UNAVAILABLE), status=503)
+    per_page = min(max(_int("per_page", PER_PAGE), 1), MAX_PER_PAGE)
+    result = search(index, query, _filters(), _int("page", 1), per_page, _base_url())
+    return Outcome(q, result)
+
+
+def page_url(result: SearchResult, **changes: Any) -> str:
+    """Address of this search with some filters or the page changed (None removes one)."""
+    args: dict[str, Any] = {"q": result.query.raw}
+    args.update({PARAMS[k]: v for k, v in result.filters.items()})
+    if result.per_page != PER_PAGE:
+        args["per_page"] = result.per_page
+    for name, value in changes.items():
+        key = PARAMS.get(name, name)
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return url_for("search.page", **args)
+
+
+@bp.get("/search")
+def page():  # type: ignore[no-untyped-def]
+    """The search page: results with facets, or a helpful message."""
+    outcome = run_search()
+    if outcome.result and outcome.result.redirect:
+        return redirect(outcome.result.redirect, code=302)
+    status = 200 if outcome.error and outcome.error.code == "empty" else outcome.status
+    return render_template(
+        "search/search.html",
+        outcome=outcome,
+        result=outcome.result,
+        page_url=page_url,
+        facet_titles=FACET_TITLES,
+    ), status
+
+
+def _hit_json(hit: Any) -> dict[str, Any]:
+    doc = hit.doc
+    return {
+        "type": doc.kind,
+        "type_label": hit.kind_label,
+        "url": hit.url,
+        "title": doc.title,
+        "subtitle": doc.subtitle,
+        "snippet": doc.snippet,
+        "title_html": str(hit.title_html),
+        "subtitle_html": str(hit.subtitle_html),
+        "snippet_html": str(hit.snippet_html),
+        "unit_code": doc.unit_code or None,
+        "city": doc.city or None,
+        "industry": doc.industry or None,
+        "category": doc.category or None,
+        "state": doc.state or None,
+        "date": doc.date or None,
+        "amount": doc.amount,
+    }
+
+
+def result_json(result: SearchResult) -> dict[str, Any]:
+    """The JSON body of /api/search for ``result``."""
+    return {
+        "query": result.query.raw,
+        "total": result.total,
+        "page": result.page,
+        "per_page": result.per_page,
+        "pages": result.pages,
+        "redirect": result.redirect or None,
+        "filters": {PARAMS[k]: v for k, v in result.filters.items()},
+        "notices": list(result.notices),
+        "results": [_hit_json(hit) for hit in result.hits],
+        "facets": {
+            PARAMS[f.name]: [
+                {"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
+                for v in f.values
+            ]
+            for f in result.facets
+        },
+    }
+
+
+@bp.get("/api/search")
+def api():  # type: ignore[no-untyped-def]
+    """JSON search: the same results, facets and messages as the page."""
+    outcome = run_search()
+    if outcome.error:
+        body = {"error": {"code": outcome.error.code, "message": outcome.error.message}}
+        return jsonify(body), outcome.status
+    assert outcome.result is not None
+    return jsonify(result_json(outcome.result))
