@@ -56,5 +56,5 @@ def mismatch_message(folder: Path | str, expected: str, found: str) -> str:
     """What the service logs when the index at ``folder`` was made for another site."""
     return (
         f"搜索索引 {folder} 不是为当前网站生成的（索引标记 {found or '无'}，网站 {expected}）："
-        "请运行 yimatong build 重新生成；若内容已更新，重启服务以读取新内容。"
+        "请运行 yimatong build 重新生成索引和目录文件；服务会自动读取新的构建，无需重启。"
     )
