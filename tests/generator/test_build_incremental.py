@@ -8,9 +8,9 @@ import yaml
 
 from generator import urls
 from generator.build.run import build
-from generator.content.codes import make_uscc
 
 from .site_helpers import BASE_URL, FIXTURE, overrides, soup, tree
+from .unit_records import copy_unit
 
 KEY_UNIT = "91450126MA5L3K2R5Q001P"
 REVOKED_UNIT = "91450902MA5K8T4H2R001P"
@@ -50,20 +50,6 @@ def _drop_outlet(path, outlet):
     path.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
 
 
-def _copy_unit(content, code, serial):
-    """A new unit: ``code``'s record under a new valid code; returns the new code."""
-    record = yaml.safe_load((content / "units" / f"{code}.yaml").read_text(encoding="utf-8"))
-    uscc = make_uscc(record["uscc"][:8] + serial)
-    new = uscc + record["fixed_source_code"][18:]
-    record.update(fixed_source_code=new, uscc=uscc, name=record["name"] + "二厂")
-    record["permit"]["number"] = new
-    for penalty in record.get("penalties", []):
-        penalty["decision_number"] += "-2"
-    text = yaml.safe_dump(record, allow_unicode=True)
-    (content / "units" / f"{new}.yaml").write_text(text, encoding="utf-8")
-    return new
-
-
 def test_removed_outlet_and_added_unit_match_a_fresh_full_build(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(FIXTURE, content)
@@ -73,7 +59,7 @@ def test_removed_outlet_and_added_unit_match_a_fresh_full_build(tmp_path):
     assert (outlet_page / "index.html").is_file()
 
     _drop_outlet(content / "units" / f"{KEY_UNIT}.yaml", "DA001")
-    added = _copy_unit(content, KEY_UNIT, "MA5L3K2R9")
+    added = copy_unit(content, KEY_UNIT, "MA5L3K2R9", "二")
     second = _build(content, out, tmp_path)
     assert not second.full and second.removed >= 3
     assert not outlet_page.exists()

@@ -9,10 +9,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
 from generator.build.run import build
-from generator.content.codes import make_uscc
 from generator.content.readers import load_site
 from generator.directory.records import (
     SUFFIX,
@@ -31,6 +29,7 @@ from generator.directory.write import directory_of
 from generator.search.identity import site_identity
 
 from .site_helpers import BASE_URL, FIXTURE, overrides
+from .unit_records import copy_unit
 
 KEY_UNIT = "91450126MA5L3K2R5Q001P"
 
@@ -153,19 +152,6 @@ def test_an_unreadable_file_names_it(tmp_path):
         read(path)
 
 
-def _copy_unit(content: Path, code: str, serial: str) -> str:
-    record = yaml.safe_load((content / "units" / f"{code}.yaml").read_text(encoding="utf-8"))
-    uscc = make_uscc(record["uscc"][:8] + serial)
-    new = uscc + record["fixed_source_code"][18:]
-    record.update(fixed_source_code=new, uscc=uscc, name=record["name"] + "三厂")
-    record["permit"]["number"] = new
-    for penalty in record.get("penalties", []):
-        penalty["decision_number"] += "-3"
-    text = yaml.safe_dump(record, allow_unicode=True)
-    (content / "units" / f"{new}.yaml").write_text(text, encoding="utf-8")
-    return new
-
-
 def test_the_build_writes_it_outside_the_site_and_keeps_it_right(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(FIXTURE, content)
@@ -180,7 +166,7 @@ def test_the_build_writes_it_outside_the_site_and_keeps_it_right(tmp_path):
 
     unit_file = content / "units" / f"{KEY_UNIT}.yaml"
     unit_file.write_text(unit_file.read_text(encoding="utf-8").replace("宏达糖业", "宏大糖业"))
-    added = _copy_unit(content, KEY_UNIT, "MA5L3K2R7")
+    added = copy_unit(content, KEY_UNIT, "MA5L3K2R7", "三")
     result = _build(content, out, tmp_path)
     assert not result.full
     units = {u.code: u.name for u in read(path).units}

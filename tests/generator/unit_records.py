@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from generator.content.codes import make_uscc
 from generator.content.readers import read_content
 from generator.content.validate import validate
 
@@ -34,3 +35,18 @@ def problems_of(content: Path) -> list:
     """Every problem of the content: reading, then validation."""
     site, problems = read_content(content)
     return problems + validate(site, today=TODAY)
+
+
+def copy_unit(content: Path, code: str, serial: str, mark: str = "二") -> str:
+    """A new unit: ``code``'s record under a new valid code (``serial`` makes its USCC), named
+    "…<mark>厂"; returns the new code."""
+    record = yaml.safe_load((content / "units" / f"{code}.yaml").read_text(encoding="utf-8"))
+    uscc = make_uscc(record["uscc"][:8] + serial)
+    new = uscc + record["fixed_source_code"][18:]
+    record.update(fixed_source_code=new, uscc=uscc, name=record["name"] + mark + "厂")
+    record["permit"]["number"] = new
+    for penalty in record.get("penalties", []):
+        penalty["decision_number"] += "-" + serial[-1]
+    text = yaml.safe_dump(record, allow_unicode=True)
+    (content / "units" / f"{new}.yaml").write_text(text, encoding="utf-8")
+    return new
