@@ -209,7 +209,7 @@ def test_rate_limit_per_key_and_revocation(app, live):
 
 
 def test_key_commands(app, monkeypatch, fixture_directory):
-    from feedback.open311 import cli
+    from feedback import cli_open311 as cli
 
     monkeypatch.setenv("YIMATONG_INSTANCE_PATH", app.instance_path)
     monkeypatch.setenv("YIMATONG_DIRECTORY_FILE", fixture_directory)
