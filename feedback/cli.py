@@ -31,7 +31,16 @@ def init_db() -> None:
     click.echo(f"数据库已就绪：{app.config['SQLALCHEMY_DATABASE_URI']}")
 
 
-def _create(role: str, login: str, password: str, **extra: str | None) -> None:
+def _create(
+    role: str,
+    login: str,
+    password: str,
+    *,
+    body_id: str | None = None,
+    unit_code: str | None = None,
+    name: str = "",
+    email: str = "",
+) -> None:
     from feedback.auth import create_account, find_account
     from feedback.cases import SYSTEM, audit
     from feedback.extensions import db
@@ -41,7 +50,9 @@ def _create(role: str, login: str, password: str, **extra: str | None) -> None:
         if find_account(login) is not None:
             raise click.ClickException(f"账号 {login} 已存在。")
         try:
-            create_account(login, password, role, **extra)
+            create_account(
+                login, password, role, body_id=body_id, unit_code=unit_code, name=name, email=email
+            )
         except ValueError as exc:
             raise click.ClickException(str(exc)) from exc
         audit(SYSTEM, "account", f"创建 {role} 账号 {login}")

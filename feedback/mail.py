@@ -17,7 +17,7 @@ import uuid
 from email.message import EmailMessage
 
 from flask import Flask, current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import CursorResult, or_, select, update
 
 from feedback.emails import BadAddress, normalize_address
 from feedback.extensions import db
@@ -87,6 +87,8 @@ def claim(mail_id: int, worker: str, now: dt.datetime) -> bool:
         execution_options={"synchronize_session": False},
     )
     db.session.commit()
+    if not isinstance(result, CursorResult):  # Session.execute is typed for SELECTs too
+        raise TypeError(f"UPDATE 返回了 {type(result).__name__}，取不到受影响的行数")
     return result.rowcount == 1
 
 
@@ -135,6 +137,8 @@ def _send_batch(worker: str, limit: int) -> tuple[int, int, int]:
             continue
         claimed += 1
         mail = db.session.get(OutboxMail, mail_id, populate_existing=True)
+        if mail is None:  # deleted since it was claimed: nothing left to send
+            continue
         error, permanent = _deliver(config, mail)
         _finish(mail, worker, error, permanent)
         sent, failed = (sent + 1, failed) if error is None else (sent, failed + 1)

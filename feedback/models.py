@@ -8,7 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from feedback.extensions import db
+from feedback.extensions import Model
 from feedback.states import State
 from generator import clock
 
@@ -18,7 +18,7 @@ def utcnow() -> dt.datetime:
     return clock.utcnow()
 
 
-class Account(UserMixin, db.Model):
+class Account(UserMixin, Model):
     """A login: officer, supervisor, admin (scoped to a body) or enterprise (one unit)."""
 
     __tablename__ = "account"
@@ -54,7 +54,7 @@ class Account(UserMixin, db.Model):
         return self.active
 
 
-class Report(db.Model):
+class Report(Model):
     """One citizen report (举报) and where its handling stands."""
 
     __tablename__ = "report"
@@ -127,7 +127,7 @@ class Report(db.Model):
         return bool(self.reporter_name and (self.reporter_phone or self.reporter_email))
 
 
-class Update(db.Model):
+class Update(Model):
     """One entry of a case's history: a state change, reply, note, transfer hop or rating."""
 
     __tablename__ = "report_update"
@@ -148,7 +148,7 @@ class Update(db.Model):
     actor: Mapped[Account | None] = relationship()
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     """Who did what, when, to which case, with the state before and after and the reason."""
 
     __tablename__ = "audit"
@@ -162,7 +162,7 @@ class AuditEntry(db.Model):
     reason: Mapped[str] = mapped_column(Text, default="")
 
 
-class Attachment(db.Model):
+class Attachment(Model):
     """A stored file: a report photo (original + stripped copy) or enterprise evidence."""
 
     __tablename__ = "attachment"
@@ -182,7 +182,7 @@ class Attachment(db.Model):
     report: Mapped[Report | None] = relationship(back_populates="attachments")
 
 
-class EnterpriseResponse(db.Model):
+class EnterpriseResponse(Model):
     """An enterprise's answer to a rectification order, verified or sent back by an officer."""
 
     __tablename__ = "enterprise_response"
@@ -198,7 +198,7 @@ class EnterpriseResponse(db.Model):
     files: Mapped[list[Attachment]] = relationship(order_by="Attachment.id")
 
 
-class Rating(db.Model):
+class Rating(Model):
     """The reporter's rating of the handling."""
 
     __tablename__ = "rating"
@@ -211,7 +211,7 @@ class Rating(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
-class Reward(db.Model):
+class Reward(Model):
     """A reward decision (举报奖励) for a substantiated real-name report."""
 
     __tablename__ = "reward"
@@ -224,7 +224,7 @@ class Reward(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
-class ResponseTemplate(db.Model):
+class ResponseTemplate(Model):
     """A reply text a body's officers reuse."""
 
     __tablename__ = "response_template"
@@ -234,7 +234,7 @@ class ResponseTemplate(db.Model):
     text: Mapped[str] = mapped_column(Text)
 
 
-class OutboxMail(db.Model):
+class OutboxMail(Model):
     """An e-mail waiting to be sent; kept after sending."""
 
     __tablename__ = "outbox"
@@ -252,7 +252,7 @@ class OutboxMail(db.Model):
     claimed_at: Mapped[dt.datetime | None]
 
 
-class RateHit(db.Model):
+class RateHit(Model):
     """One counted event for the rate limiter (key is a hash of the client and the action)."""
 
     __tablename__ = "rate_hit"

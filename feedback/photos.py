@@ -149,8 +149,9 @@ def _check_scans(data: bytes, filename: str, pictures: int) -> None:
         )
 
 
-def _open(data: bytes, filename: str, limits: PhotoLimits) -> Image.Image:
-    """Open lazily (header only) and check format, pixels and frames before decoding."""
+def _open(data: bytes, filename: str, limits: PhotoLimits) -> tuple[Image.Image, str]:
+    """Open lazily (header only), check format, pixels and frames before decoding; the image
+    and its format (a key of ``IMAGE_TYPES``)."""
     try:
         image = Image.open(io.BytesIO(data), formats=OPEN_FORMATS)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -159,12 +160,13 @@ def _open(data: bytes, filename: str, limits: PhotoLimits) -> Image.Image:
         raise NotAPhoto(
             f"“{filename}”不是可识别的照片，只能上传 JPEG、PNG 或 WebP（按文件内容判断，与扩展名无关）。"
         ) from exc
-    if image.format not in IMAGE_TYPES:
+    found = image.format
+    if found is None or found not in IMAGE_TYPES:
         raise NotAPhoto(f"“{filename}”的格式不支持，只能上传 JPEG、PNG 或 WebP。")
     if image.width * image.height > limits.max_pixels:
         raise _too_many_pixels(filename, limits)
     frames = getattr(image, "n_frames", 1)
-    if image.format in ("JPEG", "MPO"):
+    if found in ("JPEG", "MPO"):
         _check_scans(data, filename, pictures=frames)
         frames = 1  # an MPO's further pictures are never decoded
     if frames > limits.max_frames:
@@ -172,7 +174,7 @@ def _open(data: bytes, filename: str, limits: PhotoLimits) -> Image.Image:
             f"照片“{filename}”是动图（{frames} 帧），请上传静态照片"
             f"（最多 {limits.max_frames} 帧）。"
         )
-    return image
+    return image, found
 
 
 def _orientation(image: Image.Image) -> int:
@@ -206,9 +208,9 @@ def check_photo(data: bytes, filename: str, budget: DecodeBudget) -> CheckedFile
         raise UploadError(
             f"照片“{filename}”超过 {limits.max_bytes // 1_000_000} MB，请压缩后再传。"
         )
-    image = _open(data, filename, limits)
+    image, found = _open(data, filename, limits)
     budget.spend(image.width * image.height, filename)
-    fmt = "JPEG" if image.format == "MPO" else image.format
+    fmt = "JPEG" if found == "MPO" else found
     try:
         image.load()
         public = strip_metadata(image, fmt)
@@ -216,7 +218,7 @@ def check_photo(data: bytes, filename: str, budget: DecodeBudget) -> CheckedFile
         raise UploadError(
             f"照片“{filename}”已损坏或不完整（可能没有传完），请重新选择这张照片。"
         ) from exc
-    content_type, ext = IMAGE_TYPES[image.format]
+    content_type, ext = IMAGE_TYPES[found]
     return CheckedFile(data, public, content_type, ext, filename)
 
 

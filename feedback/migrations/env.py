@@ -1,6 +1,7 @@
 """Alembic environment: runs on the connection handed in by feedback.migrate, or on the URL."""
 
 from alembic import context
+from alembic.util import CommandError
 from sqlalchemy import create_engine
 
 import feedback.models  # noqa: F401  (registers the tables)
@@ -21,7 +22,12 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = create_engine(context.config.get_main_option("sqlalchemy.url"))
+    url = context.config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise CommandError(
+            "迁移配置既没有传入数据库连接，也没有 sqlalchemy.url：不知道迁移哪个数据库。"
+        )
+    engine = create_engine(url)
     with engine.begin() as conn:
         _run(conn)
 

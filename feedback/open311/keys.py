@@ -11,7 +11,7 @@ from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from feedback import ratelimit
-from feedback.extensions import db
+from feedback.extensions import Model, db
 from feedback.models import utcnow
 
 PREFIX = "y311_"
@@ -20,7 +20,7 @@ DEFAULT_RATE_LIMIT = 100
 DEFAULT_WINDOW = 3600
 
 
-class ApiKey(db.Model):  # type: ignore[name-defined]
+class ApiKey(Model):
     """A client of the Open311 API (a 12345/12369 platform, an app); only the key's hash is kept."""
 
     __tablename__ = "open311_api_key"
@@ -39,7 +39,7 @@ class ApiKey(db.Model):  # type: ignore[name-defined]
         return self.revoked_at is None
 
 
-class Open311Request(db.Model):  # type: ignore[name-defined]
+class Open311Request(Model):
     """A report filed through Open311: which key filed it and its public token."""
 
     __tablename__ = "open311_request"

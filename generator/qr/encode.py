@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import segno
 
-from generator.qr.mask import MAX_VERSION, best_mask
+from generator.qr.mask import MAX_VERSION, best_mask, qr_version
 
 ERROR_LEVELS = {"q": "Q", "h": "H"}
 PNG_SCALE = 8
@@ -24,7 +24,7 @@ def make(url: str, error: str = "q") -> segno.QRCode:
     level = ERROR_LEVELS[error.lower()]
     # Made with mask 0, then given the mask segno would choose: the same code, scored with numpy.
     code = segno.make_qr(url, error=level, boost_error=True, mask=0)
-    if code.version > MAX_VERSION:  # longer than our URLs: let segno choose, slowly
+    if qr_version(code) > MAX_VERSION:  # longer than our URLs: let segno choose, slowly
         return segno.make_qr(url, error=level, boost_error=True)
     return best_mask(code)
 

@@ -39,6 +39,14 @@ class _Layout:
     format_bits: np.ndarray
 
 
+def qr_version(code: segno.QRCode) -> int:
+    """The version (1 to 40) of ``code``; segno types it ``int | str`` for Micro QR's "M1".."M4"."""
+    version = code.version
+    if isinstance(version, str):
+        raise ValueError(f"这里只处理普通二维码，不处理 Micro QR（版本 {version}）")
+    return version
+
+
 def best_mask(code: segno.QRCode) -> segno.QRCode:
     """Give ``code`` (made with ``mask=0``) the mask segno would have chosen; returns it."""
     return apply_mask(code, mask_ranking(code)[0])
@@ -46,7 +54,7 @@ def best_mask(code: segno.QRCode) -> segno.QRCode:
 
 def mask_ranking(code: segno.QRCode) -> list[int]:
     """The eight masks of ``code`` (made with ``mask=0``), best penalty score first, as segno."""
-    layout = _layout(code.version)
+    layout = _layout(qr_version(code))
     scoring = np.where(layout.info, np.uint8(0), _unmasked(code, layout))
     scores = mask_penalties(line_words(scoring) ^ layout.mask_lines, layout.size)
     return sorted(range(8), key=lambda k: (scores[k], k))
@@ -54,7 +62,7 @@ def mask_ranking(code: segno.QRCode) -> list[int]:
 
 def apply_mask(code: segno.QRCode, mask: int) -> segno.QRCode:
     """Give ``code`` (made with ``mask=0``) data mask ``mask`` and its format bits; returns it."""
-    layout = _layout(code.version)
+    layout = _layout(qr_version(code))
     final = _unmasked(code, layout) ^ layout.masks[mask]
     info = _format_info(code.error, mask)
     final[layout.format_rows, layout.format_cols] = (info >> layout.format_bits) & 1
@@ -194,4 +202,4 @@ def _alignment_centres(version: int) -> list[tuple[int, int]]:
     step = 26 if version == 32 else (version * 4 + count * 2 + 1) // (count * 2 - 2) * 2
     positions = [6] + [n - 7 - k * step for k in reversed(range(count - 1))]
     corners = {(6, 6), (6, n - 7), (n - 7, 6)}
-    return [p for p in product(positions, repeat=2) if p not in corners]
+    return [(r, c) for r, c in product(positions, positions) if (r, c) not in corners]

@@ -21,7 +21,7 @@ import segno
 import zxingcpp
 
 from generator.qr.encode import ERROR_LEVELS
-from generator.qr.mask import MAX_VERSION, apply_mask, mask_ranking
+from generator.qr.mask import MAX_VERSION, apply_mask, mask_ranking, qr_version
 from generator.qr.segments import make_compact
 
 #: Pixels per module at which a clean printed code must read with every decoder.
@@ -29,11 +29,12 @@ CHECK_SCALES = (3, 4, 5, 6)
 QUIET_ZONE = 4
 
 Decoder = Callable[[np.ndarray], list[str]]
+QR_ONLY = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
 
 
 def read_zxing(image: np.ndarray) -> list[str]:
     """Texts of the QR codes zxing-cpp finds in a greyscale ``image``."""
-    found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    found = zxingcpp.read_barcodes(image, formats=QR_ONLY)
     return [r.text for r in found]
 
 
@@ -100,8 +101,9 @@ def readable(url: str, error: str = "h") -> segno.QRCode:
     """
     level = ERROR_LEVELS[error.lower()]
     code = make_compact(url, level, mask=0)
-    if code.version > MAX_VERSION:
-        raise ValueError(f"二维码内容过长（版本 {code.version}），标识牌只印短地址：{url}")
+    version = qr_version(code)
+    if version > MAX_VERSION:
+        raise ValueError(f"二维码内容过长（版本 {version}），标识牌只印短地址：{url}")
     best, fewest = None, None
     for mask in mask_ranking(code):
         candidate = apply_mask(make_compact(url, level, mask=0), mask)
@@ -110,4 +112,6 @@ def readable(url: str, error: str = "h") -> segno.QRCode:
             return candidate
         if fewest is None or missed < fewest:
             best, fewest = candidate, missed
+    if best is None:  # mask_ranking always gives the eight masks
+        raise ValueError(f"二维码没有可试的掩码：{url}")
     return best

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import segno
 
+from generator.qr.mask import qr_version
+
 #: QR's alphanumeric character set.
 ALPHANUMERIC = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
 #: A segment header costs 4 + 9..13 bits and splitting a byte run another 4 + 8..16; an
@@ -50,5 +52,7 @@ def make_compact(text: str, error: str, mask: int | None = None) -> segno.QRCode
     parts = segments(text)
     if len(parts) == 1:
         return whole
-    cut = segno.make_qr(parts, error=error, boost_error=True, mask=mask)
-    return cut if cut.version < whole.version else whole
+    # segno's stub says content is int, str or bytes; make_qr also takes a list of segments
+    # (segno.encoder.prepare_data iterates it), which is what this module is for.
+    cut = segno.make_qr(parts, error=error, boost_error=True, mask=mask)  # type: ignore[arg-type]
+    return cut if qr_version(cut) < qr_version(whole) else whole

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 
 import pytest
 from click.testing import CliRunner
@@ -122,3 +123,30 @@ def test_accounts_before_the_first_build_say_to_build(tmp_path, monkeypatch):
     args = ["create-admin", "--body", "nn", "--login", "x", "--password", "long-enough-1"]
     bad = runner.invoke(feedback_group, args)
     assert bad.exit_code != 0 and "请先运行 yimatong build" in bad.output
+
+
+def _accounts(tmp_path) -> dict[str, tuple]:
+    """Every account row in the CLI's database, read with plain sqlite3."""
+    with sqlite3.connect(tmp_path / "instance" / "feedback.sqlite3") as conn:
+        rows = conn.execute("SELECT login, role, body_id, unit_code, name, email FROM account")
+        return {row[0]: row[1:] for row in rows}
+
+
+def test_create_commands_store_each_field(runner, tmp_path):
+    runner.invoke(feedback_group, ["init-db"])
+    password = ["--password", "long-enough-1"]
+    commands = [
+        ["create-admin", "--body", "nn-binyang", "--login", "a1", "--name", "甲", *password],
+        ["create-officer", "--body", "nn", "--login", "o1", "--role", "supervisor", *password],
+        ["create-enterprise", "--unit", BINYANG, "--login", "e1", "--email", "E1@Example.com"],
+    ]
+    commands[2] += password
+    for args in commands:
+        result = runner.invoke(feedback_group, args)
+        assert result.exit_code == 0, result.output
+    accounts = _accounts(tmp_path)
+    assert accounts["a1"] == ("admin", "nn-binyang", None, "甲", "")
+    assert accounts["o1"] == ("supervisor", "nn", None, "o1", "")
+    role, body, unit, name, email = accounts["e1"]
+    assert (role, body, unit, email) == ("enterprise", None, BINYANG, "E1@example.com")
+    assert name and name != "e1"  # the unit's name from the directory

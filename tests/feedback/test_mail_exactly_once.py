@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import text
 
 from feedback.app import create_app
 from feedback.cli import feedback_group
@@ -261,3 +262,23 @@ def test_processes_send_each_message_once_on_postgres(postgres_url, tmp_path, fi
         _exactly_once(app, postgres_url, tmp_path / "instance")
     finally:
         db_app_dispose(app)
+
+
+def test_message_deleted_after_its_claim_is_skipped(make_app):
+    """A row removed between the claim and the read (here by a trigger) is not sent, no crash."""
+    with SmtpServer() as smtp:
+        app = _mail_app(make_app, smtp.port)
+        doomed, kept = _queue(app, ["gone@example.com", "kept@example.com"])
+        with app.app_context():
+            db.session.execute(
+                text(
+                    "CREATE TRIGGER drop_claimed AFTER UPDATE OF claimed_by ON outbox "
+                    f"WHEN NEW.id = {doomed} AND NEW.claimed_by IS NOT NULL "
+                    "BEGIN DELETE FROM outbox WHERE id = NEW.id; END"
+                )
+            )
+            db.session.commit()
+            assert send_pending() == (1, 0)
+            assert db.session.get(OutboxMail, doomed) is None
+    assert smtp.recorder.recipients() == ["kept@example.com"]
+    assert _row(app, kept).sent_at is not None

@@ -144,3 +144,25 @@ def test_penalties_match_segnos_scoring():
                 sum(segno.encoder.mask_scores([bytearray(r) for r in m], n, n)) for m in matrices
             ]
             assert qrmask.mask_penalties(qrmask.line_words(matrices), n) == expected
+
+
+@pytest.mark.parametrize("content", ["1", "HELLO", "https://ymt.example.cn/"])
+def test_qr_version_is_an_int_and_micro_qr_is_refused(content):
+    """segno types versions ``int | str``: ours are ints, a Micro QR ("M1".."M4") is refused."""
+    code = segno.make_qr(content)
+    assert qrmask.qr_version(code) == code.version and isinstance(code.version, int)
+    micro = segno.make_micro("1")
+    with pytest.raises(ValueError, match=f"Micro QR（版本 {micro.version}）"):
+        qrmask.qr_version(micro)
+
+
+@pytest.mark.parametrize("version", range(1, 41))
+def test_alignment_centres_match_segno(version):
+    """The alignment centres (typed pairs) are where segno draws the 5×5 patterns."""
+    code = segno.make_qr("A", version=version, mask=0, boost_error=False)
+    n = 4 * version + 17
+    dark = np.frombuffer(b"".join(code.matrix), dtype=np.uint8).reshape(n, n) & 1
+    for r, c in qrmask._alignment_centres(version):
+        ring = dark[r - 2 : r + 3, c - 2 : c + 3].copy()
+        assert ring[2, 2] == 1 and ring[1:4, 1:4].sum() == 1  # dark centre, light ring
+        assert ring.sum() == 17  # dark border of 16 plus the centre
