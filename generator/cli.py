@@ -22,6 +22,7 @@ COMMANDS = {
     "sample": "generator.sample:sample_command",
     "signs": "generator.signs:signs_command",
     "publish": "generator.publish.upload:publish_command",
+    "nginx-config": "generator.publish.nginx:nginx_command",
 }
 
 
