@@ -60,8 +60,15 @@ def cycle_env(tmp: Path, **extra: str) -> dict[str, str]:
 
 
 def yimatong(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    """``yimatong ARGS`` run from the test's folder (never the checkout), as the timer runs it."""
+    cwd = Path(env["YIMATONG_CACHE_DIR"]).parent
     return subprocess.run(
-        [str(BIN / "yimatong"), *args], env=env, capture_output=True, text=True, timeout=600
+        [str(BIN / "yimatong"), *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
