@@ -22,6 +22,8 @@ COMMANDS = {
     "sample": "generator.sample:sample_command",
     "signs": "generator.signs:signs_command",
     "publish": "generator.publish.upload:publish_command",
+    "nginx-config": "generator.publish.nginx:nginx_command",
+    "cycle": "generator.cycle:cycle_command",
 }
 
 
@@ -53,3 +55,7 @@ def main() -> None:
     Typical use: `yimatong check` to validate content/, `yimatong build` to write the
     static site to build/site, `yimatong serve` to preview it with the feedback service.
     """
+
+
+if __name__ == "__main__":  # the steps of `yimatong cycle` run as python -m generator.cli
+    main(prog_name="yimatong")

@@ -63,6 +63,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("gate_sign_mm", "600x400", "Gate signboard size in millimetres (width x height)."),
     Setting("outlet_sign_mm", "480x300", "Outlet prompt signboard size in millimetres."),
     Setting("sign_bleed_mm", 3, "Bleed around each signboard in millimetres."),
+    # The daily cycle (generator/cycle.py) publishes when a bucket is set.
+    Setting("publish_bucket", "", "Bucket `yimatong cycle` publishes to; empty: no publish step."),
+    Setting("publish_prefix", "", "Key prefix (folder) in the bucket for `yimatong cycle`."),
+    Setting(
+        "publish_endpoint_url", "", "S3-compatible endpoint for `yimatong cycle`; empty for AWS."
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

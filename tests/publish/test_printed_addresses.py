@@ -2,13 +2,12 @@
 
 The codes hold ``https://HOST/E/<shard>/<code>/[<outlet>/]``; the pages live under ``/e/``.
 The built site is served by a host applying its own ``_redirects`` as Netlify does, and by
-the real nginx with the location rule copied from docs/addresses.md.
+the real nginx with the location rule ``yimatong nginx-config`` generates.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,9 +17,10 @@ import requests
 from bs4 import BeautifulSoup
 
 from generator.content.readers import load_site
+from generator.publish.nginx import printed_location
 from generator.signs import SignOptions, unit_signs
 
-from .conftest import BASE, FIXTURE, ROOT
+from .conftest import BASE, FIXTURE
 from .hosts import Nginx, RedirectsHost
 
 
@@ -41,9 +41,8 @@ def netlify_host(built):
 
 
 def nginx_rule() -> str:
-    """The nginx location block documented in docs/addresses.md."""
-    text = (ROOT / "docs" / "addresses.md").read_text(encoding="utf-8")
-    return re.search(r"```nginx\n(.*?)```", text, re.S).group(1)
+    """The nginx location block ``yimatong nginx-config`` writes (docs/deploy.md)."""
+    return "\n".join(printed_location()) + "\n"
 
 
 @pytest.fixture(scope="module")
@@ -92,9 +91,9 @@ def test_netlify_rule_keeps_unknown_addresses_a_404(netlify_host):
     _check_unknown_and_other_paths(netlify_host.url)
 
 
-def test_documented_nginx_rule_sends_every_printed_address_to_its_page(nginx_host, printed):
+def test_generated_nginx_rule_sends_every_printed_address_to_its_page(nginx_host, printed):
     _check_every_printed_address(nginx_host.url, printed)
 
 
-def test_documented_nginx_rule_keeps_unknown_addresses_a_404(nginx_host):
+def test_generated_nginx_rule_keeps_unknown_addresses_a_404(nginx_host):
     _check_unknown_and_other_paths(nginx_host.url)
