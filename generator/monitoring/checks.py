@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from generator.monitoring.codes import DATA_TYPES, FLAGS, NUMBERS, POLLUTANTS
 from generator.monitoring.protocol import Reading
 
-_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)")
+_DECIMAL = "0123456789.-+"
 _TIME_FORMATS = ("%Y%m%d%H%M%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
 
 
@@ -139,10 +138,11 @@ def _value(
         raw = fields.get(name)
         if raw is None or (raw == "" and name != "Avg"):
             numbers[name] = None
-        elif _NUMBER.fullmatch(raw):
-            numbers[name] = float(raw)
         else:
-            return refuse("value", f"{code}-{name} 应为数字，实为 “{raw}”", code)
+            number = _number(raw)
+            if number is None:
+                return refuse("value", f"{code}-{name} 应为数字，实为 “{raw}”", code)
+            numbers[name] = number
     avg = numbers["Avg"]
     if avg is None:
         return refuse("value", f"缺少 {code}-Avg（时段均值）", code)
@@ -155,6 +155,17 @@ def _value(
         refuse.at.mn, cn, start, code, unit_code, outlet, avg,
         numbers["Min"], numbers["Max"], numbers["ZsAvg"], flag, source,
     )  # fmt: skip
+
+
+def _number(raw: str) -> float | None:
+    """A plain decimal (``-12.5``, ``.5``, ``3.``), or None: no ``nan``, ``inf``, ``1e5``,
+    ``1_000`` or spaces, which float() would take."""
+    if raw.strip(_DECIMAL) or not raw:
+        return None
+    try:
+        return float(raw)
+    except ValueError:
+        return None
 
 
 def _known() -> str:

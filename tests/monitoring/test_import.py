@@ -117,6 +117,10 @@ BAD = {
         good(1, w01018={"Min": 3, "Flag": "N"}),
         good(1, w01018={"Avg": 3, "Max": "--", "Flag": "N"}),
         good(1, w01018={"Avg": "12.3.4", "Flag": "N"}),
+        good(1, w01018={"Avg": "1_000", "Flag": "N"}),
+        good(1, w01018={"Avg": " 5", "Flag": "N"}),
+        good(1, w01018={"Avg": "-", "Flag": "N"}),
+        good(1, w01018={"Avg": "+-1", "Flag": "N"}),
     ],
     "flag": [
         good(1, w01018={"Avg": 3}),
@@ -190,7 +194,11 @@ def test_every_fault_in_one_file_is_reported_and_counted_once(tmp_path: Path) ->
     assert dict(summary.rejected) == {reason: len(lines) for reason, lines in BAD.items()}
     assert summary.new == 2
     text = summary.text()
-    assert "CRC 校验不符：4" in text and "未登记的数采仪编号（MN）：2" in text
+    assert (
+        "CRC 校验不符：4" in text
+        and "数值不是数字：12" in text
+        and "未登记的数采仪编号（MN）：2" in text
+    )
     assert f"拒收 {sum(len(v) for v in BAD.values())} 项" in text
 
 
@@ -207,3 +215,17 @@ def test_a_store_of_another_version_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StoreError) as caught:
         Store(tmp_path / "m.duckdb")
     assert "99" in str(caught.value) and str(SCHEMA_VERSION) in str(caught.value)
+
+
+def test_frames_read_in_small_chunks_give_the_same_result(tmp_path: Path) -> None:
+    from generator.monitoring.sources import read_frames
+
+    lines = [good(0), corrupt_crc(good(1)), "\r\n", good(2), BAD["length"][0], good(3)]
+    path = write_frames(tmp_path / "c.txt", lines)
+    whole = list(read_frames(path, "c.txt"))
+    assert (
+        whole
+        == list(read_frames(path, "c.txt", chunk=1))
+        == list(read_frames(path, "c.txt", chunk=2))
+    )
+    assert [getattr(item, "reason", None) for item in whole] == [None, "crc", None, "length", None]

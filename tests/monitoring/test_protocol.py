@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.monitoring.protocol import FrameError, crc16, data_frame, frame, parse
+from generator.monitoring.protocol import FrameError, crc16, crc16_many, data_frame, frame, parse
 
 EXAMPLE = (
     "QN=20160801085857223;ST=32;CN=1062;PW=100000;MN=010000A8900016F000169DC0;"
@@ -113,3 +113,9 @@ def test_non_ascii_segment_is_refused_with_a_right_crc() -> None:
     with pytest.raises(FrameError) as caught:
         parse(line)
     assert caught.value.reason == "form" and "ASCII" in caught.value.detail
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.binary(max_size=300), max_size=30))
+def test_crc_of_many_segments_at_once_is_each_ones_crc(segments: list[bytes]) -> None:
+    assert crc16_many(segments) == [crc16(s) for s in segments]
