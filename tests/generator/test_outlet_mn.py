@@ -38,7 +38,8 @@ def problems_of(content: Path) -> list:
     return problems + (validate(site, today=TODAY) if site else [])
 
 
-def test_fixture_outlets_carry_their_mn(content: Path) -> None:
+def test_an_outlet_carries_its_mn_and_others_none(content: Path) -> None:
+    set_mn(content, KEY, "DW001", "010000A8900016F000169DC0")
     site, problems = read_content(content)
     assert not problems
     unit = next(u for u in site.units if u.fixed_source_code == KEY)
@@ -73,6 +74,7 @@ def test_mn_that_is_not_text_is_refused(content: Path) -> None:
 
 
 def test_the_same_mn_on_two_outlets_is_refused_naming_both(content: Path) -> None:
+    set_mn(content, KEY, "DW001", "010000A8900016F000169DC0")
     set_mn(content, OTHER, "DW001", "010000A8900016F000169DC0")
     set_mn(content, KEY, "DA001", "010000A8900016F000169DC0")
     found = [p for p in problems_of(content) if p.field.endswith(".mn")]

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from generator import clock
@@ -22,7 +23,7 @@ from generator.monitoring.builder import (
 )
 from generator.monitoring.protocol import parse
 
-from .frames import MAY, MN, rows, run
+from .frames import MAY, MN, OUTLETS, rows, run
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "content"
 #: A day after the fixture content's as-of dates (the content must pass its checks).
@@ -100,7 +101,14 @@ def test_a_csv_in_no_known_encoding_is_refused(tmp_path: Path) -> None:
 
 @pytest.fixture
 def content(tmp_path: Path) -> Path:
-    return Path(shutil.copytree(FIXTURE, tmp_path / "content"))
+    """The fixture content with the MNs of frames.py on its key unit's two outlets."""
+    folder = Path(shutil.copytree(FIXTURE, tmp_path / "content"))
+    unit = folder / "units" / f"{OUTLETS[MN][0]}.yaml"
+    data = yaml.safe_load(unit.read_text(encoding="utf-8"))
+    for mn, (_, code) in OUTLETS.items():
+        next(o for o in data["outlets"] if o["code"] == code)["mn"] = mn
+    unit.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return folder
 
 
 def test_command_imports_by_the_content_mn_and_writes_the_rejects(
