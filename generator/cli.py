@@ -19,6 +19,7 @@ GROUP = "yimatong.commands"
 COMMANDS = {
     "build": "generator.build.run:build_command",
     "check": "generator.content.check:check_command",
+    "monitoring": "generator.monitoring.command:monitoring_group",
     "sample": "generator.sample:sample_command",
     "signs": "generator.signs:signs_command",
     "publish": "generator.publish.upload:publish_command",

@@ -58,6 +58,11 @@ SETTINGS: tuple[Setting, ...] = (
         "build/search-index",
         "Folder of the whoosh search index (not published).",
     ),
+    Setting(
+        "monitoring_db",
+        "build/monitoring.duckdb",
+        "DuckDB file of the automatic-monitoring values `yimatong monitoring import` keeps.",
+    ),
     Setting("stats_file", "", "Public report statistics JSON written by the feedback service."),
     Setting("hotline", "12369", "Environmental complaints hotline printed on signs and pages."),
     Setting("gate_sign_mm", "600x400", "Gate signboard size in millimetres (width x height)."),

@@ -135,6 +135,24 @@ def outlet_problem(code: str) -> str | None:
     return None
 
 
+#: An MN (数采仪编号, HJ 212-2017): 14 to 24 Latin letters and digits.
+MN_LENGTH = (14, 24)
+_MN_RE = re.compile(r"[0-9A-Z]+")
+
+
+def mn_problem(mn: str) -> str | None:
+    """Explain what is wrong with a data logger's MN (HJ 212), or return None."""
+    problem = characters_problem(mn, "数采仪编号（MN）")
+    if problem:
+        return problem
+    low, high = MN_LENGTH
+    if not _MN_RE.fullmatch(mn):
+        return f"数采仪编号（MN）只能由大写英文字母和数字组成，实为 {mn}"
+    if not low <= len(mn) <= high:
+        return f"数采仪编号（MN）应为 {low}–{high} 位，实为 {len(mn)} 位：{mn}"
+    return None
+
+
 def division_problem(code: str) -> str | None:
     """Explain what is wrong with the form of a GB/T 2260 division code, or return None."""
     problem = characters_problem(code, "行政区划代码")

@@ -118,6 +118,8 @@ class Outlet:
     diameter_m: float | None = None
     receiving_water: str = ""
     pollutants: tuple[OutletPollutant, ...] = ()
+    #: The MN of the outlet's automatic-monitoring data logger (HJ 212), "" if none.
+    mn: str = ""
 
     @property
     def kind(self) -> str:

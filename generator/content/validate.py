@@ -19,6 +19,7 @@ from generator.content.codes import (
     division_problem,
     fixed_source_problem,
     industry_problem,
+    mn_problem,
     outlet_problem,
     uscc_problem,
     web_address,
@@ -236,6 +237,10 @@ def _check_outlets(c: _Checker, outlets: tuple[Outlet, ...]) -> None:
         ):
             if value is not None and value <= 0:
                 c.fail(f"{path}.{name}", f"应为正数，实为 {value:g}")
+        if outlet.mn:
+            problem = mn_problem(outlet.mn)
+            if problem:
+                c.fail(path + ".mn", problem)
         for name, count in Counter(p.name for p in outlet.pollutants).items():
             if count > 1:
                 c.fail(f"{path}.pollutants[{name}]", f"污染物 {name} 在该排放口列了 {count} 次")
@@ -336,10 +341,12 @@ def _check_enforcement(c: _Checker, unit: Unit) -> None:
 
 
 def check_duplicates(units: Iterable[Unit], problems: list[Problem]) -> None:
-    """Unit codes and penalty decision numbers must be unique across all files and lines."""
+    """Unit codes, penalty decision numbers and outlet MNs are unique across all files and lines."""
     first_unit: dict[str, str] = {}
     first_penalty: dict[str, str] = {}
+    first_mn: dict[str, str] = {}
     for unit in units:
+        _check_mn_twice(unit, first_mn, problems)
         code = unit.fixed_source_code
         if code in first_unit:
             _Checker(unit, problems).fail(
@@ -356,6 +363,22 @@ def check_duplicates(units: Iterable[Unit], problems: list[Problem]) -> None:
                 )
             else:
                 first_penalty[number] = f"{unit.source} [{code}]（{p.decision_number}）"
+
+
+def _check_mn_twice(unit: Unit, first: dict[str, str], problems: list[Problem]) -> None:
+    """An MN names one data logger at one outlet: a second outlet with it is refused."""
+    for outlet in unit.outlets:
+        if not outlet.mn:
+            continue
+        mn = outlet.mn.upper()
+        where = f"{unit.source} [{unit.fixed_source_code}] 排放口 {outlet.code}"
+        if mn in first:
+            _Checker(unit, problems).fail(
+                f"outlets[{outlet.code}].mn",
+                f"数采仪编号（MN）{outlet.mn} 重复：{first[mn]} 已使用；一个 MN 只能对应一个排放口",
+            )
+        else:
+            first[mn] = where
 
 
 def _same_looking(text: str) -> str:

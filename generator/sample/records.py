@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import random
 import re
 from dataclasses import dataclass
@@ -149,7 +150,7 @@ class Maker:
         stop = permit.get("status_date") or self._date_before(self.as_of, 0, 4)
         record["data_as_of"]["monitoring"] = stop
         record["permit"] = permit
-        record["outlets"] = [self._outlet(plan, coords, rng) for plan in spec.profile.outlets]
+        record["outlets"] = [self._outlet(code, plan, coords, rng) for plan in spec.profile.outlets]
         record["monitoring"] = self._monitoring(spec, stop)
         self._enforcement(spec, record, city, county)
         return record
@@ -203,7 +204,7 @@ class Maker:
             ]
         return permit
 
-    def _outlet(self, plan: OutletPlan, coords: dict, rng: random.Random) -> dict:
+    def _outlet(self, code: str, plan: OutletPlan, coords: dict, rng: random.Random) -> dict:
         outlet: dict[str, Any] = {
             "code": plan.code,
             "name": plan.name,
@@ -217,6 +218,8 @@ class Maker:
         else:
             outlet["receiving_water"] = rng.choice(RIVERS)
         outlet["pollutants"] = [_pollutant(item) for item in plan.items]
+        if any(item.automatic for item in plan.items):
+            outlet["mn"] = sample_mn(code, plan.code)
         return outlet
 
     def _monitoring(self, spec: Spec, stop: dt.date) -> list[dict]:
@@ -332,6 +335,12 @@ class Maker:
         if kind == "closed":
             order["closed"] = min(issued + dt.timedelta(days=rng.randint(10, 80)), enforced)
         return order
+
+
+def sample_mn(unit_code: str, outlet_code: str) -> str:
+    """A made-up, stable 24-character data-logger MN for a sample outlet."""
+    digest = hashlib.sha1(f"{unit_code}/{outlet_code}".encode()).hexdigest().upper()
+    return "4500" + digest[:20]
 
 
 def _pollutant(item: Item) -> dict:

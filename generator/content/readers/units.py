@@ -48,7 +48,7 @@ UNIT_KEYS = frozenset(
 )
 PERMIT_KEYS = frozenset("number authority valid_from valid_to status status_date permitted".split())
 OUTLET_KEYS = frozenset(
-    "code name type location coordinates stack_height_m diameter_m receiving_water pollutants".split()
+    "code name type location coordinates stack_height_m diameter_m receiving_water pollutants mn".split()
 )
 POLLUTANT_KEYS = frozenset(
     "name unit limit_max limit_min standard method networked frequency".split()
@@ -179,6 +179,7 @@ def _outlet(r: RecordReader, data: dict) -> Outlet:
         diameter_m=r.number(data, "diameter_m", path),
         receiving_water=r.text(data, "receiving_water", path, required=False),
         pollutants=tuple(_pollutant(r, p, path) for p in r.items(data, "pollutants", path)),
+        mn=r.text(data, "mn", path, required=False),
     )
 
 
