@@ -18,6 +18,7 @@ from generator.content.results import Judgement, judge, verdict
 from generator.content.serialize import unit_record
 from generator.pages.charts import line_chart
 from generator.pages.views.common import Catalog, Output, catalog, digest, settings
+from generator.pages.views.unit_summary import unit_summary
 from generator.qr.encode import QRCache
 from generator.spreadsheet import neutralise_row
 
@@ -122,6 +123,7 @@ def unit_page(shard: str, code: str) -> str:
         unit=unit,
         row=cat.rows[code],
         series=series,
+        summary=unit_summary(unit, series, cat.as_of),
         stats=stats,
         as_of=cat.as_of,
         report_href=urls.report_url(settings()["feedback_url"], code),
