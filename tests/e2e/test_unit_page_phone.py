@@ -93,3 +93,36 @@ def test_any_chart_shows_its_labels_whole(phone, values: list[float]):
             assert x0 >= 0 and x1 <= chart["width"], f"{text['text']} 被裁掉"
         for legend in chart["legend"]:
             assert not [m for m in chart["marks"] if overlaps(legend, m)]
+
+
+CARD_PAGES = [
+    "/penalties/",
+    urls.unit_path(KEY_UNIT),
+    urls.outlet_path(KEY_UNIT, "DW001"),
+    "/permits/expired/",
+]
+#: Each card cell's width and each unbreakable code's line count, on the page shown.
+CARD_LAYOUT = """() => ({
+  cells: [...document.querySelectorAll('table.cards td')].map(td => ({
+    text: td.textContent.trim().slice(0, 20), width: td.getBoundingClientRect().width,
+    display: getComputedStyle(td).display})),
+  codes: [...document.querySelectorAll('.nobr')].map(el => ({
+    text: el.textContent, lines: new Set([...el.getClientRects()].map(r => r.top)).size})),
+  wide: document.documentElement.scrollWidth})"""
+
+
+@pytest.mark.parametrize("path", CARD_PAGES)
+def test_tables_become_cards_at_360_px(phone, site_url: str, path: str):
+    phone.goto(site_url + path)
+    layout = phone.evaluate(CARD_LAYOUT)
+    assert layout["wide"] <= 360
+    for cell in layout["cells"]:
+        assert cell["display"] == "block" and cell["width"] >= 280, cell
+    for code in layout["codes"]:
+        assert code["lines"] == 1, f"{code['text']} 被折断"
+
+
+def test_tables_stay_tables_on_a_desktop(desktop, site_url: str):
+    desktop.goto(site_url + "/penalties/")
+    cells = desktop.evaluate(CARD_LAYOUT)["cells"]
+    assert cells and {c["display"] for c in cells} == {"table-cell"}

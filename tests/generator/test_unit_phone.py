@@ -127,3 +127,26 @@ def test_summary_counts_only_the_last_twelve_months(site):
     assert (got.recent_penalties, got.recent_fines, got.all_penalties) == (2, 18.0, 4)
     assert (got.open_rectifications, got.overdue_rectifications) == (2, 1)
     assert (got.exceedances, got.exceeding_series, got.monitored_series) == (5, 2, 3)
+
+
+CARD_PAGES = ["/penalties/", urls.unit_path(KEY_UNIT), urls.outlet_path(KEY_UNIT, "DW001")]
+
+
+@pytest.mark.parametrize("path", [*CARD_PAGES, "/permits/expired/", "/area/450100/"])
+def test_every_card_cell_is_labelled_with_its_column(site_dir, path):
+    page = soup(site_dir, path)
+    tables = page.select("table.cards")
+    assert tables or path.startswith("/permits/"), path
+    for table in tables:
+        heads = [th.get_text(strip=True) for th in table.select("thead th")]
+        for row in table.select("tbody tr"):
+            labels = [td.get("data-label") for td in row.select("td")]
+            assert labels == heads, (path, labels, heads)
+
+
+def test_outlet_codes_are_unbreakable(site_dir):
+    page = soup(site_dir, urls.outlet_path(KEY_UNIT, "DW001"))
+    code = page.select_one(".unit-head .code strong")
+    assert code.select_one(".nobr").get_text() == "DW001" and code.find("wbr") is not None
+    unit = soup(site_dir, urls.unit_path(KEY_UNIT))
+    assert {s.get_text() for s in unit.select(".outlets .nobr")} == {"DW001", "DA001"}
