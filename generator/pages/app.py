@@ -37,6 +37,7 @@ def install_globals(app: Flask, site_title: str, settings: dict[str, Any]) -> No
     app.jinja_env.globals.update(
         site_title=site_title,
         hotline=settings.get("hotline", "12369"),
+        base_url=settings.get("base_url", "").rstrip("/"),
         search_url=settings["feedback_url"].rstrip("/") + "/search",
         report_home=urls.report_url(settings["feedback_url"]),
         asset=lambda name: f"/static/{assets[name]}",

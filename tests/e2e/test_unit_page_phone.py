@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -126,3 +127,24 @@ def test_tables_stay_tables_on_a_desktop(desktop, site_url: str):
     desktop.goto(site_url + "/penalties/")
     cells = desktop.evaluate(CARD_LAYOUT)["cells"]
     assert cells and {c["display"] for c in cells} == {"table-cell"}
+
+
+def test_printed_unit_page_is_a_clean_record(phone, site_url: str, tmp_path: Path):
+    import pymupdf
+
+    phone.goto(site_url + urls.unit_path(KEY_UNIT))
+    folded = phone.locator("details.fold table tbody tr").first
+    assert not folded.is_visible(), "folded on screen"
+    assert not phone.locator(".print-meta").is_visible()
+    phone.emulate_media(media="print")
+    assert folded.is_visible(), "every folded table prints"
+    for hidden in (".site-header nav", ".site-header .search", "nav.toc", ".button-report"):
+        assert not phone.locator(hidden).first.is_visible(), hidden
+    pdf = tmp_path / "unit.pdf"
+    phone.pdf(path=str(pdf))
+    text = "".join(page.get_text() for page in pymupdf.open(pdf))
+    rows = phone.locator("details.fold tbody td:first-child").all_inner_texts()
+    assert rows and all(r.strip() in text for r in rows)
+    assert f"本页地址 {BASE_URL}{urls.unit_path(KEY_UNIT)}" in text
+    assert "数据截至 2026-11-20" in text
+    assert "按行业" not in text and "我要举报" not in text

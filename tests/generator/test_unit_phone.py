@@ -150,3 +150,38 @@ def test_outlet_codes_are_unbreakable(site_dir):
     assert code.select_one(".nobr").get_text() == "DW001" and code.find("wbr") is not None
     unit = soup(site_dir, urls.unit_path(KEY_UNIT))
     assert {s.get_text() for s in unit.select(".outlets .nobr")} == {"DW001", "DA001"}
+
+
+def og(page) -> dict[str, str]:
+    """The page's Open Graph properties."""
+    return {m["property"]: m["content"] for m in page.select("meta[property^='og:']")}
+
+
+@pytest.mark.parametrize(
+    ("path", "image"),
+    [
+        (urls.unit_path(KEY_UNIT), "qr.png"),
+        (urls.outlet_path(KEY_UNIT, "DW001"), "qr.png"),
+        ("/pages/about/", None),
+        ("/penalties/", None),
+    ],
+)
+def test_open_graph_card_without_javascript(site_dir, path, image):
+    page = soup(site_dir, path)
+    tags = og(page)
+    assert tags["og:url"] == BASE_URL + path
+    assert page.select_one("link[rel=canonical]")["href"] == BASE_URL + path
+    assert tags["og:title"] and page.title.get_text().startswith(tags["og:title"])
+    assert tags["og:description"] == page.select_one("meta[name=description]")["content"]
+    assert tags["og:image"].startswith(BASE_URL + "/")
+    if image:
+        assert tags["og:image"] == BASE_URL + path + image
+    served = site_dir / tags["og:image"].removeprefix(BASE_URL + "/")
+    assert served.read_bytes().startswith(b"\x89PNG"), "a raster image the apps can show"
+
+
+def test_print_footer_names_the_address_and_data_date(site_dir, site):
+    unit = site.unit(KEY_UNIT)
+    meta = soup(site_dir, urls.unit_path(KEY_UNIT)).select_one("footer .print-meta").get_text()
+    assert BASE_URL + urls.unit_path(KEY_UNIT) in meta
+    assert f"数据截至 {unit.data_as_of.latest}" in meta
