@@ -12,7 +12,7 @@ import pytest
 from generator import urls
 from generator.build.run import build
 from generator.pages.charts import line_chart
-from tests.generator.site_helpers import BASE_URL, FIXTURE, overrides
+from tests.generator.site_helpers import BASE_URL, FIXTURE, on_fixture_day, overrides
 
 from .servers import SiteServer
 
@@ -32,7 +32,8 @@ TEXT_BOXES = """() => [...document.querySelectorAll('svg.chart')].map(svg => {
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("phone-site")
-    build(FIXTURE, tmp / "site", BASE_URL, jobs=1, progress=False, overrides=overrides(tmp))
+    with on_fixture_day():
+        build(FIXTURE, tmp / "site", BASE_URL, jobs=1, progress=False, overrides=overrides(tmp))
     server = SiteServer(tmp / "site").start()
     yield server.url
     server.stop()

@@ -40,8 +40,11 @@ class Summary:
     all_penalties: int
 
 
-def unit_summary(unit: Unit, series: Sequence[Counted], as_of: dt.date) -> Summary:
-    """The summary of ``unit`` on ``as_of`` from its monitored ``series``."""
+def unit_summary(
+    unit: Unit, series: Sequence[Counted], as_of: dt.date, judged_on: dt.date | None = None
+) -> Summary:
+    """The summary of ``unit`` from its monitored ``series``: penalties of the 12 months to
+    ``as_of``, rectifications overdue on ``judged_on`` (default ``as_of``)."""
     since = as_of - dt.timedelta(days=RECENT_DAYS)
     recent = [p for p in unit.penalties if since < p.date <= as_of]
     still_open = [r for r in unit.rectifications if r.status is RectificationStatus.OPEN]
@@ -50,7 +53,7 @@ def unit_summary(unit: Unit, series: Sequence[Counted], as_of: dt.date) -> Summa
         exceeding_series=sum(1 for s in series if s.exceedances),
         monitored_series=len(series),
         open_rectifications=len(still_open),
-        overdue_rectifications=sum(1 for r in still_open if r.overdue(as_of)),
+        overdue_rectifications=sum(1 for r in still_open if r.overdue(judged_on or as_of)),
         recent_penalties=len(recent),
         recent_fines=sum(p.amount for p in recent),
         all_penalties=len(unit.penalties),
