@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader
 from generator import settings, urls
 from generator.content.readers import LoadCache, load_site
 from generator.pages.app import TEMPLATES, fingerprinted
+from generator.pages.maps import map_links
 from generator.pages.views.common import build_catalog
 from generator.pages.views.unit import (
     monitoring_end,
@@ -23,6 +24,7 @@ from generator.pages.views.unit import (
     unit_csv_bytes,
     unit_json_bytes,
 )
+from generator.pages.views.unit_summary import unit_summary
 from generator.qr.encode import QRCache
 
 _STATE: dict = {}
@@ -40,6 +42,8 @@ def _environment(site, conf) -> Environment:
         search_url=conf["feedback_url"] + "/search",
         report_home=conf["feedback_url"] + "/report",
         asset=lambda name: f"/static/{assets[name]}",
+        base_url=conf["base_url"].rstrip("/"),
+        map_links=map_links,
         unit_path=urls.unit_path,
         outlet_path=urls.outlet_path,
         nav_pages=sorted(site.pages, key=lambda p: p.order),
@@ -56,31 +60,36 @@ def _render(index: int) -> int:
         end = monitoring_end(unit, cat)
         per_outlet = {o.code: outlet_series(unit, o, end) for o in unit.outlets}
         report = urls.report_url(conf["feedback_url"], unit.code)
+        path = urls.unit_path(unit.code)
+        series = [s for v in per_outlet.values() for s in v]
         html = unit_t.render(
+            page_path=path,
             unit=unit,
             row=cat.rows[unit.code],
             as_of=cat.as_of,
+            judged_on=cat.judged_on,
+            summary=unit_summary(unit, series, cat.as_of, cat.judged_on),
             stats=None,
-            series=[s for v in per_outlet.values() for s in v],
+            series=series,
             report_href=report,
             penalties=sorted(unit.penalties, key=lambda p: p.date, reverse=True),
             inspections=sorted(unit.inspections, key=lambda i: i.date, reverse=True),
             rectifications=sorted(unit.rectifications, key=lambda r: r.issued, reverse=True),
         )
-        path = urls.unit_path(unit.code)
         _write(out, path, html)
         _write_bytes(out, path + "data.json", unit_json_bytes(unit, cat.site))
         _write_bytes(out, path + "data.csv", unit_csv_bytes(unit))
         count += 3 + _copy_qr(out, path, qr, conf)
         for outlet in unit.outlets:
+            path = urls.outlet_path(unit.code, outlet.code)
             html = outlet_t.render(
+                page_path=path,
                 unit=unit,
                 outlet=outlet,
                 row=cat.rows[unit.code],
                 series=per_outlet[outlet.code],
                 report_href=report,
             )
-            path = urls.outlet_path(unit.code, outlet.code)
             _write(out, path, html)
             count += 1 + _copy_qr(out, path, qr, conf)
     return count

@@ -149,7 +149,7 @@ def source_keys(
     lines: dict[str, list[bytes] | None] = {}
     stats = (site.report_stats or {}).get("units", {})
     hashes = hashes or {}
-    as_of = site.as_of
+    as_of = site.judged_on
     keys: dict[str, str] = {}
     for unit in site.units:
         source = hashes.get(unit.source)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from generator import clock
 from generator.content.codes import OUTLET_ELEMENT_LABELS, outlet_kind
 from generator.content.enums import (
     EXPIRING_DAYS,
@@ -343,6 +344,13 @@ class Site:
     def as_of(self) -> dt.date:
         """Reference date of the whole site: the newest data-as-of date in the content."""
         return max((u.data_as_of.latest for u in self.units), default=dt.date(2000, 1, 1))
+
+    @cached_property
+    def judged_on(self) -> dt.date:
+        """The day permit states and overdue rectifications are judged on: the build's day
+        (China date, ``generator.clock``), never before the content's as-of date. A permit
+        whose end date has passed is expired whether or not newer data has come in."""
+        return max(self.as_of, clock.china_today())
 
     def unit(self, code: str) -> Unit | None:
         """The unit with fixed-source ``code``, if any."""

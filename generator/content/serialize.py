@@ -58,5 +58,5 @@ def unit_record(unit: Unit, site: Site) -> dict[str, Any]:
     record["city_code"] = unit.city_code
     record["county_name"] = site.division_name(unit.county_code)
     record["city_name"] = site.division_name(unit.city_code)
-    record["permit_state"] = unit.permit_state(site.as_of).value
+    record["permit_state"] = unit.permit_state(site.judged_on).value
     return record

@@ -89,7 +89,7 @@ def penalty_entries(site: Site, base_url: str) -> list[Entry]:
 def permit_entries(site: Site, base_url: str) -> list[Entry]:
     """Entries for permits that expired within NEWLY_EXPIRED_DAYS and permits revoked."""
     entries = []
-    start = site.as_of - dt.timedelta(days=NEWLY_EXPIRED_DAYS)
+    start = site.judged_on - dt.timedelta(days=NEWLY_EXPIRED_DAYS)
     for unit in site.units:
         p = unit.permit
         if p is None:
@@ -104,7 +104,7 @@ def permit_entries(site: Site, base_url: str) -> list[Entry]:
                     f"已于{p.status_date.isoformat()}被{p.authority}撤销",
                 )
             )
-        elif p.status is PermitStatus.VALID and start <= p.valid_to < site.as_of:
+        elif p.status is PermitStatus.VALID and start <= p.valid_to < site.judged_on:
             expired = p.valid_to + dt.timedelta(days=1)
             entries.append(
                 _permit_entry(
@@ -225,7 +225,9 @@ def write_feeds(
     made: dict[str, tuple[str, bytes]] = {}
     for feed in feeds(site, base_url):
         key = hashlib.sha1(
-            repr((code, feed, site.as_of, site.issuer, site.title, base_url)).encode()
+            repr(
+                (code, feed, site.as_of, site.judged_on, site.issuer, site.title, base_url)
+            ).encode()
         ).hexdigest()
         old = kept.get(feed.path)
         data = old[1] if old is not None and old[0] == key else atom(feed, site, base_url)

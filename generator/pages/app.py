@@ -11,6 +11,7 @@ from flask import Flask, Response, abort, render_template
 
 from generator import assets, urls
 from generator.content.model import Site
+from generator.pages.maps import map_links
 from generator.pages.outputs import page_paths, register_all, site_outputs
 from generator.pages.views.common import build_catalog
 
@@ -37,11 +38,13 @@ def install_globals(app: Flask, site_title: str, settings: dict[str, Any]) -> No
     app.jinja_env.globals.update(
         site_title=site_title,
         hotline=settings.get("hotline", "12369"),
+        base_url=settings.get("base_url", "").rstrip("/"),
         search_url=settings["feedback_url"].rstrip("/") + "/search",
         report_home=urls.report_url(settings["feedback_url"]),
         asset=lambda name: f"/static/{assets[name]}",
         unit_path=urls.unit_path,
         outlet_path=urls.outlet_path,
+        map_links=map_links,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

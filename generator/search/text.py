@@ -205,7 +205,7 @@ def page_path(slug: str) -> str:
 
 def unit_entries(unit: Unit, site: Site) -> list[Entry]:
     """Documents of one unit: the unit, its outlets, its penalties (not yet in rank order)."""
-    return _unit_entries(unit, site, site.as_of)
+    return _unit_entries(unit, site, site.judged_on)
 
 
 def page_entries(site: Site) -> list[Entry]:

@@ -2,14 +2,38 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 from bs4 import BeautifulSoup
 from click.testing import CliRunner, Result
 
+from generator import clock
+from generator.content.model import Site
+
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "content"
 BASE_URL = "https://ymt.example.cn"
 FEEDBACK_URL = "https://fb.example.cn"
+#: The fixture content's as-of date. Permit states and overdue flags are judged on the day of
+#: the build (``Site.judged_on``), so tests build the fixture as on this day: the same states
+#: whatever the calendar (or ``pytest --today``) says.
+FIXTURE_DAY = dt.date(2026, 11, 20)
+
+
+@contextlib.contextmanager
+def on_fixture_day() -> Iterator[None]:
+    """Run the block (a build of the fixture content) as on ``FIXTURE_DAY``."""
+    with clock.travel(FIXTURE_DAY):
+        yield
+
+
+def judged_on_its_as_of(site: Site) -> Site:
+    """``site`` with its judging day fixed to its own as-of date (as a build on that day)."""
+    with clock.travel(site.as_of):
+        assert site.judged_on == site.as_of
+    return site
 
 
 def overrides(tmp: Path, **extra: object) -> dict:
@@ -49,4 +73,5 @@ def build_cli(tmp: Path, content: Path, out: Path, *extra: str, **env: str) -> R
         **env,
     }
     args = ["--content", str(content), "--out", str(out), "--base-url", BASE_URL, "--jobs", "1"]
-    return CliRunner().invoke(build_command, [*args, *extra], env=env)
+    with on_fixture_day():
+        return CliRunner().invoke(build_command, [*args, *extra], env=env)

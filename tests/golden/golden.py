@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
+from generator import clock
 from generator.build.run import build
 
 HERE = Path(__file__).resolve().parent
@@ -13,12 +15,20 @@ BASE_URL = "https://ymt.example.cn"
 SETTINGS = {"feedback_url": "https://fb.example.cn", "stats_file": "", "hotline": "12369"}
 
 REGENERATE = ".venv/bin/python -m tests.golden.regenerate"
+#: The day the golden build runs as (the fixture's as-of date): permit states and overdue
+#: flags are judged on the build's day, so the bytes would otherwise change with the calendar.
+BUILT_ON = dt.date(2026, 11, 20)
 
 
 def build_golden(out: Path, cache: Path) -> None:
     """Build the fixture content into ``out`` exactly as the golden files were made; the
     search index goes beside the cache, never to the default build/search-index."""
     index = cache.parent / "search-index"
+    with clock.travel(BUILT_ON):
+        _build(out, cache, index)
+
+
+def _build(out: Path, cache: Path, index: Path) -> None:
     build(
         FIXTURE,
         out,

@@ -10,6 +10,7 @@ import pytest
 from generator.content import model as m
 from generator.content.codes import make_uscc
 from generator.content.divisions import load_divisions
+from tests.generator.site_helpers import judged_on_its_as_of, on_fixture_day
 
 D = dt.date
 AS_OF = D(2026, 11, 20)
@@ -145,8 +146,8 @@ def sample_site() -> m.Site:
 
 @pytest.fixture
 def site() -> m.Site:
-    """The sample Site."""
-    return sample_site()
+    """The sample Site, judged on its own as-of date."""
+    return judged_on_its_as_of(sample_site())
 
 
 @pytest.fixture
@@ -177,5 +178,6 @@ def built(tmp_path_factory) -> Path:
         "feedback_origin": ORIGIN,
     }
     out = tmp / "site"
-    build(FIXTURE, out, BASE, jobs=1, progress=False, overrides=overrides)
+    with on_fixture_day():
+        build(FIXTURE, out, BASE, jobs=1, progress=False, overrides=overrides)
     return out

@@ -84,6 +84,11 @@ class Catalog:
         """The site's reference date (cached by the Site)."""
         return self.site.as_of
 
+    @property
+    def judged_on(self) -> dt.date:
+        """The day permit states and overdue flags are judged on (see ``Site.judged_on``)."""
+        return self.site.judged_on
+
     def unit_or_404(self, shard: str, code: str) -> Unit:
         """The unit at ``/e/<shard>/<code>/`` or a 404."""
         unit = self.site.unit(code)
@@ -99,7 +104,7 @@ class Catalog:
 
 def build_catalog(site: Site) -> Catalog:
     """The catalog of ``site``: one pass over the units (the site app makes it once)."""
-    as_of = site.as_of
+    as_of = site.judged_on
     rows: dict[str, UnitRow] = {}
     by_division: dict[str, list[str]] = defaultdict(list)
     by_industry: dict[str, list[str]] = defaultdict(list)

@@ -149,6 +149,8 @@ def permit_list(slug: str, number: int = 1) -> str:
         note=note,
         pager=pager,
         as_of=cat.as_of,
+        judged_on=cat.judged_on,
+        expiring_days=EXPIRING_DAYS,
         lists=lists,
         slug=slug,
     )
@@ -206,4 +208,5 @@ def outputs(cat: Catalog, conf: dict) -> Iterator[Output]:
             f"许可证清单 {slug}",
             _keys(cat, [r.code for r in cat.units_in_state(*states)]),
             cat.as_of,
+            cat.judged_on,
         )

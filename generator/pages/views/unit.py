@@ -18,6 +18,7 @@ from generator.content.results import Judgement, judge, verdict
 from generator.content.serialize import unit_record
 from generator.pages.charts import line_chart
 from generator.pages.views.common import Catalog, Output, catalog, digest, settings
+from generator.pages.views.unit_summary import unit_summary
 from generator.qr.encode import QRCache
 from generator.spreadsheet import neutralise_row
 
@@ -122,8 +123,10 @@ def unit_page(shard: str, code: str) -> str:
         unit=unit,
         row=cat.rows[code],
         series=series,
+        summary=unit_summary(unit, series, cat.as_of, cat.judged_on),
         stats=stats,
         as_of=cat.as_of,
+        judged_on=cat.judged_on,
         report_href=urls.report_url(settings()["feedback_url"], code),
         penalties=sorted(unit.penalties, key=lambda p: p.date, reverse=True),
         inspections=sorted(unit.inspections, key=lambda i: i.date, reverse=True),
@@ -259,7 +262,7 @@ def unit_key(unit: Unit, cat: Catalog) -> str:
     if known:
         return known
     stats = cat.site.report_stats.get("units", {}).get(unit.code) if cat.site.report_stats else None
-    key = cat.unit_keys[unit.code] = digest(unit, as_of_marks(unit, cat.as_of), stats)
+    key = cat.unit_keys[unit.code] = digest(unit, as_of_marks(unit, cat.judged_on), stats)
     return key
 
 
