@@ -82,3 +82,19 @@ def test_judging_day_is_the_china_date_never_before_the_content(moment, expected
         loaded = load_site(FIXTURE)
     with clock.travel(moment):
         assert dataclasses.replace(loaded).judged_on == expected
+
+
+def test_an_incremental_build_on_a_later_day_equals_a_full_build_that_day(tmp_path):
+    """Nothing in the content changed, but a permit ended overnight: the next build must redo
+    what shows its state (its pages, the lists, open data) and match a fresh build."""
+    from .site_helpers import tree
+
+    kept = overrides(tmp_path / "kept")
+    with clock.travel(LAST_DAY):
+        build(FIXTURE, tmp_path / "site", BASE_URL, jobs=1, progress=False, overrides=kept)
+    with clock.travel(LAST_DAY + dt.timedelta(days=1)):
+        build(FIXTURE, tmp_path / "site", BASE_URL, jobs=1, progress=False, overrides=kept)
+        fresh = overrides(tmp_path / "fresh")
+        build(FIXTURE, tmp_path / "full", BASE_URL, jobs=1, progress=False, overrides=fresh)
+    assert ENDING in " ".join(listed(tmp_path / "site", "expired"))
+    assert tree(tmp_path / "site") == tree(tmp_path / "full")
