@@ -42,7 +42,16 @@ def load_state(cache: Path, out: Path) -> BuildState | None:
     path = state_file(cache, out)
     try:
         version, state = pickle.loads(path.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+    except (
+        OSError,
+        pickle.UnpicklingError,
+        EOFError,
+        ValueError,
+        TypeError,
+        ImportError,
+        AttributeError,
+    ):
+        # ImportError/AttributeError: kept by a version whose classes lived elsewhere.
         return None
     return state if version == VERSION and isinstance(state, BuildState) else None
 

@@ -246,6 +246,14 @@ def _load_kept(path: Path | None) -> dict[str, tuple[str, bytes]]:
     """The feeds of the last build (path -> key, bytes), or nothing."""
     try:
         kept = pickle.loads(path.read_bytes()) if path is not None else {}
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+    except (
+        OSError,
+        pickle.UnpicklingError,
+        EOFError,
+        ValueError,
+        TypeError,
+        ImportError,
+        AttributeError,
+    ):
         return {}
     return kept if isinstance(kept, dict) else {}

@@ -132,6 +132,7 @@ class LoadCache:
                 pickle.UnpicklingError,
                 EOFError,
                 AttributeError,
+                ImportError,  # kept by a version whose classes lived in other modules
                 TypeError,
                 ValueError,
             ):
