@@ -87,3 +87,15 @@ def fixture_directory(tmp_path_factory) -> str:
     """The directory file of the fixture content, which the feedback service reads
     (config DIRECTORY_FILE); written once per session in a temporary folder."""
     return str(write_directory_file(tmp_path_factory.mktemp("directory") / "fixture.jsonl"))
+
+
+@pytest.fixture(scope="module")
+def endpoint():
+    """A moto S3 server on a free loopback port (the S3-compatible store of the tests)."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()

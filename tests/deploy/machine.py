@@ -21,6 +21,8 @@ from requests.adapters import HTTPAdapter
 
 from generator.publish.nginx import NginxOptions, nginx_config
 
+from ..nginx_main import write_main
+
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "content"
 GUNICORN_CONF = ROOT / "deploy" / "gunicorn.conf.py"
@@ -28,24 +30,6 @@ BIN = Path(sys.executable).parent
 #: The client connects from this loopback address; nginx reaches gunicorn from 127.0.0.1,
 #: so the service can tell the two apart.
 CLIENT_ADDRESS = "127.0.0.2"
-
-#: The http context Debian's /etc/nginx/nginx.conf gives, with files under ``tmp``.
-NGINX_MAIN = """
-user root;
-daemon off;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log;
-events {{ worker_connections 256; }}
-http {{
-    access_log off;
-    client_body_temp_path {tmp}/body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-    include {tmp}/yimatong.conf;
-}}
-"""
 
 
 def free_port() -> int:
@@ -158,8 +142,7 @@ def wait_for(url: str, process: subprocess.Popen, log: Path, **kwargs: object) -
 def start_nginx(tmp: Path, options: NginxOptions, origin: str, site_url: str) -> subprocess.Popen:
     """Debian's nginx with the configuration ``yimatong nginx-config`` writes."""
     settings = {"base_url": site_url, "feedback_url": site_url, "feedback_origin": origin}
-    (tmp / "yimatong.conf").write_text(nginx_config(settings, options), encoding="utf-8")
-    (tmp / "nginx.conf").write_text(NGINX_MAIN.format(tmp=tmp), encoding="utf-8")
+    write_main(tmp, nginx_config(settings, options))
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
     command = [binary, "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(tmp / "nginx.conf")]
     log = tmp / "nginx.out"

@@ -11,25 +11,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from generator.cycle import FAILED, LOCK_FILE, LOCKED, STATUS_FILE
 
 from .machine import BIN, FIXTURE
 
 BUCKET = "yimatong-cycle"
-
-
-@pytest.fixture(scope="module")
-def endpoint():
-    """A moto S3 server on a free loopback port."""
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
 
 
 def cycle_env(tmp: Path, **extra: str) -> dict[str, str]:

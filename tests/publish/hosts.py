@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 
 import requests
 
+from ..nginx_main import write_main
+
 
 def redirect_rules(text: str) -> list[tuple[str, str, int]]:
     """The redirect rules (301/302, not forced) of a ``_redirects`` file."""
@@ -79,25 +81,12 @@ class RedirectsHost:
         self.httpd.server_close()
 
 
-NGINX_CONF = """
-user root;
-daemon off;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log;
-events {{ worker_connections 64; }}
-http {{
-    access_log off;
-    client_body_temp_path {tmp}/body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-    server {{
-        listen 127.0.0.1:{port};
-        root {site};
-        error_page 404 /404.html;
+SERVER = """
+server {{
+    listen 127.0.0.1:{port};
+    root {site};
+    error_page 404 /404.html;
 {locations}
-    }}
 }}
 """
 
@@ -115,8 +104,7 @@ class Nginx:
         binary = shutil.which("nginx") or "/usr/sbin/nginx"
         port = _free_port()
         conf = tmp / "nginx.conf"
-        text = NGINX_CONF.format(tmp=tmp, port=port, site=site, locations=locations)
-        conf.write_text(text, encoding="utf-8")
+        write_main(tmp, SERVER.format(port=port, site=site, locations=locations))
         command = [binary, "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(conf)]
         self.process = subprocess.Popen(command, stderr=subprocess.PIPE)
         self.url = f"http://127.0.0.1:{port}"

@@ -20,18 +20,6 @@ from generator.publish.upload import (
 BUCKET = "yimatong-site"
 
 
-@pytest.fixture(scope="module")
-def endpoint():
-    """A moto S3 server on a free loopback port."""
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
 @pytest.fixture
 def s3(endpoint, monkeypatch, request):
     """A client and a fresh bucket; credentials only from the environment, as boto3 reads them."""
