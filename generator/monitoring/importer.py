@@ -13,7 +13,7 @@ from generator import clock
 from generator.content.model import Site
 from generator.monitoring.checks import Checker, Reject, Value
 from generator.monitoring.codes import REASONS
-from generator.monitoring.sources import read_items
+from generator.monitoring.sources import read_checked
 from generator.monitoring.store import Merged, Store
 
 
@@ -87,13 +87,16 @@ def read_file(path: Path, name: str, checker: Checker) -> tuple[list[Value], lis
     values: dict[tuple, Value] = {}
     rejects: list[Reject] = []
     frames = 0
-    for item in read_items(path, name):
+    for item in read_checked(path, name, checker):
         frames += 1
-        if isinstance(item, Reject):
+        if isinstance(item, list):
+            found = item
+        elif isinstance(item, Reject):
             rejects.append(item)
             continue
-        found, refused = checker.values(item.at, item.cn, item.data_time, item.readings)
-        rejects.extend(refused)
+        else:
+            found, refused = checker.values(item.at, item.cn, item.data_time, item.readings)
+            rejects.extend(refused)
         for value in found:
             first = values.get(value.key)
             if first is None:
