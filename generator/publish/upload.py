@@ -13,12 +13,15 @@ import hashlib
 import json
 import mimetypes
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import click
+
+from generator.publish.transfer import PublishInterrupted as PublishInterrupted
+from generator.publish.transfer import UploadMismatch as UploadMismatch
+from generator.publish.transfer import put_all, verify
 
 #: Cache-Control for everything that may change under the same name (HTML, data, feeds).
 REVALIDATE = "public, max-age=0, must-revalidate"
@@ -87,6 +90,11 @@ class LocalFile:
     sha256: str
     content_type: str
     cache_control: str
+    md5: str = ""
+
+    def open(self) -> BinaryIO:
+        """The file's content, for the PUT."""
+        return self.path.open("rb")
 
     @property
     def headers(self) -> str:
@@ -116,16 +124,17 @@ class Summary:
         return line + "。"
 
 
-class PublishInterrupted(RuntimeError):
-    """Raised by the test hook ``stop_after`` to simulate a publish cut short."""
+#: Uploads at once by default: enough to hide the round trips, few enough for any store.
+DEFAULT_JOBS = 16
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
+def _digests(path: Path) -> tuple[str, str]:
+    sha, md5 = hashlib.sha256(), hashlib.md5(usedforsecurity=False)
     with path.open("rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+            sha.update(block)
+            md5.update(block)
+    return sha.hexdigest(), md5.hexdigest()
 
 
 def normalise_prefix(prefix: str) -> str:
@@ -141,28 +150,27 @@ def scan(site_dir: Path, prefix: str = "") -> list[LocalFile]:
         relative = path.relative_to(site_dir).as_posix()
         if relative in NETLIFY_ONLY:
             continue
-        files.append(
-            LocalFile(
-                prefix + relative,
-                path,
-                path.stat().st_size,
-                _sha256(path),
-                content_type(relative),
-                cache_control(relative),
-            )
-        )
+        sha256, md5 = _digests(path)
+        key = prefix + relative
+        size = path.stat().st_size
+        kind, cache = content_type(relative), cache_control(relative)
+        files.append(LocalFile(key, path, size, sha256, kind, cache, md5))
     return files
 
 
 def make_client(
-    endpoint_url: str | None = None, region: str | None = None, addressing_style: str = "auto"
+    endpoint_url: str | None = None,
+    region: str | None = None,
+    addressing_style: str = "auto",
+    jobs: int = DEFAULT_JOBS,
 ) -> Any:
-    """A boto3 S3 client; credentials come only from boto3's usual sources."""
+    """A boto3 S3 client (shared by ``jobs`` threads); credentials from boto3's usual sources."""
     import boto3
     from botocore.config import Config
 
     options: dict[str, Any] = {
         "retries": {"max_attempts": 8, "mode": "standard"},
+        "max_pool_connections": max(10, jobs),
         "s3": {"addressing_style": addressing_style},
     }
     if endpoint_url:
@@ -202,28 +210,50 @@ def _remote_state(
     return meta.get("sha256", ""), meta.get("headers", "")
 
 
-def _upload(client: Any, bucket: str, f: LocalFile) -> str:
-    """Upload one file in a single PUT (atomic: readers see the old or the new object)."""
-    with f.path.open("rb") as body:
-        response = client.put_object(
-            Bucket=bucket,
-            Key=f.key,
-            Body=body,
-            ContentType=f.content_type,
-            CacheControl=f.cache_control,
-            Metadata={"sha256": f.sha256, "headers": f.headers},
-        )
-    return response["ETag"]
-
-
 def _manifest_entry(f: LocalFile, etag: str) -> dict[str, Any]:
     return {"sha256": f.sha256, "headers": f.headers, "etag": etag, "size": f.size}
 
 
-def _progress(files: list[LocalFile]) -> Iterator[LocalFile]:
+def _plan(
+    client: Any, bucket: str, files: list[LocalFile], listing: dict, old: dict
+) -> tuple[list[LocalFile], dict[str, dict]]:
+    """(files to upload, manifest entries of the files already in the bucket as they are)."""
+    changed, kept = [], {}
+    for f in files:
+        listed = listing.get(f.key)
+        if listed and _remote_state(client, bucket, f.key, listed, old) == (f.sha256, f.headers):
+            kept[f.key] = _manifest_entry(f, listed[0])
+        else:
+            changed.append(f)
+    return changed, kept
+
+
+def _send(
+    client: Any, bucket: str, changed: list[LocalFile], jobs: int, stop_after: int | None
+) -> dict[str, dict]:
+    """Upload in parallel and verify; on an interruption, raise with what was done attached."""
     from tqdm import tqdm
 
-    yield from tqdm(files, desc="上传", unit="个", disable=None)
+    done: dict[str, dict] = {}
+
+    def record(f: Any, etag: str) -> None:
+        done[f.key] = _manifest_entry(f, etag)
+        bar.update()
+
+    with tqdm(total=len(changed), desc="上传", unit="个", disable=None) as bar:
+        try:
+            put_all(client, bucket, changed, jobs, record, stop_after)
+        except BaseException as error:
+            raise _Partial(done) from error
+    return done
+
+
+class _Partial(Exception):
+    """Carries the uploads that finished before an interruption."""
+
+    def __init__(self, done: dict[str, dict]) -> None:
+        super().__init__("partial")
+        self.done = done
 
 
 def publish(
@@ -234,6 +264,7 @@ def publish(
     delete: bool = False,
     dry_run: bool = False,
     stop_after: int | None = None,
+    jobs: int = DEFAULT_JOBS,
 ) -> Summary:
     """Upload what changed in ``site_dir`` to ``bucket``; ``stop_after`` is a test hook."""
     prefix = normalise_prefix(prefix)
@@ -241,25 +272,26 @@ def publish(
     files = scan(site_dir, prefix)
     listing = _listing(client, bucket, prefix)
     old = _read_manifest(client, bucket, manifest_key, listing)
-    summary, new, changed = Summary(), {}, []
-    for f in files:
-        listed = listing.get(f.key)
-        if listed and _remote_state(client, bucket, f.key, listed, old) == (f.sha256, f.headers):
-            summary.unchanged += 1
-            new[f.key] = _manifest_entry(f, listed[0])
-        else:
-            changed.append(f)
+    changed, new = _plan(client, bucket, files, listing, old)
     local_keys = {f.key for f in files} | {manifest_key}
-    summary.extra = sorted(k for k in listing if k not in local_keys)
-    summary.uploaded = [f.key for f in changed]
-    summary.bytes = sum(f.size for f in changed)
+    summary = Summary(
+        uploaded=[f.key for f in changed],
+        unchanged=len(new),
+        extra=sorted(k for k in listing if k not in local_keys),
+        bytes=sum(f.size for f in changed),
+    )
     if dry_run:
         summary.deleted = summary.extra if delete else []
         return summary
-    for count, f in enumerate(_progress(changed)):
-        if stop_after is not None and count >= stop_after:
-            raise PublishInterrupted(f"测试：上传 {count} 个文件后中断")
-        new[f.key] = _manifest_entry(f, _upload(client, bucket, f))
+    try:
+        done = _send(client, bucket, changed, jobs, stop_after)
+    except _Partial as partial:
+        # Record what was uploaded so the next run need not ask about it, then stop.
+        _write_manifest(client, bucket, manifest_key, old, {**old, **new, **partial.done})
+        raise partial.__cause__ from None  # type: ignore[misc]
+    new.update(done)
+    # One listing after the uploads: every uploaded key holds what was sent (else no manifest).
+    verify(_listing(client, bucket, prefix), {k: (e["etag"], e["size"]) for k, e in done.items()})
     if delete:
         _delete(client, bucket, summary.extra)
         summary.deleted, summary.extra = summary.extra, []
@@ -305,6 +337,13 @@ def _write_manifest(client: Any, bucket: str, key: str, old: dict, new: dict) ->
 @click.option("--delete", is_flag=True, help="删除存储桶中本地已没有的文件。")
 @click.option("--dry-run", is_flag=True, help="只列出将要做的事，不做任何修改。")
 @click.option(
+    "--jobs",
+    type=click.IntRange(1, 128),
+    default=DEFAULT_JOBS,
+    show_default=True,
+    help="同时上传的文件数。",
+)
+@click.option(
     "--site",
     "site_dir",
     default=None,
@@ -319,6 +358,7 @@ def publish_command(
     addressing_style: str,
     delete: bool,
     dry_run: bool,
+    jobs: int,
     site_dir: Path | None,
 ) -> None:
     """Upload the built site to S3 or an S3-compatible store: only what changed.
@@ -333,11 +373,13 @@ def publish_command(
     site_dir = site_dir or Path(settings_module.get("out_dir"))
     if not site_dir.is_dir():
         raise click.ClickException(f"找不到网站文件夹 {site_dir}，请先运行 yimatong build。")
-    client = make_client(endpoint_url, region, addressing_style)
+    client = make_client(endpoint_url, region, addressing_style, jobs)
     try:
-        summary = publish(client, bucket, site_dir, prefix, delete, dry_run)
+        summary = publish(client, bucket, site_dir, prefix, delete, dry_run, jobs=jobs)
     except (BotoCoreError, ClientError) as error:
         raise click.ClickException(f"上传到存储桶 {bucket} 失败：{error}") from error
+    except UploadMismatch as error:
+        raise click.ClickException(str(error)) from error
     if dry_run:
         for key in summary.uploaded:
             click.echo(f"上传 {key}")

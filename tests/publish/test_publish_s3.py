@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from generator.publish.upload import (
     MANIFEST,
     REVALIDATE,
     PublishInterrupted,
+    UploadMismatch,
     make_client,
     publish,
     publish_command,
@@ -30,7 +32,8 @@ def s3(endpoint, monkeypatch, request):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
     client = make_client(endpoint, "us-east-1", "path")
-    bucket = f"{BUCKET}-{request.node.name[5:]}".replace("_", "-")[:63]
+    name = re.sub(r"[^a-z0-9]+", "-", request.node.name[5:].lower())
+    bucket = f"{BUCKET}-{name}"[:55].strip("-")
     client.create_bucket(Bucket=bucket)
     return client, bucket
 
@@ -133,14 +136,104 @@ def test_dry_run_changes_nothing(s3, built):
     assert {k: v["ETag"] for k, v in _objects(client, bucket).items()} == before
 
 
+def _state(client, bucket) -> dict[str, tuple]:
+    """Everything a reader or the next publish sees: keys, content, headers, metadata."""
+    state = {}
+    for key, head in _objects(client, bucket).items():
+        body = client.get_object(Bucket=bucket, Key=key)["Body"].read()
+        meta = (head["ContentType"], head.get("CacheControl"), head.get("Metadata"))
+        state[key] = (body, *meta)
+    return state
+
+
 def test_interrupted_publish_finishes_on_rerun(s3, built):
     client, bucket = s3
     with pytest.raises(PublishInterrupted):
-        publish(client, bucket, built, stop_after=4)
-    assert len(_objects(client, bucket)) == 4  # no manifest: the run never finished
+        publish(client, bucket, built, stop_after=4, jobs=3)
+    # the four finished uploads and a manifest recording them, nothing half-written
+    assert len(_objects(client, bucket)) == 5 and MANIFEST in _objects(client, bucket)
     rerun = publish(client, bucket, built)
     assert len(rerun.uploaded) == 5 and rerun.unchanged == 4
     assert publish(client, bucket, built).uploaded == []
+
+
+@pytest.mark.parametrize("stop_after", [0, 1, 5, 8])
+def test_resumed_publish_equals_uninterrupted(s3, built, stop_after):
+    client, bucket = s3
+    client.create_bucket(Bucket=bucket + "-ref")
+    publish(client, bucket + "-ref", built, jobs=1)
+    with pytest.raises(PublishInterrupted):
+        publish(client, bucket, built, stop_after=stop_after, jobs=4)
+    rerun = publish(client, bucket, built, jobs=4)
+    assert len(rerun.uploaded) == 9 - stop_after and rerun.unchanged == stop_after
+    assert _state(client, bucket) == _state(client, bucket + "-ref")
+
+
+def test_resume_after_a_change_during_the_interruption(s3, built):
+    client, bucket = s3
+    publish(client, bucket, built)
+    for name in ("index.html", "404.html", "data/units.csv"):
+        (built / name).write_text(f"v2 {name}", encoding="utf-8")
+    with pytest.raises(PublishInterrupted):
+        publish(client, bucket, built, stop_after=1)
+    (built / "index.html").write_text("v3", encoding="utf-8")
+    rerun = publish(client, bucket, built)
+    assert "index.html" in rerun.uploaded and len(rerun.uploaded) in (2, 3)
+    assert client.get_object(Bucket=bucket, Key="index.html")["Body"].read() == b"v3"
+    assert publish(client, bucket, built).uploaded == []
+
+
+def test_parallel_and_serial_publish_give_the_same_bucket(s3, built):
+    client, bucket = s3
+    client.create_bucket(Bucket=bucket + "-ref")
+    for i in range(40):
+        (built / "e" / f"u{i:02d}.html").write_text(f"<p>{i}</p>", encoding="utf-8")
+    assert len(publish(client, bucket, built, jobs=8).uploaded) == 49
+    publish(client, bucket + "-ref", built, jobs=1)
+    assert _state(client, bucket) == _state(client, bucket + "-ref")
+
+
+def test_file_changed_while_uploading_fails_naming_the_key(s3, built):
+    client, bucket = s3
+    target = built / "data" / "units.csv"
+
+    def rewrite(params, **_):
+        if params["Key"] == "data/units.csv":
+            target.write_text("rebuilt meanwhile", encoding="utf-8")
+
+    client.meta.events.register("provide-client-params.s3.PutObject", rewrite)
+    with pytest.raises(UploadMismatch, match=r"data/units\.csv.*MD5"):
+        publish(client, bucket, built, jobs=2)
+    client.meta.events.unregister("provide-client-params.s3.PutObject", rewrite)
+    rerun = publish(client, bucket, built)
+    assert "data/units.csv" in rerun.uploaded
+    assert client.get_object(Bucket=bucket, Key="data/units.csv")["Body"].read() == (
+        b"rebuilt meanwhile"
+    )
+
+
+def test_object_overwritten_after_upload_fails_verification(s3, built, endpoint):
+    client, bucket = s3
+    other = make_client(endpoint, "us-east-1", "path")
+
+    sending = []
+
+    def note(params, **_):
+        sending.append(params["Key"])
+
+    def overwrite(**_):
+        if sending[-1] in ("index.html", "404.html"):
+            other.put_object(Bucket=bucket, Key=sending[-1], Body=b"someone else")
+
+    client.meta.events.register("provide-client-params.s3.PutObject", note)
+    client.meta.events.register("after-call.s3.PutObject", overwrite)
+    with pytest.raises(UploadMismatch) as failure:
+        publish(client, bucket, built, jobs=1)
+    message = str(failure.value)
+    assert "2 个对象" in message and "index.html" in message and "404.html" in message
+    assert MANIFEST not in _objects(client, bucket)
+    client.meta.events.unregister("after-call.s3.PutObject", overwrite)
+    assert sorted(publish(client, bucket, built).uploaded) == ["404.html", "index.html"]
 
 
 def test_manifest_not_trusted_when_object_changed_behind_its_back(s3, built):
@@ -163,6 +256,8 @@ def test_command_line(s3, built, endpoint):
         "path",
         "--site",
         str(built),
+        "--jobs",
+        "4",
     ]
     result = CliRunner().invoke(publish_command, [*args, "--dry-run"])
     assert result.exit_code == 0, result.output
