@@ -7,10 +7,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from generator import urls
-from generator.build.run import build
 from generator.pages.maps import bd09, gcj02, map_links
 
-from .site_helpers import BASE_URL, FIXTURE, on_fixture_day, overrides, soup
+from .site_helpers import soup
 
 KEY_UNIT = "91450126MA5L3K2R5Q001P"
 
@@ -53,14 +52,6 @@ def test_each_provider_gets_its_own_coordinate_system():
     assert baidu["location"] == f"{BD[0]:.6f},{BD[1]:.6f}" and baidu["coord_type"] == "bd09ll"
     route = query(links["amap-route"])
     assert route["to"] == f"{GCJ[1]:.6f},{GCJ[0]:.6f},广西宾阳&糖业"
-
-
-@pytest.fixture(scope="module")
-def site_dir(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("maps")
-    with on_fixture_day():
-        build(FIXTURE, tmp / "site", BASE_URL, jobs=1, progress=False, overrides=overrides(tmp))
-    return tmp / "site"
 
 
 @pytest.mark.parametrize(

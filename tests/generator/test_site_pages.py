@@ -8,38 +8,18 @@ import io
 import json
 from pathlib import Path
 
-import pytest
-
 from generator import settings, urls
 from generator.build.plan import plan
-from generator.build.run import build
-from generator.content.readers import load_site
 from generator.pages.app import create_site_app
 
 from .site_helpers import (
     BASE_URL,
     FEEDBACK_URL,
-    FIXTURE,
-    judged_on_its_as_of,
-    on_fixture_day,
     overrides,
     soup,
 )
 
 KEY_UNIT = "91450126MA5L3K2R5Q001P"
-
-
-@pytest.fixture(scope="module")
-def site_dir(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("site")
-    with on_fixture_day():
-        build(FIXTURE, tmp / "site", BASE_URL, jobs=1, progress=False, overrides=overrides(tmp))
-    return tmp / "site"
-
-
-@pytest.fixture(scope="module")
-def site():
-    return judged_on_its_as_of(load_site(FIXTURE))
 
 
 def test_every_unit_page_has_badge_with_its_state(site_dir, site):

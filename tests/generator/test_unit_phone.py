@@ -9,28 +9,13 @@ from types import SimpleNamespace
 import pytest
 
 from generator import urls
-from generator.build.run import build
 from generator.content.enums import RectificationStatus
 from generator.content.model import Penalty, Rectification
-from generator.content.readers import load_site
 from generator.pages.views.unit_summary import unit_summary
 
-from .site_helpers import BASE_URL, FIXTURE, judged_on_its_as_of, on_fixture_day, overrides, soup
+from .site_helpers import BASE_URL, soup
 
 KEY_UNIT = "91450126MA5L3K2R5Q001P"
-
-
-@pytest.fixture(scope="module")
-def site_dir(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("phone")
-    with on_fixture_day():
-        build(FIXTURE, tmp / "site", BASE_URL, jobs=1, progress=False, overrides=overrides(tmp))
-    return tmp / "site"
-
-
-@pytest.fixture(scope="module")
-def site():
-    return judged_on_its_as_of(load_site(FIXTURE))
 
 
 def glance(page) -> dict[str, str]:
