@@ -1,7 +1,7 @@
 """Follow the data: identity planted in every reporter field never reaches an outside output.
 
 One case is filed with a name, phones, an e-mail and an ID number in every field the reporter
-fills (web form and Open311), driven through every state (accept, conclude, rectification,
+fills (web form and Open311), driven through every state (accept, suspend and resume, conclude, rectification,
 enterprise answer, send-back, verification, rating "not satisfied" with a reason, reopening,
 moderation), with officers carelessly repeating the numbers in public replies. Then every page,
 API answer, export and e-mail outside the handling body is fetched and searched.
@@ -131,6 +131,13 @@ def _handle(client, officer, app, number: str, who: Identity) -> None:
     act(client, number, "reply", text=f"感谢{who.name}的举报")
     act(client, number, "assign", officer=officer_id)
     act(client, number, "investigate")
+    officer.logout()
+    officer.login("binyang-boss")  # a supervisor pauses the case, repeating the reporter's numbers
+    paused = act(client, number, "suspend", text=f"等待{who.name}（{who.phone}）补充证据")
+    assert paused.status_code == 302
+    assert act(client, number, "resume").status_code == 302
+    officer.logout()
+    officer.login("binyang")
     conclusion = f"属实。身份证 {who.id_number} 的举报人反映情况属实"
     act(client, number, "conclude", finding="substantiated", action_taken="罚款", text=conclusion)
     requirement = f"清理排水沟，向{who.name}道歉，电话 {who.landline}，{who.email}"
