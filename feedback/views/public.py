@@ -17,6 +17,7 @@ from feedback.cases import (
     find_by_token,
     find_by_tracking,
 )
+from feedback.deadlines import deadlines
 from feedback.directory import UnitEntry
 from feedback.followup import approved_ratings, can_rate, rate, ratings, rewards
 from feedback.forms import RateForm, ReportForm, choices
@@ -203,6 +204,7 @@ def case(number: str):  # type: ignore[no-untyped-def]
         "public/case.html",
         report=report,
         private=False,
+        deadlines=deadlines(report),
         public_ratings=approved_ratings(report),
     )
 
@@ -231,6 +233,7 @@ def private(token: str):  # type: ignore[no-untyped-def]
         given_ratings=ratings(report),
         can_rate=can_rate(report),
         rewards=rewards(report),
+        deadlines=deadlines(report),
         public_ratings=approved_ratings(report),
     )
     return response, 200, {"Cache-Control": "no-store"}
