@@ -12,6 +12,7 @@ from feedback.cases import china_today
 from feedback.directory import Directory
 from feedback.extensions import db
 from feedback.models import Report
+from generator import clock
 
 
 def _days(report: Report) -> int | None:
@@ -58,10 +59,12 @@ def body_stats(reports: list[Report], directory: Directory) -> dict[str, dict]:
 
 def build_stats(directory: Directory, today: dt.date | None = None) -> dict:
     """The whole statistics document."""
-    today = today or china_today()
+    moment = clock.now()
+    today = today or china_today(moment)
     reports = list(db.session.scalars(select(Report)))
     return {
         "as_of": today.isoformat(),
+        "computed_at": moment.astimezone(clock.CHINA).isoformat(timespec="minutes"),
         "units": unit_stats(reports, today),
         "bodies": body_stats(reports, directory),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 
@@ -65,7 +66,7 @@ def test_stats_command_writes_json(runner, tmp_path):
     result = runner.invoke(feedback_group, ["stats", "--out", str(out)])
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert set(data) == {"as_of", "units", "bodies"}
+    assert set(data) == {"as_of", "computed_at", "units", "bodies"}
     assert data["bodies"]["nn-binyang"]["name"] == "南宁市宾阳生态环境局"
 
 
@@ -98,6 +99,9 @@ def test_statistics_content_and_no_personal_data(app, client, officer, make_repo
         "median_days_to_conclude": 0,
     }
     assert data["bodies"]["nn-binyang"]["on_time_rate"] == 1.0
+    computed = dt.datetime.fromisoformat(data["computed_at"])
+    assert computed.utcoffset() == dt.timedelta(hours=8)
+    assert computed.date().isoformat() == data["as_of"]
     assert data["bodies"]["lz-liucheng"]["received"] == 1
     text = json.dumps(data, ensure_ascii=False)
     assert "孙八" not in text and "13500000000" not in text and "GX" not in text

@@ -78,6 +78,31 @@ def test_statistics_page_shows_bodies_and_unit_figures(tmp_path):
     assert "14 天" in unit.select_one("section[aria-labelledby=h-reports]").get_text()
 
 
+@pytest.mark.parametrize(
+    ("computed_at", "shown"),
+    [
+        ("2026-11-20T02:30+08:00", "2026-11-20 02:30"),
+        ("2026-11-19T18:30+00:00", "2026-11-20 02:30"),  # written in UTC: shown in China time
+        ("", None),  # an older file without the time: the day only
+        ("昨天", None),
+        ("2026-11-20T02:30", None),  # no offset: not knowable, not shown
+    ],
+)
+def test_statistics_page_says_when_the_figures_were_computed(tmp_path, computed_at, shown):
+    stats = {"as_of": "2026-11-20", "computed_at": computed_at, "bodies": {"nn": {"received": 1}}}
+    file = tmp_path / "stats.json"
+    file.write_text(json.dumps(stats), encoding="utf-8")
+    conf = settings.resolve(overrides(tmp_path))
+    client = create_site_app(load_site(FIXTURE, stats_file=file), conf).test_client()
+    page = BeautifulSoup(client.get("/stats/").get_data(as_text=True), "html.parser")
+    line = page.select_one("p.as-of").get_text()
+    assert "统计截至 2026-11-20" in line
+    if shown:
+        assert f"{shown}（北京时间）计算" in line
+    else:
+        assert "计算" not in line
+
+
 def _decode(png: bytes) -> str:
     results = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
     assert len(results) == 1
