@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from feedback.extensions import db
 from feedback.models import AuditEntry, EnterpriseResponse, Report
@@ -13,6 +13,14 @@ def about_unit(unit_code: str | None) -> list[Report]:
     """Every report about one unit, newest first (the enterprise's list)."""
     query = select(Report).where(Report.unit_code == unit_code)
     return list(db.session.scalars(query.order_by(Report.id.desc())))
+
+
+def open_about_unit(unit_code: str, limit: int = 5) -> tuple[list[Report], int]:
+    """The newest open cases about a unit (at most ``limit``) and how many are open in all."""
+    where = (Report.unit_code == unit_code, Report.state.in_([s.value for s in OPEN]))
+    newest = select(Report).where(*where).order_by(Report.received_at.desc(), Report.id.desc())
+    total = db.session.scalar(select(func.count()).select_from(Report).where(*where)) or 0
+    return list(db.session.scalars(newest.limit(limit))), total
 
 
 def open_about_same_unit(report: Report) -> list[Report]:

@@ -23,7 +23,7 @@ from feedback.followup import approved_ratings, can_rate, rate, ratings, rewards
 from feedback.forms import RateForm, ReportForm, choices
 from feedback.models import Report
 from feedback.photos import CheckedFile, PhotoLimits, check_photo, check_uploads
-from feedback.services import attachments, transaction
+from feedback.services import attachments, reports, transaction
 from feedback.serving import file_response
 from feedback.storage import StorageError
 from feedback.views import directory, storage
@@ -124,8 +124,14 @@ def _form(form: ReportForm, unit: object, status: int, **page: object):  # type:
         form=form,
         unit=unit,
         drafts=drafts.drafts(form.draft_token.data),
+        open_cases=_open_cases(unit),
         **page,
     ), status
+
+
+def _open_cases(unit: UnitEntry | None) -> tuple[list[Report], int]:
+    """Open cases about the unit, shown before the form so a citizen can follow one."""
+    return reports.open_about_unit(unit.code) if unit is not None else ([], 0)
 
 
 def _file(form: ReportForm, unit: UnitEntry | None, photos: list[CheckedFile]):  # type: ignore[no-untyped-def]
@@ -160,7 +166,12 @@ def report(code: str | None):  # type: ignore[no-untyped-def]
         form.draft_token.data = uuid.uuid4().hex
         form.seen_on.data = form.seen_on.data or china_today()
         return render_template(
-            "public/report.html", form=form, unit=unit, drafts=[], photo_errors=[]
+            "public/report.html",
+            form=form,
+            unit=unit,
+            drafts=[],
+            photo_errors=[],
+            open_cases=_open_cases(unit),
         )
     if form.website.data:
         abort(400)
