@@ -26,6 +26,27 @@ class Filters:
     unit: str = ""
     overdue: bool = False
     mine: bool = False
+    #: Column to sort by (SORTS), "-" first for descending; default: the running deadline.
+    sort: str = "due"
+
+
+#: The queue's sortable columns: key of a report (None last whichever the direction).
+SORTS = {
+    "due": lambda r: due_date(r),
+    "received": lambda r: r.received_at,
+    "accept_due": lambda r: r.accept_due,
+    "conclude_due": lambda r: r.conclude_due,
+}
+
+
+def sort_reports(reports: list[Report], sort: str) -> list[Report]:
+    """Reports sorted by one column (``-`` for descending), missing values last, then by id."""
+    name = sort.removeprefix("-")
+    key = SORTS.get(name, SORTS["due"])
+    present = [r for r in reports if key(r) is not None]
+    missing = [r for r in reports if key(r) is None]
+    present.sort(key=lambda r: (key(r), r.id), reverse=sort.startswith("-") and name in SORTS)
+    return present + sorted(missing, key=lambda r: r.id)
 
 
 def due_date(report: Report) -> dt.date | None:
@@ -67,7 +88,7 @@ def queue(account: Account, directory: Directory, filters: Filters) -> list[Repo
     reports = list(db.session.scalars(query.order_by(Report.received_at)))
     if filters.overdue:
         reports = [r for r in reports if deadline_mark(r) == "overdue"]
-    return sorted(reports, key=lambda r: (due_date(r) or dt.date.max, r.id))
+    return sort_reports(reports, filters.sort)
 
 
 def counts(account: Account, directory: Directory) -> dict[str, int]:
@@ -97,7 +118,7 @@ def _row(r: Report, directory: Directory) -> list[object]:
     place = directory.place_name(r.county_code) + mask(r.public_place, r.identity)
     return [
         r.tracking_number,
-        f"{r.received_at:%Y-%m-%d}",
+        china_today(r.received_at).isoformat(),
         State(r.state).label,
         r.category,
         r.unit_code or "",

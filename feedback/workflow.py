@@ -60,6 +60,8 @@ class Action:
     clock: str = ""
     form: type[FlaskForm] | None = None
     run: Handler | None = None
+    #: Whether the console offers it on this case at all (the handler still explains a refusal).
+    shown: Callable[[Report], bool] | None = None
 
 
 def suspend(report: Report, account: Account, reason: str) -> None:
@@ -102,6 +104,15 @@ def _assign(report: Report, account: Account, form: AssignForm, d: Directory) ->
     if officer is None:
         raise ActionError("请选择承办人。")
     actions.assign(report, account, officer, d)
+
+
+def _rewardable(report: Report) -> bool:
+    """A reward is for a substantiated, penalised report of a reporter who gave a name."""
+    return (
+        report.finding in ("substantiated", "partly")
+        and bool(report.penalty_number)
+        and report.real_name
+    )
 
 
 def _states(*states: State) -> frozenset[State]:
@@ -154,6 +165,7 @@ ACTIONS: dict[str, Action] = {
         _states(State.CONCLUDED),
         State.RECTIFICATION_ORDERED,
         form=RectifyForm,
+        shown=lambda r: bool(r.unit_code) and r.finding != "not_substantiated",
         run=lambda r, a, f, d: actions.order_rectification(r, a, f.requirement.data, f.due.data),
     ),
     "verify": Action(
@@ -219,6 +231,7 @@ ACTIONS: dict[str, Action] = {
     "reward": Action(
         "记录奖励",
         form=RewardForm,
+        shown=_rewardable,
         run=lambda r, a, f, d: followup.record_reward(
             r, a, f.amount.data, f.decided_on.data, f.status.data, f.note.data or ""
         ),
@@ -257,8 +270,12 @@ def allowed(account: Account, report: Report, action: str, directory: Directory)
 
 
 def available(account: Account, report: Report, directory: Directory) -> list[str]:
-    """The actions this officer may take on the report now, in the table's order."""
-    return [name for name in ACTIONS if allowed(account, report, name, directory)]
+    """The actions this officer may take on the report now and that fit it, in table order."""
+    return [
+        name
+        for name, rule in ACTIONS.items()
+        if allowed(account, report, name, directory) and (rule.shown is None or rule.shown(report))
+    ]
 
 
 def postable(action: str) -> bool:

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from feedback.actions import ActionError, in_scope
 from feedback.auth import login_page, logout, officer_required
 from feedback.cases import Actor, audit, find_by_tracking
+from feedback.console import arrange
 from feedback.followup import pending_response, ratings, rewards
 from feedback.forms import TemplateForm
 from feedback.models import Attachment, Report
@@ -44,6 +45,7 @@ def _filters() -> Filters:
         unit=args.get("unit", "").strip(),
         overdue=args.get("overdue") == "1",
         mine=args.get("mine") == "1",
+        sort=args.get("sort", "due"),
     )
 
 
@@ -84,6 +86,8 @@ def _render_case(report: Report, forms: dict | None = None, error: str = "", cod
         forms=all_forms,
         error=error,
         labels=ACTION_LABELS,
+        arranged=arrange(shown),
+        posted=list(forms or {}),
         mark=deadline_mark(report),
         given_ratings=ratings(report),
         rewards=rewards(report),

@@ -26,7 +26,8 @@ def _fill(form: FlaskForm, report: Report, officers: list[Account], templates: l
         if not form.is_submitted():
             form.officer.data = _current_id()
     if isinstance(form, TransferForm):
-        form.body.choices = choices(
+        # No body chosen in advance: a transfer is a decision, never the first entry of a list.
+        form.body.choices = [("", "请选择接收机构")] + choices(
             (b.id, b.name) for b in directory().bodies.values() if b.id != report.body_id
         )
     if isinstance(form, ReplyForm):

@@ -116,7 +116,7 @@ def _new_report(form: ReportForm, code: str | None) -> NewReport:
     )
 
 
-def _form(form: ReportForm, unit: object, status: int, **page: object):  # type: ignore[no-untyped-def]
+def _form(form: ReportForm, unit: UnitEntry | None, status: int, **page: object):  # type: ignore[no-untyped-def]
     """The form again with everything typed, the kept photos and the messages."""
     page.setdefault("photo_errors", [])
     return render_template(

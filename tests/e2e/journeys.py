@@ -133,6 +133,9 @@ def act(
 ) -> None:
     """Take one action from its form on the officer's case page; expect the new state."""
     form = page.locator(f"#action-{action}")
+    fold = page.locator(f"details:has(#action-{action})")
+    if fold.count() and fold.get_attribute("open") is None:
+        fold.locator("summary").click()  # an action folded under its label (not a next step)
     form.scroll_into_view_if_needed()
     if choose:
         form.get_by_role("radio", name=choose, exact=True).check()

@@ -106,7 +106,8 @@ def test_only_supervisors_suspend_and_resume(client, officer, make_report, app):
     officer.logout()
     officer.login("binyang-boss")
     page = BeautifulSoup(client.get(f"/officer/case/{number}").data, "html.parser")
-    assert page.select_one("#action-suspend h3").text == "中止办理"
+    assert page.select_one("#action-suspend button").text == "中止办理"
+    assert "button-negative" in page.select_one("#action-suspend button")["class"]
     _suspend(client, number)
     officer.logout()
     officer.login("binyang")
