@@ -21,11 +21,10 @@ from sqlalchemy import event
 from feedback import favicon, mail, security
 from feedback.config import from_env
 from feedback.directory import Directory
-from feedback.directory_file import LiveDirectory
+from feedback.directory_file import LiveDirectory, directory_path
 from feedback.extensions import csrf, db, login_manager
 from feedback.storage import StorageError, make_storage
-from generator import assets, settings
-from generator.directory.records import path_beside
+from generator import assets
 
 #: The service's own assets live under a path the static host proxies to the service,
 #: so they never collide with the published site's /static/ folder.
@@ -39,10 +38,10 @@ def _blueprints() -> dict[str, list[Blueprint]]:
     from feedback.open311 import admin as open311_admin
     from feedback.open311.api import bp as open311_bp
     from feedback.search.views import bp as search_bp
-    from feedback.views import enterprise, officer, public
+    from feedback.views import enterprise, follow, officer, public
 
     return {
-        "public": [public.bp, search_bp],
+        "public": [public.bp, search_bp, follow.bp],
         "officer": [officer.bp, open311_admin.bp],
         "enterprise": [enterprise.bp],
         "api": [open311_bp],
@@ -82,13 +81,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
-
-
-def directory_path(config: dict[str, Any]) -> Path:
-    """The directory file the service reads: DIRECTORY_FILE, else beside the search index."""
-    if config.get("DIRECTORY_FILE"):
-        return Path(config["DIRECTORY_FILE"])
-    return path_beside(config.get("SEARCH_INDEX_DIR") or settings.get("search_index_dir"))
 
 
 def _use_directory(app: Flask, directory: Directory) -> None:

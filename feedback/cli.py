@@ -213,3 +213,62 @@ def demo() -> None:
 
 # Open311 API key commands live with the API: `yimatong feedback open311 ...`.
 feedback_group.add_command(open311_group)
+
+
+@feedback_group.group("follow")
+def follow_group() -> None:
+    """Followers of units by e-mail: notices, and a person's data on request."""
+
+
+@follow_group.command("notify")
+@click.option(
+    "--events",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Events file (default: beside the directory file the service reads).",
+)
+def follow_notify(events: Path | None) -> None:
+    """Mail each follower what the last build newly published about their unit."""
+    from feedback.directory_file import directory_path
+    from feedback.follow.service import notify
+    from generator.directory.events import events_path, read_events
+
+    app = _app()
+    with app.app_context():
+        path = events or events_path(directory_path(app.config))
+        if not path.is_file():
+            raise click.ClickException(f"找不到事件文件 {path}：请先运行 yimatong build。")
+        names = {c: u.name for c, u in app.extensions["yimatong_directory"].units.items()}
+        done = notify(read_events(path), names)
+    click.echo(
+        f"已排队 {done.mails} 封通知（{done.events} 条新信息）；删除过期未确认的申请 {done.dropped} 个。"
+    )
+
+
+@follow_group.command("export")
+@click.option("--email", required=True, help="The address a person asked about.")
+def follow_export(email: str) -> None:
+    """Print, as JSON, everything kept about an address (a request to see one's data)."""
+    from feedback.emails import BadAddress, normalize_address
+    from feedback.follow.service import export
+
+    try:
+        address = normalize_address(email)
+    except BadAddress as exc:
+        raise click.ClickException(str(exc)) from exc
+    with _app().app_context():
+        click.echo(json.dumps(export(address), ensure_ascii=False, indent=1))
+
+
+@follow_group.command("forget")
+@click.option("--email", required=True, help="The address to delete.")
+def follow_forget(email: str) -> None:
+    """Delete every follow of an address (a request to be forgotten)."""
+    from feedback.emails import BadAddress, normalize_address
+    from feedback.follow.service import forget
+
+    try:
+        address = normalize_address(email)
+    except BadAddress as exc:
+        raise click.ClickException(str(exc)) from exc
+    with _app().app_context():
+        click.echo(f"已删除 {forget(address)} 条关注记录。")

@@ -79,6 +79,12 @@ FEEDBACK_SETTINGS: tuple[Setting, ...] = (
         "Photos one client may keep for forms with errors per window.",
     ),
     Setting("RATE_LIMIT_REPORTS", 10, "Reports one client may file per window."),
+    Setting("RATE_LIMIT_FOLLOWS", 10, "Requests to follow a unit one client may make per window."),
+    Setting(
+        "FOLLOW_CONFIRM_DAYS",
+        7,
+        "Days a request to follow a unit waits for its confirmation before it is deleted.",
+    ),
     Setting(
         "RATE_LIMIT_LOGINS", 10, "Failed logins one client may make on one account per window."
     ),

@@ -13,11 +13,13 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from feedback.directory import Directory
-from generator.directory.records import DirectoryFileError, read
+from generator import settings
+from generator.directory.records import DirectoryFileError, path_beside, read
 
 Stamp = tuple[int, int, int]
 
@@ -85,3 +87,10 @@ class LiveDirectory:
             return
         self.directory, self.stamp = directory, stamp
         self.logger.info("已读取新的目录文件 %s（%d 个排污单位）", self.path, len(directory.units))
+
+
+def directory_path(config: Mapping[str, Any]) -> Path:
+    """The directory file the service reads: DIRECTORY_FILE, else beside the search index."""
+    if config.get("DIRECTORY_FILE"):
+        return Path(config["DIRECTORY_FILE"])
+    return path_beside(config.get("SEARCH_INDEX_DIR") or settings.get("search_index_dir"))

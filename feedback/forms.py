@@ -252,3 +252,21 @@ class AccountForm(CleanForm):
         "初始密码",
         validators=[DataRequired("请设置初始密码。"), Length(min=8, message="密码至少 8 位。")],
     )
+
+
+class FollowForm(CleanForm):
+    """Follow a unit by e-mail (double opt-in)."""
+
+    email = StringField(
+        "电子邮箱",
+        validators=[
+            DataRequired("请填写接收通知的电子邮箱。"),
+            Length(max=200, message="电子邮箱太长。"),
+            EmailAddress(),
+        ],
+    )
+    agree = BooleanField(
+        "我同意用这个邮箱接收该单位的公开信息通知，可随时退订",
+        validators=[DataRequired("请勾选同意，才能关注。")],
+    )
+    website = StringField("网址（请勿填写）")  # honeypot: people never see it

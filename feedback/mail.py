@@ -9,6 +9,8 @@ is taken over. One failing message is recorded and skipped; it never stops the o
 from __future__ import annotations
 
 import datetime as dt
+import email.policy
+import json
 import os
 import smtplib
 import socket
@@ -24,11 +26,14 @@ from feedback.extensions import db
 from feedback.models import OutboxMail, utcnow
 
 
-def queue_mail(to: str, subject: str, body: str) -> OutboxMail | None:
+def queue_mail(
+    to: str, subject: str, body: str, headers: dict[str, str] | None = None
+) -> OutboxMail | None:
     """Add a message to the outbox (committed with the caller's transaction)."""
     if not to:
         return None
-    mail = OutboxMail(to=to, subject=subject, body=body)
+    extra = json.dumps(headers, ensure_ascii=False, sort_keys=True) if headers else ""
+    mail = OutboxMail(to=to, subject=subject, body=body, headers=extra)
     db.session.add(mail)
     return mail
 
@@ -46,12 +51,19 @@ def message_id(config: dict, mail: OutboxMail) -> str:
     return f"<outbox.{mail.id}.{stamp}@{domain}>"
 
 
+#: Lines up to RFC 5322's limit: a long link in a header (List-Unsubscribe) stays one word
+#: instead of being turned into an encoded word that mail clients cannot follow.
+POLICY = email.policy.SMTP.clone(max_line_length=998)
+
+
 def _message(config: dict, mail: OutboxMail) -> EmailMessage:
-    msg = EmailMessage()
+    msg = EmailMessage(policy=POLICY)
     msg["From"] = config["MAIL_FROM"]
     msg["To"] = normalize_address(mail.to)
     msg["Subject"] = mail.subject
     msg["Message-ID"] = message_id(config, mail)
+    for name, value in json.loads(mail.headers or "{}").items():
+        msg[name] = value
     msg.set_content(mail.body)
     return msg
 

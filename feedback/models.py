@@ -242,6 +242,8 @@ class OutboxMail(Model):
     to: Mapped[str] = mapped_column(String(200))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
+    #: Extra headers as JSON (e.g. List-Unsubscribe on a follower's notice), "" for none.
+    headers: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")

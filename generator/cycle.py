@@ -58,7 +58,7 @@ def stats_path(values: dict[str, Any]) -> Path:
 
 
 def steps(values: dict[str, Any]) -> list[Step]:
-    """The cycle's steps for these settings; publishing only when a bucket is set."""
+    """The cycle's steps for these settings; publishing only when a bucket is set; then notices."""
     stats = stats_path(values)
     fresh = stats.with_name(stats.name + ".new")
     found = [
@@ -72,6 +72,8 @@ def steps(values: dict[str, Any]) -> list[Step]:
         if values["publish_endpoint_url"]:
             args += ["--endpoint-url", values["publish_endpoint_url"]]
         found.append(Step("publish", tuple(args)))
+    # Last: followers hear of what the new build published (docs/feedback.md).
+    found.append(Step("notify", ("feedback", "follow", "notify")))
     return found
 
 

@@ -75,6 +75,11 @@ def printed(base_url: str, path: str) -> str:
     return f"{parts.scheme.lower()}://{parts.netloc.upper()}{parts.path}{PRINTED_PREFIX}{rest}"
 
 
+def follow_url(feedback_url: str, code: str) -> str:
+    """Address of the form to follow a unit by e-mail on the feedback service."""
+    return f"{feedback_url.rstrip('/')}/follow/{segment(code)}"
+
+
 def report_url(feedback_url: str, code: str | None = None) -> str:
     """Address of the report form on the feedback service, for a unit or a free place."""
     base = feedback_url.rstrip("/") + "/report"

@@ -4,6 +4,7 @@ function here and listing it in ``STEPS`` (see docs/build.md, "The steps")."""
 from __future__ import annotations
 
 from generator.context import Step
+from generator.directory.events import write_events
 from generator.directory.write import write_directory
 from generator.opendata.downloads import write_open_data
 from generator.opendata.feeds import write_feeds
@@ -17,6 +18,7 @@ STEPS: tuple[Step, ...] = (
     Step(write_netlify_redirects),
     Step(write_index),
     Step(write_directory),
+    Step(write_events),
 )
 
 #: The step whose files live outside the site (settings["search_index_dir"]).

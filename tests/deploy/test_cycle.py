@@ -89,7 +89,12 @@ def test_good_cycle_then_a_broken_build_keeps_the_last_good_site(tmp_path, endpo
     assert yimatong(env, "feedback", "init-db").returncode == 0
     good = yimatong(env, "cycle")
     assert good.returncode == 0, good.stdout + good.stderr
-    assert [s["name"] for s in status(tmp_path)["steps"]] == ["stats", "build", "publish"]
+    assert [s["name"] for s in status(tmp_path)["steps"]] == [
+        "stats",
+        "build",
+        "publish",
+        "notify",
+    ]
     assert status(tmp_path)["ok"] is True
     stats = json.loads((tmp_path / "cache" / "report-stats.json").read_text(encoding="utf-8"))
     assert "units" in stats

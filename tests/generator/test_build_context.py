@@ -89,6 +89,7 @@ def test_the_build_state_keeps_the_step_names_of_before():
         "generator.publish.netlify:write_netlify_redirects",
         "generator.search.index:write_index",
         "generator.directory.write:write_directory",
+        "generator.directory.events:write_events",
     ]
 
 

@@ -128,6 +128,7 @@ def unit_page(shard: str, code: str) -> str:
         as_of=cat.as_of,
         judged_on=cat.judged_on,
         report_href=urls.report_url(settings()["feedback_url"], code),
+        follow_href=urls.follow_url(settings()["feedback_url"], code),
         penalties=sorted(unit.penalties, key=lambda p: p.date, reverse=True),
         inspections=sorted(unit.inspections, key=lambda i: i.date, reverse=True),
         rectifications=sorted(unit.rectifications, key=lambda r: r.issued, reverse=True),

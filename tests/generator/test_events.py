@@ -1,0 +1,82 @@
+"""The events a unit's page publishes, and the events file the service mails followers from."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+
+import pytest
+
+from generator import settings
+from generator.content.enums import PermitStatus
+from generator.content.events import unit_events
+from generator.content.readers import load_site
+from generator.directory.events import events_path, read_events, write_events
+from tests.directory_helpers import FIXTURE_CONTENT
+
+
+@pytest.fixture(scope="module")
+def site():
+    return load_site(FIXTURE_CONTENT)
+
+
+def _with_penalty(site):
+    return next(u for u in site.units if u.penalties)
+
+
+def test_every_penalty_inspection_and_order_is_an_event_with_its_own_id(site):
+    for unit in site.units:
+        events = unit_events(unit, site.judged_on)
+        ids = [e.id for e in events]
+        assert len(ids) == len(set(ids)), unit.code
+        assert sum(e.kind == "penalty" for e in events) == len(unit.penalties)
+        assert sum(e.kind == "inspection" for e in events) == len(unit.inspections)
+        assert sum(e.kind == "rectification" for e in events) == len(unit.rectifications)
+        assert [e.date for e in events] == sorted(e.date for e in events)
+
+
+def test_a_permit_event_changes_id_exactly_when_the_shown_state_changes(site):
+    unit = next(u for u in site.units if u.permit is not None)
+    permit = unit.permit
+    ids = {}
+    for days in (-400, -30, 1):  # valid, expiring (within 60 days), expired
+        today = permit.valid_to + dt.timedelta(days=days)
+        (event,) = [e for e in unit_events(unit, today) if e.kind == "permit"]
+        ids[days] = event.id
+    assert len(set(ids.values())) == 3  # valid, expiring, expired
+    assert unit_events(unit, permit.valid_to + dt.timedelta(days=-400)) == unit_events(
+        unit, permit.valid_to + dt.timedelta(days=-300)
+    )  # the same state on another day: the same event
+    revoked = dataclasses.replace(
+        unit, permit=dataclasses.replace(permit, status=PermitStatus.REVOKED)
+    )
+    (event,) = [e for e in unit_events(revoked, site.judged_on) if e.kind == "permit"]
+    assert event.id.endswith(":revoked")
+
+
+def test_the_events_file_is_written_whole_and_read_back(site, tmp_path):
+    conf = settings.resolve(
+        {"base_url": "https://site.test", "search_index_dir": str(tmp_path / "idx")}
+    )
+    path = write_events(site, tmp_path / "out", conf)
+    assert path == events_path(tmp_path / "idx.directory.jsonl")
+    assert not list(tmp_path.glob("*.part"))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert json.loads(lines[0])["events"] == 1
+    read = list(read_events(path))
+    assert len(read) == len(lines) - 1
+    unit = _with_penalty(site)
+    penalty = next(e for e in read if e.unit == unit.code and e.kind == "penalty")
+    assert penalty.link.startswith("https://site.test/") and penalty.link.endswith("#h-enforcement")
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("not json\n" + json.dumps({"unit": "x"}) + "\n")
+    assert list(read_events(path)) == read  # bad lines are skipped, not fatal
+    assert list(read_events(tmp_path / "missing.jsonl")) == []
+
+
+def test_no_personal_data_in_events(site):
+    texts = " ".join(e.title for u in site.units for e in unit_events(u, site.judged_on))
+    for unit in site.units:
+        if unit.legal_representative:
+            assert unit.legal_representative not in texts
