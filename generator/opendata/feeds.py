@@ -10,54 +10,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import pickle
-import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urlsplit
 
+from generator.atom import Entry, Feed, Head, document, tag
 from generator.content.model import PermitState, PermitStatus, Site, Unit
 from generator.urls import absolute, unit_path
 
 if TYPE_CHECKING:
     from generator.context import BuildContext
 
-ATOM = "http://www.w3.org/2005/Atom"
 FEEDS_DIR = "feeds"
 #: A permit whose validity ended within this many days before the data date is "newly expired".
 NEWLY_EXPIRED_DAYS = 90
 #: Newest entries kept in each feed.
 FEED_LIMIT = 200
-#: China Standard Time: dates in the records are local dates.
-TIMEZONE = "+08:00"
-
-ET.register_namespace("", ATOM)
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One feed entry, made from one record."""
-
-    id: str
-    title: str
-    updated: dt.date
-    link: str
-    summary: str
-    city_code: str
-
-
-@dataclass(frozen=True, slots=True)
-class Feed:
-    """One feed file: its path in the site, title and entries (newest first)."""
-
-    path: str
-    title: str
-    entries: tuple[Entry, ...]
-
-
-def _tag(base_url: str, specific: str) -> str:
-    host = urlsplit(base_url).hostname or "localhost"
-    return f"tag:{host},2020:{quote(specific, safe='/')}"
 
 
 def _amount(value: float) -> str:
@@ -71,7 +38,7 @@ def penalty_entries(site: Site, base_url: str) -> list[Entry]:
         for p in unit.penalties:
             entries.append(
                 Entry(
-                    id=_tag(base_url, f"penalty/{unit.code}/{p.decision_number}"),
+                    id=tag(base_url, f"penalty/{unit.code}/{p.decision_number}"),
                     title=f"行政处罚：{unit.name}（{p.decision_number}）",
                     updated=p.date,
                     link=absolute(base_url, unit_path(unit.code)),
@@ -122,7 +89,7 @@ def _permit_entry(unit: Unit, base_url: str, change: str, date: dt.date, text: s
     label = "许可证" + PermitState(change).label  # 许可证已撤销, 许可证已过期
     number = unit.permit.number if unit.permit else ""
     return Entry(
-        id=_tag(base_url, f"permit/{unit.code}/{change}/{date.isoformat()}"),
+        id=tag(base_url, f"permit/{unit.code}/{change}/{date.isoformat()}"),
         title=f"{label}：{unit.name}",
         updated=date,
         link=absolute(base_url, unit_path(unit.code)),
@@ -176,38 +143,16 @@ def feeds(site: Site, base_url: str) -> list[Feed]:
     return result
 
 
-def _timestamp(date: dt.date) -> str:
-    return f"{date.isoformat()}T00:00:00{TIMEZONE}"
-
-
-def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
-    element.text = text
-    return element
-
-
 def atom(feed: Feed, site: Site, base_url: str) -> bytes:
     """The feed as Atom 1.0 XML bytes."""
-    root = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "zh-CN"})
-    self_url = absolute(base_url, feed.path)
-    _sub(root, "id", self_url)
-    _sub(root, "title", feed.title)
-    _sub(root, "subtitle", f"数据截至{site.as_of.isoformat()}")
-    updated = max((e.updated for e in feed.entries), default=site.as_of)
-    _sub(root, "updated", _timestamp(updated))
-    author = _sub(root, "author")
-    _sub(author, "name", site.issuer or site.title)
-    _sub(root, "link", rel="self", type="application/atom+xml", href=self_url)
-    _sub(root, "link", rel="alternate", type="text/html", href=absolute(base_url, "/data/"))
-    for e in feed.entries:
-        entry = _sub(root, "entry")
-        _sub(entry, "id", e.id)
-        _sub(entry, "title", e.title)
-        _sub(entry, "updated", _timestamp(e.updated))
-        _sub(entry, "link", rel="alternate", type="text/html", href=e.link)
-        _sub(entry, "summary", e.summary)
-    ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    head = Head(
+        self_url=absolute(base_url, feed.path),
+        alternate=absolute(base_url, "/data/"),
+        subtitle=f"数据截至{site.as_of.isoformat()}",
+        author=site.issuer or site.title,
+        fallback=site.as_of,
+    )
+    return document(feed, head)
 
 
 def write_feeds(

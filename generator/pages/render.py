@@ -51,6 +51,7 @@ class _Worker:
         )
         self.freezer.register_generator(self._current)
         self.qr = QRCache(Path(conf["cache_dir"]) / "qr", conf["qr_error"], conf["qr_border"])
+        self.base_url = conf["base_url"]
 
     def _current(self) -> Iterable[str]:
         return iter(self.paths)
@@ -76,7 +77,8 @@ class _Worker:
                 self._write(output.path, svg if output.path.endswith(".svg") else png)
             elif output.kind == "data":
                 self._write(
-                    output.path, data_file(self.cat, output.url, output.path.rsplit("/", 1)[1])
+                    output.path,
+                    data_file(self.cat, output.url, output.path.rsplit("/", 1)[1], self.base_url),
                 )
             elif output.kind == "asset":
                 self._write(output.path, (STATIC / output.url).read_bytes())

@@ -33,6 +33,7 @@ PROXY_PATHS = (
     "/open311",
     "/r",
     "/draft",
+    "/follow",
     "/privacy",
     "/fb-static",
 )

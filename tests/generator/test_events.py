@@ -80,3 +80,32 @@ def test_no_personal_data_in_events(site):
     for unit in site.units:
         if unit.legal_representative:
             assert unit.legal_representative not in texts
+
+
+def test_each_unit_has_an_atom_feed_of_its_events_linked_from_its_page(site, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    from bs4 import BeautifulSoup
+
+    from generator import urls
+    from generator.pages.app import create_site_app
+    from tests.generator.site_helpers import overrides
+
+    conf = settings.resolve(overrides(tmp_path))
+    client = create_site_app(site, conf).test_client()
+    atom = "{http://www.w3.org/2005/Atom}"
+    for unit in site.units:
+        path = urls.unit_path(unit.code)
+        response = client.get(path + "feed.atom")
+        assert response.mimetype == "application/atom+xml"
+        root = ET.fromstring(response.data)
+        entries = root.findall(f"{atom}entry")
+        assert len(entries) == len(unit_events(unit, site.judged_on))
+        ids = [e.find(f"{atom}id").text for e in entries]
+        assert len(set(ids)) == len(ids) and all(i.startswith("tag:") for i in ids)
+        updated = [e.find(f"{atom}updated").text for e in entries]
+        assert updated == sorted(updated, reverse=True)  # newest first
+        page = BeautifulSoup(client.get(path).data, "html.parser")
+        link = page.select_one('link[rel=alternate][type="application/atom+xml"][href="feed.atom"]')
+        assert link is not None and unit.name in link["title"]
+        response.close()

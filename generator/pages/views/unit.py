@@ -17,6 +17,7 @@ from generator.content.model import Measurement, Outlet, OutletPollutant, Site, 
 from generator.content.results import Judgement, judge, verdict
 from generator.content.serialize import unit_record
 from generator.pages.charts import line_chart
+from generator.pages.unit_feed import FEED_FILE, unit_feed_bytes
 from generator.pages.views.common import Catalog, Output, catalog, digest, settings
 from generator.pages.views.unit_summary import unit_summary
 from generator.qr.encode import QRCache
@@ -206,17 +207,27 @@ def unit_csv_bytes(unit: Unit) -> bytes:
     return codecs.BOM_UTF8 + buffer.getvalue().encode()
 
 
+def unit_feed(shard: str, code: str) -> Response:
+    """The unit's Atom feed."""
+    cat = catalog()
+    unit = cat.unit_or_404(shard, code)
+    body = unit_feed_bytes(unit, cat.site, settings()["base_url"])
+    return Response(body, mimetype="application/atom+xml")
+
+
 def unit_csv(shard: str, code: str) -> Response:
     """The unit's monitoring results as CSV."""
     unit = catalog().unit_or_404(shard, code)
     return Response(unit_csv_bytes(unit), mimetype="text/csv")
 
 
-def data_file(cat: Catalog, code: str, name: str) -> bytes:
-    """Bytes of the unit's data file ``name`` (data.json or data.csv), made without Flask."""
+def data_file(cat: Catalog, code: str, name: str, base_url: str) -> bytes:
+    """Bytes of the unit's data file ``name`` (data.json, data.csv, feed.atom), made without Flask."""
     unit = cat.site.unit(code)
     if unit is None:
         raise KeyError(f"没有编码为 {code} 的排污单位")
+    if name == FEED_FILE:
+        return unit_feed_bytes(unit, cat.site, base_url)
     return unit_json_bytes(unit, cat.site) if name == "data.json" else unit_csv_bytes(unit)
 
 
@@ -243,6 +254,7 @@ def register(app: Flask) -> None:
     app.add_url_rule("/e/<shard>/<code>/", "unit", unit_page)
     app.add_url_rule("/e/<shard>/<code>/data.json", "unit_json", unit_json)
     app.add_url_rule("/e/<shard>/<code>/data.csv", "unit_csv", unit_csv)
+    app.add_url_rule(f"/e/<shard>/<code>/{FEED_FILE}", "unit_feed", unit_feed)
     app.add_url_rule("/e/<shard>/<code>/qr.<any(svg,png):kind>", "unit_qr", unit_qr)
 
 
@@ -269,8 +281,8 @@ def unit_key(unit: Unit, cat: Catalog) -> str:
 
 #: The QR code files in the folder of every unit and outlet page.
 QR_FILES = ("qr.svg", "qr.png")
-#: A unit's own data files beside its page.
-DATA_FILES = ("data.json", "data.csv")
+#: A unit's own data files beside its page (and its Atom feed).
+DATA_FILES = ("data.json", "data.csv", FEED_FILE)
 
 
 def qr_outputs(path: str, owner: str, conf: dict) -> list[Output]:
