@@ -244,17 +244,23 @@ def follow_notify(events: Path | None) -> None:
     )
 
 
+def _address(email: str) -> str:
+    """The address a person gave, normalized, or a clear refusal."""
+    from feedback.emails import BadAddress, normalize_address
+
+    try:
+        return normalize_address(email)
+    except BadAddress as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 @follow_group.command("export")
 @click.option("--email", required=True, help="The address a person asked about.")
 def follow_export(email: str) -> None:
     """Print, as JSON, everything kept about an address (a request to see one's data)."""
-    from feedback.emails import BadAddress, normalize_address
     from feedback.follow.service import export
 
-    try:
-        address = normalize_address(email)
-    except BadAddress as exc:
-        raise click.ClickException(str(exc)) from exc
+    address = _address(email)
     with _app().app_context():
         click.echo(json.dumps(export(address), ensure_ascii=False, indent=1))
 
@@ -263,12 +269,8 @@ def follow_export(email: str) -> None:
 @click.option("--email", required=True, help="The address to delete.")
 def follow_forget(email: str) -> None:
     """Delete every follow of an address (a request to be forgotten)."""
-    from feedback.emails import BadAddress, normalize_address
     from feedback.follow.service import forget
 
-    try:
-        address = normalize_address(email)
-    except BadAddress as exc:
-        raise click.ClickException(str(exc)) from exc
+    address = _address(email)
     with _app().app_context():
         click.echo(f"已删除 {forget(address)} 条关注记录。")
