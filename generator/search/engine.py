@@ -1,8 +1,7 @@
-"""Query evaluation over the index's bitsets: matching, filters, facet counts, ranking, paging.
+"""Query evaluation over the index's bitsets: matching, filters, facet counts, paging.
 
-Every fragment must match (AND). Results come in three tiers: exact name or code, then
-documents whose name holds every fragment, then the rest; inside a tier the index's
-rank order (document number) decides. Nothing here sorts the hits.
+Every fragment must match (AND). The tiers and the order inside them are rank.py's.
+Nothing here sorts the hits. See docs/search.md.
 """
 
 from __future__ import annotations
@@ -15,8 +14,16 @@ from markupsafe import Markup
 from generator import urls
 from generator.search.highlight import mark
 from generator.search.query import Fragment, Query
+from generator.search.rank import (
+    code_bits,
+    groups,
+    preferred,
+    take,
+    text_bits,
+    tiers,
+)
 from generator.search.reader import SearchIndex
-from generator.search.text import FACETS, KINDS, SearchDoc, bigrams
+from generator.search.text import FACETS, KINDS, SearchDoc
 
 PER_PAGE = 20
 MAX_PER_PAGE = 50
@@ -25,6 +32,7 @@ MAX_RESULTS = 1000
 FACET_TITLES = {
     "kind": "记录类型",
     "city": "城市",
+    "county": "县（市、区）",
     "industry": "行业",
     "category": "管理类别",
     "state": "许可状态",
@@ -83,6 +91,8 @@ class SearchResult:
     filters: dict[str, str] = field(default_factory=dict)
     notices: tuple[str, ...] = ()
     redirect: str = ""
+    #: The ``from`` value that broke ties (kept for paging and filter links), or "".
+    prefer: str = ""
 
     @property
     def pages(self) -> int:
@@ -90,48 +100,24 @@ class SearchResult:
         return max(1, -(-min(self.total, MAX_RESULTS) // self.per_page))
 
 
-def _all_terms(index: SearchIndex, field_name: str, terms: set[str]) -> int:
-    bits = index.all
-    for term in sorted(terms, key=len):
-        bits &= index.term(field_name, term)
-        if not bits:
-            break
-    return bits
-
-
-def _text_bits(index: SearchIndex, fragment: Fragment, field_name: str) -> int:
-    if fragment.single_char:
-        prefixed, _ = index.prefix(field_name, fragment.text)
-        return prefixed | index.term(field_name, fragment.text)
-    return _all_terms(index, field_name, bigrams(fragment.text))
-
-
 def _fragment_bits(index: SearchIndex, fragment: Fragment, notices: list[str]) -> int:
     """Documents matching ``fragment`` anywhere: a code by prefix, else its text."""
     if fragment.code:
-        bits, cut = _code_bits(index, fragment.code)
+        bits, cut = code_bits(index, fragment.code, CODE_PREFIX_LIMIT)
         if cut and TOO_BROAD not in notices:
             notices.append(TOO_BROAD)
         if bits:
             return bits
-    return _text_bits(index, fragment, "text")
-
-
-def _code_bits(index: SearchIndex, prefix: str) -> tuple[int, bool]:
-    """Units and outlets whose code starts with ``prefix``, and outlets coded like DA001."""
-    bits, cut = index.code_prefix(prefix, CODE_PREFIX_LIMIT)
-    if len(prefix) <= 5:
-        bits |= index.prefix("codes", prefix)[0]
-    return bits, cut
+    return text_bits(index, fragment.text, "text")
 
 
 def _name_bits(index: SearchIndex, fragment: Fragment) -> int:
     """Documents whose name (or code) holds ``fragment``."""
     if fragment.code:
-        bits, _ = _code_bits(index, fragment.code)
+        bits, _ = code_bits(index, fragment.code, CODE_PREFIX_LIMIT)
         if bits:
             return bits
-    return _text_bits(index, fragment, "names")
+    return text_bits(index, fragment.text, "names")
 
 
 def match(index: SearchIndex, query: Query, notices: list[str] | None = None) -> tuple[int, int]:
@@ -169,37 +155,6 @@ def _facets(index: SearchIndex, matched: int, filters: dict[str, str]) -> tuple[
         )
         facets.append(Facet(name, FACET_TITLES[name], values))
     return tuple(facets)
-
-
-def _skip_to(bits: int, skip: int) -> int:
-    """``bits`` without its ``skip`` lowest set bits (binary search on the bit position)."""
-    low, high = 0, bits.bit_length()
-    while low < high:
-        middle = (low + high) // 2
-        if (bits & ((1 << middle) - 1)).bit_count() < skip:
-            low = middle + 1
-        else:
-            high = middle
-    return bits >> low << low
-
-
-def _take(tiers: list[int], skip: int, count: int) -> list[int]:
-    """Document numbers ``skip`` … ``skip + count`` in tier order, then document order."""
-    out: list[int] = []
-    for tier in tiers:
-        size = tier.bit_count()
-        if skip >= size:
-            skip -= size
-            continue
-        tier = _skip_to(tier, skip) if skip else tier
-        skip = 0
-        while tier and len(out) < count:
-            lowest = tier & -tier
-            out.append(lowest.bit_length() - 1)
-            tier ^= lowest
-        if len(out) >= count:
-            break
-    return out
 
 
 def _hit(doc: SearchDoc, words: list[str], base_url: str) -> Hit:
@@ -247,8 +202,13 @@ def search(
     page: int = 1,
     per_page: int = PER_PAGE,
     base_url: str = "",
+    prefer: str = "",
 ) -> SearchResult:
-    """One page of results for ``query`` with facet counts; a redirect for an exact code."""
+    """One page of results for ``query`` with facet counts; a redirect for an exact code.
+
+    ``prefer`` (the ``from`` parameter: the place of the page the visitor searched from)
+    breaks ties.
+    """
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     filters, notices = clean_filters(index, raw_filters or {})
     notices = list(query.notices) + notices
@@ -256,13 +216,12 @@ def search(
     if redirect:
         return SearchResult(query, 1, 1, per_page, redirect=redirect, notices=tuple(notices))
     matched, in_name = match(index, query, notices)
-    hits_bits = matched & _filter_bits(index, filters)
-    exact = (index.term("exact", query.key) | index.code(query.key.upper())) & hits_bits
-    named = in_name & hits_bits & ~exact
-    rest = hits_bits & ~exact & ~named
-    total = hits_bits.bit_count()
+    shown = _filter_bits(index, filters)
+    ranked = [(bits & shown, order) for bits, order in tiers(index, query, matched, in_name)]
+    total = (matched & shown).bit_count()
     page = max(1, min(page, -(-min(total, MAX_RESULTS) // per_page) or 1))
-    docnums = _take([exact, named, rest], (page - 1) * per_page, per_page)
+    prefer_bits = preferred(index, prefer)
+    docnums = take(groups(index, ranked, prefer_bits), (page - 1) * per_page, per_page)
     words = [f.text for f in query.fragments]
     hits = tuple(_hit(index.doc(n), words, base_url) for n in docnums)
     return SearchResult(
@@ -274,4 +233,5 @@ def search(
         _facets(index, matched, filters),
         filters,
         tuple(notices),
+        prefer=prefer.strip()[:40] if prefer_bits else "",
     )
