@@ -163,6 +163,11 @@ def result_json(result: SearchResult) -> dict[str, Any]:
         "filters": {PARAMS[k]: v for k, v in result.filters.items()},
         "from": result.prefer or None,
         "notices": list(result.notices),
+        "near_matches": result.near,
+        "did_you_mean": [
+            {"title": hit.doc.title, "url": hit.url, "unit_code": hit.doc.unit_code or None}
+            for hit in result.suggestions
+        ],
         "results": [_hit_json(hit) for hit in result.hits],
         "facets": {
             PARAMS[f.name]: [

@@ -1,7 +1,8 @@
 """Query evaluation over the index's bitsets: matching, filters, facet counts, paging.
 
-Every fragment must match (AND). The tiers and the order inside them are rank.py's.
-Nothing here sorts the hits. See docs/search.md.
+Every fragment must match (AND). The tiers and the order inside them are rank.py's; near
+matches (near.py) come before the weakest tier when few names hold the query, with a
+"did you mean" of the closest units. Nothing here sorts the hits. See docs/search.md.
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ from markupsafe import Markup
 
 from generator import urls
 from generator.search.highlight import mark
+from generator.search.near import near, wanted
 from generator.search.query import Fragment, Query
 from generator.search.rank import (
+    BY_RANK,
+    Tier,
     code_bits,
     groups,
     preferred,
@@ -41,6 +45,8 @@ CODE_PREFIX_LIMIT = 20000
 #: Length of an outlet identifier: 22-character fixed-source code + outlet code (HJ 608).
 OUTLET_ID_LENGTH = 27
 TOO_BROAD = "编码片段太短，匹配的编码太多，只显示一部分。请多输入几位。"
+#: Units named in "did you mean".
+SUGGESTIONS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +97,10 @@ class SearchResult:
     filters: dict[str, str] = field(default_factory=dict)
     notices: tuple[str, ...] = ()
     redirect: str = ""
+    #: Closest units when the query, as typed, is in few names ("您是不是要找").
+    suggestions: tuple[Hit, ...] = ()
+    #: How many of ``total`` are near matches (a slip of the keyboard away), not matches.
+    near: int = 0
     #: The ``from`` value that broke ties (kept for paging and filter links), or "".
     prefer: str = ""
 
@@ -195,6 +205,19 @@ def _redirect(index: SearchIndex, query: Query, base_url: str) -> str:
     return urls.absolute(base_url, index.doc(found.bit_length() - 1).path)
 
 
+def _suggest(
+    index: SearchIndex, ordered: list[Tier], prefer: int, words: list[str], base_url: str
+) -> tuple[Hit, ...]:
+    """The first few near-matched units, one per name."""
+    hits: dict[str, Hit] = {}
+    for docnum in take(groups(index, ordered, prefer), 0, SUGGESTIONS * 4):
+        doc = index.doc(docnum)
+        hits.setdefault(doc.title, _hit(doc, words, base_url))
+        if len(hits) == SUGGESTIONS:
+            break
+    return tuple(hits.values())
+
+
 def search(
     index: SearchIndex,
     query: Query,
@@ -203,11 +226,12 @@ def search(
     per_page: int = PER_PAGE,
     base_url: str = "",
     prefer: str = "",
+    use_sound: bool = True,
 ) -> SearchResult:
     """One page of results for ``query`` with facet counts; a redirect for an exact code.
 
     ``prefer`` (the ``from`` parameter: the place of the page the visitor searched from)
-    breaks ties.
+    breaks ties; ``use_sound`` False leaves out same-sound near matches (for measuring).
     """
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     filters, notices = clean_filters(index, raw_filters or {})
@@ -218,20 +242,31 @@ def search(
     matched, in_name = match(index, query, notices)
     shown = _filter_bits(index, filters)
     ranked = [(bits & shown, order) for bits, order in tiers(index, query, matched, in_name)]
-    total = (matched & shown).bit_count()
+    close: list[Tier] = []
+    strong = ranked[0][0] | ranked[1][0] | ranked[2][0] | ranked[3][0]
+    if wanted(index, query, ranked[0][0], strong):
+        close = [(b & shown & ~matched, BY_RANK) for b in near(index, query, use_sound)]
+    near_bits = 0
+    for bits, _ in close:
+        near_bits |= bits
+    total = (matched & shown | near_bits).bit_count()
     page = max(1, min(page, -(-min(total, MAX_RESULTS) // per_page) or 1))
     prefer_bits = preferred(index, prefer)
-    docnums = take(groups(index, ranked, prefer_bits), (page - 1) * per_page, per_page)
+    ordered = ranked[:5] + close + ranked[5:]
+    docnums = take(groups(index, ordered, prefer_bits), (page - 1) * per_page, per_page)
     words = [f.text for f in query.fragments]
     hits = tuple(_hit(index.doc(n), words, base_url) for n in docnums)
+    suggestions = _suggest(index, close, prefer_bits, words, base_url) if near_bits else ()
     return SearchResult(
         query,
         total,
         page,
         per_page,
         hits,
-        _facets(index, matched, filters),
+        _facets(index, matched | near_bits, filters),
         filters,
         tuple(notices),
+        suggestions=suggestions,
+        near=near_bits.bit_count(),
         prefer=prefer.strip()[:40] if prefer_bits else "",
     )

@@ -106,6 +106,8 @@ def test_api_shape(client):
     assert set(data) == {
         "query",
         "from",
+        "near_matches",
+        "did_you_mean",
         "total",
         "page",
         "per_page",
