@@ -218,6 +218,16 @@ def _suggest(
     return tuple(hits.values())
 
 
+def _near_tiers(
+    index: SearchIndex, query: Query, ranked: list[Tier], matched: int, shown: int, sound: bool
+) -> list[Tier]:
+    """Near matches (near.py) not already matched, when few names hold the query."""
+    strong = ranked[0][0] | ranked[1][0] | ranked[2][0] | ranked[3][0]
+    if not wanted(index, query, ranked[0][0], strong):
+        return []
+    return [(b & shown & ~matched, BY_RANK) for b in near(index, query, sound)]
+
+
 def search(
     index: SearchIndex,
     query: Query,
@@ -242,10 +252,7 @@ def search(
     matched, in_name = match(index, query, notices)
     shown = _filter_bits(index, filters)
     ranked = [(bits & shown, order) for bits, order in tiers(index, query, matched, in_name)]
-    close: list[Tier] = []
-    strong = ranked[0][0] | ranked[1][0] | ranked[2][0] | ranked[3][0]
-    if wanted(index, query, ranked[0][0], strong):
-        close = [(b & shown & ~matched, BY_RANK) for b in near(index, query, use_sound)]
+    close = _near_tiers(index, query, ranked, matched, shown, use_sound)
     near_bits = 0
     for bits, _ in close:
         near_bits |= bits
