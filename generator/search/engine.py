@@ -101,7 +101,7 @@ class SearchResult:
     suggestions: tuple[Hit, ...] = ()
     #: How many of ``total`` are near matches (a slip of the keyboard away), not matches.
     near: int = 0
-    #: The ``from`` value that broke ties (kept for paging and filter links), or "".
+    #: The place (county or city code) the ``from`` value named, kept for paging links; "".
     prefer: str = ""
 
     @property
@@ -258,7 +258,7 @@ def search(
         near_bits |= bits
     total = (matched & shown | near_bits).bit_count()
     page = max(1, min(page, -(-min(total, MAX_RESULTS) // per_page) or 1))
-    prefer_bits = preferred(index, prefer)
+    prefer_bits, place = preferred(index, prefer)
     ordered = ranked[:5] + close + ranked[5:]
     docnums = take(groups(index, ordered, prefer_bits), (page - 1) * per_page, per_page)
     words = [f.text for f in query.fragments]
@@ -275,5 +275,5 @@ def search(
         tuple(notices),
         suggestions=suggestions,
         near=near_bits.bit_count(),
-        prefer=prefer.strip()[:40] if prefer_bits else "",
+        prefer=place,
     )

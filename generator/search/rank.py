@@ -21,8 +21,8 @@ from generator.search.reader import SearchIndex
 from generator.search.text import bigrams
 
 #: A division code, or a unit's code (its characters 3–8 are the county), in a ``from`` value.
-_DIVISION = re.compile(r"(?<![0-9A-Z])(45[0-9]{4})(?![0-9])")
-_UNIT_CODE = re.compile(r"[0-9A-Z]{2}(45[0-9]{4})[0-9A-Z]{10}")
+_DIVISION = re.compile(r"(?<![0-9A-Z])([1-9][0-9]{5})(?![0-9])")
+_UNIT_CODE = re.compile(r"(?<![0-9A-Z])[0-9A-Z]{2}([1-9][0-9]{5})[0-9A-Z]{10}")
 #: How a tier is ordered: by rank (name length, then signals) or by signals alone.
 BY_RANK, BY_SIGNAL = "rank", "signal"
 #: A tier: its documents and how they are ordered.
@@ -103,18 +103,19 @@ def tiers(index: SearchIndex, query: Query, matched: int, in_name: int) -> list[
     ]
 
 
-def preferred(index: SearchIndex, raw: str) -> int:
-    """Documents of the visitor's place, from a ``from`` value: a county or city code, or an
-    address on the site holding one (a unit page names its unit's code); 0 if none."""
+def preferred(index: SearchIndex, raw: str) -> tuple[int, str]:
+    """Documents of the visitor's place and its code, from a ``from`` value: a county or city
+    code, or an address on the site holding one (a unit page names its unit's code, whose
+    characters 3–8 are its county); (0, "") if it names no place of the index."""
     value = (raw or "").strip().upper()[:200]
-    found = _UNIT_CODE.search(value) or _DIVISION.search(value)
-    if not found:
-        return 0
-    county = found.group(1)
-    city = county[:4] + "00"
-    if county in index.facets["county"]:
-        return index.facets["county"][county] | index.facets["city"].get(city, 0)
-    return index.facets["city"].get(city, 0)
+    for found in (*_UNIT_CODE.finditer(value), *_DIVISION.finditer(value)):
+        county = found.group(1)
+        city = county[:4] + "00"
+        if county in index.facets["county"]:
+            return index.facets["county"][county] | index.facets["city"].get(city, 0), county
+        if city in index.facets["city"]:
+            return index.facets["city"][city], city
+    return 0, ""
 
 
 def groups(index: SearchIndex, tier_list: list[Tier], prefer: int) -> Iterator[int]:

@@ -200,3 +200,19 @@ def test_a_broad_fragment_loads_only_the_page_it_shows(crafted, tmp_path):
             assert _Counting.loaded == len(result.hits) == 10
     finally:
         counting.close()
+
+
+def test_the_place_recognised_is_kept_for_the_next_pages(crafted, client):
+    site, index, counties = crafted
+    unit = next(u for u in site.units[len(CRAFTED) :] if u.county_code == counties[1])
+    page = "https://site.test" + urls.unit_path(unit.code) + "?x=1"
+    result = search(index, parse("金穗瑞丰"), {}, 1, 20, prefer=page)
+    assert result.prefer == counties[1]
+    assert search(index, parse("金穗瑞丰"), {}, 1, 20, prefer="999999").prefer == ""
+    body = client.get("/api/search", query_string={"q": "有限公司", "from": "450126"}).get_json()
+    assert body["from"] == "450126"
+    assert client.get("/api/search", query_string={"q": "有限公司"}).get_json()["from"] is None
+    html = client.get(
+        "/search", query_string={"q": "有限公司", "from": "/e/5Q/91450126MA5L3K2R5Q001P/"}
+    )
+    assert b'name="from" value="450126"' in html.data
