@@ -30,6 +30,7 @@ WARNED = "yimatong_index_warned"
 PARAMS = {
     "kind": "type",
     "city": "city",
+    "county": "county",
     "industry": "industry",
     "category": "category",
     "state": "state",
@@ -89,13 +90,16 @@ def run_search() -> Outcome:
     except IndexMissing:
         return Outcome(q, error=QueryError("unavailable", UNAVAILABLE), status=503)
     per_page = min(max(_int("per_page", PER_PAGE), 1), MAX_PER_PAGE)
-    result = search(index, query, _filters(), _int("page", 1), per_page, _base_url())
+    prefer = request.args.get("from", "")
+    result = search(index, query, _filters(), _int("page", 1), per_page, _base_url(), prefer)
     return Outcome(q, result)
 
 
 def page_url(result: SearchResult, **changes: Any) -> str:
     """Address of this search with some filters or the page changed (None removes one)."""
     args: dict[str, Any] = {"q": result.query.raw}
+    if result.prefer:
+        args["from"] = result.prefer
     args.update({PARAMS[k]: v for k, v in result.filters.items()})
     if result.per_page != PER_PAGE:
         args["per_page"] = result.per_page
@@ -138,6 +142,7 @@ def _hit_json(hit: Any) -> dict[str, Any]:
         "snippet_html": str(hit.snippet_html),
         "unit_code": doc.unit_code or None,
         "city": doc.city or None,
+        "county": doc.county or None,
         "industry": doc.industry or None,
         "category": doc.category or None,
         "state": doc.state or None,
@@ -156,7 +161,13 @@ def result_json(result: SearchResult) -> dict[str, Any]:
         "pages": result.pages,
         "redirect": result.redirect or None,
         "filters": {PARAMS[k]: v for k, v in result.filters.items()},
+        "from": result.prefer or None,
         "notices": list(result.notices),
+        "near_matches": result.near,
+        "did_you_mean": [
+            {"title": hit.doc.title, "url": hit.url, "unit_code": hit.doc.unit_code or None}
+            for hit in result.suggestions
+        ],
         "results": [_hit_json(hit) for hit in result.hits],
         "facets": {
             PARAMS[f.name]: [

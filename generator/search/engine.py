@@ -1,8 +1,8 @@
-"""Query evaluation over the index's bitsets: matching, filters, facet counts, ranking, paging.
+"""Query evaluation over the index's bitsets: matching, filters, facet counts, paging.
 
-Every fragment must match (AND). Results come in three tiers: exact name or code, then
-documents whose name holds every fragment, then the rest; inside a tier the index's
-rank order (document number) decides. Nothing here sorts the hits.
+Every fragment must match (AND). The tiers and the order inside them are rank.py's; near
+matches (near.py) come before the weakest tier when few names hold the query, with a
+"did you mean" of the closest units. Nothing here sorts the hits. See docs/search.md.
 """
 
 from __future__ import annotations
@@ -14,9 +14,20 @@ from markupsafe import Markup
 
 from generator import urls
 from generator.search.highlight import mark
+from generator.search.near import near, wanted
 from generator.search.query import Fragment, Query
+from generator.search.rank import (
+    BY_RANK,
+    Tier,
+    code_bits,
+    groups,
+    preferred,
+    take,
+    text_bits,
+    tiers,
+)
 from generator.search.reader import SearchIndex
-from generator.search.text import FACETS, KINDS, SearchDoc, bigrams
+from generator.search.text import FACETS, KINDS, SearchDoc
 
 PER_PAGE = 20
 MAX_PER_PAGE = 50
@@ -25,6 +36,7 @@ MAX_RESULTS = 1000
 FACET_TITLES = {
     "kind": "记录类型",
     "city": "城市",
+    "county": "县（市、区）",
     "industry": "行业",
     "category": "管理类别",
     "state": "许可状态",
@@ -33,6 +45,8 @@ CODE_PREFIX_LIMIT = 20000
 #: Length of an outlet identifier: 22-character fixed-source code + outlet code (HJ 608).
 OUTLET_ID_LENGTH = 27
 TOO_BROAD = "编码片段太短，匹配的编码太多，只显示一部分。请多输入几位。"
+#: Units named in "did you mean".
+SUGGESTIONS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +97,12 @@ class SearchResult:
     filters: dict[str, str] = field(default_factory=dict)
     notices: tuple[str, ...] = ()
     redirect: str = ""
+    #: Closest units when the query, as typed, is in few names ("您是不是要找").
+    suggestions: tuple[Hit, ...] = ()
+    #: How many of ``total`` are near matches (a slip of the keyboard away), not matches.
+    near: int = 0
+    #: The place (county or city code) the ``from`` value named, kept for paging links; "".
+    prefer: str = ""
 
     @property
     def pages(self) -> int:
@@ -90,48 +110,24 @@ class SearchResult:
         return max(1, -(-min(self.total, MAX_RESULTS) // self.per_page))
 
 
-def _all_terms(index: SearchIndex, field_name: str, terms: set[str]) -> int:
-    bits = index.all
-    for term in sorted(terms, key=len):
-        bits &= index.term(field_name, term)
-        if not bits:
-            break
-    return bits
-
-
-def _text_bits(index: SearchIndex, fragment: Fragment, field_name: str) -> int:
-    if fragment.single_char:
-        prefixed, _ = index.prefix(field_name, fragment.text)
-        return prefixed | index.term(field_name, fragment.text)
-    return _all_terms(index, field_name, bigrams(fragment.text))
-
-
 def _fragment_bits(index: SearchIndex, fragment: Fragment, notices: list[str]) -> int:
     """Documents matching ``fragment`` anywhere: a code by prefix, else its text."""
     if fragment.code:
-        bits, cut = _code_bits(index, fragment.code)
+        bits, cut = code_bits(index, fragment.code, CODE_PREFIX_LIMIT)
         if cut and TOO_BROAD not in notices:
             notices.append(TOO_BROAD)
         if bits:
             return bits
-    return _text_bits(index, fragment, "text")
-
-
-def _code_bits(index: SearchIndex, prefix: str) -> tuple[int, bool]:
-    """Units and outlets whose code starts with ``prefix``, and outlets coded like DA001."""
-    bits, cut = index.code_prefix(prefix, CODE_PREFIX_LIMIT)
-    if len(prefix) <= 5:
-        bits |= index.prefix("codes", prefix)[0]
-    return bits, cut
+    return text_bits(index, fragment.text, "text")
 
 
 def _name_bits(index: SearchIndex, fragment: Fragment) -> int:
     """Documents whose name (or code) holds ``fragment``."""
     if fragment.code:
-        bits, _ = _code_bits(index, fragment.code)
+        bits, _ = code_bits(index, fragment.code, CODE_PREFIX_LIMIT)
         if bits:
             return bits
-    return _text_bits(index, fragment, "names")
+    return text_bits(index, fragment.text, "names")
 
 
 def match(index: SearchIndex, query: Query, notices: list[str] | None = None) -> tuple[int, int]:
@@ -169,37 +165,6 @@ def _facets(index: SearchIndex, matched: int, filters: dict[str, str]) -> tuple[
         )
         facets.append(Facet(name, FACET_TITLES[name], values))
     return tuple(facets)
-
-
-def _skip_to(bits: int, skip: int) -> int:
-    """``bits`` without its ``skip`` lowest set bits (binary search on the bit position)."""
-    low, high = 0, bits.bit_length()
-    while low < high:
-        middle = (low + high) // 2
-        if (bits & ((1 << middle) - 1)).bit_count() < skip:
-            low = middle + 1
-        else:
-            high = middle
-    return bits >> low << low
-
-
-def _take(tiers: list[int], skip: int, count: int) -> list[int]:
-    """Document numbers ``skip`` … ``skip + count`` in tier order, then document order."""
-    out: list[int] = []
-    for tier in tiers:
-        size = tier.bit_count()
-        if skip >= size:
-            skip -= size
-            continue
-        tier = _skip_to(tier, skip) if skip else tier
-        skip = 0
-        while tier and len(out) < count:
-            lowest = tier & -tier
-            out.append(lowest.bit_length() - 1)
-            tier ^= lowest
-        if len(out) >= count:
-            break
-    return out
 
 
 def _hit(doc: SearchDoc, words: list[str], base_url: str) -> Hit:
@@ -240,6 +205,29 @@ def _redirect(index: SearchIndex, query: Query, base_url: str) -> str:
     return urls.absolute(base_url, index.doc(found.bit_length() - 1).path)
 
 
+def _suggest(
+    index: SearchIndex, ordered: list[Tier], prefer: int, words: list[str], base_url: str
+) -> tuple[Hit, ...]:
+    """The first few near-matched units, one per name."""
+    hits: dict[str, Hit] = {}
+    for docnum in take(groups(index, ordered, prefer), 0, SUGGESTIONS * 4):
+        doc = index.doc(docnum)
+        hits.setdefault(doc.title, _hit(doc, words, base_url))
+        if len(hits) == SUGGESTIONS:
+            break
+    return tuple(hits.values())
+
+
+def _near_tiers(
+    index: SearchIndex, query: Query, ranked: list[Tier], matched: int, shown: int, sound: bool
+) -> list[Tier]:
+    """Near matches (near.py) not already matched, when few names hold the query."""
+    strong = ranked[0][0] | ranked[1][0] | ranked[2][0] | ranked[3][0]
+    if not wanted(index, query, ranked[0][0], strong):
+        return []
+    return [(b & shown & ~matched, BY_RANK) for b in near(index, query, sound)]
+
+
 def search(
     index: SearchIndex,
     query: Query,
@@ -247,8 +235,14 @@ def search(
     page: int = 1,
     per_page: int = PER_PAGE,
     base_url: str = "",
+    prefer: str = "",
+    use_sound: bool = True,
 ) -> SearchResult:
-    """One page of results for ``query`` with facet counts; a redirect for an exact code."""
+    """One page of results for ``query`` with facet counts; a redirect for an exact code.
+
+    ``prefer`` (the ``from`` parameter: the place of the page the visitor searched from)
+    breaks ties; ``use_sound`` False leaves out same-sound near matches (for measuring).
+    """
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     filters, notices = clean_filters(index, raw_filters or {})
     notices = list(query.notices) + notices
@@ -256,22 +250,30 @@ def search(
     if redirect:
         return SearchResult(query, 1, 1, per_page, redirect=redirect, notices=tuple(notices))
     matched, in_name = match(index, query, notices)
-    hits_bits = matched & _filter_bits(index, filters)
-    exact = (index.term("exact", query.key) | index.code(query.key.upper())) & hits_bits
-    named = in_name & hits_bits & ~exact
-    rest = hits_bits & ~exact & ~named
-    total = hits_bits.bit_count()
+    shown = _filter_bits(index, filters)
+    ranked = [(bits & shown, order) for bits, order in tiers(index, query, matched, in_name)]
+    close = _near_tiers(index, query, ranked, matched, shown, use_sound)
+    near_bits = 0
+    for bits, _ in close:
+        near_bits |= bits
+    total = (matched & shown | near_bits).bit_count()
     page = max(1, min(page, -(-min(total, MAX_RESULTS) // per_page) or 1))
-    docnums = _take([exact, named, rest], (page - 1) * per_page, per_page)
+    prefer_bits, place = preferred(index, prefer)
+    ordered = ranked[:5] + close + ranked[5:]
+    docnums = take(groups(index, ordered, prefer_bits), (page - 1) * per_page, per_page)
     words = [f.text for f in query.fragments]
     hits = tuple(_hit(index.doc(n), words, base_url) for n in docnums)
+    suggestions = _suggest(index, close, prefer_bits, words, base_url) if near_bits else ()
     return SearchResult(
         query,
         total,
         page,
         per_page,
         hits,
-        _facets(index, matched, filters),
+        _facets(index, matched | near_bits, filters),
         filters,
         tuple(notices),
+        suggestions=suggestions,
+        near=near_bits.bit_count(),
+        prefer=place,
     )

@@ -18,7 +18,7 @@ import numpy as np
 from generator.content.model import Site
 from generator.search.identity import META_FILE, site_identity
 from generator.search.segment import Segment, write_segment, write_toc
-from generator.search.text import FACETS, Entry, facet_labels
+from generator.search.text import FACETS, HIDDEN, Entry, facet_labels
 
 HOT_FILE = "yimatong-hot.bin"
 CODES_FILE = "yimatong-codes.json"
@@ -34,7 +34,7 @@ def hot_rows(postings: dict[str, dict[str, list[int]]]) -> list[tuple[str, str]]
         (name, term)
         for name, by_term in postings.items()
         for term, docs in by_term.items()
-        if name in FACETS or len(docs) >= HOT_MIN_DOCS
+        if name in FACETS or name in HIDDEN or len(docs) >= HOT_MIN_DOCS
     )
 
 

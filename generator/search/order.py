@@ -16,7 +16,7 @@ import numpy as np
 from generator.content.model import Site
 from generator.search.cache import Changes, MainState
 from generator.search.segment import Segment
-from generator.search.text import FACETS, Entry
+from generator.search.text import FACETS, HIDDEN, Entry
 
 #: A document with its index among its unit's documents (ties in rank keep that order).
 Tagged = tuple[Entry, int]
@@ -106,7 +106,8 @@ def renumber_hot(
     rows = list(state.rows)
     if delta:
         rows += sorted(
-            {(f, v) for f in FACETS for v in delta.postings.get(f, {})} - set(state.rows)
+            {(f, v) for f in (*FACETS, *HIDDEN) for v in delta.postings.get(f, {})}
+            - set(state.rows)
         )
     index = {row: i for i, row in enumerate(rows)}
     start = _first_change(storage_of, state.count) // 8

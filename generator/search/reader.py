@@ -26,7 +26,7 @@ from generator.search.files import CODES_FILE, HOT_FILE, ORDER_FILE
 from generator.search.identity import META_FILE
 from generator.search.postings import Postings
 from generator.search.segment import INDEX_NAME
-from generator.search.text import FACETS, SearchDoc
+from generator.search.text import BAND, FACETS, SIGNAL, SearchDoc
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", SyntaxWarning)  # whoosh-reloaded has an invalid escape
@@ -94,6 +94,10 @@ class SearchIndex:
         self.facets = {
             f: {v: self._hot_bits(f, v) for v in self._hot_table.get(f, {})} for f in FACETS
         }
+        #: Rank groups of units (name length, signals) in rank order, each a bitset.
+        self.bands = self._groups(BAND)
+        #: Units by their signals alone (key management, recent enforcement), best first.
+        self.signals = self._groups(SIGNAL)
         pairs = json.loads((folder / CODES_FILE).read_text(encoding="utf-8"))
         self._code_keys = [key for key, _ in pairs]
         self._code_docs = [docnum for _, docnum in pairs]
@@ -101,6 +105,10 @@ class SearchIndex:
     def _hot_bits(self, name: str, term: str) -> int:
         offset, length = self._hot_table[name][term]
         return int.from_bytes(zlib.decompress(self._hot[offset : offset + length]), "little")
+
+    def _groups(self, name: str) -> list[int]:
+        """Bitsets of a hidden field's values, in the order of the values."""
+        return [self._hot_bits(name, v) for v in sorted(self._hot_table.get(name, {}))]
 
     def _ids(self, name: str, term: str) -> list[int]:
         """Document numbers (rank order) of a term, from the postings of every segment."""

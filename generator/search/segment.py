@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from generator.progress import counted
+from generator.search.names import heads
 from generator.search.postings import write_postings
-from generator.search.text import FACETS, Entry, SearchDoc, exact_key, grams
+from generator.search.sound import sound_pairs
+from generator.search.text import BAND, FACETS, SIGNAL, Entry, SearchDoc, exact_key, grams, runs
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", SyntaxWarning)  # whoosh-reloaded has an invalid escape
@@ -25,7 +27,7 @@ with warnings.catch_warnings():
     from whoosh.filedb.filestore import FileStorage
     from whoosh.index import TOC
 
-TERM_FIELDS = ("text", "names", "codes", "exact")
+TERM_FIELDS = ("text", "names", "codes", "exact", "cores", "sub", "heads", "sound")
 INDEX_NAME = "MAIN"
 
 
@@ -40,16 +42,28 @@ def schema() -> wf.Schema:
     return wf.Schema(doc=wf.STORED)
 
 
+def substrings(text: str) -> set[str]:
+    """3- and 4-grams of each run: a fragment of 3 or 4 characters found as one piece."""
+    return {run[i : i + n] for run in runs(text) for n in (3, 4) for i in range(len(run) - n + 1)}
+
+
 def _terms(entry: Entry) -> dict[str, set[str]]:
-    """Index terms of one document, by field."""
+    """Index terms of one document, by field (see docs/search.md, "Ranking")."""
     doc = entry.doc
     terms = {
         "text": grams(entry.text),
         "names": grams(entry.names),
         "codes": {entry.outlet_code} if entry.outlet_code else set(),
         "exact": {e for e in entry.exact if e},
+        "cores": set(entry.cores),
+        "sub": substrings(entry.names),
+        "heads": heads(entry.heads),
+        "sound": set().union(*map(sound_pairs, runs(entry.names))) if doc.kind == "unit" else set(),
     }
     terms.update({f: {getattr(doc, f)} for f in FACETS if getattr(doc, f)})
+    if entry.band:
+        terms[BAND] = {entry.band}
+        terms[SIGNAL] = {entry.signal}
     return terms
 
 

@@ -15,11 +15,17 @@ from typing import TypedDict
 
 from generator import urls
 from generator.content.model import Category, Outlet, Penalty, PermitState, Site, Unit
+from generator.search.names import core, gate, places, signal
 
 #: Record types (the "type" facet) with their Chinese labels, in rank order.
 KINDS = {"unit": "排污单位", "outlet": "排放口", "penalty": "行政处罚", "page": "栏目页面"}
 #: Facet fields every document may carry.
-FACETS = ("kind", "city", "industry", "category", "state")
+FACETS = ("kind", "city", "county", "industry", "category", "state")
+#: Hidden ready bitsets, not filters: each unit's rank group (name length, signals) and its
+#: signals alone (see generator/search/rank.py).
+BAND = "band"
+SIGNAL = "signal"
+HIDDEN = (BAND, SIGNAL)
 #: Section of the unit page that lists penalties (site/templates/unit.html).
 PENALTY_ANCHOR = "#h-enforcement"
 
@@ -85,6 +91,7 @@ class SearchDoc:
     state: str = ""
     date: str = ""
     amount: float | None = None
+    county: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +105,10 @@ class Entry:
     exact: tuple[str, ...] = ()
     rank: tuple = field(default=())
     outlet_code: str = ""
+    heads: tuple[str, ...] = ()  # whole names and their short forms, for "starts with"
+    band: str = ""  # a unit's rank group: name length and signals
+    signal: str = ""  # a unit's signals, "0" (key, recently enforced) to "3"
+    cores: tuple[str, ...] = ()  # names as on the gate: no company form, no place
 
 
 class UnitFacets(TypedDict):
@@ -105,6 +116,7 @@ class UnitFacets(TypedDict):
 
     unit_code: str
     city: str
+    county: str
     industry: str
     category: str
     state: str
@@ -114,6 +126,7 @@ def _unit_facets(unit: Unit, state: PermitState) -> UnitFacets:
     return {
         "unit_code": unit.code,
         "city": unit.city_code,
+        "county": unit.county_code,
         "industry": unit.industry.code,
         "category": unit.category.value,
         "state": state.value,
@@ -141,14 +154,23 @@ def _unit_entries(unit: Unit, site: Site, today: dt.date) -> list[Entry]:
         f"{names} {city} {county} {unit.address} {unit.industry.name} "
         f"{unit.category.label} {state.label}"
     )
+    keys = tuple(exact_key(n) for n in all_names)
+    prefixes = _places(site)
+    weight = signal(unit, today)
     entries = [
         Entry(
             doc,
             names,
             text,
             tuple(sorted(codes)),
-            tuple(exact_key(n) for n in all_names),
-            (0, len(unit.name), unit.name),
+            keys,
+            (0, len(unit.name), -weight, unit.name),
+            heads=tuple(dict.fromkeys(k for key in keys for k in (key, core(key, prefixes)) if k)),
+            band=f"{len(unit.name):03d}{3 - weight}",
+            signal=str(3 - weight),
+            cores=tuple(
+                dict.fromkeys(c for key in keys for c in (gate(key), core(key, prefixes)) if c)
+            ),
         )
     ]
     entries += [_outlet_entry(unit, outlet, facets) for outlet in unit.outlets]
@@ -170,6 +192,7 @@ def _outlet_entry(unit: Unit, outlet: Outlet, facets: UnitFacets) -> Entry:
         (),
         (1, len(unit.name), unit.code, outlet.code),
         outlet.code,
+        (exact_key(outlet.name),),
     )
 
 
@@ -195,7 +218,18 @@ def _penalty_entry(unit: Unit, penalty: Penalty, facets: UnitFacets) -> Entry:
         (),
         (exact_key(penalty.decision_number),),
         (2, -penalty.date.toordinal(), penalty.decision_number),
+        heads=(exact_key(penalty.decision_number),),
     )
+
+
+_PLACES: list = [None, ()]
+
+
+def _places(site: Site) -> tuple[str, ...]:
+    """Place prefixes of ``site`` (names.places), computed once per loaded site."""
+    if _PLACES[0] is not site.divisions:
+        _PLACES[:] = [site.divisions, places(site)]
+    return _PLACES[1]
 
 
 def page_path(slug: str) -> str:
@@ -222,6 +256,7 @@ def page_entries(site: Site) -> list[Entry]:
                 (),
                 (exact_key(page.title),),
                 (3, page.order, page.slug),
+                heads=(exact_key(page.title),),
             )
         )
     return out
@@ -259,6 +294,7 @@ def facet_labels(site: Site) -> dict[str, dict[str, str]]:
     labels: dict[str, dict[str, str]] = {
         "kind": dict(KINDS),
         "city": {},
+        "county": {},
         "industry": {},
         "category": {c.value: c.label for c in Category},
         "state": {s.value: s.label for s in PermitState},
@@ -266,6 +302,9 @@ def facet_labels(site: Site) -> dict[str, dict[str, str]]:
     # Codes in order of first appearance, as the index has always listed them.
     labels["city"] = {
         c: site.division_name(c) for c in dict.fromkeys(u.city_code for u in site.units)
+    }
+    labels["county"] = {
+        c: site.division_name(c) for c in dict.fromkeys(u.county_code for u in site.units)
     }
     labels["industry"] = {u.industry.code: u.industry.name for u in site.units}
     return labels

@@ -105,6 +105,9 @@ def test_api_shape(client):
     data = client.get("/api/search?q=有限公司&per_page=2").get_json()
     assert set(data) == {
         "query",
+        "from",
+        "near_matches",
+        "did_you_mean",
         "total",
         "page",
         "per_page",
@@ -127,12 +130,13 @@ def test_api_shape(client):
         "snippet",
         "unit_code",
         "city",
+        "county",
         "industry",
         "category",
         "state",
     } <= set(hit)
     assert "<mark>有限公司</mark>" in hit["title_html"]
-    assert set(data["facets"]) == {"type", "city", "industry", "category", "state"}
+    assert set(data["facets"]) == {"type", "city", "county", "industry", "category", "state"}
     assert (
         data["facets"]["type"][0]
         == {"value": "unit", "label": "排污单位", "count": 3, "selected": False}

@@ -1,0 +1,181 @@
+"""Search quality: recall@1, recall@10 and empty results per query class, with latency.
+
+Run: ``.venv/bin/python bench/search_quality.py --units 55900 --content /tmp/c``. The cases
+(bench/search_queries.py) can be written once (``--write-cases FILE``) and read again
+(``--cases FILE``), so the same queries measure another version of the engine. Each query
+is searched as /api/search does (first page of 10), in process, ``--runs`` times; latency is
+the median over the runs of each run's p50 and p95. Figures go to docs/search.md.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import click
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from generator.content.readers import load_site  # noqa: E402
+from generator.sample import write_sample  # noqa: E402
+from generator.search.engine import search  # noqa: E402
+from generator.search.index import build_index  # noqa: E402
+from generator.search.query import QueryError, parse  # noqa: E402
+from generator.search.reader import SearchIndex  # noqa: E402
+
+TOP = 10
+ANSWERABLE = 10
+OPTIONS = set(inspect.signature(search).parameters)
+
+
+def rank_of(case: dict, hits: list[Any]) -> int:
+    """Place (from 1) of the first hit that is what ``case`` meant; 0 if none is."""
+    truth = case["truth"]
+    for place, hit in enumerate(hits, 1):
+        doc = hit.doc
+        if truth.startswith("violation:"):
+            if doc.kind == "penalty" and doc.snippet == truth.removeprefix("violation:"):
+                return place
+        elif doc.unit_code == truth:
+            return place
+    return 0
+
+
+def run_case(index: SearchIndex, case: dict, sound: bool) -> tuple[float, int, bool]:
+    """Milliseconds, place of the truth (0: not in the first ten), and whether empty."""
+    extra: dict[str, Any] = {}
+    if "prefer" in OPTIONS:
+        extra["prefer"] = case["city"]
+    if "use_sound" in OPTIONS:
+        extra["use_sound"] = sound
+    start = time.perf_counter()
+    try:
+        result = search(index, parse(case["text"]), {}, 1, TOP, **extra)
+    except QueryError:
+        return (time.perf_counter() - start) * 1000, 0, True
+    ms = (time.perf_counter() - start) * 1000
+    if result.redirect:
+        return ms, 1, False
+    return ms, rank_of(case, list(result.hits)), not result.hits
+
+
+def measure(index: SearchIndex, cases: list[dict], runs: int, sound: bool) -> dict[str, dict]:
+    """Per class: counts, recall@1, recall@10, empty share, answerable recall, latency."""
+    rows: dict[str, dict] = defaultdict(lambda: defaultdict(list))
+    for run in range(runs):
+        for case in cases:
+            ms, place, empty = run_case(index, case, sound)
+            row = rows[case["kind"]]
+            row[f"ms{run}"].append(ms)
+            if run == 0:
+                row["place"].append(place)
+                row["empty"].append(empty)
+                row["answerable"].append(case["ambiguity"] <= ANSWERABLE)
+                row["ambiguity"].append(case["ambiguity"])
+                row["truth"].append(bool(case["truth"]))
+    return {kind: summary(row, runs) for kind, row in rows.items()}
+
+
+def _unique_first(places: list[int], alike: list[int]) -> float | None:
+    """Recall@1 of the queries only one unit answers (a unique name, a code)."""
+    unique = [p for p, a in zip(places, alike, strict=True) if a <= 1]
+    return sum(p == 1 for p in unique) / len(unique) if unique else None
+
+
+def _p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[18] if len(values) > 1 else values[0]
+
+
+def summary(row: dict, runs: int) -> dict:
+    """Figures of one class."""
+    places, n = row["place"], len(row["place"])
+    sure = [p for p, a in zip(places, row["answerable"], strict=True) if a]
+    judged = any(row["truth"])
+    return {
+        "n": n,
+        "r1": sum(p == 1 for p in places) / n if judged else None,
+        "r10": sum(p > 0 for p in places) / n if judged else None,
+        "empty": sum(row["empty"]) / n,
+        "r1_unique": _unique_first(places, row["ambiguity"]) if judged else None,
+        "answerable": len(sure),
+        "r10_answerable": sum(p > 0 for p in sure) / len(sure) if sure and judged else None,
+        "ambiguity": statistics.median(row["ambiguity"]),
+        "p50": statistics.median(statistics.median(row[f"ms{r}"]) for r in range(runs)),
+        "p95": statistics.median(_p95(row[f"ms{r}"]) for r in range(runs)),
+    }
+
+
+def _share(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+def table(figures: dict[str, dict]) -> str:
+    """The figures as a Markdown table."""
+    lines = [
+        "| class | n | recall@1 | recall@10 | empty | recall@1, one alike "
+        "| answerable (≤10 alike) | its recall@10 | median alike | p50 ms | p95 ms |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for kind, f in figures.items():
+        r1, r10, one, sure = (_share(f[k]) for k in ("r1", "r10", "r1_unique", "r10_answerable"))
+        lines.append(
+            f"| {kind} | {f['n']} | {r1} | {r10} | {f['empty']:.0%} | {one} "
+            f"| {f['answerable']} | {sure} | {f['ambiguity']:g} | {f['p50']:.1f} | {f['p95']:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def load_cases(site: Any, cases: Path | None, write: Path | None, per_kind: int) -> list[dict]:
+    """Cases from a file, or made from ``site`` (and written to ``write``)."""
+    if cases:
+        return json.loads(cases.read_text(encoding="utf-8"))
+    from bench.search_queries import make_cases
+
+    made = [c.as_dict() for c in make_cases(site, per_kind)]
+    if write:
+        write.write_text(json.dumps(made, ensure_ascii=False, indent=0), encoding="utf-8")
+    return made
+
+
+@click.command()
+@click.option("--units", default=55900, show_default=True)
+@click.option("--seed", default=1, show_default=True)
+@click.option("--per-kind", default=100, show_default=True)
+@click.option("--runs", default=3, show_default=True)
+@click.option("--content", type=click.Path(path_type=Path), default=None)
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), default=None)
+@click.option("--cases", type=click.Path(path_type=Path, exists=True), default=None)
+@click.option("--write-cases", type=click.Path(path_type=Path), default=None)
+@click.option("--no-sound", is_flag=True, help="Also measure without same-sound near matches.")
+def main(**opts: Any) -> None:
+    """Measure search quality over realistic queries with the truth recorded."""
+    with tempfile.TemporaryDirectory() as tmp:
+        content = opts["content"] or Path(tmp) / "content"
+        if not content.exists():
+            write_sample(content, opts["units"], seed=opts["seed"])
+        site = load_site(content)
+        folder = opts["index_dir"] or Path(tmp) / "index"
+        if not (folder / "yimatong-search.json").exists():
+            start = time.perf_counter()
+            build_index(site, folder)
+            print(f"index built in {time.perf_counter() - start:.1f} s")
+        index = SearchIndex(folder)
+        cases = load_cases(site, opts["cases"], opts["write_cases"], opts["per_kind"])
+        print(f"{len(site.units)} units, {index.size} documents, {len(cases)} queries")
+        print(table(measure(index, cases, opts["runs"], True)))
+        if opts["no_sound"]:
+            print("without same-sound near matches:")
+            print(table(measure(index, cases, opts["runs"], False)))
+        print("load average: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+
+
+if __name__ == "__main__":
+    main()
