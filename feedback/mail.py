@@ -2,7 +2,10 @@
 
 Each message is claimed in the database before it is sent (a conditional UPDATE whose row
 count says who won), so any number of threads, processes and machines sending from the same
-database deliver it once. A claim older than ``MAIL_CLAIM_TIMEOUT`` seconds (its sender died)
+database deliver it once. On PostgreSQL a sender claims a whole batch in one statement whose
+rows are locked with ``FOR UPDATE SKIP LOCKED``: parallel senders (every gunicorn worker
+flushes after a request that queued mail) take different messages instead of racing for the
+same ones. A claim older than ``MAIL_CLAIM_TIMEOUT`` seconds (its sender died)
 is taken over. One failing message is recorded and skipped; it never stops the others.
 """
 
@@ -123,18 +126,50 @@ def _deliver(config: dict, mail: OutboxMail) -> tuple[str | None, bool]:
     return None, False
 
 
+def claim_batch(worker: str, limit: int, now: dt.datetime) -> list[int]:
+    """Claim up to ``limit`` due messages for ``worker`` in one statement (PostgreSQL).
+
+    The subquery locks the rows it picks and skips rows another sender has locked, so two
+    senders at the same moment never pick the same message; the UPDATE counts the attempt.
+    """
+    due = (
+        select(OutboxMail.id)
+        .where(*_claimable(current_app.config, now))
+        .order_by(OutboxMail.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    ids = db.session.scalars(
+        update(OutboxMail)
+        .where(OutboxMail.id.in_(due.scalar_subquery()))
+        .values(claimed_by=worker, claimed_at=now, attempts=OutboxMail.attempts + 1)
+        .returning(OutboxMail.id),
+        execution_options={"synchronize_session": False},
+    ).all()
+    db.session.commit()
+    return sorted(ids)
+
+
+def _claimed_ids(worker: str, limit: int) -> list[int]:
+    """The ids this sender now holds: one batch claim on PostgreSQL, one by one elsewhere."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return claim_batch(worker, limit, utcnow())
+    now = utcnow()
+    ids = db.session.scalars(
+        select(OutboxMail.id)
+        .where(*_claimable(current_app.config, now))
+        .order_by(OutboxMail.id)
+        .limit(limit)
+    ).all()
+    db.session.commit()  # end the read transaction before claiming
+    return [mail_id for mail_id in ids if claim(mail_id, worker, utcnow())]
+
+
 def _send_batch(worker: str, limit: int) -> tuple[int, int, int]:
     """Claim and send up to ``limit`` due messages; (sent, failed, claimed)."""
     config = current_app.config
-    now = utcnow()
-    ids = db.session.scalars(
-        select(OutboxMail.id).where(*_claimable(config, now)).order_by(OutboxMail.id).limit(limit)
-    ).all()
-    db.session.commit()  # end the read transaction before claiming
     sent = failed = claimed = 0
-    for mail_id in ids:
-        if not claim(mail_id, worker, utcnow()):
-            continue
+    for mail_id in _claimed_ids(worker, limit):
         claimed += 1
         mail = db.session.get(OutboxMail, mail_id, populate_existing=True)
         if mail is None:  # deleted since it was claimed: nothing left to send
