@@ -200,16 +200,46 @@ def given_up() -> list[OutboxMail]:
     return list(db.session.scalars(query.order_by(OutboxMail.id)))
 
 
+class _Flusher:
+    """At most one outbox thread per process; a request that queues mail while it runs makes
+    it look once more instead of starting another. Under load every request would otherwise
+    start a thread, and dozens would race for the same messages (and SQLite's write lock)."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.lock = threading.Lock()
+        self.pending = False
+        self.thread: threading.Thread | None = None
+
+    def kick(self) -> threading.Thread:
+        """Make sure the outbox is looked at after now; the thread that will do it."""
+        with self.lock:
+            self.pending = True
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._run, name="outbox", daemon=True)
+                self.thread.start()
+            return self.thread
+
+    def _run(self) -> None:
+        while True:
+            with self.lock:
+                if not self.pending:
+                    self.thread = None
+                    return
+                self.pending = False
+            try:
+                with self.app.app_context():
+                    send_pending()
+            except Exception:  # the next request's kick tries again
+                self.app.logger.exception("outbox flush failed")
+
+
 def flush_in_background(app: Flask) -> threading.Thread:
-    """Send due mail in a thread so no request waits for SMTP."""
-
-    def run() -> None:
-        with app.app_context():
-            send_pending()
-
-    thread = threading.Thread(target=run, name="outbox", daemon=True)
-    thread.start()
-    return thread
+    """Send due mail in this process's outbox thread so no request waits for SMTP."""
+    flusher = app.extensions.get("yimatong_outbox")
+    if flusher is None:
+        flusher = app.extensions.setdefault("yimatong_outbox", _Flusher(app))
+    return flusher.kick()
 
 
 def init_app(app: Flask) -> None:
