@@ -94,6 +94,10 @@ def validate(
         problems.append(Problem("site.yaml", "site", "province", problem))
     for unit in counted((u for u in units if u.source not in checked), bar):
         check_unit(unit, divisions, today, problems)
+    for unit in (u for u in units if u.source in checked):
+        # The province is site.yaml's, not the unit file's: a unit checked under another
+        # province's site is checked against this one's divisions again.
+        _check_county(_Checker(unit, problems), unit, divisions)
     check_duplicates(units, problems)
     check_bodies(tuple(bodies or ()), divisions, problems)
     check_coverage(units, tuple(bodies or ()), divisions, problems)
@@ -110,9 +114,7 @@ def check_unit(
     """
     c = _Checker(unit, problems)
     _check_codes(c, unit)
-    problem = place_problem(unit.county_code, divisions, "county")
-    if problem:
-        c.fail("county", problem)
+    _check_county(c, unit, divisions)
     _check_coordinates(c, "", unit.coordinates)
     for outlet in unit.outlets:
         _check_coordinates(c, f"outlets[{outlet.code}].", outlet.coordinates)
@@ -144,6 +146,12 @@ def _check_codes(c: _Checker, unit: Unit) -> None:
             "fixed_source_code",
             f"文件名应与排污单位编码一致：文件应命名为 {code}.yaml，实为 {stem}.{suffix}",
         )
+
+
+def _check_county(c: _Checker, unit: Unit, divisions: dict[str, Division]) -> None:
+    problem = place_problem(unit.county_code, divisions, "county")
+    if problem:
+        c.fail("county", problem)
 
 
 def _check_coordinates(c: _Checker, path: str, point: Coordinates | None) -> None:

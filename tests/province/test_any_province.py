@@ -174,3 +174,22 @@ def test_place_names_of_counties_directly_under_a_province() -> None:
     assert directory.place_name("419001") == "济源市"
     assert directory.place_name("410122") == "郑州市中牟县"
     assert directory.place_name("410100") == "郑州市"
+
+
+def test_units_checked_under_one_province_are_checked_again_under_another(tmp_path: Path) -> None:
+    """The load cache skips per-unit checks of unchanged units; the province is site.yaml's,
+    so a site moved to another province checks every unit's county against the new one."""
+    from generator.content.readers import LoadCache
+
+    content = _sample(tmp_path, "450000", units=4)
+    with clock.travel(DAY):
+        load_site(content, load_cache=LoadCache(tmp_path / "cache", content))
+        site_yaml = content / "site.yaml"
+        site_yaml.write_text(
+            site_yaml.read_text(encoding="utf-8").replace("'450000'", "'220000'"),
+            encoding="utf-8",
+        )
+        with pytest.raises(ContentError) as caught:
+            load_site(content, load_cache=LoadCache(tmp_path / "cache", content))
+    county = [p for p in caught.value.problems if p.field == "county"]
+    assert len(county) == 4 and all("不属于本站的省份吉林省" in p.message for p in county)
