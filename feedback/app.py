@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 from typing import Any
@@ -49,10 +50,22 @@ def _blueprints() -> dict[str, list[Blueprint]]:
 
 
 def _secret_key(app: Flask) -> str:
-    """A secret kept in the instance folder, for development when none is set."""
+    """A secret kept in the instance folder, for development when none is set.
+
+    Several workers starting at once must end with one secret (a session cookie one signed is
+    read by another): the file is written whole under a temporary name and linked into place,
+    which fails for all but the first; the others read the winner's.
+    """
     path = Path(app.instance_path) / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
+        draft = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+        draft.write_text(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return path.read_text().strip()
 
 

@@ -26,7 +26,6 @@ from feedback.states import State
 from generator import clock
 
 CHINA = clock.CHINA
-PREFIX = "GX"
 
 
 def china_today(now: dt.datetime | None = None) -> dt.date:
@@ -109,7 +108,7 @@ def _next_tracking_number(today: dt.date) -> str:
         # Number one report at a time, as SQLite's write lock does: parallel filings never
         # read the same last number (the lock ends with the filing's transaction).
         db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext('report-numbering'))"))
-    stem = f"{PREFIX}{today:%Y%m%d}"
+    stem = f"{current_app.config['CASE_PREFIX']}{today:%Y%m%d}"
     last = db.session.scalar(
         select(func.max(Report.tracking_number)).where(Report.tracking_number.like(stem + "%"))
     )

@@ -55,6 +55,14 @@ FEEDBACK_SETTINGS: tuple[Setting, ...] = (
     ),
     # The legal deadlines are the generator's declarations too: the citizen's pages show them.
     *(_shared(name) for name in ("accept_days", "conclude_days", "extension_max_days")),
+    # What names the province and the site on the service's pages (issue 17: any province).
+    Setting(
+        "CASE_PREFIX",
+        "GX",
+        "Letters (1-4, A-Z) that start every tracking number, e.g. GX2026112300042; JL for Jilin.",
+    ),
+    Setting("SITE_NAME", "生态环境一码通", "Site name in the service's page titles and header."),
+    _shared("hotline"),
     Setting("DUE_SOON_DAYS", 3, "Cases due within this many days are marked due soon."),
     Setting("MAX_PHOTOS", 5, "Photos per report."),
     Setting("MAX_PHOTO_MB", 10, "Largest photo or evidence file in megabytes."),

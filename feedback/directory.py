@@ -22,7 +22,8 @@ class Directory:
     units: dict[str, UnitEntry] = field(default_factory=dict)
     bodies: dict[str, Body] = field(default_factory=dict)
     divisions: dict[str, Division] = field(default_factory=dict)
-    province: str = "450000"
+    #: The province's GB/T 2260 code, from the directory file (site.yaml ``province``).
+    province: str = ""
     #: Identity of the site the directory file was made from (generator.search.identity).
     site_id: str = ""
 
@@ -55,7 +56,10 @@ class Directory:
         """City and county names, e.g. 南宁市宾阳县."""
         if not county_code:
             return ""
-        city = county_code[:4] + "00"
+        known = self.divisions.get(county_code)
+        city = known.parent if known and known.parent else county_code[:4] + "00"
+        if city == self.province:  # a municipality's district, a county under the province
+            return self.division_name(county_code)
         if city == county_code:
             return self.division_name(city)
         return self.division_name(city) + self.division_name(county_code)

@@ -2,7 +2,10 @@
 
 Each message is claimed in the database before it is sent (a conditional UPDATE whose row
 count says who won), so any number of threads, processes and machines sending from the same
-database deliver it once. A claim older than ``MAIL_CLAIM_TIMEOUT`` seconds (its sender died)
+database deliver it once. On PostgreSQL a sender claims a whole batch in one statement whose
+rows are locked with ``FOR UPDATE SKIP LOCKED``: parallel senders (every gunicorn worker
+flushes after a request that queued mail) take different messages instead of racing for the
+same ones. A claim older than ``MAIL_CLAIM_TIMEOUT`` seconds (its sender died)
 is taken over. One failing message is recorded and skipped; it never stops the others.
 """
 
@@ -135,18 +138,50 @@ def _deliver(config: dict, mail: OutboxMail) -> tuple[str | None, bool]:
     return None, False
 
 
+def claim_batch(worker: str, limit: int, now: dt.datetime) -> list[int]:
+    """Claim up to ``limit`` due messages for ``worker`` in one statement (PostgreSQL).
+
+    The subquery locks the rows it picks and skips rows another sender has locked, so two
+    senders at the same moment never pick the same message; the UPDATE counts the attempt.
+    """
+    due = (
+        select(OutboxMail.id)
+        .where(*_claimable(current_app.config, now))
+        .order_by(OutboxMail.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    ids = db.session.scalars(
+        update(OutboxMail)
+        .where(OutboxMail.id.in_(due.scalar_subquery()))
+        .values(claimed_by=worker, claimed_at=now, attempts=OutboxMail.attempts + 1)
+        .returning(OutboxMail.id),
+        execution_options={"synchronize_session": False},
+    ).all()
+    db.session.commit()
+    return sorted(ids)
+
+
+def _claimed_ids(worker: str, limit: int) -> list[int]:
+    """The ids this sender now holds: one batch claim on PostgreSQL, one by one elsewhere."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return claim_batch(worker, limit, utcnow())
+    now = utcnow()
+    ids = db.session.scalars(
+        select(OutboxMail.id)
+        .where(*_claimable(current_app.config, now))
+        .order_by(OutboxMail.id)
+        .limit(limit)
+    ).all()
+    db.session.commit()  # end the read transaction before claiming
+    return [mail_id for mail_id in ids if claim(mail_id, worker, utcnow())]
+
+
 def _send_batch(worker: str, limit: int) -> tuple[int, int, int]:
     """Claim and send up to ``limit`` due messages; (sent, failed, claimed)."""
     config = current_app.config
-    now = utcnow()
-    ids = db.session.scalars(
-        select(OutboxMail.id).where(*_claimable(config, now)).order_by(OutboxMail.id).limit(limit)
-    ).all()
-    db.session.commit()  # end the read transaction before claiming
     sent = failed = claimed = 0
-    for mail_id in ids:
-        if not claim(mail_id, worker, utcnow()):
-            continue
+    for mail_id in _claimed_ids(worker, limit):
         claimed += 1
         mail = db.session.get(OutboxMail, mail_id, populate_existing=True)
         if mail is None:  # deleted since it was claimed: nothing left to send
@@ -177,16 +212,46 @@ def given_up() -> list[OutboxMail]:
     return list(db.session.scalars(query.order_by(OutboxMail.id)))
 
 
+class _Flusher:
+    """At most one outbox thread per process; a request that queues mail while it runs makes
+    it look once more instead of starting another. Under load every request would otherwise
+    start a thread, and dozens would race for the same messages (and SQLite's write lock)."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.lock = threading.Lock()
+        self.pending = False
+        self.thread: threading.Thread | None = None
+
+    def kick(self) -> threading.Thread:
+        """Make sure the outbox is looked at after now; the thread that will do it."""
+        with self.lock:
+            self.pending = True
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._run, name="outbox", daemon=True)
+                self.thread.start()
+            return self.thread
+
+    def _run(self) -> None:
+        while True:
+            with self.lock:
+                if not self.pending:
+                    self.thread = None
+                    return
+                self.pending = False
+            try:
+                with self.app.app_context():
+                    send_pending()
+            except Exception:  # the next request's kick tries again
+                self.app.logger.exception("outbox flush failed")
+
+
 def flush_in_background(app: Flask) -> threading.Thread:
-    """Send due mail in a thread so no request waits for SMTP."""
-
-    def run() -> None:
-        with app.app_context():
-            send_pending()
-
-    thread = threading.Thread(target=run, name="outbox", daemon=True)
-    thread.start()
-    return thread
+    """Send due mail in this process's outbox thread so no request waits for SMTP."""
+    flusher = app.extensions.get("yimatong_outbox")
+    if flusher is None:
+        flusher = app.extensions.setdefault("yimatong_outbox", _Flusher(app))
+    return flusher.kick()
 
 
 def init_app(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,8 @@ from feedback.emails import BadAddress, normalize_address
 
 HSTS = "max-age=31536000; includeSubDomains"
 MIN_SECRET_LENGTH = 32
+#: Tracking numbers are looked up upper-cased (feedback/cases.py): the prefix must be too.
+CASE_PREFIX = re.compile(r"[A-Z]{1,4}")
 #: Secrets that appear in this repository or in tutorials; never good enough for production.
 KNOWN_SECRETS = frozenset({"test-secret", "dev", "development", "secret", "changeme", "change-me"})
 
@@ -55,6 +58,11 @@ def problems(app: Flask) -> list[str]:
             found.append("YIMATONG_MAIL_FROM 不能为空：发件地址要写成 name@example.com。")
     except BadAddress as exc:
         found.append(f"YIMATONG_MAIL_FROM：{exc}")
+    prefix = app.config["CASE_PREFIX"]
+    if not isinstance(prefix, str) or not CASE_PREFIX.fullmatch(prefix):
+        found.append(
+            f"YIMATONG_CASE_PREFIX 应为 1 到 4 个大写英文字母（如 GX、JL），实为“{prefix}”。"
+        )
     if app.config["PROXY_HOPS"] < 0:
         found.append("YIMATONG_PROXY_HOPS 不能为负数（0 表示不信任任何代理头）。")
     if app.config["PRODUCTION"]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from flask import Response, request
+from flask import Response, current_app, request
 
 from feedback.open311.blueprint import bp
 from feedback.open311.mapping import ATTRIBUTES, BY_CODE, SERVICES, service_row
@@ -33,7 +33,7 @@ def discovery(fmt: str) -> Response:
         "discovery",
         {
             "changeset": CHANGESET,
-            "contact": "生态环境问题请拨打 12369 或在本系统网上举报。",
+            "contact": f"生态环境问题请拨打 {current_app.config['HOTLINE']} 或在本系统网上举报。",
             "key_service": "API 密钥由系统管理员发放（yimatong feedback open311 create-key）。",
             "endpoints": [endpoint],
         },

@@ -65,6 +65,9 @@ def init_app(app: Flask) -> None:
         reward_labels=REWARD_STATUSES,
         directory=directory,
         site_url=lambda: app.config["BASE_URL"],
+        site_name=lambda: app.config["SITE_NAME"],
+        hotline=lambda: app.config["HOTLINE"],
+        case_example=lambda: f"{app.config['CASE_PREFIX']}2026112300042",
         current_user=current_user,
     )
 

@@ -16,7 +16,6 @@ from generator import clock
 from generator.content.codes import (
     FIXED_SOURCE_LETTERS,
     characters_problem,
-    division_problem,
     fixed_source_problem,
     industry_problem,
     mn_problem,
@@ -24,7 +23,7 @@ from generator.content.codes import (
     uscc_problem,
     web_address,
 )
-from generator.content.divisions import load_divisions
+from generator.content.divisions import all_divisions
 from generator.content.model import (
     Category,
     Coordinates,
@@ -39,6 +38,7 @@ from generator.content.model import (
 )
 from generator.content.problems import Problem
 from generator.content.validate_bodies import check_bodies, check_coverage
+from generator.content.validate_places import place_problem, province_problem
 from generator.progress import counted
 
 __all__ = ["validate", "check_unit", "check_duplicates", "check_bodies"]
@@ -86,21 +86,18 @@ def validate(
         divisions = divisions or site.divisions
         bodies = site.bodies if bodies is None else bodies
     if not divisions:
-        divisions = load_divisions()
+        divisions = all_divisions()
     today = today or clock.china_today()
     problems: list[Problem] = []
-    if site and site.province not in divisions:
-        problem = division_problem(site.province)
-        problems.append(
-            Problem(
-                "site.yaml",
-                "site",
-                "province",
-                problem or f"“{site.province}” 不是已知的省级行政区划代码（广西为 450000）",
-            )
-        )
+    problem = province_problem(site.province) if site else None
+    if problem:
+        problems.append(Problem("site.yaml", "site", "province", problem))
     for unit in counted((u for u in units if u.source not in checked), bar):
         check_unit(unit, divisions, today, problems)
+    for unit in (u for u in units if u.source in checked):
+        # The province is site.yaml's, not the unit file's: a unit checked under another
+        # province's site is checked against this one's divisions again.
+        _check_county(_Checker(unit, problems), unit, divisions)
     check_duplicates(units, problems)
     check_bodies(tuple(bodies or ()), divisions, problems)
     check_coverage(units, tuple(bodies or ()), divisions, problems)
@@ -117,14 +114,7 @@ def check_unit(
     """
     c = _Checker(unit, problems)
     _check_codes(c, unit)
-    division = divisions.get(unit.county_code)
-    problem = division_problem(unit.county_code)
-    if problem or division is None or division.level != "county":
-        c.fail(
-            "county",
-            problem
-            or f"“{unit.county_code}” 不是广西的县级行政区划代码（GB/T 2260，如 450126 宾阳县）",
-        )
+    _check_county(c, unit, divisions)
     _check_coordinates(c, "", unit.coordinates)
     for outlet in unit.outlets:
         _check_coordinates(c, f"outlets[{outlet.code}].", outlet.coordinates)
@@ -156,6 +146,12 @@ def _check_codes(c: _Checker, unit: Unit) -> None:
             "fixed_source_code",
             f"文件名应与排污单位编码一致：文件应命名为 {code}.yaml，实为 {stem}.{suffix}",
         )
+
+
+def _check_county(c: _Checker, unit: Unit, divisions: dict[str, Division]) -> None:
+    problem = place_problem(unit.county_code, divisions, "county")
+    if problem:
+        c.fail("county", problem)
 
 
 def _check_coordinates(c: _Checker, path: str, point: Coordinates | None) -> None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from generator.content.codes import body_id_problem, division_problem
+from generator.content.codes import body_id_problem
 from generator.content.model import Division, EnforcementBody, Unit
 from generator.content.problems import Problem
+from generator.content.validate_places import place_problem
 
 BODIES_FILE = "bodies.yaml"
 LEVEL_LABELS = {"province": "省级", "city": "市级", "county": "县级"}
@@ -55,10 +56,10 @@ def _check_areas(
     parent = by_id.get(body.parent) if body.parent else None
     for area in body.areas:
         where = f"areas[{area}]"
-        problem = division_problem(area)
+        problem = place_problem(area, divisions, "")
         division = divisions.get(area)
         if problem or division is None:
-            fail(where, problem or f"“{area}” 不是已知的广西行政区划代码（GB/T 2260）")
+            fail(where, problem or f"“{area}” 不是已知的行政区划代码（GB/T 2260）")
             continue
         if body.level in LEVEL_LABELS and division.level != body.level:
             fail(

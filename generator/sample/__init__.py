@@ -21,8 +21,9 @@ from tqdm import tqdm
 from generator.content.divisions import load_divisions
 from generator.content.model import Division
 from generator.content.readers import UNIT_READERS
+from generator.content.validate_places import province_problem as code_problem
+from generator.sample.province import GUANGXI, Province
 from generator.sample.records import Maker, Spec, city_bureau, county_bureau
-from generator.sample.tables import CITIES, COUNTY_PINYIN
 
 __all__ = [
     "sample_command",
@@ -36,27 +37,15 @@ __all__ = [
 
 AS_OF = dt.date(2026, 11, 20)
 PAGES_DIR = Path(__file__).resolve().parents[2] / "content" / "pages"
-PHONE_PREFIX = {
-    "450100": "0771",
-    "450200": "0772",
-    "450300": "0773",
-    "450400": "0774",
-    "450500": "0779",
-    "450600": "0770",
-    "450700": "0777",
-    "450800": "0775",
-    "450900": "0775",
-    "451000": "0776",
-    "451100": "0774",
-    "451200": "0778",
-    "451300": "0772",
-    "451400": "0771",
-}
-SITE = {
-    "title": "广西生态环境一码通",
-    "province": "450000",
-    "issuer": "广西壮族自治区生态环境厅监制",
-}
+
+
+def site_settings(province: Province) -> dict[str, str]:
+    """site.yaml of a sample: title, province code and the issuing-authority line."""
+    return {
+        "title": f"{province.short}生态环境一码通",
+        "province": province.code,
+        "issuer": f"{province.name}生态环境厅监制",
+    }
 
 
 class Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
@@ -90,52 +79,50 @@ def unit_yaml(record: dict) -> str:
 
 
 def bodies(counties: Iterable[str], divisions: dict[str, Division]) -> list[dict]:
-    """The province body, all 14 city bureaus and a branch for each county in ``counties``."""
+    """The province body, every city bureau and a branch for each county in ``counties``."""
+    province = Province(divisions)
+    top = province.body_id
     found = [
         {
-            "id": "gx",
-            "name": "广西壮族自治区生态环境厅",
+            "id": top,
+            "name": f"{province.name}生态环境厅",
             "level": "province",
             "parent": None,
-            "areas": ["450000"],
+            "areas": [province.code],
             "email": "sthjt@hb.example.gov.cn",
-            "phone": "0771-5761000",
+            "phone": province.phone_prefix(province.cities()[0]) + "-5761000",
         }
     ]
     wanted = sorted(set(counties))
-    for city_code, (ident, *_rest) in CITIES.items():
-        city = divisions[city_code]
-        prefix = PHONE_PREFIX[city_code]
-        found.append(
-            {
-                "id": ident,
-                "name": city_bureau(city),
-                "level": "city",
-                "parent": "gx",
-                "areas": [city_code],
-                "email": f"{ident}@hb.example.gov.cn",
-                "phone": f"{prefix}-2{city_code}",
-            }
-        )
-        for county in (c for c in wanted if divisions[c].parent == city_code):
-            body = f"{ident}-{COUNTY_PINYIN[county]}"
-            found.append(
-                {
-                    "id": body,
-                    "name": county_bureau(city, divisions[county]),
-                    "level": "county",
-                    "parent": ident,
-                    "areas": [county],
-                    "email": f"{body}@hb.example.gov.cn",
-                    "phone": f"{prefix}-8{county}",
-                }
-            )
+    for city in province.cities():
+        ident, prefix = province.city_id(city), province.phone_prefix(city)
+        if city.code != province.code:  # a municipality's districts sit under the province
+            found.append(_body(ident, city_bureau(city), "city", top, city.code, f"{prefix}-2"))
+        for county in (c for c in wanted if divisions[c].parent == city.code):
+            body = province.county_id(city, divisions[county])
+            parent = top if city.code == province.code else ident
+            name = county_bureau(city, divisions[county])
+            found.append(_body(body, name, "county", parent, county, f"{prefix}-8"))
     return found
 
 
-def write_content(out: Path, records: list[dict], fmt: str = "jsonl") -> None:
+def _body(ident: str, name: str, level: str, parent: str, area: str, phone: str) -> dict:
+    return {
+        "id": ident,
+        "name": name,
+        "level": level,
+        "parent": parent,
+        "areas": [area],
+        "email": f"{ident}@hb.example.gov.cn",
+        "phone": phone + area,
+    }
+
+
+def write_content(
+    out: Path, records: list[dict], fmt: str = "jsonl", province: str = GUANGXI
+) -> None:
     """Write ``records`` (sorted by code) with bodies, site and pages as a complete content folder."""
-    divisions = load_divisions()
+    divisions = load_divisions(province)
     records = sorted(records, key=lambda r: r["fixed_source_code"])
     units = out / "units"
     units.mkdir(parents=True, exist_ok=True)
@@ -151,15 +138,27 @@ def write_content(out: Path, records: list[dict], fmt: str = "jsonl") -> None:
             path.write_text(unit_yaml(record), encoding="utf-8", newline="\n")
     listed = bodies((r["county"] for r in records), divisions)
     (out / "bodies.yaml").write_text(_body_yaml(listed), encoding="utf-8", newline="\n")
+    site = site_settings(Province(divisions))
     (out / "site.yaml").write_text(
-        yaml.dump(SITE, Dumper=Dumper, allow_unicode=True, sort_keys=False),
+        yaml.dump(site, Dumper=Dumper, allow_unicode=True, sort_keys=False),
         encoding="utf-8",
         newline="\n",
     )
-    if PAGES_DIR.is_dir() and PAGES_DIR.resolve() != (out / "pages").resolve():
-        (out / "pages").mkdir(exist_ok=True)
-        for page in sorted(PAGES_DIR.glob("*.md")):
+    _copy_pages(out, Province(divisions))
+
+
+def _copy_pages(out: Path, province: Province) -> None:
+    """The bundled pages, their province names (广西壮族自治区, 广西) made the sample's own."""
+    if not PAGES_DIR.is_dir() or PAGES_DIR.resolve() == (out / "pages").resolve():
+        return
+    (out / "pages").mkdir(exist_ok=True)
+    for page in sorted(PAGES_DIR.glob("*.md")):
+        if province.code == GUANGXI:
             shutil.copyfile(page, out / "pages" / page.name)
+            continue
+        text = page.read_text(encoding="utf-8").replace("广西壮族自治区", province.name)
+        text = text.replace("广西", province.short)
+        (out / "pages" / page.name).write_text(text, encoding="utf-8", newline="\n")
 
 
 def _body_yaml(listed: list[dict]) -> str:
@@ -187,6 +186,18 @@ def unit_files(out: Path) -> list[Path]:
     )
 
 
+def province_problem(province: str) -> str | None:
+    """Why no sample can be made for ``province``, or None."""
+    problem = code_problem(province)
+    if problem:
+        return problem
+    divisions = load_divisions(province)
+    if not any(d.level == "county" for d in divisions.values()):
+        name = divisions[province].name
+        return f"{name}（{province}）在 GB/T 2260 表中没有县级区划，无法生成示例单位"
+    return None
+
+
 def write_sample(
     out: Path,
     units: int,
@@ -194,12 +205,16 @@ def write_sample(
     fmt: str = "jsonl",
     as_of: dt.date = AS_OF,
     progress: bool = False,
+    province: str = GUANGXI,
 ) -> None:
-    """Generate ``units`` random units and write a complete content folder to ``out``."""
-    maker = Maker(seed, as_of, load_divisions())
+    """Generate ``units`` random units of ``province`` and write a complete content folder."""
+    problem = province_problem(province)
+    if problem:
+        raise ValueError(problem)
+    maker = Maker(seed, as_of, load_divisions(province))
     bar = tqdm(range(units), desc="生成单位", unit="个", disable=not progress, smoothing=0.1)
     records = [maker.record(maker.random_spec()) for _ in bar]
-    write_content(Path(out), records, fmt)
+    write_content(Path(out), records, fmt, province)
 
 
 @click.command("sample")
@@ -238,10 +253,28 @@ def write_sample(
     help="Write the hand-picked bundled units (content/) instead of N random ones.",
 )
 @click.option("--force", is_flag=True, help="Replace unit files already in DIR/units.")
+@click.option(
+    "--province",
+    default=GUANGXI,
+    show_default=True,
+    help="GB/T 2260 code of the province (220000 Jilin); names, codes and bodies follow.",
+)
 def sample_command(
-    count: int, seed: int, out: Path, fmt: str, as_of: dt.datetime, curated: bool, force: bool
+    count: int,
+    seed: int,
+    out: Path,
+    fmt: str,
+    as_of: dt.datetime,
+    curated: bool,
+    force: bool,
+    province: str,
 ) -> None:
-    """生成合成示例内容 (write deterministic synthetic Guangxi content for tests and benchmarks)."""
+    """生成合成示例内容 (write deterministic synthetic content of a province for tests and benchmarks)."""
+    problem = province_problem(province)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--province")
+    if curated and province != GUANGXI:
+        raise click.BadParameter("--curated 只有广西（450000）的精选单位", param_hint="--curated")
     start = time.perf_counter()
     existing = unit_files(out)
     if existing and not force:
@@ -257,5 +290,5 @@ def sample_command(
         write_content(out, records, fmt)
         count = len(records)
     else:
-        write_sample(out, count, seed, fmt, as_of.date(), progress=True)
+        write_sample(out, count, seed, fmt, as_of.date(), progress=True, province=province)
     click.echo(f"已生成 {count} 个排污单位到 {out}（{time.perf_counter() - start:.1f} 秒）")

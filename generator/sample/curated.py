@@ -83,7 +83,7 @@ def curated_specs() -> list[Spec]:
 
 def curated_records(as_of) -> list[dict]:
     """Records of the bundled units; the newest data-as-of date is exactly ``as_of``."""
-    maker = Maker(CURATED_SEED, as_of, load_divisions())
+    maker = Maker(CURATED_SEED, as_of, load_divisions("450000"))
     records = [maker.record(spec) for spec in curated_specs()]
     records[0]["data_as_of"]["permit"] = as_of
     return records

@@ -11,9 +11,9 @@ from typing import Any
 
 from generator.content.codes import USCC_ALPHABET, make_uscc
 from generator.content.model import Division
+from generator.sample.province import Province
 from generator.sample.tables import (
     BRANDS,
-    CITIES,
     GIVEN,
     INSPECTION_KINDS,
     PROFILE_WEIGHTS,
@@ -75,6 +75,7 @@ class Maker:
         self.rng = random.Random(seed)
         self.as_of = as_of
         self.divisions = divisions
+        self.province = Province(divisions)
         self.counties = sorted(c for c, d in divisions.items() if d.level == "county")
         self.used: set[str] = set()
         self.counters: dict[str, int] = {}
@@ -126,11 +127,15 @@ class Maker:
         uscc = self._uscc(spec.county, individual)
         code = uscc + "001" + ("W" if registration else "P")
         town = rng.choice(TOWNS)
-        lat, lon = CITIES[city.code][2:]
-        coords = {
-            "lat": round(lat + rng.uniform(-0.35, 0.35), 4),
-            "lon": round(lon + rng.uniform(-0.35, 0.35), 4),
-        }
+        point = self.province.point(city)
+        coords = (
+            {
+                "lat": round(point[0] + rng.uniform(-0.35, 0.35), 4),
+                "lon": round(point[1] + rng.uniform(-0.35, 0.35), 4),
+            }
+            if point
+            else {}
+        )
         permit_day = self._date_before(self.as_of, 0, 20)
         record: dict[str, Any] = {
             "fixed_source_code": code,
@@ -144,6 +149,8 @@ class Maker:
             "legal_representative": rng.choice(SURNAMES) + rng.choice(GIVEN),
             "data_as_of": {"permit": permit_day},
         }
+        if not coords:
+            del record["coordinates"]
         if registration:
             return record
         permit = self._permit(spec, code, city)
@@ -166,12 +173,12 @@ class Maker:
         if spec.profile.code == "4620":
             return f"{short_name(city.name)}{brand}水务有限公司{short_name(county.name)}污水处理厂"
         if spec.profile.code == "0313":
-            return f"广西{brand}牧业有限公司{short_name(county.name)}{town}猪场"
-        place = rng.choice(("广西", short_name(county.name), short_name(city.name)))
+            return f"{self.province.short}{brand}牧业有限公司{short_name(county.name)}{town}猪场"
+        place = rng.choice((self.province.short, short_name(county.name), short_name(city.name)))
         return f"{place}{brand}{word}{rng.choice(SUFFIXES)}"
 
     def _address(self, spec: Spec, city: Division, county: Division, town: str) -> str:
-        rng, head = self.rng, f"广西壮族自治区{city.name}{county.name}"
+        rng, head = self.rng, self.province.place(city, county)
         if spec.profile.code == "0313":
             return f"{head}{town}镇{rng.choice(TOWNS)}村"
         if rng.random() < 0.5:
@@ -212,11 +219,13 @@ class Maker:
             "location": plan.location,
             "coordinates": {k: round(v + rng.uniform(-0.002, 0.002), 4) for k, v in coords.items()},
         }
+        if not coords:
+            del outlet["coordinates"]
         if plan.code.startswith("DA"):
             outlet["stack_height_m"] = rng.choice((15, 20, 25, 30, 45, 60, 80, 120))
             outlet["diameter_m"] = rng.choice((0.5, 0.8, 1.2, 1.6, 2.0, 2.5, 3.2))
         else:
-            outlet["receiving_water"] = rng.choice(RIVERS)
+            outlet["receiving_water"] = rng.choice(self.province.rivers(RIVERS))
         outlet["pollutants"] = [_pollutant(item) for item in plan.items]
         if any(item.automatic for item in plan.items):
             outlet["mn"] = sample_mn(code, plan.code)
@@ -298,7 +307,7 @@ class Maker:
     def _penalty(self, city: Division, enforced: dt.date, kinds: set[str]) -> dict:
         rng = self.rng
         day = self._date_before(enforced, 5, 600)
-        prefix = CITIES[city.code][1]
+        prefix = self.province.city_letter(city)
         number = self._next(f"{city.code}-{day.year}")
         violation, basis, lo, hi, _ = rng.choice(
             [v for v in VIOLATIONS if not v[4] or v[4] in kinds]
@@ -311,7 +320,7 @@ class Maker:
             "legal_basis": basis,
             "amount": rng.randint(lo // 1000, hi // 1000) * 1000,
             "execution": rng.choices(("done", "in_progress", "pending"), (6, 3, 1))[0],
-            "document_url": f"https://sthjt.example.gov.cn/xxgk/cfjd/{day.year}/{CITIES[city.code][0]}-{number}.pdf",
+            "document_url": f"https://sthjt.example.gov.cn/xxgk/cfjd/{day.year}/{self.province.city_id(city)}-{number}.pdf",
         }
 
     def _order(
@@ -325,7 +334,7 @@ class Maker:
         )
         due = issued + dt.timedelta(days=rng.choice((30, 45, 60, 90)))
         order = {
-            "ref": f"ZG-{CITIES[city.code][0].upper()}-{issued.year}-{self._next(f'zg{city.code}-{issued.year}'):04d}",
+            "ref": f"ZG-{self.province.city_id(city).upper()}-{issued.year}-{self._next(f'zg{city.code}-{issued.year}'):04d}",
             "issued": issued,
             "authority": local,
             "requirement": requirement,

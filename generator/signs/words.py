@@ -15,6 +15,8 @@ from functools import cache
 
 import jieba
 
+from generator.content.divisions import province_short_names
+
 #: Pollutant names of the HJ/GB emission standards (and a few company words) kept whole.
 KEEP_WHOLE = (
     "林格曼黑度",
@@ -46,10 +48,12 @@ PLACE_SUFFIXES = frozenset("省市县区镇乡村")
 NO_LINE_START = "、，。：；！？）》」』%"
 _OPENING, _CLOSING = "（(《「『", "）)》」』"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-#: Two characters and 镇/乡/村 right after a province, city, county, district or town: a town
-#: or village name, which jieba does not know (宾阳县|思陇乡|那马村).
+#: Two characters and 镇/乡/村 right after a province (also its short name: 广西, 吉林), city,
+#: county, district or town: a town or village name, which jieba does not know (宾阳县|思陇乡|那马村).
 _TOWN = re.compile(
-    r"(?:(?<=[省市县区镇乡])|(?<=广西)|^)[\u4e00-\u9fff]{2}[镇乡村](?![\u4e00-\u9fff]?[公院场])"
+    r"(?:(?<=[省市县区镇乡])|"
+    + "".join(f"(?<={name})|" for name in province_short_names())
+    + r"^)[\u4e00-\u9fff]{2}[镇乡村](?![\u4e00-\u9fff]?[公院场])"
 )
 
 

@@ -23,7 +23,8 @@ from feedback.mail import claim, given_up, send_pending
 from feedback.migrate import upgrade
 from feedback.models import OutboxMail, utcnow
 from tests.feedback.smtp_helpers import SmtpServer, free_port
-from tests.feedback.test_postgres import PG_BIN, postgres_url  # noqa: F401 (fixture)
+from tests.feedback.test_postgres import postgres_url  # noqa: F401 (fixture)
+from tests.pg import PG_BIN
 
 SECRET = "exactly-once-secret-0123456789abcdef"
 

@@ -2,78 +2,22 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
 import uuid
-from pathlib import Path
 
 import pytest
 
 from tests.feedback.conftest import BINYANG, report_data
+from tests.pg import UNAVAILABLE, throwaway_postgres
 
-PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"))), None)
-pytestmark = pytest.mark.skipif(
-    PG_BIN is None or shutil.which("runuser") is None or os.geteuid() != 0,
-    reason="needs Debian's postgresql binaries and root to start a throwaway cluster",
-)
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _as_postgres(*args: str) -> None:
-    subprocess.run(
-        ["runuser", "-u", "postgres", "--", *args],
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        timeout=60,
-    )
+pytestmark = pytest.mark.skipif(bool(UNAVAILABLE), reason=UNAVAILABLE)
 
 
 @pytest.fixture(scope="module")
 def postgres_url():
     """A throwaway cluster listening on 127.0.0.1 only, with trust auth."""
     pytest.importorskip("psycopg")
-    # Not under pytest's tmp folder: that one is private to root and postgres must enter it.
-    root = Path(tempfile.mkdtemp(prefix="yimatong-pg-"))
-    data = root / "data"
-    os.chmod(root, 0o777)
-    port = _port()
-    _as_postgres(
-        str(PG_BIN / "initdb"),
-        "-D",
-        str(data),
-        "-A",
-        "trust",
-        "-U",
-        "postgres",
-        "--encoding=UTF8",
-        "--locale=C",
-    )
-    options = f"-h 127.0.0.1 -p {port} -k {root} -F"
-    _as_postgres(
-        str(PG_BIN / "pg_ctl"),
-        "-D",
-        str(data),
-        "-o",
-        options,
-        "-w",
-        "-l",
-        str(root / "log"),
-        "start",
-    )
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        _as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
-        shutil.rmtree(root, ignore_errors=True)
+    with throwaway_postgres() as url:
+        yield url
 
 
 def test_migrations_and_report_on_postgres(postgres_url, tmp_path, fixture_directory):

@@ -20,7 +20,8 @@ from feedback.models import Attachment, RateHit, Report
 from tests.feedback import crafted
 from tests.feedback.conftest import BINYANG, report_data
 from tests.feedback.open311_helpers import LiveServer
-from tests.feedback.test_postgres import PG_BIN, postgres_url  # noqa: F401  (fixture)
+from tests.feedback.test_postgres import postgres_url  # noqa: F401  (fixture)
+from tests.pg import PG_BIN
 
 PARALLEL = 30
 LIMIT = 10

@@ -65,7 +65,7 @@ def test_stats_file_is_loaded(tmp_path):
 
 
 def test_divisions():
-    divisions = load_divisions()
+    divisions = load_divisions("450000")
     assert divisions["450126"].name == "宾阳县" and divisions["450126"].level == "county"
     assert divisions["450100"].parent == "450000"
     assert len([d for d in divisions.values() if d.level == "city"]) == 14
@@ -130,7 +130,8 @@ def test_missing_content_folder(tmp_path):
         ("bodies.yaml", "- {id: gx, name: 厅, level: province}\n", "缺少管辖区域"),
         ("site.yaml", "- title\n", "应为键值对"),
         ("site.yaml", "title: 一码通\nprovince: 450000\n", "加引号"),
-        ("site.yaml", 'title: 一码通\nprovince: "440000"\n', "省级行政区划代码"),
+        ("site.yaml", 'title: 一码通\nprovince: "990000"\n', "省级行政区划代码"),
+        ("site.yaml", 'title: 一码通\nprovince: "450100"\n', "是广西壮族自治区南宁市（地级）"),
         ("pages/Bad Name.md", "---\ntitle: 标题\n---\n正文\n", "小写英文字母"),
         ("pages/x.md", "---\n- a\n---\n正文\n", "信息头应为键值对"),
         ("pages/y.md", "---\ntitle: [\n---\n正文\n", "信息头 YAML 格式错误"),

@@ -21,7 +21,7 @@ ORIGIN = "https://feedback.example.cn"
 
 
 def _divisions() -> dict[str, m.Division]:
-    return load_divisions()
+    return load_divisions("450000")
 
 
 def make_unit(seq: str, county: str = "450126", **kw) -> m.Unit:

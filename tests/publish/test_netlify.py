@@ -33,7 +33,9 @@ def _headers(netlify: dict, path: str) -> dict[str, str]:
 def test_build_settings(netlify):
     build = netlify["build"]
     assert build["publish"] == "build/site"
-    assert "pip install -e ." in build["command"] and "yimatong build" in build["command"]
+    assert "pip install --require-hashes -r requirements/app.txt" in build["command"]
+    assert "pip install --no-deps --no-build-isolation -e ." in build["command"]
+    assert "yimatong build" in build["command"]
     assert build["environment"]["PYTHON_VERSION"].startswith("3.1")
     assert build["environment"]["YIMATONG_FEEDBACK_ORIGIN"].startswith("https://")
     assert {"from": "/*", "to": "/404.html", "status": 404} in netlify["redirects"]

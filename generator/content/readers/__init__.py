@@ -114,13 +114,14 @@ def read_content(
     if stats_file and Path(stats_file).is_file():
         stats, found = read_stats(Path(stats_file), str(stats_file))
         problems += found
+    given = {k: v for k, v in settings.items() if v}
     site = Site(
         units=tuple(units),
         pages=tuple(pages),
         bodies=tuple(bodies),
-        divisions=load_divisions(),
+        divisions=load_divisions(given.get("province", Site.province)),
         report_stats=stats,
-        **{k: v for k, v in settings.items() if v},
+        **given,
     )
     return site, problems
 

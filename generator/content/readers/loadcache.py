@@ -51,6 +51,7 @@ CODE = (
     "generator/content/codes.py",
     "generator/content/divisions.py",
     "generator/content/validate.py",
+    "generator/content/validate_places.py",
     "generator/content/data",
 )
 
