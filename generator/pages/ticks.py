@@ -40,14 +40,28 @@ def nice_number(value: float, rounded: bool) -> float:
     return nice * 10.0**exponent
 
 
+#: Below this a span cannot be cut into steps (their logarithm underflows).
+TINY = 1e-300
+
+
+def _flat(low: float, high: float, count: int) -> bool:
+    """Whether the range is too narrow for ticks: equal ends, or a span within rounding of
+    the values (1e-12 of them), or one whose steps would underflow."""
+    span = high - low
+    return span <= abs(high) * 1e-12 or span / (count - 1) < TINY
+
+
 def nice_ticks(low: float, high: float, count: int = 5) -> Ticks:
     """About ``count`` round ticks from at or below ``low`` to at or above ``high``."""
     if not (math.isfinite(low) and math.isfinite(high)):
         raise ValueError(f"坐标轴范围必须是有限数：{low}–{high}")
     if high < low:
         low, high = high, low
-    if high == low:
-        pad = abs(high) / 2 or 1.0
+    if _flat(low, high, count):
+        # A flat series (or one whose span is lost in rounding): half its value each side,
+        # or one unit when even that is too small to divide into steps.
+        pad = abs(high) / 2
+        pad = pad if pad > TINY else 1.0
         low, high = low - pad if low < 0 else max(0.0, low - pad), high + pad
     step = nice_number((high - low) / (count - 1), True)
     first, last = math.floor(low / step + 1e-9), math.ceil(high / step - 1e-9)
