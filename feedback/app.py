@@ -36,6 +36,7 @@ CSP = "default-src 'self'; img-src 'self' data:; form-action 'self'; frame-ances
 
 def _blueprints() -> dict[str, list[Blueprint]]:
     """Blueprints by audience."""
+    import feedback.ledger.models  # noqa: F401  (registers the ledger tables)
     from feedback.open311 import admin as open311_admin
     from feedback.open311.api import bp as open311_bp
     from feedback.search.views import bp as search_bp
