@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from wtforms import MultipleFileField, RadioField, TextAreaField
+from wtforms import (
+    DateField,
+    HiddenField,
+    MultipleFileField,
+    RadioField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired
 
 from feedback.forms import choices
@@ -31,3 +38,15 @@ class CloseForm(CleanForm):
     """Close (销号) a verified item."""
 
     text = TextAreaField("销号说明（可不填）")
+
+
+class NewItemForm(CleanForm):
+    """An item an officer enters by hand (source "officer", e.g. from a quality check)."""
+
+    submission_key = HiddenField()
+    unit = StringField("排污单位代码", validators=[DataRequired("请填写排污单位代码。")])
+    outlet = StringField("排放口编号（可不填）")
+    title = TextAreaField("发现的问题（公开）", validators=[DataRequired("请填写发现的问题。")])
+    action = TextAreaField("整改要求（公开）", validators=[DataRequired("请填写整改要求。")])
+    due_on = DateField("整改期限", validators=[InputRequired("请填写整改期限。")])
+    detail = TextAreaField("内部说明（不公开）")

@@ -106,19 +106,20 @@ def open_item(
     fixed_evidence: Sequence[Evidence] | None = None,
     found_on: dt.date | None = None,
     directory: Directory | None = None,
-    now: dt.datetime | None = None,
+    today: dt.date | None = None,
 ) -> LedgerItem:
     """Open the item of one problem; the same (source, source_ref) twice gives the same item.
 
     ``due_on`` None: fixed on the spot (立整立改), the item is created closed with its
-    evidence. ``found_on`` defaults to today (China time); a deadline may then not be in the
-    past. Raises LedgerError listing every problem, writing nothing.
+    evidence. ``found_on`` defaults to ``today`` (China time, from the clock unless given); a
+    deadline may then not be in the past. Raises LedgerError listing every problem, writing
+    nothing.
     """
     existing = find(source, source_ref)
     if existing is not None:
         return existing
     directory = directory or current_directory()
-    today = china_today(now)
+    today = today or china_today()
     fields: dict[str, object] = {
         "unit_code": unit_code.strip(),
         "outlet": outlet.strip(),

@@ -114,3 +114,11 @@ def _serve(attachment_id: int, reencoded: bool) -> Response:
         abort(403)
     key = attachment.public_key if reencoded else attachment.original_key
     return file_response(storage().get(key), attachment, reencoded=reencoded, kind="evidence")
+
+
+from feedback.views import ledger_lists as _lists  # noqa: E402
+
+bp.add_url_rule("/", "index", _lists.index)
+bp.add_url_rule("/export.csv", "export", _lists.export)
+bp.add_url_rule("/clearing", "clearing", _lists.clearing)
+bp.add_url_rule("/new", "new", _lists.new, methods=["GET", "POST"])
