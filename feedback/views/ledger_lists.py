@@ -62,10 +62,11 @@ def export():  # type: ignore[no-untyped-def]
     """CSV of the filtered ledger (every row, no internal notes); audited."""
     today = china_today()
     found = queries.listing(current_user, directory(), _filters(), today, limit=None)
+    body = csv_of(found, directory(), today)  # before the commit, which expires the rows
     audit(Actor("officer", current_user), "export", f"问题台账 {len(found)} 项")
     transaction.commit()
     return Response(
-        csv_of(found, directory(), today),
+        body,
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=ledger.csv"},
     )

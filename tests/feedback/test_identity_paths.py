@@ -9,6 +9,7 @@ API answer, export and e-mail outside the handling body is fetched and searched.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
@@ -143,7 +144,8 @@ def _handle(client, officer, app, number: str, who: Identity) -> None:
     conclusion = f"属实。身份证 {who.id_number} 的举报人反映情况属实"
     act(client, number, "conclude", finding="substantiated", action_taken="罚款", text=conclusion)
     requirement = f"清理排水沟，向{who.name}道歉，电话 {who.landline}，{who.email}"
-    act(client, number, "order_rectification", requirement=requirement, due="2030-12-31")
+    due = (china_today() + dt.timedelta(days=30)).isoformat()  # never in the past
+    act(client, number, "order_rectification", requirement=requirement, due=due)
     officer.logout()
 
 
