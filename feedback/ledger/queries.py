@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, select
+from sqlalchemy import ColumnElement, Row, Select, and_, case, false, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from feedback.directory import Directory
@@ -59,8 +59,11 @@ def conditions(
     account: Account, directory: Directory, filters: LedgerFilters, today: dt.date
 ) -> list[ColumnElement[bool]]:
     """The WHERE clauses of the officer's scope and the filters."""
-    bodies = directory.descendants(account.body_id) if account.body_id else set()
-    found: list[ColumnElement[bool]] = [LedgerItem.body_id.in_(sorted(bodies))]
+    found: list[ColumnElement[bool]] = []
+    body = directory.bodies.get(account.body_id or "")
+    if body is None or body.parent is not None:  # the top body sees all: no list to test
+        bodies = directory.descendants(account.body_id) if account.body_id else set()
+        found.append(LedgerItem.body_id.in_(sorted(bodies)))
     if filters.source:
         found.append(LedgerItem.source == filters.source)
     if filters.state:
@@ -81,19 +84,48 @@ def _select(where: list[ColumnElement[bool]]) -> Select:
     return select(LedgerItem).where(*where)
 
 
+def _ordered(query: Select) -> Select:
+    """The nearest deadline first, closed items last."""
+    return query.order_by(
+        (LedgerItem.state == CLOSED), LedgerItem.due_on.is_(None), LedgerItem.due_on, LedgerItem.id
+    )
+
+
 def listing(
     account: Account,
     directory: Directory,
     filters: LedgerFilters,
     today: dt.date,
-    limit: int | None = 200,
+    limit: int = 200,
 ) -> list[LedgerItem]:
     """The items, the nearest deadline first (closed last), at most ``limit`` of them."""
-    query = _select(conditions(account, directory, filters, today))
-    query = query.order_by(
-        (LedgerItem.state == CLOSED), LedgerItem.due_on.is_(None), LedgerItem.due_on, LedgerItem.id
-    )
-    return list(db.session.scalars(query.limit(limit) if limit else query))
+    query = _ordered(_select(conditions(account, directory, filters, today)))
+    return list(db.session.scalars(query.limit(limit)))
+
+
+#: The columns of the CSV (no internal note, no source reference).
+ROW_COLUMNS = (
+    LedgerItem.number,
+    LedgerItem.unit_code,
+    LedgerItem.county_code,
+    LedgerItem.outlet,
+    LedgerItem.source,
+    LedgerItem.title,
+    LedgerItem.action,
+    LedgerItem.found_on,
+    LedgerItem.due_on,
+    LedgerItem.state,
+    LedgerItem.closed_on,
+    LedgerItem.body_id,
+)
+
+
+def rows(
+    account: Account, directory: Directory, filters: LedgerFilters, today: dt.date
+) -> list[Row]:
+    """Every item under the filters as plain rows of :data:`ROW_COLUMNS`, in listing order."""
+    query = _ordered(select(*ROW_COLUMNS).where(*conditions(account, directory, filters, today)))
+    return list(db.session.execute(query))
 
 
 def counts(
@@ -102,11 +134,12 @@ def counts(
     """Items per state under the filters but the state's, and ``overdue`` and ``all``."""
     narrowed = LedgerFilters(**{**filters.__dict__, "state": ""})
     where = conditions(account, directory, narrowed, today)
-    query = select(LedgerItem.state, func.count()).where(*where).group_by(LedgerItem.state)
-    found = {state: n for state, n in db.session.execute(query)}
-    late = select(func.count()).select_from(LedgerItem).where(*where, overdue_clause(today))
-    found["overdue"] = db.session.scalar(late) or 0
-    found["all"] = sum(n for k, n in found.items() if k != "overdue")
+    late = func.sum(case((overdue_clause(today), 1), else_=0))
+    query = select(LedgerItem.state, func.count(), late).where(*where)
+    rows = list(db.session.execute(query.group_by(LedgerItem.state)))
+    found = {state: n for state, n, _ in rows}
+    found["all"] = sum(found.values())
+    found["overdue"] = sum(int(n or 0) for _, _, n in rows)
     return found
 
 

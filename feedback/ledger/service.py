@@ -115,7 +115,7 @@ def open_item(
     deadline may then not be in the past. Raises LedgerError listing every problem, writing
     nothing.
     """
-    existing = find(source, source_ref)
+    existing = find(source, source_ref.strip())
     if existing is not None:
         return existing
     directory = directory or current_directory()

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from sqlalchemy import Row
+
 from feedback.csvsafe import spreadsheet_csv
 from feedback.directory import Directory
-from feedback.ledger.models import LedgerItem
-from feedback.ledger.states import SOURCES, is_overdue
+from feedback.ledger.states import SOURCES, LedgerState, is_overdue
 
 CSV_COLUMNS = (
     "问题编号",
@@ -29,7 +30,7 @@ CSV_COLUMNS = (
 )
 
 
-def _row(item: LedgerItem, directory: Directory, today: dt.date) -> list[str]:
+def _row(item: Row, directory: Directory, today: dt.date) -> list[str]:
     unit = directory.unit(item.unit_code)
     return [
         item.number,
@@ -43,13 +44,13 @@ def _row(item: LedgerItem, directory: Directory, today: dt.date) -> list[str]:
         item.action,
         item.found_on.isoformat(),
         item.due_on.isoformat() if item.due_on else "当场整改",
-        item.state_enum.label,
+        LedgerState(item.state).label,
         "是" if is_overdue(item.state, item.due_on, today) else "否",
         item.closed_on.isoformat() if item.closed_on else "",
         directory.body_name(item.body_id),
     ]
 
 
-def csv_of(items: Iterable[LedgerItem], directory: Directory, today: dt.date) -> str:
+def csv_of(items: Iterable[Row], directory: Directory, today: dt.date) -> str:
     """The items as CSV: every text cell neutralised (no formulas), no internal notes."""
     return spreadsheet_csv(CSV_COLUMNS, (_row(i, directory, today) for i in items))

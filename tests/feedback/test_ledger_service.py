@@ -219,3 +219,10 @@ def test_docs_tables_are_the_tables():
     text = (Path(__file__).resolve().parents[2] / "docs" / "ledger.md").read_text("utf-8")
     start = "<!-- generated: feedback.ledger.states.markdown() -->\n"
     assert text.split(start, 1)[1].split("<!-- end generated -->", 1)[0] == markdown()
+
+
+def test_a_source_ref_with_blanks_around_is_the_same_record(ctx):
+    first = open_one("insp-9")
+    db.session.commit()
+    assert open_one("  insp-9 ").id == first.id
+    assert _count(LedgerItem) == 1
