@@ -15,7 +15,7 @@ from feedback.cases import Actor, china_today, find_by_tracking, notify_enterpri
 from feedback.directory import Directory
 from feedback.extensions import db
 from feedback.ledger.checks import LedgerError
-from feedback.ledger.from_reports import open_for_report
+from feedback.ledger.from_reports import mirror, open_for_report
 from feedback.models import Account, Rating, Report, utcnow
 from feedback.states import FINDINGS, OPEN, State
 
@@ -141,6 +141,11 @@ def close(report: Report, account: Account, reply: str = "") -> None:
     """Close the case out (销号)."""
     report.closed_at = utcnow()
     move(report, account, "close", State.CLOSED, text=reply.strip() or "案件已销号。", public=True)
+    if report.rectification_due is not None:
+        try:
+            mirror(report, account, "close", "举报案件已销号。")
+        except LedgerError as exc:
+            raise ActionError(str(exc)) from exc
 
 
 def extend(report: Report, account: Account, days: int, reason: str) -> None:

@@ -22,6 +22,7 @@ from feedback.ledger.models import LedgerEvent, LedgerEvidence, LedgerItem
 from feedback.ledger.states import LEDGER_ACTIONS, SOURCES, LedgerState
 from feedback.models import Account, Attachment, utcnow
 from feedback.photos import CheckedFile
+from feedback.pii import mask
 from feedback.services.attachments import put_copies
 from generator.clock import china_today
 
@@ -125,8 +126,9 @@ def open_item(
         "outlet": outlet.strip(),
         "source": source,
         "source_ref": source_ref.strip(),
-        "title": title.strip(),
-        "action": action.strip(),
+        # Public wording: a phone, e-mail or ID number typed into it is masked here already.
+        "title": mask(title.strip()),
+        "action": mask(action.strip()),
         "detail": detail.strip(),
         "found_on": found_on or today,
         "due_on": due_on,

@@ -9,6 +9,7 @@ from flask_login import current_user
 from feedback.auth import enterprise_required
 from feedback.ledger import reads, service
 from feedback.ledger.forms import AnswerForm
+from feedback.ledger.from_reports import report_of
 from feedback.ledger.models import LedgerItem
 from feedback.ledger.states import SOURCES, LedgerState, can, is_overdue
 from feedback.photos import CheckedFile, PhotoLimits, check_evidence, check_uploads
@@ -96,7 +97,10 @@ def item(number: str):  # type: ignore[no-untyped-def]
     found = _own(number)
     form = AnswerForm()
     error = ""
-    if request.method == "POST":
+    case = report_of(found)
+    if request.method == "POST" and case is not None:
+        error = f"该问题来自举报案件 {case.tracking_number}：请在案件页面提交整改反馈。"
+    elif request.method == "POST":
         error = _answer(found, form)
         if not error:
             return redirect(url_for("enterprise_ledger.item", number=number))
@@ -106,7 +110,8 @@ def item(number: str):  # type: ignore[no-untyped-def]
         item=found,
         form=form,
         error=error,
-        can_answer=can("answer", found.state),
+        can_answer=can("answer", found.state) and case is None,
+        case=case,
         today=china_today(),
         states=LedgerState,
     ), code

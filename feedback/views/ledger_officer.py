@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from feedback.auth import officer_required
 from feedback.ledger import reads, service
 from feedback.ledger.forms import CloseForm, ReviewForm
+from feedback.ledger.from_reports import report_of
 from feedback.ledger.models import LedgerItem
 from feedback.ledger.states import can
 from feedback.services import transaction
@@ -17,6 +18,7 @@ from feedback.views import directory, storage
 from generator.clock import china_today
 
 bp = Blueprint("officer_ledger", __name__, url_prefix="/officer/ledger")
+ON_THE_CASE = "该问题来自举报案件：请在案件页面核实、退回或销号，台账随之更新。"
 
 
 @bp.before_request
@@ -35,13 +37,15 @@ def render_item(item: LedgerItem, forms: dict | None = None, error: str = "", co
     """The officer's page of one item, with the forms its state allows."""
     shown = {"review": ReviewForm(prefix="review"), "close": CloseForm(prefix="close")}
     shown.update(forms or {})
+    case = report_of(item)
     return render_template(
         "ledger/officer_item.html",
         item=item,
         forms=shown,
         error=error,
-        can_review=can("verify", item.state),
-        can_close=can("close", item.state),
+        case=case,
+        can_review=can("verify", item.state) and case is None,
+        can_close=can("close", item.state) and case is None,
         today=china_today(),
     ), code
 
@@ -65,6 +69,8 @@ def review(number: str):  # type: ignore[no-untyped-def]
     """Verify the enterprise's answer, or send it back with a reason."""
     found = _in_scope(number)
     form = ReviewForm(prefix="review")
+    if report_of(found) is not None:
+        return render_item(found, {"review": form}, ON_THE_CASE, 422)
     if not form.validate():
         return render_item(found, {"review": form}, "请改正下面标出的内容。", 422)
     try:
@@ -84,6 +90,8 @@ def close(number: str):  # type: ignore[no-untyped-def]
     """Close (销号) a verified item."""
     found = _in_scope(number)
     form = CloseForm(prefix="close")
+    if report_of(found) is not None:
+        return render_item(found, {"close": form}, ON_THE_CASE, 422)
     if not form.validate():
         return render_item(found, {"close": form}, "请改正下面标出的内容。", 422)
     try:

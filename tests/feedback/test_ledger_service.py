@@ -226,3 +226,11 @@ def test_a_source_ref_with_blanks_around_is_the_same_record(ctx):
     db.session.commit()
     assert open_one("  insp-9 ").id == first.id
     assert _count(LedgerItem) == 1
+
+
+def test_contacts_typed_into_the_public_wording_are_masked(ctx):
+    item = open_one(
+        "insp-pii", title="废水外排，联系人电话 13800001111", action="整改后发 a@b.cn 报告"
+    )
+    assert "13800001111" not in item.title and "a@b.cn" not in item.action
+    assert item.title.startswith("废水外排")

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from feedback.cli import feedback_group
 from feedback.extensions import db
@@ -190,3 +190,59 @@ def test_the_import_command_reports_refused_records(runner, tmp_path):
         feedback_group, ["ledger", "import-rectifications", "--today", "2026-12-01"]
     )
     assert done.exit_code == 0 and "新登记 1 项，已在台账 1 项" in done.output
+
+
+def _respond(client, officer, number: str, text: str) -> None:
+    import io
+
+    from tests.feedback.conftest import png_bytes
+
+    officer.login("hongda", kind="enterprise")
+    data = {"text": text, "files": (io.BytesIO(png_bytes()), "整改.png")}
+    response = client.post(
+        f"/enterprise/case/{number}", data=data, content_type="multipart/form-data"
+    )
+    assert response.status_code == 302
+    officer.logout("enterprise")
+
+
+def test_the_report_item_follows_the_case_answered_and_verified_once(
+    client, officer, app, make_report
+):
+    with clock.travel(DAY):
+        number, _ = make_report()
+        _conclude(client, officer, app, number)
+        due = (DAY + dt.timedelta(days=20)).isoformat()
+        act(client, number, "order_rectification", requirement="封堵暗管", due=due)
+        officer.logout()
+        [item] = _items(app)
+        _respond(client, officer, number, "已封堵。")
+        assert _items(app)[0].state == "answered"
+        officer.login("hongda", kind="enterprise")
+        page = client.get(f"/enterprise/ledger/{item.number}").get_data(as_text=True)
+        assert number in page and "ledger-answer" not in page
+        refused = client.post(f"/enterprise/ledger/{item.number}", data={"text": "再答一次"})
+        assert refused.status_code == 422 and "案件页面" in refused.get_data(as_text=True)
+        officer.logout("enterprise")
+        officer.login("binyang")
+        assert (
+            act(client, number, "verify", decision="send_back", text="照片不清").status_code == 302
+        )
+        assert _items(app)[0].state == "sent_back"
+        ledger_post = client.post(
+            f"/officer/ledger/item/{item.number}/review", data={"review-decision": "verify"}
+        )
+        assert ledger_post.status_code == 422 and _items(app)[0].state == "sent_back"
+        officer.logout()
+        _respond(client, officer, number, "补充了照片。")
+        officer.login("binyang")
+        act(client, number, "verify", decision="verify", text="")
+        act(client, number, "close", text="")
+    [done] = _items(app)
+    assert (done.state, done.closed_on) == ("closed", DAY)
+    with app.app_context():
+        from feedback.ledger.models import LedgerEvent, LedgerEvidence
+
+        kinds = [e.kind for e in db.session.scalars(select(LedgerEvent).order_by(LedgerEvent.id))]
+        assert kinds == ["open", "answer", "send_back", "answer", "verify", "close"]
+        assert db.session.scalar(select(func.count()).select_from(LedgerEvidence)) == 2
