@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from flask import current_app
 from sqlalchemy import select
@@ -100,7 +101,9 @@ def review(report: Report, account: Account, accept: bool, comment: str) -> None
     )
 
 
-def _mirror(report: Report, account: Account, action: str, text: str, files=()) -> None:  # type: ignore[no-untyped-def]
+def _mirror(
+    report: Report, account: Account, action: str, text: str, files: Sequence[Attachment] = ()
+) -> None:
     """The same step on the order's ledger item; a refusal there refuses the step."""
     try:
         mirror(report, account, action, text, files)
