@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from flask import current_app
 from sqlalchemy import select
@@ -10,6 +11,8 @@ from sqlalchemy import select
 from feedback.actions import ActionError, move, require
 from feedback.cases import REPORTER, Actor, mark_mail_queued, notify_enterprise, record
 from feedback.extensions import db
+from feedback.ledger.checks import LedgerError
+from feedback.ledger.from_reports import mirror
 from feedback.mail import queue_mail
 from feedback.models import Account, Attachment, EnterpriseResponse, Rating, Report, Reward, utcnow
 from feedback.photos import CheckedFile
@@ -50,8 +53,9 @@ def respond(
     )
     db.session.add(response)
     db.session.flush()
-    for f in files:
-        db.session.add(Attachment(response_id=response.id, **put_copies(f)))
+    stored = [Attachment(response_id=response.id, **put_copies(f)) for f in files]
+    db.session.add_all(stored)
+    _mirror(report, account, "answer", response.text, stored)
     record(
         report,
         Actor("enterprise", account),
@@ -75,9 +79,11 @@ def review(report: Report, account: Account, accept: bool, comment: str) -> None
         response.status = "verified"
         text = "整改情况已核实。" + comment.strip()
         move(report, account, "verify", State.RECTIFICATION_VERIFIED, text=text, public=True)
+        _mirror(report, account, "verify", text)
         return
     response.status = "sent_back"
     reason = require(comment, "退回时请写明原因，企业会看到。")
+    _mirror(report, account, "send_back", reason)
     record(
         report,
         Actor("officer", account),
@@ -93,6 +99,16 @@ def review(report: Report, account: Account, accept: bool, comment: str) -> None
         f"整改材料被退回：案件 {report.tracking_number}",
         f"整改材料被退回，请按意见补充后重新提交。\n原因：{reason}",
     )
+
+
+def _mirror(
+    report: Report, account: Account, action: str, text: str, files: Sequence[Attachment] = ()
+) -> None:
+    """The same step on the order's ledger item; a refusal there refuses the step."""
+    try:
+        mirror(report, account, action, text, files)
+    except LedgerError as exc:
+        raise ActionError(str(exc)) from exc
 
 
 def can_rate(report: Report) -> bool:
