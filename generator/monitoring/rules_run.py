@@ -60,7 +60,8 @@ def run_rules(
     if lo is None or hi is None:
         return Run(None, None)
     chosen = [r.id for r in RULES if rules is None or r.id in set(rules)]
-    found = "\nUNION ALL BY NAME\n".join(f"(SELECT * FROM ({sql.FIND[r]}))" for r in chosen)
+    union = "\nUNION ALL BY NAME\n".join(f"(SELECT * FROM ({sql.FIND[r]}))" for r in chosen)
+    found = f"SELECT *, {sql.REACH} AS reach FROM ({union})"
     mlo = lo.replace(day=1, hour=0)
     params = {**asdict(t), "lo": lo, "hi": hi, "mlo": mlo, "now": clock.utcnow()}
     db = store.db

@@ -30,20 +30,24 @@ CREATE TABLE IF NOT EXISTS warning_runs (
 #: is judged on (the corrected concentration of flue gas when sent, else the average).
 HOURS = """
 CREATE OR REPLACE TEMP TABLE h AS
-SELECT l.unit_code, l.outlet, l.mn, l.code, r.start AS hour, r.flag, r.avg, r.zs_avg,
-    CASE WHEN l.gas AND r.zs_avg IS NOT NULL THEN r.zs_avg ELSE r.avg END AS conc,
-    l.limit_max, l.limit_min, l.averaging, l.gas
-FROM readings r JOIN limits l ON r.mn = l.mn AND r.code = l.code
-WHERE r.cn = '2061' AND r.start BETWEEN $mlo AND $hi
+SELECT *, lag(hour) OVER w AS prior, lag(avg) OVER w AS prior_avg,
+    lag(flag) OVER w AS prior_flag
+FROM (
+    SELECT l.unit_code, l.outlet, l.mn, l.code, r.start AS hour, r.flag, r.avg, r.zs_avg,
+        CASE WHEN l.gas AND r.zs_avg IS NOT NULL THEN r.zs_avg ELSE r.avg END AS conc,
+        l.limit_max, l.limit_min, l.averaging, l.gas
+    FROM readings r JOIN limits l ON r.mn = l.mn AND r.code = l.code
+    WHERE r.cn = '2061' AND r.start BETWEEN $mlo AND $hi)
+WINDOW w AS (PARTITION BY mn, code ORDER BY hour)
 """
 
 _BASE = "unit_code, outlet, mn, code, limit_max, limit_min, averaging"
 _OUT = "(conc > limit_max OR conc < limit_min)"
 
 
-def _runs(rule: str, where: str, least: str, value: str, other: str = "NULL", by: str = "") -> str:
+def _runs(rule: str, where: str, least: str, value: str, other: str = "NULL") -> str:
     """The hours of runs of at least ``$least`` consecutive hours that meet ``where``."""
-    part = f"PARTITION BY mn, code{by}"
+    part = "PARTITION BY mn, code"
     return f"""
 SELECT '{rule}' AS rule, {_BASE}, hour, 1 AS span, value, other, flag FROM (
     SELECT *, count(*) OVER ({part}, island) AS run FROM (
@@ -65,21 +69,40 @@ FROM h WHERE hour >= $lo AND averaging = 'day' AND flag = 'N'
 GROUP BY ALL
 HAVING count(*) >= $daily_valid_hours AND (avg(conc) > limit_max OR avg(conc) < limit_min)"""
 
-#: Hours without a reading (or with only a communication fault) of the series that sent
-#: something in the window.
+#: Hours without a reading, or with only a communication fault (B), of the series that sent
+#: something in the window: between two hours sent, before the first, after the last to $hi.
+_MISSING = f"""
+SELECT {_BASE}, unnest(range(greatest(coalesce(prior, $lo - INTERVAL 1 HOUR), $lo - INTERVAL 1 HOUR)
+    + INTERVAL 1 HOUR, hour, INTERVAL 1 HOUR)) AS hour
+FROM h WHERE hour >= $lo AND (prior IS NULL OR prior < $lo OR hour - prior > INTERVAL 1 HOUR)
+UNION ALL
+SELECT {_BASE}, hour FROM h WHERE hour >= $lo AND flag = 'B'
+UNION ALL
+SELECT {_BASE}, unnest(range(newest + INTERVAL 1 HOUR, $hi + INTERVAL 1 HOUR,
+    INTERVAL 1 HOUR)) AS hour
+FROM (SELECT {_BASE}, max(hour) AS newest FROM h WHERE hour >= $lo GROUP BY ALL)"""
+
 _GAP = f"""
-SELECT 'gap' AS rule, {_BASE}, hour, 1 AS span, value, other, flag FROM (
+SELECT 'gap' AS rule, {_BASE}, hour, 1 AS span, CAST(NULL AS DOUBLE) AS value,
+    CAST(NULL AS DOUBLE) AS other, CAST(NULL AS VARCHAR) AS flag FROM (
     SELECT *, count(*) OVER (PARTITION BY mn, code, island) AS run FROM (
         SELECT *, hour - to_hours(CAST(row_number() OVER (
             PARTITION BY mn, code ORDER BY hour) AS BIGINT)) AS island
-        FROM (
-            SELECT {_BASE}, unnest(range($lo, $hi + INTERVAL 1 HOUR, INTERVAL 1 HOUR)) AS hour,
-                CAST(NULL AS DOUBLE) AS value, CAST(NULL AS DOUBLE) AS other,
-                CAST(NULL AS VARCHAR) AS flag
-            FROM (SELECT DISTINCT {_BASE} FROM h WHERE hour >= $lo)) m
-        ANTI JOIN (SELECT mn, code, hour FROM h WHERE hour >= $lo AND flag <> 'B') p
-            USING (mn, code, hour)))
+        FROM ({_MISSING})))
 WHERE run >= $gap_hours"""
+
+#: Hours of one same value as the hour before, then the runs of them (a run of N hours of
+#: one value is N - 1 such hours, and the hour before the first).
+_FLATLINE = f"""
+SELECT DISTINCT 'flatline' AS rule, {_BASE}, unnest([hour - INTERVAL 1 HOUR, hour]) AS hour,
+    1 AS span, avg AS value, CAST(NULL AS DOUBLE) AS other, 'N' AS flag
+FROM (
+    SELECT *, count(*) OVER (PARTITION BY mn, code, island) AS run FROM (
+        SELECT *, hour - to_hours(CAST(row_number() OVER (
+            PARTITION BY mn, code ORDER BY hour) AS BIGINT)) AS island
+        FROM h WHERE hour > $lo AND flag = 'N' AND prior_flag = 'N' AND avg > 0
+            AND avg = prior_avg AND hour - prior = INTERVAL 1 HOUR))
+WHERE run >= $flatline_hours - 1"""
 
 _SILENT = f"""
 SELECT 'silent' AS rule, {_BASE},
@@ -103,7 +126,7 @@ WHERE flag IN ('M', 'C', 'S') AND n > $flag_hours_month"""
 FIND = {
     "exceed": f"{_EXCEED_HOUR}\nUNION ALL BY NAME\n{_EXCEED_DAY}",
     "sustained": _runs("sustained", f"flag = 'N' AND {_OUT}", "sustained_hours", "conc"),
-    "flatline": _runs("flatline", "flag = 'N' AND avg > 0", "flatline_hours", "avg", by=", avg"),
+    "flatline": _FLATLINE,
     "zeros": _runs("zeros", "flag = 'N' AND avg <= 0", "zero_hours", "avg"),
     "gap": _GAP,
     "flags": _FLAGS,
@@ -119,7 +142,10 @@ FIND = {
 
 _PLACE = "rule, unit_code, outlet, code"
 _SAME = " AND ".join(f"w.{c} = i.{c}" for c in _PLACE.split(", "))
-_NEAR = "to_hours(CAST($merge_hours + i.span AS BIGINT))"
+_NEAR = "to_hours(CAST($merge_hours + i.reach AS BIGINT))"
+#: How far (hours) a found hour reaches towards the next one of its warning: its span, and
+#: for the month's flags the whole month (a month's flagged hours are one warning).
+REACH = "CASE WHEN rule = 'flags' THEN 744 ELSE span END"
 
 #: What was found and not yet filed, in islands (no more than ``$merge_hours`` apart), each
 #: attached to the warning of the same place it touches (the one that ends last), if any.
@@ -132,10 +158,10 @@ CREATE OR REPLACE TEMP TABLE islands AS
 SELECT {_PLACE}, island, any_value(mn) AS mn, any_value(limit_max) AS limit_max,
     any_value(limit_min) AS limit_min, any_value(averaging) AS averaging,
     min(hour) AS first, max(hour + to_hours(CAST(span - 1 AS BIGINT))) AS last,
-    max(span) AS span
+    max(span) AS span, max(reach) AS reach
 FROM (
     SELECT *, sum(CASE WHEN prev IS NULL
-        OR hour - prev > to_hours(CAST($merge_hours + span AS BIGINT)) THEN 1 ELSE 0 END)
+        OR hour - prev > to_hours(CAST($merge_hours + reach AS BIGINT)) THEN 1 ELSE 0 END)
         OVER (PARTITION BY {_PLACE} ORDER BY hour) AS island
     FROM (SELECT *, lag(hour) OVER (PARTITION BY {_PLACE} ORDER BY hour) AS prev FROM fresh))
 GROUP BY {_PLACE}, island;

@@ -194,12 +194,14 @@ def write_sample(
     fmt: str = "jsonl",
     as_of: dt.date = AS_OF,
     progress: bool = False,
-) -> None:
-    """Generate ``units`` random units and write a complete content folder to ``out``."""
+) -> list[dict]:
+    """Generate ``units`` random units and write a complete content folder to ``out``; the
+    records written."""
     maker = Maker(seed, as_of, load_divisions())
     bar = tqdm(range(units), desc="生成单位", unit="个", disable=not progress, smoothing=0.1)
     records = [maker.record(maker.random_spec()) for _ in bar]
     write_content(Path(out), records, fmt)
+    return records
 
 
 @click.command("sample")
@@ -238,8 +240,23 @@ def write_sample(
     help="Write the hand-picked bundled units (content/) instead of N random ones.",
 )
 @click.option("--force", is_flag=True, help="Replace unit files already in DIR/units.")
+@click.option(
+    "--monitoring-year",
+    "monitoring",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also write a year of hourly HJ 212 frames of the monitored outlets, with injected "
+    "faults, and their truth (faults.jsonl) to this folder (docs/monitoring.md).",
+)
 def sample_command(
-    count: int, seed: int, out: Path, fmt: str, as_of: dt.datetime, curated: bool, force: bool
+    count: int,
+    seed: int,
+    out: Path,
+    fmt: str,
+    as_of: dt.datetime,
+    curated: bool,
+    force: bool,
+    monitoring: Path | None,
 ) -> None:
     """生成合成示例内容 (write deterministic synthetic Guangxi content for tests and benchmarks)."""
     start = time.perf_counter()
@@ -257,5 +274,10 @@ def sample_command(
         write_content(out, records, fmt)
         count = len(records)
     else:
-        write_sample(out, count, seed, fmt, as_of.date(), progress=True)
+        records = write_sample(out, count, seed, fmt, as_of.date(), progress=True)
     click.echo(f"已生成 {count} 个排污单位到 {out}（{time.perf_counter() - start:.1f} 秒）")
+    if monitoring is not None:
+        from generator.sample.monitoring_year import write_monitoring_year
+
+        frames = write_monitoring_year(monitoring, records, as_of.date(), seed)
+        click.echo(f"已生成一年的小时监测数据 {frames} 帧及注入的异常清单到 {monitoring}")
