@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 import pytest
 
 from feedback.extensions import db
 from feedback.pii import MASKS, fold, has_personal_data, mask
+from generator import clock
 
 #: (written as, what must vanish).
 SPELLED = [
@@ -60,6 +62,11 @@ KEPT = [
     "排放口 138 号井",
     "COD 138 mg/L，氨氮 13 mg/L",
 ]
+
+
+def _due() -> str:
+    """A rectification deadline a month on (the ledger refuses one in the past)."""
+    return (clock.china_today() + dt.timedelta(days=30)).isoformat()
 
 
 @pytest.mark.parametrize(("text", "secret"), SPELLED)
@@ -122,9 +129,7 @@ def test_spelled_contacts_in_officer_and_enterprise_texts_reach_no_outside_outpu
     act(client, number, "accept", text=f"已受理，请回电 {SPELLED_CONTACTS['phone']}")
     act(client, number, "investigate")
     act(client, number, "conclude", finding="substantiated", action_taken="罚款", text=spelled)
-    act(
-        client, number, "order_rectification", requirement=f"整改，联系 {spelled}", due="2030-12-31"
-    )
+    act(client, number, "order_rectification", requirement=f"整改，联系 {spelled}", due=_due())
     officer.logout()
     _enterprise_answers(client, officer, number, who, f"已联系举报人：{spelled}")
     outputs = _outside(client, officer, app, [number], who)
