@@ -131,3 +131,14 @@ def test_a_run_crossing_two_imports_is_one_warning_extended(tmp_path: Path) -> N
     assert (first["first"], first["last"], first["revision"]) == (hour(18), hour(23), 1)
     assert (merged["id"], merged["last"], merged["revision"]) == (first["id"], hour(27), 2)
     assert merged["evidence"]["hours"] == 10 and (run.added, run.extended) == (0, 1)
+
+
+def test_a_months_flagged_hours_are_one_warning_however_far_apart() -> None:
+    hours = honest(COD, 24 * 30)
+    for n in range(0, 24 * 30, 30):  # 24 flagged hours, 30 hours apart: beyond the merge gap
+        hours[n] = {**hours[n], "flag": "C"}
+    with store_with(":memory:", (COD, hours)) as store:
+        judge(store, [COD], flag_hours_month=20)
+        [warning] = found(store, "flags")
+    assert (warning["first"], warning["last"], warning["evidence"]["hours"]) == (
+        hour(0), hour(24 * 30 - 30), 24)  # fmt: skip
