@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -174,7 +174,15 @@ def _inject(station: Station, year: Year, kind: str, start: int, rng: random.Ran
     _truth(station, year, kind, expect, allow, s.code, start, start + length - 1)
 
 
-def _set(station, year: Year, s: Series, start: int, length: int, value, zs_factor=None) -> None:
+def _set(
+    station: Station,
+    year: Year,
+    s: Series,
+    start: int,
+    length: int,
+    value: Callable[[], float] | None,
+    zs_factor: float | None = None,
+) -> None:
     """Hours ``start`` .. of series ``s``: ``value()`` each (or as they are), corrected
     concentrations ``zs_factor`` times the value (or, for flue gas, judged at the value)."""
     _clean(year, start, start + length)
@@ -213,7 +221,16 @@ def _flags(station: Station, year: Year, s: Series, start: int, rng: random.Rand
     _truth(station, year, "flags", ("flags",), (), s.code, lo, hi - 1)
 
 
-def _truth(station, year, kind, expect, allow, code: str, first: int, last: int) -> None:
+def _truth(
+    station: Station,
+    year: Year,
+    kind: str,
+    expect: tuple[str, ...],
+    allow: tuple[str, ...],
+    code: str,
+    first: int,
+    last: int,
+) -> None:
     at = [f"{year.first + dt.timedelta(hours=n):%Y-%m-%dT%H:%M}" for n in (first, last)]
     fault = Fault(kind, expect, allow, station.unit_code, station.outlet, station.mn, code, *at)
     year.faults.append(fault)
