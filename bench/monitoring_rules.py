@@ -85,7 +85,7 @@ def province(outlets: int) -> tuple[dict[str, tuple[str, str]], list[Limit]]:
             outlet,
             mn,
             code,
-            round(TYPICAL[code] * 1.25, 2),
+            round(TYPICAL[code] * 1.28, 2),
             None,
             "day" if n % 2 else "hour",
             not n % 2,
@@ -161,9 +161,11 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=200)
     parser.add_argument("--outlets", type=int, default=6000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-sample", action="store_true", help="the province-day only")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        sample_year(Path(tmp), args.units)
+        if not args.no_sample:
+            sample_year(Path(tmp), args.units)
         province_day(Path(tmp), args.outlets, args.runs)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (max RSS) {peak:,.0f} MB")

@@ -6,7 +6,7 @@ hours (or days) it finds, one row each, with the same columns; ``MERGE`` then fi
 warnings (docs/monitoring.md, "Warnings").
 
 Parameters: ``$lo`` .. ``$hi`` the hours judged (China time as sent), ``$mlo`` the start of
-``$lo``'s month (the flags rule counts whole months), the thresholds by their names in
+``$lo``'s month (the flags rule counts whole months, reading only the flagged hours), the thresholds by their names in
 ``rules.Thresholds``. Temporary table ``limits``: one row per ``rules.Limit``.
 """
 
@@ -37,7 +37,7 @@ FROM (
         CASE WHEN l.gas AND r.zs_avg IS NOT NULL THEN r.zs_avg ELSE r.avg END AS conc,
         l.limit_max, l.limit_min, l.averaging, l.gas
     FROM readings r JOIN limits l ON r.mn = l.mn AND r.code = l.code
-    WHERE r.cn = '2061' AND r.start BETWEEN $mlo AND $hi)
+    WHERE r.cn = '2061' AND r.start BETWEEN $lo AND $hi)
 WINDOW w AS (PARTITION BY mn, code ORDER BY hour)
 """
 
@@ -113,14 +113,16 @@ SELECT 'silent' AS rule, {_BASE},
 FROM limits l ANTI JOIN (SELECT DISTINCT mn, code FROM h WHERE hour >= $lo) p
     ON l.mn = p.mn AND l.code = p.code"""
 
-_FLAGS = f"""
-SELECT 'flags' AS rule, {_BASE}, hour, 1 AS span, avg AS value, CAST(NULL AS DOUBLE) AS other,
-    flag
+_FLAGS = """
+SELECT 'flags' AS rule, unit_code, outlet, mn, code, limit_max, limit_min, averaging, hour,
+    1 AS span, value, CAST(NULL AS DOUBLE) AS other, flag
 FROM (
-    SELECT *, count(*) FILTER (WHERE flag IN ('M', 'C', 'S')) OVER (
-        PARTITION BY mn, code, date_trunc('month', hour)) AS n
-    FROM h)
-WHERE flag IN ('M', 'C', 'S') AND n > $flag_hours_month"""
+    SELECT l.unit_code, l.outlet, l.mn, l.code, l.limit_max, l.limit_min, l.averaging,
+        r.start AS hour, r.avg AS value, r.flag,
+        count(*) OVER (PARTITION BY l.mn, l.code, date_trunc('month', r.start)) AS n
+    FROM readings r JOIN limits l ON r.mn = l.mn AND r.code = l.code
+    WHERE r.cn = '2061' AND r.start BETWEEN $mlo AND $hi AND r.flag IN ('M', 'C', 'S'))
+WHERE n > $flag_hours_month"""
 
 #: Each rule's statement, by the rule's id (rules.RULES).
 FIND = {

@@ -10,7 +10,18 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from .rules_helpers import COD, DEFAULTS, SO2, found, honest, hour, judge, store_with, values_of
+from .rules_helpers import (
+    COD,
+    DEFAULTS,
+    SO2,
+    START,
+    found,
+    honest,
+    hour,
+    judge,
+    store_with,
+    values_of,
+)
 
 RUNS = settings(max_examples=15, deadline=None)
 
@@ -142,3 +153,18 @@ def test_a_months_flagged_hours_are_one_warning_however_far_apart() -> None:
         [warning] = found(store, "flags")
     assert (warning["first"], warning["last"], warning["evidence"]["hours"]) == (
         hour(0), hour(24 * 30 - 30), 24)  # fmt: skip
+
+
+def test_the_month_is_counted_whole_when_the_hours_judged_start_after_its_first_day() -> None:
+    hours = honest(COD, 24 * 25)
+    flagged = [*range(0, 24 * 10, 5), *range(24 * 21, 24 * 25, 3)]  # 48 + 32 hours
+    for n in flagged:
+        hours[n] = {**hours[n], "flag": "M"}
+    with store_with(":memory:", (COD, hours[: 24 * 20])) as store:
+        judge(store, [COD])
+        assert found(store, "flags") == []  # 48 hours so far
+        store.merge(values_of(COD, hours[24 * 20 :]))
+        run = judge(store, [COD])  # judges from the 18th, counts the month from the 1st
+        [warning] = found(store, "flags")
+    assert run.lo == START + dt.timedelta(days=17)
+    assert (warning["first"], warning["evidence"]["hours"]) == (hour(0), 80)
