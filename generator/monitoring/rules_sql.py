@@ -149,11 +149,12 @@ _NEAR = "to_hours(CAST($merge_hours + i.reach AS BIGINT))"
 #: for the month's flags the whole month (a month's flagged hours are one warning).
 REACH = "CASE WHEN rule = 'flags' THEN 744 ELSE span END"
 
-#: What was found and not yet filed, in islands (no more than ``$merge_hours`` apart), each
+#: What was found and not yet filed (every hour found is from $mlo on, so older hours and
+#: warnings ended a merge and a month before cannot match), in islands (no more than ``$merge_hours`` apart), each
 #: attached to the warning of the same place it touches (the one that ends last), if any.
 ISLANDS = f"""
 CREATE OR REPLACE TEMP TABLE fresh AS
-SELECT f.* FROM found f ANTI JOIN warning_hours w
+SELECT f.* FROM found f ANTI JOIN (SELECT * FROM warning_hours WHERE hour >= $mlo) w
     ON w.rule = f.rule AND w.unit_code = f.unit_code AND w.outlet = f.outlet
     AND w.code = f.code AND w.hour = f.hour;
 CREATE OR REPLACE TEMP TABLE islands AS
@@ -172,7 +173,9 @@ SELECT *, coalesce(wid, concat_ws('/', rule, unit_code, outlet, code,
     strftime(first, '%Y%m%d%H'))) AS id
 FROM (
     SELECT i.*, arg_max(w.id, w.last) AS wid
-    FROM islands i LEFT JOIN warnings w ON {_SAME}
+    FROM islands i LEFT JOIN (
+        SELECT * FROM warnings
+        WHERE last >= $mlo - to_hours(CAST($merge_hours + 744 AS BIGINT))) w ON {_SAME}
         AND i.first - w.last <= {_NEAR} AND w.first - i.last <= {_NEAR}
     GROUP BY ALL);
 """
