@@ -11,6 +11,7 @@ from flask import Flask
 from feedback.app import create_app
 from feedback.cli_ledger import ledger_group
 from feedback.cli_open311 import open311_group
+from feedback.cli_warnings import warnings_group
 
 
 def _app() -> Flask:
@@ -215,6 +216,7 @@ def demo() -> None:
 # Open311 API key commands live with the API: `yimatong feedback open311 ...`.
 feedback_group.add_command(open311_group)
 feedback_group.add_command(ledger_group)
+feedback_group.add_command(warnings_group)
 
 
 @feedback_group.group("follow")

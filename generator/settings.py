@@ -63,6 +63,34 @@ SETTINGS: tuple[Setting, ...] = (
         "build/monitoring.duckdb",
         "DuckDB file of the automatic-monitoring values `yimatong monitoring import` keeps.",
     ),
+    # The early-warning rules (generator/monitoring/rules.py, docs/monitoring.md): hours.
+    Setting(
+        "warnings_file",
+        "build/monitoring-warnings.jsonl",
+        "Warnings file `yimatong monitoring warnings` writes and the service imports.",
+    ),
+    Setting("warn_daily_valid_hours", 20, "Valid (N) hours a day needs for its mean to be judged."),
+    Setting("warn_sustained_hours", 4, "Consecutive hours above the limit that warn (持续超标)."),
+    Setting("warn_flatline_hours", 6, "Consecutive hours of one same value that warn (数值不变)."),
+    Setting("warn_zero_hours", 4, "Consecutive normal-flagged hours at or below zero that warn."),
+    Setting("warn_gap_hours", 6, "Consecutive hours without data that warn (数据中断)."),
+    Setting("warn_flag_hours_month", 72, "More M/C/S-flagged hours than this in a month warn."),
+    Setting(
+        "warn_corrected_below_hours",
+        3,
+        "Consecutive hours of a corrected concentration below the measured one that warn.",
+    ),
+    Setting(
+        "warn_merge_hours",
+        24,
+        "A finding this many hours or less after a warning of the same rule, outlet and "
+        "pollutant extends it instead of opening a new one.",
+    ),
+    Setting(
+        "warn_lookback_hours",
+        48,
+        "Hours read before --since, so that runs crossing it are seen whole.",
+    ),
     Setting("stats_file", "", "Public report statistics JSON written by the feedback service."),
     Setting("hotline", "12369", "Environmental complaints hotline printed on signs and pages."),
     Setting("gate_sign_mm", "600x400", "Gate signboard size in millimetres (width x height)."),

@@ -11,6 +11,7 @@ from generator import settings
 from generator.content.problems import ContentError
 from generator.content.readers import load_site
 from generator.monitoring.importer import import_files, outlets_of, write_rejects
+from generator.monitoring.rules_command import warnings_command
 from generator.monitoring.store import Store, StoreError
 
 
@@ -64,3 +65,6 @@ def import_command(
     click.echo(summary.text())
     if summary.rejects:
         click.echo(f"拒收清单（文件、行、原因）：{rejects}")
+
+
+monitoring_group.add_command(warnings_command)

@@ -206,8 +206,9 @@ def write_sample(
     as_of: dt.date = AS_OF,
     progress: bool = False,
     province: str = GUANGXI,
-) -> None:
-    """Generate ``units`` random units of ``province`` and write a complete content folder."""
+) -> list[dict]:
+    """Generate ``units`` random units of ``province`` and write a complete content folder to
+    ``out``; the records written."""
     problem = province_problem(province)
     if problem:
         raise ValueError(problem)
@@ -215,6 +216,7 @@ def write_sample(
     bar = tqdm(range(units), desc="生成单位", unit="个", disable=not progress, smoothing=0.1)
     records = [maker.record(maker.random_spec()) for _ in bar]
     write_content(Path(out), records, fmt, province)
+    return records
 
 
 @click.command("sample")
@@ -259,6 +261,14 @@ def write_sample(
     show_default=True,
     help="GB/T 2260 code of the province (220000 Jilin); names, codes and bodies follow.",
 )
+@click.option(
+    "--monitoring-year",
+    "monitoring",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also write a year of hourly HJ 212 frames of the monitored outlets, with injected "
+    "faults, and their truth (faults.jsonl) to this folder (docs/monitoring.md).",
+)
 def sample_command(
     count: int,
     seed: int,
@@ -268,6 +278,7 @@ def sample_command(
     curated: bool,
     force: bool,
     province: str,
+    monitoring: Path | None,
 ) -> None:
     """生成合成示例内容 (write deterministic synthetic content of a province for tests and benchmarks)."""
     problem = province_problem(province)
@@ -290,5 +301,12 @@ def sample_command(
         write_content(out, records, fmt)
         count = len(records)
     else:
-        write_sample(out, count, seed, fmt, as_of.date(), progress=True, province=province)
+        records = write_sample(
+            out, count, seed, fmt, as_of.date(), progress=True, province=province
+        )
     click.echo(f"已生成 {count} 个排污单位到 {out}（{time.perf_counter() - start:.1f} 秒）")
+    if monitoring is not None:
+        from generator.sample.monitoring_year import write_monitoring_year
+
+        frames = write_monitoring_year(monitoring, records, as_of.date(), seed)
+        click.echo(f"已生成一年的小时监测数据 {frames} 帧及注入的异常清单到 {monitoring}")
