@@ -64,6 +64,11 @@ SETTINGS: tuple[Setting, ...] = (
         "DuckDB file of the automatic-monitoring values `yimatong monitoring import` keeps.",
     ),
     Setting("stats_file", "", "Public report statistics JSON written by the feedback service."),
+    Setting(
+        "ledger_file",
+        "",
+        "Public problem ledger JSON written by `yimatong feedback ledger export`.",
+    ),
     Setting("hotline", "12369", "Environmental complaints hotline printed on signs and pages."),
     Setting("gate_sign_mm", "600x400", "Gate signboard size in millimetres (width x height)."),
     Setting("outlet_sign_mm", "480x300", "Outlet prompt signboard size in millimetres."),

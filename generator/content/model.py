@@ -23,6 +23,7 @@ from generator.content.enums import (
     PermitStatus,
     RectificationStatus,
 )
+from generator.content.ledger import LedgerItem
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,6 +340,12 @@ class Site:
     issuer: str = ""
     #: Public report statistics from the feedback service (see docs/statistics.md), or {}.
     report_stats: dict = field(default_factory=dict)
+    #: The public problem ledger from the feedback service (``ledger_file``), or ().
+    ledger: tuple[LedgerItem, ...] = ()
+    #: The day the ledger file was written, None without one.
+    ledger_as_of: dt.date | None = None
+    #: What the load noticed without stopping the build (ledger items of unknown units).
+    notices: tuple[str, ...] = ()
 
     @cached_property
     def as_of(self) -> dt.date:
@@ -359,6 +366,17 @@ class Site:
     @cached_property
     def _by_code(self) -> dict[str, Unit]:
         return {u.fixed_source_code: u for u in self.units}
+
+    def ledger_of(self, code: str) -> tuple[LedgerItem, ...]:
+        """The ledger items of the unit with fixed-source ``code``, in the file's order."""
+        return self._ledger_by_unit.get(code, ())
+
+    @cached_property
+    def _ledger_by_unit(self) -> dict[str, tuple[LedgerItem, ...]]:
+        found: dict[str, list[LedgerItem]] = {}
+        for item in self.ledger:
+            found.setdefault(item.unit_code, []).append(item)
+        return {code: tuple(items) for code, items in found.items()}
 
     def division_name(self, code: str) -> str:
         """Name of a division code, or the code itself if unknown."""

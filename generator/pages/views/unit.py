@@ -18,6 +18,7 @@ from generator.content.results import Judgement, judge, verdict
 from generator.content.serialize import unit_record
 from generator.pages.charts import line_chart
 from generator.pages.views.common import Catalog, Output, catalog, digest, settings
+from generator.pages.views.ledger import unit_ledger_key
 from generator.pages.views.unit_summary import unit_summary
 from generator.qr.encode import QRCache
 from generator.spreadsheet import neutralise_row
@@ -118,13 +119,16 @@ def unit_page(shard: str, code: str) -> str:
     per_outlet = unit_series(unit, cat)
     series = [s for o in unit.outlets for s in per_outlet[o.code]]
     stats = cat.site.report_stats.get("units", {}).get(code) if cat.site.report_stats else None
+    ledger = cat.site.ledger_of(code)
     return render_template(
         "unit.html",
         unit=unit,
         row=cat.rows[code],
         series=series,
-        summary=unit_summary(unit, series, cat.as_of, cat.judged_on),
+        summary=unit_summary(unit, series, cat.as_of, cat.judged_on, ledger),
         stats=stats,
+        ledger=sorted(ledger, key=lambda i: (i.found_on, i.id), reverse=True),
+        ledger_as_of=cat.site.ledger_as_of,
         as_of=cat.as_of,
         judged_on=cat.judged_on,
         report_href=urls.report_url(settings()["feedback_url"], code),
@@ -262,7 +266,10 @@ def unit_key(unit: Unit, cat: Catalog) -> str:
     if known:
         return known
     stats = cat.site.report_stats.get("units", {}).get(unit.code) if cat.site.report_stats else None
-    key = cat.unit_keys[unit.code] = digest(unit, as_of_marks(unit, cat.judged_on), stats)
+    marks = as_of_marks(unit, cat.judged_on)
+    ledger = unit_ledger_key(cat.site, unit.code)
+    extra = (stats,) if ledger is None else (stats, ledger)
+    key = cat.unit_keys[unit.code] = digest(unit, marks, *extra)
     return key
 
 
