@@ -36,6 +36,7 @@ CSP = "default-src 'self'; img-src 'self' data:; form-action 'self'; frame-ances
 
 def _blueprints() -> dict[str, list[Blueprint]]:
     """Blueprints by audience."""
+    from feedback.draws.views import bp as draws_bp
     from feedback.open311 import admin as open311_admin
     from feedback.open311.api import bp as open311_bp
     from feedback.search.views import bp as search_bp
@@ -43,7 +44,7 @@ def _blueprints() -> dict[str, list[Blueprint]]:
 
     return {
         "public": [public.bp, search_bp],
-        "officer": [officer.bp, open311_admin.bp],
+        "officer": [officer.bp, open311_admin.bp, draws_bp],
         "enterprise": [enterprise.bp],
         "api": [open311_bp],
     }

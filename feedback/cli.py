@@ -9,6 +9,7 @@ import click
 from flask import Flask
 
 from feedback.app import create_app
+from feedback.cli_draws import draws_group
 from feedback.cli_open311 import open311_group
 
 
@@ -213,3 +214,5 @@ def demo() -> None:
 
 # Open311 API key commands live with the API: `yimatong feedback open311 ...`.
 feedback_group.add_command(open311_group)
+# Random draws: `yimatong feedback draws verify|export`.
+feedback_group.add_command(draws_group)
