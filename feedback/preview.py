@@ -92,6 +92,7 @@ def site_preview(content_dir: str, conf: dict[str, Any]) -> Flask:
             content_dir,
             stats_file=conf["stats_file"] or None,
             ledger_file=conf["ledger_file"] or None,
+            draws_file=conf["draws_file"] or None,
         )
     except ContentError as error:
         click.echo(error.report(), err=True)

@@ -21,6 +21,7 @@ from generator.pages.outputs import (
     unit_outputs,
 )
 from generator.pages.views.common import Catalog, Output, digest
+from generator.pages.views.draws import unit_draws_key
 from generator.pages.views.ledger import unit_ledger_key
 from generator.pages.views.pages import sitemap_lastmods, sitemap_outputs
 from generator.pages.views.unit import as_of_marks, unit_key
@@ -163,9 +164,10 @@ def source_keys(
         counts = stats.get(unit.fixed_source_code)
         marks = as_of_marks(unit, as_of)
         ledger = unit_ledger_key(site, unit.fixed_source_code)
-        # Without report statistics or ledger items (the usual case) the parts are the key.
-        if ledger is not None:
-            keys[unit.fixed_source_code] = digest(source, marks, counts, ledger)
+        drawn = unit_draws_key(site, unit.fixed_source_code)
+        # Without report statistics, ledger items or draws (the usual case) the parts are the key.
+        if ledger is not None or drawn is not None:
+            keys[unit.fixed_source_code] = digest(source, marks, counts, ledger, drawn)
         else:
             keys[unit.fixed_source_code] = (
                 f"{source}:{marks}" if counts is None else digest(source, marks, counts)

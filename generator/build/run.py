@@ -134,6 +134,7 @@ def _load(content_dir: Path, conf: dict[str, Any], progress: bool = False) -> tu
             progress=progress,
             save_in_background=True,
             ledger_file=ledger,
+            draws_file=conf["draws_file"] or None,
         )
         return site, load_cache
 

@@ -13,6 +13,7 @@ from functools import cached_property
 
 from generator import clock
 from generator.content.codes import OUTLET_ELEMENT_LABELS, outlet_kind
+from generator.content.draws import PublicDraw
 from generator.content.enums import (
     EXPIRING_DAYS,
     OUTLET_TYPE_LABELS,
@@ -344,6 +345,9 @@ class Site:
     ledger: tuple[LedgerItem, ...] = ()
     #: The day the ledger file was written, None without one.
     ledger_as_of: dt.date | None = None
+    #: The public list of random draws (``draws_file``), or (); the day it was written.
+    draws: tuple[PublicDraw, ...] = ()
+    draws_as_of: dt.date | None = None
     #: What the load noticed without stopping the build (ledger items of unknown units).
     notices: tuple[str, ...] = ()
 
@@ -377,6 +381,12 @@ class Site:
         for item in self.ledger:
             found.setdefault(item.unit_code, []).append(item)
         return {code: tuple(items) for code, items in found.items()}
+
+    def draws_of(self, code: str) -> tuple[PublicDraw, ...]:
+        """The draws that drew the unit with fixed-source ``code``, oldest first."""
+        return tuple(
+            sorted((d for d in self.draws if code in d.units), key=lambda d: (d.drawn_on, d.id))
+        )
 
     def division_name(self, code: str) -> str:
         """Name of a division code, or the code itself if unknown."""

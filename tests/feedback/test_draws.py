@@ -379,3 +379,26 @@ def test_export_lists_standing_draws_sorted_without_names(dapp, cli, tmp_path):
     cli.invoke(feedback_group, ["draws", "export", "--out", str(again)])
     assert again.read_text(encoding="utf-8") == text
     assert text == json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def test_the_export_is_what_the_build_reads(app, monkeypatch, tmp_path):
+    """Round trip on the fixture directory: the one unit of 宾阳 drawn, exported, and read by
+    the build's reader as a draw of that unit."""
+    from click.testing import CliRunner
+
+    from feedback.cli import feedback_group
+    from generator.content.readers import load_site
+
+    from .conftest import BINYANG, FIXTURES
+
+    boss = as_(app, "binyang-boss")
+    assert post_draw(boss, units="1").status_code == 302
+    monkeypatch.setenv("YIMATONG_INSTANCE_PATH", app.instance_path)
+    monkeypatch.setenv("YIMATONG_DIRECTORY_FILE", app.config["DIRECTORY_FILE"])
+    monkeypatch.setenv("YIMATONG_SECRET_KEY", "cli-secret")
+    out = tmp_path / "draws.json"
+    assert CliRunner().invoke(feedback_group, ["draws", "export", "--out", str(out)]).exit_code == 0
+    site = load_site(FIXTURES, draws_file=out)
+    (drawn,) = site.draws_of(BINYANG)
+    assert drawn.body == "nn-binyang" and drawn.period == "2026-Q4" and drawn.inspectors == 2
+    assert site.notices == ()

@@ -44,6 +44,7 @@ def overrides(tmp: Path, **extra: object) -> dict:
         "feedback_url": FEEDBACK_URL,
         "stats_file": "",
         "ledger_file": "",
+        "draws_file": "",
         **extra,
     }
 

@@ -28,8 +28,8 @@ class Ledger:
 
 
 @dataclass
-class _Item:
-    """The checks of one item, collecting its problems."""
+class FieldChecks:
+    """The checks of one record's fields (an item of a service export), collecting problems."""
 
     rel: str
     record: str
@@ -52,11 +52,19 @@ class _Item:
         value = self.data.get(key)
         if value is None and nullable:
             return None
-        found = _iso_day(value)
+        found = iso_day(value)
         if found is None:
             allowed = "YYYY-MM-DD 格式的日期或 null" if nullable else "YYYY-MM-DD 格式的日期"
             self.fail(key, f"应为{allowed}，实为 {json.dumps(value, ensure_ascii=False)}")
         return found
+
+    def count(self, key: str) -> int:
+        """A whole number of at least 0."""
+        value = self.data.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            self.fail(key, f"应为非负整数，实为 {json.dumps(value, ensure_ascii=False)}")
+            return 0
+        return value
 
     def choice(self, key: str, labels: dict[str, str]) -> str:
         value = self.text(key)
@@ -66,7 +74,7 @@ class _Item:
         return value
 
 
-def _iso_day(value: Any) -> dt.date | None:
+def iso_day(value: Any) -> dt.date | None:
     """``value`` as a day if it is a text of the form YYYY-MM-DD."""
     if not isinstance(value, str) or len(value) != 10:
         return None
@@ -82,7 +90,7 @@ def read_item(data: Any, rel: str, n: int) -> tuple[LedgerItem | None, list[Prob
     record = f"第{n}项 {ident}" if isinstance(ident, str) and ident else f"第{n}项"
     if not isinstance(data, dict):
         return None, [Problem(rel, record, "", "每个台账事项应为 JSON 对象")]
-    r = _Item(rel, record, data)
+    r = FieldChecks(rel, record, data)
     for key in sorted(set(data) - ITEM_KEYS):
         r.fail(key, "不认识的字段（可用：" + "、".join(sorted(ITEM_KEYS)) + "）")
     for key in sorted(ITEM_KEYS - set(data)):
@@ -106,7 +114,7 @@ def read_item(data: Any, rel: str, n: int) -> tuple[LedgerItem | None, list[Prob
     return (None if r.problems else item), r.problems
 
 
-def _check_dates(r: _Item, item: LedgerItem) -> None:
+def _check_dates(r: FieldChecks, item: LedgerItem) -> None:
     """A closed item has its closing day, an open one none; no day before the finding."""
     if item.state == "closed" and item.closed_on is None and r.data.get("closed_on") is None:
         r.fail("closed_on", "状态为 closed（已销号）的事项须有销号日期")
@@ -117,13 +125,13 @@ def _check_dates(r: _Item, item: LedgerItem) -> None:
             r.fail(key, f"{day} 早于发现日期 {item.found_on}")
 
 
-def _duplicates(items: list[Any], rel: str) -> list[Problem]:
+def duplicates(items: list[Any], rel: str) -> list[Problem]:
     """Each item number used twice (by good or bad items), named with both positions."""
-    first: dict[str, int] = {}
+    first: dict[str | int, int] = {}
     problems = []
     for n, raw in enumerate(items, 1):
         ident = raw.get("id") if isinstance(raw, dict) else None
-        if not isinstance(ident, str) or not ident:
+        if isinstance(ident, bool) or not isinstance(ident, str | int) or ident == "":
             continue
         if ident in first:
             message = f"编号与第{first[ident]}项重复；每个台账事项的编号应唯一"
@@ -133,7 +141,7 @@ def _duplicates(items: list[Any], rel: str) -> list[Problem]:
     return problems
 
 
-def _parse(path: Path, rel: str) -> tuple[Any, list[Problem]]:
+def parse_json(path: Path, rel: str, what: str = "台账文件") -> tuple[Any, list[Problem]]:
     """The JSON of the file, or None with the problem that kept it from being read."""
     text, problems = source.read_text(path, rel)
     if text is None:
@@ -141,10 +149,10 @@ def _parse(path: Path, rel: str) -> tuple[Any, list[Problem]]:
     try:
         data, twice = jsonparse.loads(text)
     except json.JSONDecodeError as error:
-        message = "台账文件" + jsonparse.syntax_message(error)
+        message = what + jsonparse.syntax_message(error)
         return None, [Problem(rel, "", "", message, error.lineno)]
     except (ValueError, RecursionError) as error:
-        return None, [Problem(rel, "", "", f"台账文件不是有效的 JSON：{error}")]
+        return None, [Problem(rel, "", "", f"{what}不是有效的 JSON：{error}")]
     problems = [
         Problem(rel, "", p + k, f"字段 {k} 在同一个对象中出现了两次，后一个会覆盖前一个")
         for p, k in twice
@@ -154,14 +162,14 @@ def _parse(path: Path, rel: str) -> tuple[Any, list[Problem]]:
 
 def read_ledger(path: Path, rel: str) -> tuple[Ledger, list[Problem]]:
     """The ledger file at ``path`` (shown as ``rel``) and every problem found in it."""
-    data, problems = _parse(path, rel)
+    data, problems = parse_json(path, rel)
     if data is None:
         return Ledger(), problems
     if not isinstance(data, dict) or not isinstance(data.get("items"), list):
         message = '台账文件应为 JSON 对象，含 "as_of"（日期）和 "items"（事项列表）'
         return Ledger(), [*problems, Problem(rel, "", "", message)]
     problems += [Problem(rel, "", k, "不认识的字段") for k in sorted(set(data) - TOP_KEYS)]
-    as_of = _iso_day(data.get("as_of"))
+    as_of = iso_day(data.get("as_of"))
     if as_of is None:
         shown = json.dumps(data.get("as_of"), ensure_ascii=False)
         problems.append(Problem(rel, "", "as_of", f"应为 YYYY-MM-DD 格式的日期，实为 {shown}"))
@@ -171,7 +179,7 @@ def read_ledger(path: Path, rel: str) -> tuple[Ledger, list[Problem]]:
         problems += found
         if item is not None:
             read.append((n, item))
-    problems += _duplicates(data["items"], rel)
+    problems += duplicates(data["items"], rel)
     return Ledger(as_of, tuple(item for _, item in read)), problems
 
 
