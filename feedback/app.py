@@ -36,16 +36,17 @@ CSP = "default-src 'self'; img-src 'self' data:; form-action 'self'; frame-ances
 
 def _blueprints() -> dict[str, list[Blueprint]]:
     """Blueprints by audience."""
+    import feedback.ledger.models  # noqa: F401  (registers the ledger tables)
     from feedback.draws.views import bp as draws_bp
     from feedback.open311 import admin as open311_admin
     from feedback.open311.api import bp as open311_bp
     from feedback.search.views import bp as search_bp
-    from feedback.views import enterprise, officer, public
+    from feedback.views import enterprise, ledger_enterprise, ledger_officer, officer, public
 
     return {
         "public": [public.bp, search_bp],
-        "officer": [officer.bp, open311_admin.bp, draws_bp],
-        "enterprise": [enterprise.bp],
+        "officer": [officer.bp, open311_admin.bp, ledger_officer.bp, draws_bp],
+        "enterprise": [enterprise.bp, ledger_enterprise.bp],
         "api": [open311_bp],
     }
 
@@ -121,7 +122,9 @@ def _security_headers(response):  # type: ignore[no-untyped-def]
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     # Private links carry a secret token: never leak it through Referer.
     response.headers.setdefault("Referrer-Policy", "no-referrer")
-    if request.blueprint in ("officer", "enterprise"):
+    audiences = current_app.config["BLUEPRINTS"]
+    private = audiences.get("officer", []) + audiences.get("enterprise", [])
+    if request.blueprint in private:
         response.headers.setdefault("Cache-Control", "private, no-store")
     return response
 

@@ -10,6 +10,7 @@ from flask import Flask
 
 from feedback.app import create_app
 from feedback.cli_draws import draws_group
+from feedback.cli_ledger import ledger_group
 from feedback.cli_open311 import open311_group
 
 
@@ -216,3 +217,4 @@ def demo() -> None:
 feedback_group.add_command(open311_group)
 # Random draws: `yimatong feedback draws verify|export`.
 feedback_group.add_command(draws_group)
+feedback_group.add_command(ledger_group)

@@ -1,14 +1,14 @@
 """random draws (双随机) and the positive list (正面清单)
 
 Revision ID: 0303
-Revises: 0203_auth_mail
+Revises: 0301 (the ledger's, merged from r15-ledger; 0203_auth_mail before that merge)
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0303"
-down_revision = "0203_auth_mail"
+down_revision = "0301"
 branch_labels = None
 depends_on = None
 
