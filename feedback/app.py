@@ -37,6 +37,7 @@ CSP = "default-src 'self'; img-src 'self' data:; form-action 'self'; frame-ances
 def _blueprints() -> dict[str, list[Blueprint]]:
     """Blueprints by audience."""
     import feedback.ledger.models  # noqa: F401  (registers the ledger tables)
+    import feedback.reminders  # noqa: F401  (registers the permit reminders' table)
     from feedback.draws.views import bp as draws_bp
     from feedback.open311 import admin as open311_admin
     from feedback.open311.api import bp as open311_bp

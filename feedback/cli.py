@@ -12,6 +12,7 @@ from feedback.app import create_app
 from feedback.cli_draws import draws_group
 from feedback.cli_ledger import ledger_group
 from feedback.cli_open311 import open311_group
+from feedback.cli_reminders import reminders_group
 
 
 def _app() -> Flask:
@@ -218,3 +219,5 @@ feedback_group.add_command(open311_group)
 # Random draws: `yimatong feedback draws verify|export`.
 feedback_group.add_command(draws_group)
 feedback_group.add_command(ledger_group)
+# Monthly reminders: `yimatong feedback reminders permits`.
+feedback_group.add_command(reminders_group)

@@ -1,4 +1,4 @@
-"""random draws (双随机) and the positive list (正面清单)
+"""random draws (双随机), the positive list (正面清单), monthly permit reminders
 
 Revision ID: 0303
 Revises: 0301 (the ledger's, merged from r15-ledger; 0203_auth_mail before that merge)
@@ -56,8 +56,22 @@ def upgrade() -> None:
         "ix_positive_list_entry_unit_code", "positive_list_entry", ["unit_code"], unique=False
     )
 
+    op.create_table(
+        "permit_reminder",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("month", sa.String(length=7), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("target", sa.String(length=40), nullable=False),
+        sa.Column("units", sa.Integer(), nullable=False),
+        sa.Column("mails", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("month", "kind", "target"),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("permit_reminder")
     op.drop_index("ix_positive_list_entry_unit_code", table_name="positive_list_entry")
     op.drop_index("ix_positive_list_entry_body_id", table_name="positive_list_entry")
     op.drop_table("positive_list_entry")
