@@ -402,3 +402,27 @@ def test_the_export_is_what_the_build_reads(app, monkeypatch, tmp_path):
     (drawn,) = site.draws_of(BINYANG)
     assert drawn.body == "nn-binyang" and drawn.period == "2026-Q4" and drawn.inspectors == 2
     assert site.notices == ()
+
+
+def test_the_database_itself_refuses_a_second_standing_draw(dapp):
+    """Two requests that both passed the check before either wrote: the unique key on the
+    standing draw lets only one row in."""
+    import datetime as dt
+
+    from sqlalchemy.exc import IntegrityError
+
+    boss = as_(dapp, "binyang-boss")
+    assert post_draw(boss).status_code == 302
+    with dapp.app_context():
+        row = dict(
+            body_id="nn-binyang", period="2026-Q4", units_wanted=1, inspectors_wanted=1,
+            seed="0" * 64, inputs="{}", inputs_digest="0" * 64, result="{}",
+            drawn_on=dt.date(2026, 10, 1), created_by="x", active_key="nn-binyang:2026-Q4",
+        )  # fmt: skip
+        db.session.add(Draw(**row))
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()
+        db.session.add(Draw(**{**row, "active_key": None}))  # a cancelled one is kept beside it
+        db.session.commit()
+    assert len(draws(dapp)) == 2
