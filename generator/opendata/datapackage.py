@@ -142,5 +142,9 @@ def data_package(
         "licenses": [LICENSE],
         "sources": [{"title": f"{site.title}", "path": absolute(base_url, "/")}],
         "attribution": credit,
-        "resources": [_resource(by_name[d.table], d) for d in downloads],
+        # An empty JSON Lines file has no first row to read it by (no ledger file: no ledger
+        # items); its CSV, which has a header, stands for the table.
+        "resources": [
+            _resource(by_name[d.table], d) for d in downloads if d.rows or d.format != "jsonl"
+        ],
     }
