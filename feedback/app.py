@@ -37,7 +37,9 @@ CSP = "default-src 'self'; img-src 'self' data:; form-action 'self'; frame-ances
 def _blueprints() -> dict[str, list[Blueprint]]:
     """Blueprints by audience."""
     import feedback.ledger.models  # noqa: F401  (registers the ledger tables)
+    import feedback.reminders  # noqa: F401  (registers the permit reminders' table)
     import feedback.warnings.models  # noqa: F401  (registers the warnings tables)
+    from feedback.draws.views import bp as draws_bp
     from feedback.open311 import admin as open311_admin
     from feedback.open311.api import bp as open311_bp
     from feedback.search.views import bp as search_bp
@@ -54,7 +56,13 @@ def _blueprints() -> dict[str, list[Blueprint]]:
 
     return {
         "public": [public.bp, search_bp, follow.bp],
-        "officer": [officer.bp, open311_admin.bp, ledger_officer.bp, warnings_officer.bp],
+        "officer": [
+            officer.bp,
+            open311_admin.bp,
+            ledger_officer.bp,
+            warnings_officer.bp,
+            draws_bp,
+        ],
         "enterprise": [enterprise.bp, ledger_enterprise.bp, warnings_enterprise.bp],
         "api": [open311_bp],
     }

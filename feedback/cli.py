@@ -9,8 +9,10 @@ import click
 from flask import Flask
 
 from feedback.app import create_app
+from feedback.cli_draws import draws_group
 from feedback.cli_ledger import ledger_group
 from feedback.cli_open311 import open311_group
+from feedback.cli_reminders import reminders_group
 from feedback.cli_warnings import warnings_group
 
 
@@ -215,8 +217,11 @@ def demo() -> None:
 
 # Open311 API key commands live with the API: `yimatong feedback open311 ...`.
 feedback_group.add_command(open311_group)
+# Random draws: `yimatong feedback draws verify|export`.
+feedback_group.add_command(draws_group)
 feedback_group.add_command(ledger_group)
 feedback_group.add_command(warnings_group)
+feedback_group.add_command(reminders_group)
 
 
 @feedback_group.group("follow")

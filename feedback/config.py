@@ -64,6 +64,13 @@ FEEDBACK_SETTINGS: tuple[Setting, ...] = (
     Setting("SITE_NAME", "生态环境一码通", "Site name in the service's page titles and header."),
     _shared("hotline"),
     Setting("DUE_SOON_DAYS", 3, "Cases due within this many days are marked due soon."),
+    # Random draws (双随机, docs/draws.md).
+    Setting("DRAW_RECENT_DAYS", 180, "Units drawn within this many days are left out of a draw."),
+    Setting(
+        "DRAW_POSITIVE_WEIGHT_PERCENT",
+        30,
+        "Weight (%) of a positive-list unit in a draw; the others weigh 100.",
+    ),
     Setting("MAX_PHOTOS", 5, "Photos per report."),
     Setting("MAX_PHOTO_MB", 10, "Largest photo or evidence file in megabytes."),
     Setting("MAX_PHOTO_PIXELS", 50_000_000, "Most pixels of one photo, read from its header."),

@@ -88,7 +88,12 @@ def site_preview(content_dir: str, conf: dict[str, Any]) -> Flask:
     from generator.content.readers import load_site
 
     try:
-        site = load_site(content_dir, stats_file=conf["stats_file"] or None)
+        site = load_site(
+            content_dir,
+            stats_file=conf["stats_file"] or None,
+            ledger_file=conf["ledger_file"] or None,
+            draws_file=conf["draws_file"] or None,
+        )
     except ContentError as error:
         click.echo(error.report(), err=True)
         sys.exit(1)

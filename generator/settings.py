@@ -92,6 +92,16 @@ SETTINGS: tuple[Setting, ...] = (
         "Hours read before --since, so that runs crossing it are seen whole.",
     ),
     Setting("stats_file", "", "Public report statistics JSON written by the feedback service."),
+    Setting(
+        "ledger_file",
+        "",
+        "Public problem ledger JSON written by `yimatong feedback ledger export`.",
+    ),
+    Setting(
+        "draws_file",
+        "",
+        "Public list of random draws written by `yimatong feedback draws export`.",
+    ),
     Setting("hotline", "12369", "Environmental complaints hotline printed on signs and pages."),
     Setting("gate_sign_mm", "600x400", "Gate signboard size in millimetres (width x height)."),
     Setting("outlet_sign_mm", "480x300", "Outlet prompt signboard size in millimetres."),

@@ -21,6 +21,8 @@ from generator.pages.outputs import (
     unit_outputs,
 )
 from generator.pages.views.common import Catalog, Output, digest
+from generator.pages.views.draws import unit_draws_key
+from generator.pages.views.ledger import unit_ledger_key
 from generator.pages.views.pages import sitemap_lastmods, sitemap_outputs
 from generator.pages.views.unit import as_of_marks, unit_key
 
@@ -131,6 +133,7 @@ def global_key(site: Site, conf: dict[str, Any]) -> str:
             site.issuer,
             sorted((p.slug, p.title, p.order) for p in site.pages),
             sorted(site.divisions.items()),
+            site.ledger_as_of is not None,  # every unit page shows whether a ledger is read
         ).encode()
     )
     return sha.hexdigest()[:24]
@@ -160,10 +163,15 @@ def source_keys(
             source = hashlib.sha1(raw).hexdigest()
         counts = stats.get(unit.fixed_source_code)
         marks = as_of_marks(unit, as_of)
-        # Without report statistics (the usual case) the parts themselves are the key.
-        keys[unit.fixed_source_code] = (
-            f"{source}:{marks}" if counts is None else digest(source, marks, counts)
-        )
+        ledger = unit_ledger_key(site, unit.fixed_source_code)
+        drawn = unit_draws_key(site, unit.fixed_source_code)
+        # Without report statistics, ledger items or draws (the usual case) the parts are the key.
+        if ledger is not None or drawn is not None:
+            keys[unit.fixed_source_code] = digest(source, marks, counts, ledger, drawn)
+        else:
+            keys[unit.fixed_source_code] = (
+                f"{source}:{marks}" if counts is None else digest(source, marks, counts)
+            )
     return keys
 
 

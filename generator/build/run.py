@@ -55,6 +55,8 @@ class BuildResult:
     seconds: float
     #: Seconds spent in each phase: load, plan, render, steps, publish.
     phases: dict[str, float] = field(default_factory=dict)
+    #: What the load noticed without stopping (``Site.notices``), printed after the build.
+    notices: tuple[str, ...] = ()
 
 
 def trusted_steps(previous: BuildState | None, conf: dict[str, Any]) -> dict | None:
@@ -124,8 +126,16 @@ def _load(content_dir: Path, conf: dict[str, Any], progress: bool = False) -> tu
 
     with _long_lived():
         load_cache = LoadCache(Path(conf["cache_dir"]).resolve(), content_dir)
-        stats = conf["stats_file"] or None
-        site = load_site(content_dir, stats, load_cache, progress=progress, save_in_background=True)
+        stats, ledger = conf["stats_file"] or None, conf["ledger_file"] or None
+        site = load_site(
+            content_dir,
+            stats,
+            load_cache,
+            progress=progress,
+            save_in_background=True,
+            ledger_file=ledger,
+            draws_file=conf["draws_file"] or None,
+        )
         return site, load_cache
 
 
@@ -174,7 +184,9 @@ def build(
         total, rendered, removed = _make(ctx, job, steps)
         timer("publish")
     seconds = time.monotonic() - timer.started
-    return BuildResult(total, rendered, removed, previous is None, seconds, timer.phases)
+    return BuildResult(
+        total, rendered, removed, previous is None, seconds, timer.phases, site.notices
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,6 +298,8 @@ def build_and_report(
     except OSError as error:  # before anything was written into the site
         click.echo(failure_message(error), err=True)
         sys.exit(1)
+    for notice in result.notices:
+        click.echo(f"提示：{notice}", err=True)
     kind = "全量" if result.full else "增量"
     click.echo(
         f"{kind}构建完成：共 {result.total} 个文件，生成 {result.rendered} 个，"

@@ -58,6 +58,10 @@ def inputs_key(site: Site, unit_keys: dict[str, str], settings: dict[str, Any]) 
                 site.province,
                 site.as_of,
                 site.report_stats,
+                site.ledger,
+                site.ledger_as_of,
+                site.draws,
+                site.draws_as_of,
                 sorted((k, repr(v)) for k, v in settings.items()),
             )
         ).encode()

@@ -13,6 +13,7 @@ from functools import cached_property
 
 from generator import clock
 from generator.content.codes import OUTLET_ELEMENT_LABELS, outlet_kind
+from generator.content.draws import PublicDraw
 from generator.content.enums import (
     EXPIRING_DAYS,
     OUTLET_TYPE_LABELS,
@@ -23,6 +24,7 @@ from generator.content.enums import (
     PermitStatus,
     RectificationStatus,
 )
+from generator.content.ledger import LedgerItem
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,6 +341,15 @@ class Site:
     issuer: str = ""
     #: Public report statistics from the feedback service (see docs/statistics.md), or {}.
     report_stats: dict = field(default_factory=dict)
+    #: The public problem ledger from the feedback service (``ledger_file``), or ().
+    ledger: tuple[LedgerItem, ...] = ()
+    #: The day the ledger file was written, None without one.
+    ledger_as_of: dt.date | None = None
+    #: The public list of random draws (``draws_file``), or (); the day it was written.
+    draws: tuple[PublicDraw, ...] = ()
+    draws_as_of: dt.date | None = None
+    #: What the load noticed without stopping the build (ledger items of unknown units).
+    notices: tuple[str, ...] = ()
 
     @cached_property
     def as_of(self) -> dt.date:
@@ -359,6 +370,23 @@ class Site:
     @cached_property
     def _by_code(self) -> dict[str, Unit]:
         return {u.fixed_source_code: u for u in self.units}
+
+    def ledger_of(self, code: str) -> tuple[LedgerItem, ...]:
+        """The ledger items of the unit with fixed-source ``code``, in the file's order."""
+        return self._ledger_by_unit.get(code, ())
+
+    @cached_property
+    def _ledger_by_unit(self) -> dict[str, tuple[LedgerItem, ...]]:
+        found: dict[str, list[LedgerItem]] = {}
+        for item in self.ledger:
+            found.setdefault(item.unit_code, []).append(item)
+        return {code: tuple(items) for code, items in found.items()}
+
+    def draws_of(self, code: str) -> tuple[PublicDraw, ...]:
+        """The draws that drew the unit with fixed-source ``code``, oldest first."""
+        return tuple(
+            sorted((d for d in self.draws if code in d.units), key=lambda d: (d.drawn_on, d.id))
+        )
 
     def division_name(self, code: str) -> str:
         """Name of a division code, or the code itself if unknown."""

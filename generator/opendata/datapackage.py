@@ -39,7 +39,8 @@ class Keys:
 
 
 _UNIT = (("fixed_source_code",), "units", ("fixed_source_code",))
-#: Keys between the tables: unit ← outlet ← monitoring, unit ← permit, penalty, rectification.
+#: Keys between the tables: unit ← outlet ← monitoring, unit ← permit, penalty, rectification,
+#: ledger item.
 KEYS = {
     "units": Keys(("fixed_source_code",)),
     "outlets": Keys(("fixed_source_code", "outlet_code", "pollutant"), (_UNIT,), ("pollutant",)),
@@ -57,6 +58,7 @@ KEYS = {
     ),
     "penalties": Keys(("fixed_source_code", "decision_number"), (_UNIT,)),
     "rectifications": Keys(("fixed_source_code", "ref"), (_UNIT,)),
+    "ledger": Keys(("id",), (_UNIT,)),
 }
 
 
@@ -140,5 +142,9 @@ def data_package(
         "licenses": [LICENSE],
         "sources": [{"title": f"{site.title}", "path": absolute(base_url, "/")}],
         "attribution": credit,
-        "resources": [_resource(by_name[d.table], d) for d in downloads],
+        # An empty JSON Lines file has no first row to read it by (no ledger file: no ledger
+        # items); its CSV, which has a header, stands for the table.
+        "resources": [
+            _resource(by_name[d.table], d) for d in downloads if d.rows or d.format != "jsonl"
+        ],
     }

@@ -165,3 +165,28 @@ def rectification_rows(site: Site, u: Unit, base_url: str) -> Iterator[Row]:
             "overdue": r.overdue(site.judged_on),
             "data_as_of": u.data_as_of.enforcement,
         }
+
+
+def ledger_rows(site: Site, u: Unit, base_url: str) -> Iterator[Row]:
+    """A row per item of the unit in the public problem ledger (no personal data in it)."""
+    for item in sorted(site.ledger_of(u.code), key=lambda i: (i.found_on, i.id)):
+        yield {
+            "fixed_source_code": u.code,
+            "unit_name": u.name,
+            "city_code": u.city_code,
+            "city_name": site.division_name(u.city_code),
+            "id": item.id,
+            "outlet_code": item.outlet or None,
+            "source": item.source,
+            "source_label": item.source_label,
+            "found_on": item.found_on,
+            "title": item.title,
+            "action": item.action or None,
+            "due_on": item.due_on,
+            "state": item.state,
+            "state_label": item.state_label,
+            "closed_on": item.closed_on,
+            "overdue": item.overdue(site.judged_on),
+            "body": item.body,
+            "data_as_of": site.ledger_as_of,
+        }

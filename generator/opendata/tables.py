@@ -14,6 +14,7 @@ from string import Template
 
 from generator.content import enums
 from generator.content.codes import OUTLET_ELEMENT_LABELS
+from generator.content.ledger import LEDGER_SOURCE_LABELS, LEDGER_STATE_LABELS
 from generator.content.model import Site, Unit
 from generator.opendata import rows
 from generator.opendata.rows import Row
@@ -30,6 +31,8 @@ def _labelled() -> dict[str, dict[str, str]]:
         "rectification": enums.RECTIFICATION_LABELS,
         "outlet_kind": OUTLET_ELEMENT_LABELS,
         "outlet_type": enums.OUTLET_TYPE_LABELS,
+        "ledger_source": LEDGER_SOURCE_LABELS,
+        "ledger_state": LEDGER_STATE_LABELS,
     }
 
 
@@ -253,5 +256,29 @@ closed|销号日期|date|销号日期，未销号为空
 overdue|是否逾期|boolean|截至数据日期仍未销号且已过期限为 true
 {_as_of("执法")}"""),
         rows.rectification_rows,
+    ),
+    Table(
+        "ledger",
+        "问题台账",
+        "问题台账的每个事项一行：发现的问题、整改期限、状态与销号日期（不含个人信息）。",
+        "enforcement",
+        _columns(f"""{_CODE}
+{_NAME}
+{_CITY}
+id|事项编号|string|台账事项的公开编号
+outlet_code|排放口编号|string|问题所在排放口的编码，可为空
+source|来源代码|string|$ledger_source_codes
+source_label|来源|string|来源中文名
+found_on|发现日期|date|发现问题的日期
+title|发现的问题|string|问题的公开表述
+action|整改要求|string|要求的整改措施，当场整改的可为空
+due_on|整改期限|date|应完成整改的日期；当场整改（立整立改）为空
+state|状态代码|string|$ledger_state_codes（逾期不是状态，见 overdue）
+state_label|状态|string|状态中文名
+closed_on|销号日期|date|核查后销号的日期，未销号为空
+overdue|是否逾期|boolean|未销号且已过整改期限（按构建日判断）为 true
+body|责任机构|string|负责督促整改的执法机构编号（bodies.yaml 的 id）
+data_as_of|台账截至|date|反馈平台导出台账的日期"""),
+        rows.ledger_rows,
     ),
 )

@@ -11,12 +11,12 @@ from flask import Flask
 
 from generator import urls
 from generator.content.model import Unit
-from generator.pages.views import home, listings, outlet, pages, stats, unit
+from generator.pages.views import draws, home, ledger, listings, outlet, pages, stats, unit
 from generator.pages.views.common import Catalog, Output
 
-MODULES = (unit, outlet, listings, home, stats, pages)
+MODULES = (unit, outlet, listings, home, stats, ledger, draws, pages)
 #: Page modules whose pages are not any one unit's.
-SITE_MODULES = (listings, home, stats, pages)
+SITE_MODULES = (listings, home, stats, ledger, draws, pages)
 #: Every file of a unit lives under its folder; no other page does.
 UNIT_FOLDERS = "/e/"
 
@@ -46,7 +46,8 @@ def unit_page_paths(record: Unit) -> list[str]:
 
 
 def site_outputs(cat: Catalog, conf: dict) -> Iterator[Output]:
-    """Every page that is not one unit's: listings, home, statistics, content pages."""
+    """Every page that is not one unit's: listings, home, statistics, ledger, draws, content
+    pages."""
     for module in SITE_MODULES:
         yield from module.outputs(cat, conf)
 

@@ -65,7 +65,17 @@ def test_cycle_timer_calendar_is_understood_by_systemd():
 def test_crontab_runs_the_cycle_with_the_services_settings():
     lines = (DEPLOY / "cron" / "yimatong").read_text(encoding="utf-8").splitlines()
     jobs = [line.split(None, 6) for line in lines if line[:1].isdigit()]
-    assert len(jobs) == 1
+    assert len(jobs) == 2
     minute, hour, *_days, user, command = jobs[0]
     assert (minute, hour, user) == ("30", "2", "yimatong")
     assert ". /etc/yimatong/feedback.env" in command and "yimatong cycle" in command
+
+
+def test_crontab_sends_the_permit_reminders_on_the_first_of_each_month():
+    lines = (DEPLOY / "cron" / "yimatong").read_text(encoding="utf-8").splitlines()
+    jobs = [line.split(None, 6) for line in lines if line[:1].isdigit()]
+    minute, hour, day, month, weekday, user, command = jobs[1]
+    assert (day, month, weekday, user) == ("1", "*", "*", "yimatong")
+    assert ". /etc/yimatong/feedback.env" in command
+    assert "yimatong feedback reminders permits && " in command
+    assert command.index("reminders permits") < command.index("feedback send-mail")

@@ -20,6 +20,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from feedback.auth import find_account
+from feedback.draws.export import public_draws
 from feedback.extensions import db
 from feedback.ledger import export as ledger_export
 from feedback.models import AuditEntry, OutboxMail, Rating, Report
@@ -241,6 +242,16 @@ def _mail_outputs(app, who: Identity) -> dict[str, str]:
         }
 
 
+def _draws_export(client, officer, app) -> str:
+    """The public list of draws after the body drew the reported unit."""
+    officer.login("binyang-boss")
+    draw = {"period": "2026-Q4", "units": "1", "inspectors": "2", "exclusions": ""}
+    assert client.post("/officer/draws/", data=draw).status_code == 302
+    officer.logout()
+    with app.app_context():
+        return json.dumps(public_draws(), ensure_ascii=False)
+
+
 def _outside(client, officer, app, numbers: list[str], who: Identity) -> dict[str, str]:
     pages = {f"public case {n}": client.get(f"/case/{n}").get_data(as_text=True) for n in numbers}
     pages.update(_enterprise_outputs(client, officer, numbers[0]))
@@ -254,6 +265,7 @@ def _outside(client, officer, app, numbers: list[str], who: Identity) -> dict[st
     officer.logout()
     with app.app_context():
         pages["ledger export"] = ledger_export.dumps(ledger_export.export_data(china_today()))
+    pages["draws export"] = _draws_export(client, officer, app)
     pages.update(_mail_outputs(app, who))
     return pages
 

@@ -43,7 +43,9 @@ def pg_app(postgres_url, tmp_path, fixture_directory):  # noqa: F811
 
 
 def _open(app, ref: str, barrier: threading.Barrier | None, numbers: list[str]) -> None:
-    with clock.travel(DAY), app.app_context():
+    """Open one item (the caller travels to DAY: the clock is shared by the threads, and
+    travelling in each of them could leave it travelled after the last one ends)."""
+    with app.app_context():
         if barrier is not None:
             barrier.wait()
         item = service.open_item(
@@ -66,17 +68,19 @@ def test_racing_opens_of_one_source_record_make_one_item(pg_app):
     threads = [
         threading.Thread(target=_open, args=(pg_app, "pg-race", barrier, numbers)) for _ in range(4)
     ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    with clock.travel(DAY):
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
     assert len(numbers) == 4 and len(set(numbers)) == 1
     with pg_app.app_context():
         assert db.session.query(LedgerItem).filter_by(source_ref="pg-race").count() == 1
 
 
 def test_the_officer_queries_and_the_export_on_postgres(pg_app):
-    _open(pg_app, "pg-1", None, [])
+    with clock.travel(DAY):
+        _open(pg_app, "pg-1", None, [])
     with clock.travel(DAY), pg_app.app_context():
         officer = db.session.query(Account).filter_by(login="pg-ledger").one()
         directory = pg_app.extensions["yimatong_directory"]

@@ -43,6 +43,8 @@ def overrides(tmp: Path, **extra: object) -> dict:
         "search_index_dir": str(tmp / "search-index"),
         "feedback_url": FEEDBACK_URL,
         "stats_file": "",
+        "ledger_file": "",
+        "draws_file": "",
         **extra,
     }
 

@@ -10,6 +10,7 @@ import pytest
 from generator.content import model as m
 from generator.content.codes import make_uscc
 from generator.content.divisions import load_divisions
+from generator.content.ledger import LedgerItem
 from tests.generator.site_helpers import judged_on_its_as_of, on_fixture_day
 
 D = dt.date
@@ -138,6 +139,23 @@ def sample_site() -> m.Site:
     )
     return m.Site(
         units=(registered, revoked, busy, expired),
+        # One ledger item (the service's export), so the ledger table has a row to check.
+        ledger=(
+            LedgerItem(
+                "L2026-000001",
+                busy.fixed_source_code,
+                "DW001",
+                "inspection",
+                dt.date(2026, 10, 12),
+                "废水排放口标志牌缺失",
+                "设置标志牌",
+                dt.date(2026, 11, 12),
+                "open",
+                None,
+                "nn-binyang",
+            ),
+        ),  # fmt: skip
+        ledger_as_of=dt.date(2026, 11, 19),
         divisions=_divisions(),
         title="生态环境一码通",
         issuer="广西壮族自治区生态环境厅",

@@ -14,6 +14,7 @@ from generator import clock
 from generator.content.divisions import load_divisions
 from generator.content.model import EnforcementBody, Page, Site, Unit
 from generator.content.problems import ContentError, Problem
+from generator.content.readers.draws import Draws, known_units, read_draws
 from generator.content.readers.fields import Sharing
 from generator.content.readers.files import (
     UNIT_READERS,
@@ -22,6 +23,7 @@ from generator.content.readers.files import (
     read_site_settings,
     read_stats,
 )
+from generator.content.readers.ledger import Ledger, read_ledger, unknown_units
 from generator.content.readers.loadcache import CACHED_READERS, LoadCache
 from generator.content.readers.scan import scan
 from generator.content.readers.units import read_unit
@@ -85,11 +87,44 @@ def read_pages(content: Path, files: list[Path] | None = None) -> tuple[list[Pag
     return pages, problems
 
 
+def _service_files(
+    stats_file: Path | str | None,
+    ledger_file: Path | str | None,
+    draws_file: Path | str | None,
+    codes: set[str],
+) -> tuple[dict[str, Any], list[Problem]]:
+    """What the service exported (statistics, ledger, draws; each optional) as the Site's
+    fields, with the problems; items and drawn units of ``codes`` unknown become notices."""
+    stats: dict = {}
+    ledger, problems = Ledger(), list[Problem]()
+    if stats_file and Path(stats_file).is_file():
+        stats, problems = read_stats(Path(stats_file), str(stats_file))
+    if ledger_file:
+        ledger, found = read_ledger(Path(ledger_file), str(ledger_file))
+        problems += found
+    draws = Draws()
+    if draws_file:
+        draws, found = read_draws(Path(draws_file), str(draws_file))
+        problems += found
+    draws, unknown = known_units(draws, codes, str(draws_file))
+    fields = {
+        "report_stats": stats,
+        "ledger": tuple(i for i in ledger.items if i.unit_code in codes),
+        "ledger_as_of": ledger.as_of,
+        "draws": draws.draws,
+        "draws_as_of": draws.as_of,
+        "notices": tuple(unknown_units(ledger, codes, str(ledger_file)) + unknown),
+    }
+    return fields, problems
+
+
 def read_content(
     content_dir: Path | str,
     stats_file: Path | str | None = None,
     load_cache: LoadCache | None = None,
     bar: Any = None,
+    ledger_file: Path | str | None = None,
+    draws_file: Path | str | None = None,
 ) -> tuple[Site, list[Problem]]:
     """Read everything into a Site without validating it; return it with the read problems
     (files that would not be read among them, see ``readers.scan``)."""
@@ -110,18 +145,17 @@ def read_content(
     if "site.yaml" in files.top:
         settings, found = read_site_settings(files.top["site.yaml"], "site.yaml")
         problems += found
-    stats: dict = {}
-    if stats_file and Path(stats_file).is_file():
-        stats, found = read_stats(Path(stats_file), str(stats_file))
-        problems += found
+    codes = {u.fixed_source_code for u in units}
+    exported, found = _service_files(stats_file, ledger_file, draws_file, codes)
+    problems += found
     given = {k: v for k, v in settings.items() if v}
+    exported.update(given)
     site = Site(
         units=tuple(units),
         pages=tuple(pages),
         bodies=tuple(bodies),
         divisions=load_divisions(given.get("province", Site.province)),
-        report_stats=stats,
-        **given,
+        **exported,
     )
     return site, problems
 
@@ -132,6 +166,8 @@ def load_site(
     load_cache: LoadCache | None = None,
     progress: bool = False,
     save_in_background: bool = False,
+    ledger_file: Path | str | None = None,
+    draws_file: Path | str | None = None,
 ) -> Site:
     """Read and validate ``content_dir``; raise ContentError carrying every problem found.
 
@@ -139,12 +175,16 @@ def load_site(
     that passed the per-unit checks today are not checked again, and the cache is saved.
     ``progress`` shows a bar for reading (bytes) and for checking (units);
     ``save_in_background`` writes the load cache while the caller goes on (see
-    ``LoadCache.save``; call its ``wait`` before the process ends).
+    ``LoadCache.save``; call its ``wait`` before the process ends). ``stats_file`` and
+    ``ledger_file`` are the service's exports (docs/statistics.md), ``draws_file`` too
+    (docs/draws.md).
     """
     today = clock.china_today()
     size = sum(map(_size, unit_files(Path(content_dir)))) if progress else 0
     with tqdm(total=size, desc="读取内容", unit="B", unit_scale=True, disable=not progress) as bar:
-        site, problems = read_content(content_dir, stats_file, load_cache, bar)
+        site, problems = read_content(
+            content_dir, stats_file, load_cache, bar, ledger_file, draws_file
+        )
     checked = load_cache.checked(today) if load_cache is not None else frozenset()
     with tqdm(
         total=len(site.units) - len(checked), desc="检查内容", unit="个", disable=not progress

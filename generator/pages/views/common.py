@@ -78,6 +78,8 @@ class Catalog:
     #: Page path -> its data-as-of date (ISO), for the sitemap's lastmod.
     lastmods: dict[str, str] = field(default_factory=dict)
     unit_keys: dict[str, str] = field(default_factory=dict)
+    #: Figures a page module computes once per process from the site (e.g. the ledger by city).
+    memo: dict[str, Any] = field(default_factory=dict)
 
     @property
     def as_of(self) -> dt.date:

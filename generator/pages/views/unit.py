@@ -13,12 +13,15 @@ from flask import Flask, Response, current_app, render_template
 from markupsafe import Markup
 
 from generator import urls
+from generator.content.draws import PublicDraw
 from generator.content.model import Measurement, Outlet, OutletPollutant, Site, Unit
 from generator.content.results import Judgement, judge, verdict
 from generator.content.serialize import unit_record
 from generator.pages.charts import line_chart
 from generator.pages.unit_feed import FEED_FILE, unit_feed_bytes
 from generator.pages.views.common import Catalog, Output, catalog, digest, settings
+from generator.pages.views.draws import Outcome, outcome, unit_draws_key
+from generator.pages.views.ledger import unit_ledger_key
 from generator.pages.views.unit_summary import unit_summary
 from generator.qr.encode import QRCache
 from generator.spreadsheet import neutralise_row
@@ -119,13 +122,17 @@ def unit_page(shard: str, code: str) -> str:
     per_outlet = unit_series(unit, cat)
     series = [s for o in unit.outlets for s in per_outlet[o.code]]
     stats = cat.site.report_stats.get("units", {}).get(code) if cat.site.report_stats else None
+    ledger = cat.site.ledger_of(code)
     return render_template(
         "unit.html",
         unit=unit,
         row=cat.rows[code],
         series=series,
-        summary=unit_summary(unit, series, cat.as_of, cat.judged_on),
+        summary=unit_summary(unit, series, cat.as_of, cat.judged_on, ledger),
         stats=stats,
+        ledger=sorted(ledger, key=lambda i: (i.found_on, i.id), reverse=True),
+        ledger_as_of=cat.site.ledger_as_of,
+        drawn=_drawn(cat, code),
         as_of=cat.as_of,
         judged_on=cat.judged_on,
         report_href=urls.report_url(settings()["feedback_url"], code),
@@ -134,6 +141,13 @@ def unit_page(shard: str, code: str) -> str:
         inspections=sorted(unit.inspections, key=lambda i: i.date, reverse=True),
         rectifications=sorted(unit.rectifications, key=lambda r: r.issued, reverse=True),
     )
+
+
+def _drawn(cat: Catalog, code: str) -> list[tuple[PublicDraw, str, Outcome]]:
+    """The unit's draws, newest first, with the drawing body's name and the result."""
+    names = {b.id: b.name for b in cat.site.bodies}
+    found = reversed(cat.site.draws_of(code))
+    return [(d, names.get(d.body, d.body), outcome(cat.site, d, code)) for d in found]
 
 
 def unit_json_bytes(unit: Unit, site: Site) -> bytes:
@@ -275,7 +289,11 @@ def unit_key(unit: Unit, cat: Catalog) -> str:
     if known:
         return known
     stats = cat.site.report_stats.get("units", {}).get(unit.code) if cat.site.report_stats else None
-    key = cat.unit_keys[unit.code] = digest(unit, as_of_marks(unit, cat.judged_on), stats)
+    marks = as_of_marks(unit, cat.judged_on)
+    ledger = unit_ledger_key(cat.site, unit.code)
+    drawn = unit_draws_key(cat.site, unit.code)
+    extra = (stats,) if ledger is None and drawn is None else (stats, ledger, drawn)
+    key = cat.unit_keys[unit.code] = digest(unit, marks, *extra)
     return key
 
 
