@@ -23,6 +23,7 @@ from feedback.config import from_env
 from feedback.directory import Directory
 from feedback.directory_file import LiveDirectory
 from feedback.extensions import csrf, db, login_manager
+from feedback.inspections import checklist
 from feedback.storage import StorageError, make_storage
 from generator import assets, settings
 from generator.directory.records import path_beside
@@ -39,11 +40,11 @@ def _blueprints() -> dict[str, list[Blueprint]]:
     from feedback.open311 import admin as open311_admin
     from feedback.open311.api import bp as open311_bp
     from feedback.search.views import bp as search_bp
-    from feedback.views import enterprise, officer, public
+    from feedback.views import enterprise, inspections, officer, public
 
     return {
         "public": [public.bp, search_bp],
-        "officer": [officer.bp, open311_admin.bp],
+        "officer": [officer.bp, inspections.bp, open311_admin.bp],
         "enterprise": [enterprise.bp],
         "api": [open311_bp],
     }
@@ -120,7 +121,8 @@ def _security_headers(response):  # type: ignore[no-untyped-def]
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     # Private links carry a secret token: never leak it through Referer.
     response.headers.setdefault("Referrer-Policy", "no-referrer")
-    if request.blueprint in ("officer", "enterprise"):
+    audiences = current_app.config["BLUEPRINTS"]
+    if request.blueprint in audiences["officer"] + audiences["enterprise"]:
         response.headers.setdefault("Cache-Control", "private, no-store")
     return response
 
@@ -198,6 +200,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     mail.init_app(app)
     _load_directory(app)
+    app.extensions["yimatong_checklist"] = checklist.load(app.config["INSPECTION_CHECKLIST"])
     app.extensions["yimatong_storage"] = make_storage(app.config, app.instance_path)
     app.config["BLUEPRINTS"] = {}
     for audience, blueprints in _blueprints().items():
