@@ -14,6 +14,8 @@ from sqlalchemy import select
 from feedback.cases import Actor, china_today, find_by_tracking, notify_enterprise, record
 from feedback.directory import Directory
 from feedback.extensions import db
+from feedback.ledger.checks import LedgerError
+from feedback.ledger.from_reports import open_for_report
 from feedback.models import Account, Rating, Report, utcnow
 from feedback.states import FINDINGS, OPEN, State
 
@@ -115,6 +117,7 @@ def order_rectification(report: Report, account: Account, requirement: str, due:
         raise ActionError("未关联排污单位的案件无法在线责令整改。")
     report.rectification_requirement = require(requirement, "请填写整改要求。")
     report.rectification_due = due
+    _open_ledger_item(report, account)
     text = f"已责令企业整改，期限至 {due:%Y-%m-%d}。"
     move(
         report, account, "order_rectification", State.RECTIFICATION_ORDERED, text=text, public=True
@@ -124,6 +127,14 @@ def order_rectification(report: Report, account: Account, requirement: str, due:
         f"整改通知：案件 {report.tracking_number}",
         f"{text}\n整改要求：{report.rectification_requirement}",
     )
+
+
+def _open_ledger_item(report: Report, account: Account) -> None:
+    """The order becomes a ledger item (source report); a refusal refuses the order."""
+    try:
+        open_for_report(report, account)
+    except LedgerError as exc:
+        raise ActionError(str(exc)) from exc
 
 
 def close(report: Report, account: Account, reply: str = "") -> None:

@@ -37,15 +37,23 @@ CSP = "default-src 'self'; img-src 'self' data:; form-action 'self'; frame-ances
 
 def _blueprints() -> dict[str, list[Blueprint]]:
     """Blueprints by audience."""
+    import feedback.ledger.models  # noqa: F401  (registers the ledger tables)
     from feedback.open311 import admin as open311_admin
     from feedback.open311.api import bp as open311_bp
     from feedback.search.views import bp as search_bp
-    from feedback.views import enterprise, inspections, officer, public
+    from feedback.views import (
+        enterprise,
+        inspections,
+        ledger_enterprise,
+        ledger_officer,
+        officer,
+        public,
+    )
 
     return {
         "public": [public.bp, search_bp],
-        "officer": [officer.bp, inspections.bp, open311_admin.bp],
-        "enterprise": [enterprise.bp],
+        "officer": [officer.bp, inspections.bp, open311_admin.bp, ledger_officer.bp],
+        "enterprise": [enterprise.bp, ledger_enterprise.bp],
         "api": [open311_bp],
     }
 
@@ -122,7 +130,8 @@ def _security_headers(response):  # type: ignore[no-untyped-def]
     # Private links carry a secret token: never leak it through Referer.
     response.headers.setdefault("Referrer-Policy", "no-referrer")
     audiences = current_app.config["BLUEPRINTS"]
-    if request.blueprint in audiences["officer"] + audiences["enterprise"]:
+    private = audiences.get("officer", []) + audiences.get("enterprise", [])
+    if request.blueprint in private:
         response.headers.setdefault("Cache-Control", "private, no-store")
     return response
 

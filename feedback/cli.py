@@ -9,6 +9,7 @@ import click
 from flask import Flask
 
 from feedback.app import create_app
+from feedback.cli_ledger import ledger_group
 from feedback.cli_open311 import open311_group
 
 
@@ -213,3 +214,4 @@ def demo() -> None:
 
 # Open311 API key commands live with the API: `yimatong feedback open311 ...`.
 feedback_group.add_command(open311_group)
+feedback_group.add_command(ledger_group)

@@ -95,6 +95,12 @@ class FieldProblems:
             self.add(line, name, field, f"应为日期（如 2026-01-31），实为 {value!r}")
             return dt.date.min
 
+    def optional_date(self, line: int, name: str, record: dict, field: str) -> dt.date | None:
+        """An ISO date field that may be left out or empty (None then)."""
+        if record.get(field) in (None, ""):
+            return None
+        return self.date(line, name, record, field)
+
     def point(self, line: int, name: str, record: dict) -> tuple[float, float] | None:
         """The optional coordinates [lat, lon] in degrees."""
         value = record.get("coordinates")
@@ -150,7 +156,7 @@ class FieldProblems:
 
     def unit(self, line: int, record: dict, cls: Any, rectification: Any) -> Any:
         """A unit record as ``cls(code, name, county, city, outlets, address, open
-        rectifications, coordinates)``."""
+        rectifications, coordinates, industry, industry name, permit valid until)``."""
         name = self._name("unit", record, "code")
         return cls(
             self.text(line, name, record, "code"),
@@ -161,4 +167,7 @@ class FieldProblems:
             self.text(line, name, record, "address", required=False),
             self._rectifications(line, name, record, rectification),
             self.point(line, name, record),
+            self.text(line, name, record, "industry", required=False),
+            self.text(line, name, record, "industry_name", required=False),
+            self.optional_date(line, name, record, "valid_until"),
         )

@@ -6,7 +6,8 @@ A header line, then one line per division, enforcement body and unit, in the sit
      "divisions": N, "bodies": N, "units": N}
     {"kind": "division", "code": ..., "name": ..., "parent": ...}
     {"kind": "body", "id": ..., "name": ..., "level": ..., "areas": [...], "email": ..., ...}
-    {"kind": "unit", "code": ..., "name": ..., "county": ..., "city": ..., "outlets": [...], ...}
+    {"kind": "unit", "code": ..., "name": ..., "county": ..., "city": ..., "outlets": [...],
+     "industry": ..., "industry_name": ..., "valid_until": "2027-03-31", ...}
 
 Optional fields are left out when empty. Keys are sorted and nothing varies between runs, so
 the same site always gives the same bytes. This module imports nothing of the content model:
@@ -88,6 +89,11 @@ class UnitEntry:
     open_rectifications: tuple[OpenRectification, ...] = ()
     #: WGS-84 (lat, lon), when content gives them (Open311 places points by them).
     coordinates: tuple[float, float] | None = None
+    #: GB/T 4754 industry code and name (the officer ledger filters by them).
+    industry: str = ""
+    industry_name: str = ""
+    #: Last day of the permit in force (None: registration only, or revoked/cancelled).
+    valid_until: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +141,9 @@ def _unit_record(unit: UnitEntry) -> dict:
         "address": unit.address,
         "coordinates": list(unit.coordinates) if unit.coordinates else None,
         "rectifications": rectifications,
+        "industry": unit.industry,
+        "industry_name": unit.industry_name,
+        "valid_until": unit.valid_until.isoformat() if unit.valid_until else "",
     }
     return _drop_empty(record)
 

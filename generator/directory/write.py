@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator import settings as settings_mod
-from generator.content.model import RectificationStatus, Site, Unit
+from generator.content.model import PermitStatus, RectificationStatus, Site, Unit
 from generator.directory import records
 from generator.search.identity import site_identity
 
@@ -29,7 +30,19 @@ def _unit(unit: Unit) -> records.UnitEntry:
             if r.status is RectificationStatus.OPEN
         ),
         (where.lat, where.lon) if where is not None else None,
+        unit.industry.code,
+        unit.industry.name,
+        _valid_until(unit),
     )
+
+
+def _valid_until(unit: Unit) -> dt.date | None:
+    """The permit's last day while it is in force; None for a registration or a permit that
+    was revoked or cancelled (those are not "expiring")."""
+    permit = unit.permit
+    if permit is None or permit.status is not PermitStatus.VALID:
+        return None
+    return permit.valid_to
 
 
 def directory_of(site: Site, build: str = "") -> records.DirectoryData:

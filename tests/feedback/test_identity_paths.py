@@ -21,10 +21,12 @@ from bs4 import BeautifulSoup
 from feedback.auth import find_account
 from feedback.cases import PREFIX
 from feedback.extensions import db
+from feedback.ledger import export as ledger_export
 from feedback.models import AuditEntry, OutboxMail, Rating, Report
 from feedback.open311.keys import create_key
 from feedback.pii import fold
 from feedback.stats import build_stats
+from generator.clock import china_today
 from tests.feedback.conftest import BINYANG, jpeg_with_gps, report_data
 from tests.feedback.test_officer import act
 
@@ -195,7 +197,17 @@ def _enterprise_outputs(client, officer, number: str) -> dict[str, str]:
     for n, link in enumerate(page.select("a[href*='/enterprise/file/'], img[src*='/file/']")):
         response = client.get(link.get("href") or link.get("src"))
         pages[f"enterprise file {n} headers"] = str(response.headers)
+    pages.update(_enterprise_ledger(client))
     officer.logout("enterprise")
+    return pages
+
+
+def _enterprise_ledger(client) -> dict[str, str]:
+    """The enterprise's ledger list and every item page (the report's item among them)."""
+    pages = {"enterprise ledger": client.get("/enterprise/ledger/").get_data(as_text=True)}
+    page = BeautifulSoup(pages["enterprise ledger"], "html.parser")
+    for link in page.select("tr.ledger-row a"):
+        pages[f"enterprise ledger {link.text}"] = client.get(link["href"]).get_data(as_text=True)
     return pages
 
 
@@ -237,7 +249,10 @@ def _outside(client, officer, app, numbers: list[str], who: Identity) -> dict[st
     pages["public statistics"] = json.dumps(stats, ensure_ascii=False)
     officer.login("binyang")
     pages["officer CSV export"] = client.get("/officer/export.csv").get_data(as_text=True)
+    pages["officer ledger CSV"] = client.get("/officer/ledger/export.csv").get_data(as_text=True)
     officer.logout()
+    with app.app_context():
+        pages["ledger export"] = ledger_export.dumps(ledger_export.export_data(china_today()))
     pages.update(_mail_outputs(app, who))
     return pages
 
@@ -274,6 +289,14 @@ def test_planted_identity_reaches_no_outside_output(client, officer, app, who):
     assert "排放口流出黑水" in outputs[f"public case {number}"]
     assert "还在排" in outputs[f"public case {number}"]
     assert "厂区东侧" in outputs["officer CSV export"]
+    # The report's rectification order is a ledger item, in the officer's words only.
+    exported = json.loads(outputs["ledger export"])["items"]
+    assert [i["source"] for i in exported] == ["report"]
+    assert len([k for k in outputs if k.startswith("enterprise ledger L")]) == 1
+    assert (
+        "清理排水沟" in outputs["ledger export"] and "清理排水沟" in outputs["officer ledger CSV"]
+    )
+    assert number not in outputs["ledger export"] and api_number not in outputs["ledger export"]
 
 
 @pytest.mark.parametrize("who", IDENTITIES[:1], ids=lambda w: w.name)

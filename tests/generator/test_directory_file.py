@@ -187,3 +187,38 @@ def test_a_removed_or_replaced_file_is_repaired_by_the_next_build(tmp_path):
     write(path, DirectoryData("other-site", "other-build", "450000"))  # another build's file
     _build(content, out, tmp_path)
     assert path.read_bytes() == good
+
+
+def test_units_carry_their_industry_and_the_permit_in_force_until():
+    back = {u.code: u for u in loads(dumps(directory_of(load_site(FIXTURE))).decode()).units}
+    sugar = back[KEY_UNIT]
+    assert (sugar.industry, sugar.industry_name) == ("1340", "制糖业")
+    assert sugar.valid_until == dt.date(2028, 12, 19)
+    assert back["91450902MA5K8T4H2R001P"].valid_until is None  # revoked: not "expiring"
+    assert back["92450324MA5R2W6X1P001W"].valid_until is None  # a registration, no permit
+
+
+def test_a_unit_without_industry_or_permit_leaves_the_fields_out():
+    data = DirectoryData(
+        "s", "", "450000", units=(UnitEntry("C1", "某厂", "450126", "450100", ()),)
+    )
+    record = json.loads(dumps(data).decode().splitlines()[1])
+    assert not {"industry", "industry_name", "valid_until"} & set(record)
+    assert loads(dumps(data).decode()).units[0].valid_until is None
+
+
+@pytest.mark.parametrize("value", ["2026-02-30", "明年", 20261231, ["2026-12-31"]])
+def test_a_bad_valid_until_is_named_by_line_record_and_field(value):
+    unit = {"kind": "unit", "code": "U1", "name": "甲厂", "county": "450126", "city": "450100"}
+    text = "\n".join(
+        [
+            _header(divisions=0, bodies=0, units=1),
+            json.dumps({**unit, "valid_until": value, "industry": 7}, ensure_ascii=False),
+        ]
+    )
+    with pytest.raises(DirectoryFileError) as caught:
+        loads(text, "d.jsonl")
+    message = str(caught.value)
+    assert "2 处问题" in message
+    assert "第 2 行（排污单位 U1）字段 valid_until" in message
+    assert "第 2 行（排污单位 U1）字段 industry" in message

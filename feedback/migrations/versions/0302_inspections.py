@@ -1,14 +1,14 @@
 """inspections: on-site checklist inspections, their answers and photos
 
 Revision ID: 0302
-Revises: 0203_auth_mail
+Revises: 0301
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0302"
-down_revision = "0203_auth_mail"
+down_revision = "0301"
 branch_labels = None
 depends_on = None
 

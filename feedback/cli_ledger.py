@@ -1,0 +1,89 @@
+"""`yimatong feedback ledger ...`: the export to the build, permit items, content's orders.
+
+Beside the service's other commands: it creates the app, which the ledger package must not
+import (docs/ledger.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+from flask import Flask
+
+from generator import clock
+
+
+def _app() -> Flask:
+    from feedback.app import create_app
+
+    return create_app()
+
+
+def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date:
+    """The --today value as a day (default: today, China time)."""
+    if not value:
+        return clock.china_today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"应为日期，如 2026-12-01，实为 {value!r}") from None
+
+
+today_option = click.option(
+    "--today", callback=_day, help="Judge as on this day (YYYY-MM-DD; default: today in China)."
+)
+
+
+@click.group("ledger")
+def ledger_group() -> None:
+    """The problem ledger (问题台账): export, permit items, content's rectification orders."""
+
+
+@ledger_group.command("export")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@today_option
+def export_command(out: Path, today: dt.date) -> None:
+    """Write the public ledger JSON the build reads (docs/ledger.md)."""
+    from feedback.ledger.export import write
+
+    with _app().app_context():
+        count = write(out, today)
+    click.echo(f"已写入 {out}：{count} 个问题（截至 {today}）")
+
+
+def _report(outcome, what: str) -> None:  # type: ignore[no-untyped-def]
+    click.echo(f"{what}：新登记 {len(outcome.opened)} 项，已在台账 {len(outcome.existing)} 项")
+    for problem in outcome.refused:
+        click.echo(f"  未登记 {problem}", err=True)
+    if outcome.refused:
+        raise click.ClickException(f"{len(outcome.refused)} 条记录没有登记（见上）。")
+
+
+def _run(importer, what: str, today: dt.date) -> None:  # type: ignore[no-untyped-def]
+    from feedback.extensions import db
+
+    app = _app()
+    with app.app_context():
+        outcome = importer(app.extensions["yimatong_directory"], today)
+        db.session.commit()
+    _report(outcome, what)
+
+
+@ledger_group.command("permits")
+@today_option
+def permits_command(today: dt.date) -> None:
+    """Open an item for each permit expired without renewal or expiring within 60 days."""
+    from feedback.ledger.imports import import_permits
+
+    _run(import_permits, f"排污许可证（截至 {today}）", today)
+
+
+@ledger_group.command("import-rectifications")
+@today_option
+def rectifications_command(today: dt.date) -> None:
+    """Open an inspection item for each open rectification order published in content."""
+    from feedback.ledger.imports import import_rectifications
+
+    _run(import_rectifications, "公开的整改要求", today)
