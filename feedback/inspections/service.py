@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from feedback.cases import Actor, audit
 from feedback.directory import Directory, UnitEntry
 from feedback.extensions import db
+from feedback.inspections import ledger
 from feedback.inspections.checklist import ChecklistItem
 from feedback.inspections.form import InspectionInput, parse_date, parse_time
 from feedback.inspections.models import (
@@ -23,6 +24,9 @@ from feedback.inspections.models import (
     InspectionAnswer,
     InspectionPhoto,
 )
+from feedback.ledger.checks import LedgerError
+from feedback.ledger.models import LedgerItem
+from feedback.ledger.service import find as find_item
 from feedback.models import Account, utcnow
 from feedback.photos import CheckedFile
 from feedback.services.attachments import put_copies
@@ -177,8 +181,12 @@ def photo(inspection: Inspection, photo_id: int) -> InspectionPhoto | None:
     return found if found is not None and found.inspection_id == inspection.id else None
 
 
-def submit(inspection: Inspection, account: Account) -> bool:
-    """Turn the draft into the inspection once; False when another post already did."""
+def submit(inspection: Inspection, account: Account, directory: Directory) -> bool:
+    """Turn the draft into the inspection and open a ledger item for each problem, at once.
+
+    False when another post already did (nothing written). Raises LedgerError when the
+    ledger refuses an item; then nothing is written and the draft stays a draft.
+    """
     done = db.session.execute(
         update(Inspection)
         .where(Inspection.id == inspection.id, Inspection.state == DRAFT)
@@ -187,11 +195,27 @@ def submit(inspection: Inspection, account: Account) -> bool:
     if done.rowcount != 1:  # type: ignore[attr-defined]
         db.session.rollback()
         return False
+    try:
+        items = ledger.open_items(inspection, account, directory)
+    except LedgerError:
+        db.session.rollback()
+        raise
     audit(
         Actor("officer", account),
         "inspection",
-        f"现场检查 {inspection.id} {inspection.unit_code}：{len(inspection.problems)} 个问题",
+        f"现场检查 {inspection.id} {inspection.unit_code}：{len(items)} 个问题"
+        + (f"（台账 {'、'.join(i.number for i in items)}）" if items else ""),
     )
     db.session.commit()
     db.session.refresh(inspection)
     return True
+
+
+def ledger_items(inspection: Inspection) -> dict[str, LedgerItem]:
+    """The ledger items the inspection's problems opened, by checklist item code."""
+    found = {}
+    for answer in inspection.problems:
+        item = find_item(ledger.SOURCE, ledger.source_ref(inspection, answer))
+        if item is not None:
+            found[answer.item] = item
+    return found

@@ -29,6 +29,7 @@ from feedback.inspections.form import (
     submit_problems,
 )
 from feedback.inspections.models import ANSWERS, DRAFT, RESOLUTIONS, Inspection
+from feedback.ledger.checks import LedgerError
 from feedback.photos import CheckedFile, DecodeBudget, PhotoLimits, check_photo, check_uploads
 from feedback.services import transaction
 from feedback.serving import file_response
@@ -108,6 +109,7 @@ def _page(  # type: ignore[no-untyped-def]
         resolutions=RESOLUTIONS,
         body_name=directory().body_name(inspection.body_id),
         guidance={i.code: i.guidance for i in service.checklist()},
+        ledger={} if inspection.state == DRAFT else service.ledger_items(inspection),
     ), code
 
 
@@ -180,7 +182,12 @@ def save(inspection_id: int):  # type: ignore[no-untyped-def]
         return _page(inspection, data, errors, 422)
     if not submitting:
         return _page(inspection, just_saved=True)
-    service.submit(inspection, current_user)
+    try:
+        service.submit(inspection, current_user, directory())
+    except LedgerError as exc:
+        return _page(
+            inspection, data, {"ledger": [f"问题没有登记到台账，检查没有提交：{exc}"]}, 422
+        )
     return redirect(url_for("inspections.edit", inspection_id=inspection.id), 303)
 
 

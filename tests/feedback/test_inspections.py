@@ -137,8 +137,9 @@ def test_submit_twice_at_the_service_flips_once(app, client, officer):
     with app.app_context():
         row = db.session.get(Inspection, number)
         account = db.session.get(Account, row.created_by_id)
-        assert service.submit(row, account) is True
-        assert service.submit(row, account) is False
+        directory = app.extensions["yimatong_directory"]
+        assert service.submit(row, account, directory) is True
+        assert service.submit(row, account, directory) is False
 
 
 BAD_POSTS = {
