@@ -46,13 +46,14 @@ def _blueprints() -> dict[str, list[Blueprint]]:
         inspections,
         ledger_enterprise,
         ledger_officer,
+        monthly,
         officer,
         public,
     )
 
     return {
         "public": [public.bp, search_bp],
-        "officer": [officer.bp, inspections.bp, open311_admin.bp, ledger_officer.bp],
+        "officer": [officer.bp, inspections.bp, monthly.bp, open311_admin.bp, ledger_officer.bp],
         "enterprise": [enterprise.bp, ledger_enterprise.bp],
         "api": [open311_bp],
     }

@@ -24,6 +24,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 
 from feedback.inspections.form import names
 from feedback.inspections.models import ANSWERS, DEADLINE, ON_THE_SPOT, Inspection
+from feedback.inspections.monthly import MonthlyReport, rows
 from feedback.timefmt import local_time
 
 FONT_NAME = "YimatongRecord"
@@ -187,3 +188,27 @@ def record(inspection: Inspection, body_name: str) -> bytes:
         *_signatures(inspection, s),
     ]
     return render(story, f"现场检查笔录 {inspection.unit_name}", name)
+
+
+def monthly(report: MonthlyReport) -> bytes:
+    """The monthly enforcement report as PDF: the figures in a table, the due day, signatures."""
+    name = font()
+    s = styles(name)
+    state = "" if report.complete else f"（本月尚未结束，数字截至 {report.as_of.isoformat()}）"
+    table = [[text(h, s["body"]) for h in ("类别", "项目", "数值")]]
+    table += [
+        [text(a, s["body"]), text(b, s["body"]), text(str(n), s["body"])]
+        for a, b, n in rows(report)
+    ]
+    story: list[Flowable] = [
+        Paragraph(f"{escape(report.body_name)}执法工作月报", s["title"]),
+        text(f"{report.month:%Y 年 %m 月}{state}　报送期限：{report.due.isoformat()}", s["body"]),
+        Spacer(1, 3 * mm),
+        grid(table, [40 * mm, 100 * mm, 34 * mm], head=True),
+        Spacer(1, 8 * mm),
+        text(
+            "填报人：________________　　审核人：________________　　日期：____年__月__日",
+            s["body"],
+        ),
+    ]
+    return render(story, f"执法工作月报 {report.body_name} {report.month:%Y-%m}", name)
