@@ -23,6 +23,7 @@ from feedback.inspections.models import (
     RESOLUTIONS,
     Inspection,
 )
+from feedback.plaintext import without_controls
 from generator import clock
 
 MAX_TEXT = 4000
@@ -84,12 +85,13 @@ def names(value: str) -> list[str]:
 
 
 def _text(form: Mapping[str, str], name: str) -> str:
-    return (form.get(name) or "").replace("\r\n", "\n").strip()
+    """A field as typed, without control characters (a NUL would make PostgreSQL refuse it)."""
+    return without_controls(form.get(name) or "").replace("\r\n", "\n").strip()
 
 
 def read(form: Mapping[str, str], outlets: Sequence[str], items: Sequence[str]) -> InspectionInput:
     """The post's values; ``outlets`` are the ticked boxes (a multi-value field)."""
-    data = InspectionInput(outlets=[o.strip() for o in outlets if o.strip()])
+    data = InspectionInput(outlets=[without_controls(o).strip() for o in outlets if o.strip()])
     for name in (*TEXTS, "started_at", "ended_at"):
         setattr(data, name, _text(form, name))
     for item in items:

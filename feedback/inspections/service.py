@@ -119,12 +119,22 @@ def _missing(token: str) -> Inspection:
     raise LookupError(f"inspection with token {token} neither written nor found")
 
 
-def save(inspection: Inspection, data: InspectionInput, outlets: Sequence[str]) -> None:
-    """Write what was typed into the draft; commit.
+def save(inspection: Inspection, data: InspectionInput, outlets: Sequence[str]) -> bool:
+    """Write what was typed into the draft; commit. False when it is no longer a draft.
 
     Only what cannot be stored is left out: a time or date that is not one, a choice or an
-    outlet that does not exist. The page shows the post as typed with the messages.
+    outlet that does not exist. The page shows the post as typed with the messages. The row
+    is claimed first with an update conditioned on ``draft`` (it waits for a racing submit),
+    so a post that lost the race never writes over the submitted inspection.
     """
+    claimed = db.session.execute(
+        update(Inspection)
+        .where(Inspection.id == inspection.id, Inspection.state == DRAFT)
+        .values(saved_at=utcnow())
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        return False
     for name in ("officers", "present", "facts", "basis", "reasoning"):
         setattr(inspection, name, getattr(data, name))
     inspection.outlets = "\n".join(o for o in data.outlets if o in outlets)
@@ -139,8 +149,9 @@ def save(inspection: Inspection, data: InspectionInput, outlets: Sequence[str]) 
         for name in ("notes", "evidence", "action"):
             setattr(answer, name, getattr(typed, name))
         answer.due = parse_date(typed.due)
-    inspection.saved_at = utcnow()
     db.session.commit()
+    db.session.refresh(inspection)
+    return True
 
 
 def _storage() -> Storage:

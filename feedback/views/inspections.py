@@ -167,7 +167,8 @@ def save(inspection_id: int):  # type: ignore[no-untyped-def]
     unit = directory().unit(inspection.unit_code)
     outlets = unit.outlets if unit else ()
     data = read(request.form, request.form.getlist("outlets"), [a.item for a in inspection.answers])
-    service.save(inspection, data, outlets)
+    if not service.save(inspection, data, outlets):  # a racing post submitted it meanwhile
+        return redirect(url_for("inspections.edit", inspection_id=inspection.id), 303)
     photo_errors = _store(inspection)
     submitting = request.form.get("op") == "submit"
     if submitting:

@@ -142,6 +142,20 @@ def test_submit_twice_at_the_service_flips_once(app, client, officer):
         assert service.submit(row, account, directory) is False
 
 
+def test_a_post_that_lost_the_race_never_writes_over_the_record(app, client, officer):
+    """A save that runs after another post submitted the draft changes nothing."""
+    from feedback.inspections.form import read
+
+    officer.login("binyang")
+    number = started(client, BINYANG)
+    assert client.post(f"/officer/inspection/{number}", data=valid_post()).status_code == 303
+    with app.app_context():
+        row = db.session.get(Inspection, number)
+        late = read({"facts": "后来的暂存"}, [], [a.item for a in row.answers])
+        assert service.save(row, late, ("DW001",)) is False
+        assert db.session.get(Inspection, number).facts == valid_post()["facts"]
+
+
 BAD_POSTS = {
     "end before start": (
         {"ended_at": "2026-06-10T08:00"},
