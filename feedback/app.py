@@ -24,6 +24,7 @@ from feedback.config import from_env
 from feedback.directory import Directory
 from feedback.directory_file import LiveDirectory, directory_path
 from feedback.extensions import csrf, db, login_manager
+from feedback.inspections import checklist
 from feedback.storage import StorageError, make_storage
 from generator import assets
 
@@ -46,8 +47,10 @@ def _blueprints() -> dict[str, list[Blueprint]]:
     from feedback.views import (
         enterprise,
         follow,
+        inspections,
         ledger_enterprise,
         ledger_officer,
+        monthly,
         officer,
         public,
         warnings_enterprise,
@@ -58,6 +61,8 @@ def _blueprints() -> dict[str, list[Blueprint]]:
         "public": [public.bp, search_bp, follow.bp],
         "officer": [
             officer.bp,
+            inspections.bp,
+            monthly.bp,
             open311_admin.bp,
             ledger_officer.bp,
             warnings_officer.bp,
@@ -224,6 +229,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     mail.init_app(app)
     _load_directory(app)
+    app.extensions["yimatong_checklist"] = checklist.load(app.config["INSPECTION_CHECKLIST"])
     app.extensions["yimatong_storage"] = make_storage(app.config, app.instance_path)
     app.config["BLUEPRINTS"] = {}
     for audience, blueprints in _blueprints().items():

@@ -86,6 +86,17 @@ FEEDBACK_SETTINGS: tuple[Setting, ...] = (
         128_000,
         "Most bytes of one text field, or of a whole url-encoded form (413).",
     ),
+    Setting(
+        "INSPECTION_CHECKLIST",
+        "",
+        "CSV table of the on-site inspection checklist (code,title,guidance); empty means the "
+        "nine items shipped in feedback/inspections/checklist.csv (docs/inspections.md).",
+    ),
+    Setting(
+        "INSPECTION_PDF_FONT",
+        "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+        "TrueType font (.ttf or .ttc, first face) embedded in printed inspection records.",
+    ),
     Setting("DRAFT_MAX_HOURS", 24, "Photos kept for a form with errors are deleted after this."),
     Setting("DRAFT_MAX_MB", 50, "Most megabytes of kept (draft) photos per client."),
     Setting(

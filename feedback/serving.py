@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from flask import Response
 
-from feedback.models import Attachment
+
+class StoredFile(Protocol):
+    """What serving needs of a stored file's row (a report's attachment, an inspection photo)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def content_type(self) -> str: ...
+
 
 #: Types whose public copy photos.strip_metadata re-encoded from pixels (no scripts survive).
 REENCODED_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
@@ -12,13 +23,13 @@ KNOWN_TYPES = {**REENCODED_TYPES, "application/pdf": "pdf"}
 SANDBOX = "sandbox"
 
 
-def safe_filename(attachment: Attachment, kind: str) -> str:
+def safe_filename(attachment: StoredFile, kind: str) -> str:
     """A download name made of the kind, the id and the extension, never the uploaded name."""
     ext = KNOWN_TYPES.get(attachment.content_type, "bin")
     return f"{kind}-{attachment.id}.{ext}"
 
 
-def file_response(data: bytes, attachment: Attachment, *, reencoded: bool, kind: str) -> Response:
+def file_response(data: bytes, attachment: StoredFile, *, reencoded: bool, kind: str) -> Response:
     """The file as a sandboxed download, or inline if it is an image re-encoded by Pillow."""
     content_type = attachment.content_type
     if content_type not in KNOWN_TYPES:

@@ -4,6 +4,7 @@ from alembic import context
 from alembic.util import CommandError
 from sqlalchemy import create_engine
 
+import feedback.inspections.models  # noqa: F401
 import feedback.ledger.models  # noqa: F401  (registers the ledger tables)
 import feedback.models  # noqa: F401  (registers the tables)
 from feedback.extensions import db

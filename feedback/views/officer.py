@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -11,6 +13,7 @@ from feedback.cases import Actor, audit, find_by_tracking
 from feedback.console import arrange
 from feedback.followup import pending_response, ratings, rewards
 from feedback.forms import TemplateForm
+from feedback.inspections import service as inspections
 from feedback.models import Attachment, Report
 from feedback.queue import Filters, counts, deadline_mark, export_csv, queue
 from feedback.services import accounts, attachments, replies, reports, transaction
@@ -186,12 +189,17 @@ def unit(code: str):  # type: ignore[no-untyped-def]
     """On-site view (部门扫码监管): every case about a unit within the officer's scope."""
     entry = directory().unit(code) or abort(404)
     found = queue(current_user, directory(), Filters(unit=code))
+    bodies = directory().descendants(current_user.body_id or "")
     return render_template(
         "officer/unit.html",
         unit=entry,
         reports=found,
         mark=deadline_mark,
         rectifying=[r for r in found if r.state == State.RECTIFICATION_ORDERED],
+        may_inspect=inspections.may_inspect(current_user, entry, directory()),
+        draft=inspections.open_draft(current_user, code),
+        inspections=inspections.of_unit(code, bodies),
+        start_token=uuid.uuid4().hex,
     )
 
 

@@ -68,6 +68,8 @@ def test_racing_opens_of_one_source_record_make_one_item(pg_app):
     threads = [
         threading.Thread(target=_open, args=(pg_app, "pg-race", barrier, numbers)) for _ in range(4)
     ]
+    # Threads entering clock.travel at once restore each other's moments; the travel around
+    # them puts the clock back for the tests after this one.
     with clock.travel(DAY):
         for thread in threads:
             thread.start()
