@@ -113,10 +113,15 @@ def _walk(prefix: str, root: Path) -> list[tuple[str, os.stat_result, Path]]:
 
 
 def _sha1(path: Path) -> str:
+    """The file's SHA-1, or a mark of why it could not be read (the build that follows
+    reports the file as the content problem it is; this build then keeps no fingerprint)."""
     sha = hashlib.sha1()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            sha.update(chunk)
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                sha.update(chunk)
+    except OSError as error:
+        return f"unreadable:{error.errno}:{time.time_ns()}"
     return sha.hexdigest()
 
 
