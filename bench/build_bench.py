@@ -1,15 +1,15 @@
-"""Build benchmark: cold, warm full, unchanged and one-unit builds beside a plain-Jinja floor.
+"""Build benchmark: cold, warm full, unchanged, one-unit and daily builds beside a plain-Jinja
+floor, each repeated, with median, spread, CPU time and the load average around it.
 
-    .venv/bin/python bench/build_bench.py                 # 5,000 and 55,900 units
-    .venv/bin/python bench/build_bench.py --units 5000    # one size
+    .venv/bin/python bench/build_bench.py                       # 5,000 and 55,900 units
+    .venv/bin/python bench/build_bench.py --units 5000 --repeat 5
+    .venv/bin/python bench/build_bench.py --units 55900 --skip-cold --only unchanged one
 
 Content comes from `yimatong sample` when it exists, else fixture units cloned with new codes.
-Each measurement runs in its own process so peak memory (parent and largest worker) is honest.
-The one-unit build is measured twice: with every step, and with the search index step left
-out; then a day's update (0.5% of the units changed, the as-of date a day later). Besides
-each build's own seconds, the wall time of its whole process (Python start and
-imports included, as when `yimatong build` is run) is printed. The floor's time excludes
-loading the content; the build's includes everything.
+Every build is the real command, `yimatong build`, in a process of its own (Python start and
+imports included); wall time, CPU time of the whole process tree and its largest peak memory
+come from the kernel (bench/figures.py). The warm full build and the floor run as pairs back
+to back, and each pair gives its own ratio. The floor's time excludes loading the content.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
+import re
 import shutil
 import subprocess
 import sys
@@ -26,6 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench import figures  # noqa: E402
+
 FIXTURE = ROOT / "tests" / "fixtures" / "content"
 BASE_URL = "https://ymt.example.cn"
 
@@ -109,136 +111,128 @@ def touch_daily(folder: Path) -> int:
     return len(chosen)
 
 
-#: The step left out by the "incremental-noindex" measurement.
-INDEX_STEP = "generator.search.index:write_index"
+#: The measurements, in the order they run (see ``bench``).
+KINDS = ("cold", "warm", "floor", "unchanged", "one", "daily")
+
+#: What ``yimatong build`` prints at its end.
+RESULT = re.compile(r"共 (\d+) 个文件，生成 (\d+) 个，删除 (\d+) 个，用时 ([\d.]+) 秒")
+PHASES = re.compile(r"各阶段用时（秒）：(.*)")
 
 
-def measure_build(
-    content: Path, out: Path, cache: Path, full: bool, exclude: tuple[str, ...] = ()
-) -> dict:
-    """One build in this process; seconds, counts and peak memory."""
-    from generator.build.run import build
-
-    started = time.monotonic()
-    result = build(
-        content,
-        out,
-        BASE_URL,
-        full=full,
-        progress=True,
-        overrides={
-            "cache_dir": str(cache),
-            "stats_file": "",
-            "search_index_dir": str(out.parent / "search-index"),
-        },
-        run_steps=os.environ.get("BENCH_NO_STEPS") != "1",
-        detach_cleanup=True,
-        exclude_steps=exclude,
-    )
-    seconds = time.monotonic() - started
+def build_env(work: Path) -> dict[str, str]:
+    """The environment of a benchmark build: caches and index in ``work``."""
     return {
-        "seconds": seconds,
-        "total": result.total,
-        "rendered": result.rendered,
-        "full": result.full,
-        "phases": result.phases,
-        **_peaks(),
+        **os.environ,
+        "YIMATONG_CACHE_DIR": str(work / "cache"),
+        "YIMATONG_SEARCH_INDEX_DIR": str(work / "search-index"),
+        "YIMATONG_STATS_FILE": "",
     }
 
 
-def measure_floor(content: Path, out: Path, cache: Path) -> dict:
-    """The floor: every unit's and outlet's files by plain code (see bench/jinja_floor.py)."""
-    from bench.jinja_floor import render_floor
+def run_build(work: Path, full: bool) -> dict:
+    """``yimatong build`` in a process of its own; its figures and what it printed."""
+    command = [str(Path(sys.executable).parent / "yimatong"), "build"]
+    command += ["--content", str(work / "content"), "--out", str(work / "site")]
+    command += ["--base-url", BASE_URL, *(["--full"] if full else [])]
+    done = figures.run(command, ROOT, build_env(work), work / "build.log")
+    found = RESULT.search(done["stdout"])
+    if found is None:
+        raise RuntimeError(f"unexpected output of yimatong build:\n{done['stdout']}")
+    total, rendered, removed, seconds = found.groups()
+    phases = PHASES.search(done["stdout"])
+    return {
+        **done,
+        "total": int(total),
+        "rendered": int(rendered),
+        "removed": int(removed),
+        "seconds": float(seconds),
+        "full": "全量" in done["stdout"],
+        "phases": phases.group(1) if phases else "fingerprint",
+        "cleanup_seconds": wait_for_cleanup(work),
+    }
 
-    if out.exists():
-        shutil.rmtree(out)
-    files, load, seconds = render_floor(content, out, cache)
-    return {"seconds": seconds, "load_seconds": load, "rendered": files, **_peaks()}
 
-
-def _peaks() -> dict:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"peak_parent_mb": round(own), "peak_worker_mb": round(child)}
-
-
-def run_one(kind: str, work: Path) -> dict:
-    """Run one measurement in a fresh process and return its figures."""
+def run_floor(work: Path) -> dict:
+    """The floor (bench/jinja_floor.py) in a process of its own."""
     code = (
-        f"import json, sys; sys.path.insert(0, {str(ROOT)!r}); from bench import build_bench "
-        f"as b; from pathlib import Path; w = Path({str(work)!r}); "
-        f"print('RESULT' + json.dumps(b._measure({kind!r}, w)))"
+        f"import json, sys; sys.path.insert(0, {str(ROOT)!r}); from bench.jinja_floor import "
+        f"render_floor; from pathlib import Path; import shutil; w = Path({str(work)!r}); "
+        "shutil.rmtree(w / 'floor', ignore_errors=True); "
+        "f, load, s = render_floor(w / 'content', w / 'floor', w / 'cache'); "
+        "print('RESULT' + json.dumps([f, load, s]))"
     )
-    started = time.monotonic()
-    proc = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, text=True, check=True
-    )
-    wall = time.monotonic() - started
-    line = next(x for x in proc.stdout.splitlines() if x.startswith("RESULT"))
-    figures = {**json.loads(line[6:]), "process_seconds": wall}
-    figures["cleanup_seconds"] = wait_for_cleanup(work)
-    return figures
+    done = figures.run([sys.executable, "-c", code], ROOT, dict(os.environ), work / "build.log")
+    line = next(x for x in done["stdout"].splitlines() if x.startswith("RESULT"))
+    files, load, seconds = json.loads(line[6:])
+    shutil.rmtree(work / "floor", ignore_errors=True)
+    return {**done, "rendered": files, "load_seconds": load, "seconds": seconds}
 
 
 def wait_for_cleanup(work: Path) -> float:
-    """Wait until the replaced sites a full build deletes in the background are gone, so the
-    next measurement does not share the disk and a core with that deletion; the seconds."""
+    """Wait until the replaced sites a build deletes in the background are gone, so the next
+    measurement does not share the disk and a core with that deletion; the seconds."""
     started = time.monotonic()
     while any(work.glob(".site.old-*")):
         time.sleep(0.5)
     return time.monotonic() - started
 
 
-def _measure(kind: str, work: Path) -> dict:
-    content, out, cache = work / "content", work / "site", work / "cache"
-    if kind == "floor":
-        return measure_floor(content, work / "floor", cache)
-    exclude = (INDEX_STEP,) if kind == "incremental-noindex" else ()
-    return measure_build(content, out, cache, full=kind in ("cold", "warm"), exclude=exclude)
-
-
-def bench(units: int, work: Path, skip_cold: bool = False) -> dict:
-    """All measurements for one size."""
-    figures = {}
+def bench(units: int, work: Path, repeat: int, only: tuple[str, ...], skip_cold: bool) -> dict:
+    """All measurements asked for one size, each ``repeat`` times (the cold build once)."""
+    found: dict[str, list[dict]] = {}
     if not skip_cold:
         if work.exists():
             shutil.rmtree(work)
         work.mkdir(parents=True)
         make_content(units, work / "content")
-        figures["cold"] = run_one("cold", work)
-    figures["warm"] = run_one("warm", work)
-    figures["unchanged"] = run_one("unchanged", work)
-    touch_one_unit(work / "content")
-    figures["incremental"] = run_one("incremental", work)
-    touch_one_unit(work / "content")
-    figures["incremental-noindex"] = run_one("incremental-noindex", work)
-    changed = touch_daily(work / "content")
-    figures["daily"] = {**run_one("incremental", work), "units_changed": changed}
-    figures["floor"] = run_one("floor", work)
-    return figures
+        found["cold"] = [run_build(work, full=True)]
+    for _ in range(repeat if "warm" in only else 0):  # pairs back to back
+        found.setdefault("warm", []).append(run_build(work, full=True))
+        found.setdefault("floor", []).append(run_floor(work))
+    if "warm" in found:
+        site, cache = figures.inodes(work / "site"), figures.inodes(work / "cache")
+        both = figures.inodes(work / "site", work / "cache")["inodes"]
+        found["inodes"] = [{**site, "cache_inodes": cache["inodes"], "together": both}]
+    for _ in range(repeat if "unchanged" in only else 0):
+        found.setdefault("unchanged", []).append(run_build(work, full=False))
+    for _ in range(repeat if "one" in only else 0):
+        touch_one_unit(work / "content")
+        found.setdefault("one", []).append(run_build(work, full=False))
+    for _ in range(repeat if "daily" in only else 0):
+        changed = touch_daily(work / "content")
+        found.setdefault("daily", []).append({**run_build(work, full=False), "changed": changed})
+    return found
 
 
-def report(units: int, figures: dict) -> None:
-    """Print the table for one size."""
-    print(f"\n== {units:,} units, {os.cpu_count()} cores ==")
-    for name, f in figures.items():
-        rate = f["rendered"] / f["seconds"] if f["seconds"] else 0
+def report(units: int, found: dict) -> None:
+    """Print the figures of one size."""
+    print(f"\n== {units:,} units, {os.cpu_count()} cores ==  (whole process: median, range)")
+    for name in KINDS:
+        if name in found:
+            print(figures.line(name, found[name]))
+            first = found[name][0]
+            if first.get("phases"):
+                print(" " * 13 + f"phases of the first run: {first['phases']}")
+    if "warm" in found:
+        pairs = [
+            w["seconds"] / f["seconds"] for w, f in zip(found["warm"], found["floor"], strict=True)
+        ]
+        cpu = [
+            w["cpu_seconds"] / f["cpu_seconds"]
+            for w, f in zip(found["warm"], found["floor"], strict=True)
+        ]
         print(
-            f"{name:20} {f['seconds']:8.1f} s  {f['rendered']:>8} files  {rate:8.0f} files/s  "
-            f"peak parent {f['peak_parent_mb']} MB, largest worker {f['peak_worker_mb']} MB"
+            "warm full / floor, pair by pair: "
+            + ", ".join(f"{r:.2f}x" for r in pairs)
+            + f" (median {figures.summary(pairs)['median']:.2f}x); by CPU: "
+            + ", ".join(f"{r:.2f}x" for r in cpu)
         )
-        extra = [f"whole process {f['process_seconds']:.1f} s (Python start and imports too)"]
-        if f.get("cleanup_seconds", 0) > 0.5:
-            extra.append(f"old site deleted in the background in {f['cleanup_seconds']:.0f} s")
-        if "units_changed" in f:
-            extra.append(f"{f['units_changed']} units changed, as-of date a day later")
-        if "load_seconds" in f:
-            extra.append(f"loading the content {f['load_seconds']:.1f} s (not in the floor)")
-        print(" " * 21 + "; ".join(extra))
-        if f.get("phases"):
-            print(" " * 21 + ", ".join(f"{k} {v:.1f} s" for k, v in f["phases"].items()))
-    ratio = figures["warm"]["seconds"] / figures["floor"]["seconds"]
-    print(f"warm full build / plain floor (same unit and outlet files): {ratio:.2f}x")
+        n = found["inodes"][0]
+        print(
+            f"site: {n['names']:,} file names, {n['inodes']:,} inodes with folders "
+            f"({n['inodes'] / units:.1f} per unit); cache {n['cache_inodes']:,}; site and "
+            f"cache together {n['together']:,} ({n['together'] / units:.1f} per unit)"
+        )
 
 
 def main() -> None:
@@ -246,21 +240,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, nargs="*", default=[5000, 55900])
     parser.add_argument("--work", type=Path, default=ROOT / "build" / "bench")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement")
+    parser.add_argument("--only", nargs="*", default=KINDS[1:], choices=KINDS[1:])
     parser.add_argument(
-        "--no-steps",
-        action="store_true",
-        help="leave out the build steps (open data, feeds…): pages alone",
-    )
-    parser.add_argument(
-        "--skip-cold", action="store_true", help="reuse the content and QR cache already in --work"
+        "--skip-cold", action="store_true", help="reuse the content and caches already in --work"
     )
     args = parser.parse_args()
-    if args.no_steps:
-        os.environ["BENCH_NO_STEPS"] = "1"
+    only = tuple(args.only)
     for units in args.units:
-        figures = bench(units, args.work / str(units), args.skip_cold)
-        report(units, figures)
-        (args.work / f"results-{units}.json").write_text(json.dumps(figures, indent=1))
+        found = bench(units, args.work / str(units), args.repeat, only, args.skip_cold)
+        report(units, found)
+        for runs in found.values():
+            for r in runs:
+                r.pop("stdout", None)
+        (args.work / f"results-{units}.json").write_text(json.dumps(found, indent=1))
 
 
 if __name__ == "__main__":

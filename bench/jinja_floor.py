@@ -1,7 +1,7 @@
 """The floor the build is measured against: the same files of every unit and outlet written
 by the plainest code, on every core: the HTML pages by plain Jinja from the same templates
-(no Flask, no Frozen-Flask), data.json and data.csv by the same serialisers, QR codes copied
-from the warm QR cache. Listings, home, sitemap and build steps are not in the floor, nor is
+(no Flask, no Frozen-Flask), data.json and data.csv by the same serialisers, QR codes linked
+from the warm QR cache as the build links them. Listings, home, sitemap and build steps are not in the floor, nor is
 loading the content (through the same warm load cache as the build; timed apart)."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from generator.pages.views.unit import (
     unit_json_bytes,
 )
 from generator.pages.views.unit_summary import unit_summary
-from generator.qr.encode import QRCache
+from generator.qr.encode import QRCache, place
 
 _STATE: dict = {}
 
@@ -96,9 +96,9 @@ def _render(index: int) -> int:
 
 
 def _copy_qr(out: Path, path: str, qr: QRCache, conf: dict) -> int:
-    svg, png = qr.get(urls.absolute(conf["base_url"], path))
-    _write_bytes(out, path + "qr.svg", svg)
-    _write_bytes(out, path + "qr.png", png)
+    svg, png = qr.paths(urls.absolute(conf["base_url"], path))
+    place(svg, out / path.lstrip("/") / "qr.svg")
+    place(png, out / path.lstrip("/") / "qr.png")
     return 2
 
 

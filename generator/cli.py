@@ -17,7 +17,7 @@ GROUP = "yimatong.commands"
 
 #: command name -> "module:attribute" of a click command or group of the generator.
 COMMANDS = {
-    "build": "generator.build.run:build_command",
+    "build": "generator.build.command:build_command",
     "check": "generator.content.check:check_command",
     "monitoring": "generator.monitoring.command:monitoring_group",
     "sample": "generator.sample:sample_command",

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import pickle
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.build.lock import BuildBusyError, build_lock
 from generator.build.steps import StepRecord
+
+__all__ = ["BuildBusyError", "BuildState", "build_lock", "load_state", "save_state"]
 
 #: Bump when the state format changes; an unknown version means a full build.
 VERSION = 3
@@ -63,30 +63,3 @@ def save_state(cache: Path, out: Path, state: BuildState) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_bytes(pickle.dumps((VERSION, state), protocol=pickle.HIGHEST_PROTOCOL))
     tmp.replace(path)
-
-
-class BuildBusyError(Exception):
-    """Another build is writing into the same output folder."""
-
-
-@contextmanager
-def build_lock(out: Path) -> Iterator[None]:
-    """Hold the lock of output folder ``out`` (a file beside it) for the length of a build.
-
-    Two builds into one folder would share its temporary folder and state; the second one
-    stops at once with a clear message instead. The lock goes with the process (flock), so a
-    killed build never leaves it held.
-    """
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out.parent / f".{out.name}.lock", "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BuildBusyError(
-                f"另一个构建正在写入 {out}，请等它结束后再构建（锁文件 {handle.name}）"
-            ) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)

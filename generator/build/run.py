@@ -23,6 +23,7 @@ from typing import Any
 import click
 
 from generator import settings as settings_mod
+from generator.build import fingerprint
 from generator.build.cache import BuildBusyError, BuildState, build_lock, load_state, save_state
 from generator.build.guard import (
     UnitDropError,
@@ -152,6 +153,7 @@ def build(
     detach_cleanup: bool = False,
     exclude_steps: tuple[str, ...] = (),
     allow_drop: bool = False,
+    inputs: fingerprint.Fingerprint | None = None,
 ) -> BuildResult:
     """Build the static site of ``content_dir`` into ``out_dir``; raises ContentError,
     BuildBusyError when another build is writing into ``out_dir``, UnitDropError when it
@@ -160,15 +162,67 @@ def build(
 
     ``run_steps=False`` leaves out the build steps (benchmarks of the pages alone),
     ``exclude_steps`` the steps named (e.g. "generator.search.index:write_index");
-    ``detach_cleanup`` deletes the replaced site in the background (see swap_in).
+    ``detach_cleanup`` deletes the replaced site in the background (see swap_in). Unless
+    ``full``, a build whose inputs are those of the last build stops at once with its result
+    (``fingerprint.unchanged``); ``inputs`` is their fingerprint when the caller has just
+    found them changed.
     """
     timer = _Timer()
     conf = settings_mod.resolve({**(overrides or {}), "base_url": base_url})
     out, cache = Path(out_dir).resolve(), Path(conf["cache_dir"]).resolve()
-    with build_lock(out), contextlib.ExitStack() as stack:
-        site, load_cache = _load(Path(content_dir), conf, progress)
+    options = fingerprint.build_options(run_steps, exclude_steps)
+    with build_lock(out):
+        if inputs is None:
+            kept, inputs = _inputs(Path(content_dir), out, conf, options, full)
+            if kept is not None:
+                timer("fingerprint")
+                return BuildResult(kept.total, 0, 0, False, _since(timer), timer.phases)
+        fingerprint.forget(cache, out)
+        job_steps = [s for s in STEPS if s.name not in exclude_steps] if run_steps else []
+        total, rendered, removed, previous, notices = _build_locked(
+            Path(content_dir),
+            out,
+            conf,
+            timer,
+            jobs,
+            full,
+            progress,
+            job_steps,
+            detach_cleanup,
+            exclude_steps,
+            allow_drop,
+        )
+        inputs.outputs, inputs.total = fingerprint.guarded(cache, out, conf), total
+        fingerprint.save(cache, out, inputs)
+    return BuildResult(
+        total, rendered, removed, previous is None, _since(timer), timer.phases, notices
+    )
+
+
+def _since(timer: _Timer) -> float:
+    return time.monotonic() - timer.started
+
+
+def _build_locked(
+    content: Path,
+    out: Path,
+    conf: dict[str, Any],
+    timer: _Timer,
+    jobs: int | None,
+    full: bool,
+    progress: bool,
+    steps: list[Step],
+    detach: bool,
+    exclude_steps: tuple[str, ...],
+    allow_drop: bool,
+) -> tuple[int, int, int, BuildState | None, tuple[str, ...]]:
+    """Load, check, plan, render and publish (the lock held); the counts, the state the
+    build went from (None: full) and what the load noticed without stopping."""
+    cache = Path(conf["cache_dir"]).resolve()
+    with contextlib.ExitStack() as stack:
+        site, load_cache = _load(content, conf, progress)
         stack.callback(load_cache.wait)
-        unit_keys = source_keys(Path(content_dir), site, load_cache.hashes)
+        unit_keys = source_keys(content, site, load_cache.hashes)
         timer("load")
         state = load_state(cache, out)
         if not allow_drop:
@@ -178,15 +232,21 @@ def build(
         previous = None if full else state
         if previous is not None and (previous.global_key != key or not out.is_dir()):
             previous = None
-        job = _Job(out, cache, key, previous, jobs, detach_cleanup, exclude_steps, timer)
+        job = _Job(out, cache, key, previous, jobs, detach, exclude_steps, timer)
         ctx = BuildContext(site, temporary(out), conf, unit_keys, progress=0 if progress else None)
-        steps = [s for s in STEPS if s.name not in exclude_steps] if run_steps else []
         total, rendered, removed = _make(ctx, job, steps)
         timer("publish")
-    seconds = time.monotonic() - timer.started
-    return BuildResult(
-        total, rendered, removed, previous is None, seconds, timer.phases, site.notices
-    )
+    return total, rendered, removed, previous, tuple(site.notices)
+
+
+def _inputs(
+    content: Path, out: Path, conf: dict[str, Any], options: dict[str, Any], full: bool
+) -> tuple[fingerprint.Fingerprint | None, fingerprint.Fingerprint]:
+    """The kept fingerprint when nothing changed (never for a full build), and the new one."""
+    if not full:
+        return fingerprint.unchanged(content, out, conf, options)
+    kept = fingerprint.load(Path(conf["cache_dir"]).resolve(), out)
+    return None, fingerprint.take(content, conf, options, kept)
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,27 +300,6 @@ def _make(ctx: BuildContext, job: _Job, steps: Sequence[Step]) -> tuple[int, int
     return planned.total, len(todo), len(gone)
 
 
-@click.command("build")
-@click.option("--content", "content_dir", default=None, help="内容目录（默认 content/）。")
-@click.option("--out", "out_dir", default=None, help="输出目录（默认 build/site）。")
-@click.option("--base-url", default=None, help="网站地址，二维码编码此地址。")
-@click.option("--jobs", "-j", type=int, default=None, help="并行进程数（默认 CPU 核数）。")
-@click.option("--full", is_flag=True, help="忽略增量缓存，全部重新生成。")
-@click.option(
-    "--allow-drop", is_flag=True, help="允许撤下超过 max_unit_drop_percent 的已发布排污单位。"
-)
-def build_command(
-    content_dir: str | None,
-    out_dir: str | None,
-    base_url: str | None,
-    jobs: int | None,
-    full: bool,
-    allow_drop: bool,
-) -> None:
-    """Validate content and build the static site (only what changed, unless --full)."""
-    build_and_report(content_dir, out_dir, base_url, jobs=jobs, full=full, allow_drop=allow_drop)
-
-
 def build_and_report(
     content_dir: str | None,
     out_dir: str | None,
@@ -270,6 +309,7 @@ def build_and_report(
     full: bool = False,
     overrides: dict[str, Any] | None = None,
     allow_drop: bool = False,
+    inputs: fingerprint.Fingerprint | None = None,
 ) -> None:
     """Build as ``yimatong build`` does: progress and timings printed, exit 1 on a problem."""
     content_dir = content_dir or settings_mod.get("content_dir")
@@ -285,6 +325,7 @@ def build_and_report(
             detach_cleanup=True,
             overrides=overrides,
             allow_drop=allow_drop,
+            inputs=inputs,
         )
     except ContentError as error:
         click.echo(error.report(), err=True)

@@ -55,15 +55,23 @@ def _old_folder(out: Path) -> Path:
     return out.parent / f".{out.name}.old-{time.time_ns()}"
 
 
+#: The background deletion: at the lowest CPU priority and, where the disk's scheduler
+#: honours it, in the idle I/O class, so it yields to the next build instead of competing.
+BACKGROUND_RM = (
+    '( if command -v ionice >/dev/null 2>&1; then exec nice -n 19 ionice -c 3 rm -rf -- "$1"; '
+    'else exec nice -n 19 rm -rf -- "$1"; fi ) &'
+)
+
+
 def _delete(folder: Path, detach: bool) -> None:
-    """Delete ``folder``, by a background ``rm -rf`` with ``detach``."""
+    """Delete ``folder``, by a background ``rm -rf`` at the lowest priority with ``detach``."""
     if not folder.exists():
         return
     if detach:
         # The shell starts rm in the background and ends at once: rm is left to init, so
         # nothing of this build has to keep it (or wait for it) while it runs.
         subprocess.run(
-            ["sh", "-c", 'rm -rf -- "$1" &', "sh", str(folder)],
+            ["sh", "-c", BACKGROUND_RM, "sh", str(folder)],
             start_new_session=True,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,

@@ -25,7 +25,7 @@ from tqdm import tqdm
 from generator.pages.app import STATIC
 from generator.pages.views.common import Output
 from generator.pages.views.unit import data_file
-from generator.qr.encode import QRCache
+from generator.qr.encode import QRCache, place
 
 #: Below this many outputs the work is done in this process (forking costs more).
 SERIAL_BELOW = 400
@@ -63,6 +63,14 @@ class _Worker:
             self.folders.add(target.parent)
         target.write_bytes(data)
 
+    def _place(self, path: str, source: Path) -> None:
+        """Link the cached file ``source`` in at ``path`` (a copy where links fail)."""
+        target = self.dest / path.lstrip("/")
+        if target.parent not in self.folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(target.parent)
+        place(source, target)
+
     def run(self, chunk: list[Output]) -> int:
         """Write every output of ``chunk``; returns how many."""
         self.paths = [o.path for o in chunk if o.kind == "page"]
@@ -73,8 +81,8 @@ class _Worker:
                     pass
         for output in chunk:
             if output.kind == "qr":
-                svg, png = self.qr.get(output.url)
-                self._write(output.path, svg if output.path.endswith(".svg") else png)
+                svg, png = self.qr.paths(output.url)
+                self._place(output.path, svg if output.path.endswith(".svg") else png)
             elif output.kind == "data":
                 self._write(
                     output.path,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import struct
 import zlib
 from pathlib import Path
@@ -87,16 +88,31 @@ class QRCache:
 
     def get(self, url: str) -> tuple[bytes, bytes]:
         """SVG and PNG bytes for ``url``, from the cache or freshly made."""
+        svg_path, png_path = self.paths(url)
+        return svg_path.read_bytes(), png_path.read_bytes()
+
+    def paths(self, url: str) -> tuple[Path, Path]:
+        """The cached SVG and PNG files of ``url``, made first when missing. Each is written
+        once, by a rename, and never changed in place: a build may link to them."""
         key = self._key(url)
         base = self.folder / key[:2] / key
         svg_path, png_path = base.with_suffix(".svg"), base.with_suffix(".png")
         if svg_path.exists() and png_path.exists():
-            return svg_path.read_bytes(), png_path.read_bytes()
+            return svg_path, png_path
         svg, png = render(url, self.error, self.border)
         base.parent.mkdir(parents=True, exist_ok=True)
         _write_atomic(svg_path, svg)
         _write_atomic(png_path, png)
-        return svg, png
+        return svg_path, png_path
+
+
+def place(source: Path, target: Path) -> None:
+    """Put the file ``source`` at ``target`` as a hard link (no new inode, no bytes written),
+    or as a copy where a link is impossible (another file system, too many links)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        target.write_bytes(source.read_bytes())
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

@@ -9,12 +9,13 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-KINDS = ("cold", "warm", "unchanged", "incremental", "incremental-noindex", "daily", "floor")
+KINDS = ("cold", "warm", "floor", "unchanged", "one", "daily")
 
 
 def test_build_bench_prints_every_measurement(tmp_path):
     run = subprocess.run(
-        [sys.executable, "bench/build_bench.py", "--units", "40", "--work", str(tmp_path)],
+        [sys.executable, "bench/build_bench.py", "--units", "40", "--repeat", "2"]
+        + ["--work", str(tmp_path)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -22,11 +23,16 @@ def test_build_bench_prints_every_measurement(tmp_path):
     )
     for kind in KINDS:
         assert f"\n{kind} " in run.stdout
-    assert "warm full build / plain floor" in run.stdout
-    figures = json.loads((tmp_path / "results-40.json").read_text())
-    assert set(figures) == set(KINDS)
-    assert figures["cold"]["full"] and figures["cold"]["rendered"] == figures["cold"]["total"]
-    assert figures["unchanged"]["rendered"] == 0
-    assert 0 < figures["incremental"]["rendered"] < figures["cold"]["total"]
-    assert figures["daily"]["units_changed"] == 1 and not figures["daily"]["full"]
-    assert figures["floor"]["rendered"] > 0 and figures["floor"]["load_seconds"] > 0
+    assert "warm full / floor, pair by pair" in run.stdout
+    assert "inodes" in run.stdout and "load " in run.stdout
+    found = json.loads((tmp_path / "results-40.json").read_text())
+    assert set(found) == {*KINDS, "inodes"}
+    assert [len(found[k]) for k in KINDS] == [1, 2, 2, 2, 2, 2]
+    cold = found["cold"][0]
+    assert cold["full"] and cold["rendered"] == cold["total"]
+    assert all(r["rendered"] == 0 and r["phases"] == "fingerprint" for r in found["unchanged"])
+    assert all(0 < r["rendered"] < cold["total"] and not r["full"] for r in found["one"])
+    assert all(r["changed"] == 1 and not r["full"] for r in found["daily"])
+    assert all(r["cpu_seconds"] > 0 and r["load_before"] >= 0 for r in found["warm"])
+    assert found["floor"][0]["rendered"] > 0 and found["floor"][0]["load_seconds"] > 0
+    assert found["inodes"][0]["inodes"] >= found["inodes"][0]["names"] / 10

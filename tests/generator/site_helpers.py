@@ -66,7 +66,7 @@ def tree(root: Path) -> dict[str, bytes]:
 
 def build_cli(tmp: Path, content: Path, out: Path, *extra: str, **env: str) -> Result:
     """Run ``yimatong build`` on ``content`` into ``out``, caches and index in ``tmp``."""
-    from generator.build.run import build_command
+    from generator.build.command import build_command
 
     env = {
         "YIMATONG_CACHE_DIR": str(tmp / "cache"),

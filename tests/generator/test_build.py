@@ -9,8 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from generator.build.cache import build_lock
+from generator.build.command import build_command
 from generator.build.plan import FileOverwriteError, check_unique
-from generator.build.run import build, build_command
+from generator.build.run import build
 from generator.pages.views.common import Output
 
 from .site_helpers import BASE_URL, FIXTURE, overrides, tree

@@ -10,8 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from generator import urls
+from generator.build.command import build_command
 from generator.build.guard import UnitDropError, check_drop
-from generator.build.run import build, build_command
+from generator.build.run import build
 
 from .site_helpers import BASE_URL, FIXTURE, build_cli, overrides, tree
 

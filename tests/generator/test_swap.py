@@ -7,6 +7,8 @@ import os
 import time
 from pathlib import Path
 
+import pytest
+
 from generator.build.swap import apply_over, swap_in
 
 
@@ -68,3 +70,31 @@ def test_an_attached_swap_has_deleted_the_old_site_when_it_returns(tmp_path):
     swap_in(_site(tmp_path / "new", 2), out)
     assert not any(tmp_path.glob(".site.old-*"))
     assert sorted(p.name for p in out.rglob("*.html")) == ["0.html", "1.html"]
+
+
+def _nice_of_rm_deleting(folder: Path) -> int | None:
+    """The nice value of the rm process deleting ``folder``, None when none is running."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if cmdline[-2:-1] == [str(folder).encode()] and b"rm" in cmdline[0]:
+            return int(stat.rsplit(")", 1)[1].split()[16])
+    return None
+
+
+def test_the_background_deletion_runs_at_the_lowest_priority(tmp_path):
+    out = _site(tmp_path / "site", 40000)
+    swap_in(_site(tmp_path / "new", 2), out, detach=True)
+    old = next(tmp_path.glob(".site.old-*"), None)
+    seen = None
+    while old is not None and old.exists() and seen is None:
+        seen = _nice_of_rm_deleting(old)
+    if seen is None:
+        pytest.skip("the old site was gone before its rm could be seen")
+    assert seen == 19
+    assert _gone(tmp_path, 300)

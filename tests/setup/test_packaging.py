@@ -35,7 +35,7 @@ target, content, work = sys.argv[1:4]
 sys.path.insert(0, target)
 import generator, feedback, yimatong_site
 from click.testing import CliRunner
-from generator.build.run import build_command
+from generator.build.command import build_command
 from feedback.app import create_app
 from feedback.config import TEST_CONFIG
 from feedback.migrate import upgrade
