@@ -1,14 +1,14 @@
 """random draws (双随机), the positive list (正面清单), monthly permit reminders
 
 Revision ID: 0303
-Revises: 0301 (the ledger's, merged from r15-ledger; 0203_auth_mail before that merge)
+Revises: 0302
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0303"
-down_revision = "0301"
+down_revision = "0302"
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """monitoring warnings: the officers' queue of the rules' warnings, trail and evidence
 
 Revision ID: 0304
-Revises: 0301
+Revises: 0303
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0304"
-down_revision = "0301"
+down_revision = "0303"
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """followers of units by e-mail; extra headers on outbox mails (List-Unsubscribe)
 
 Revision ID: 0307_follow
-Revises: 0203_auth_mail
+Revises: 0304
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0307_follow"
-down_revision = "0203_auth_mail"
+down_revision = "0304"
 branch_labels = None
 depends_on = None
 
