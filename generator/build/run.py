@@ -39,6 +39,9 @@ from generator.build.swap import publish, temporary
 from generator.content.model import Site
 from generator.content.problems import ContentError
 from generator.context import BuildContext, Step
+from generator.monitoring.daily import keys_with_monitoring, public_monitoring
+from generator.monitoring.rating import MethodError
+from generator.monitoring.store import StoreError
 from generator.pages.app import create_site_app
 from generator.pages.render import render_outputs
 from generator.pages.views.common import Catalog
@@ -158,8 +161,11 @@ def build(
     with build_lock(out), contextlib.ExitStack() as stack:
         site, load_cache = _load(Path(content_dir), conf, progress)
         stack.callback(load_cache.wait)
-        unit_keys = source_keys(Path(content_dir), site, load_cache.hashes)
+        content_keys = source_keys(Path(content_dir), site, load_cache.hashes)
         timer("load")
+        public = public_monitoring(site, conf["monitoring_db"])
+        unit_keys = keys_with_monitoring(content_keys, public)
+        timer("monitoring")
         state = load_state(cache, out)
         if not allow_drop:
             codes = {u.fixed_source_code for u in site.units}
@@ -169,7 +175,15 @@ def build(
         if previous is not None and (previous.global_key != key or not out.is_dir()):
             previous = None
         job = _Job(out, cache, key, previous, jobs, detach_cleanup, exclude_steps, timer)
-        ctx = BuildContext(site, temporary(out), conf, unit_keys, progress=0 if progress else None)
+        job.row_keys.update(content_keys)
+        ctx = BuildContext(
+            site,
+            temporary(out),
+            conf,
+            unit_keys,
+            progress=0 if progress else None,
+            monitoring=public,
+        )
         steps = [s for s in STEPS if s.name not in exclude_steps] if run_steps else []
         total, rendered, removed = _make(ctx, job, steps)
         timer("publish")
@@ -189,6 +203,8 @@ class _Job:
     detach: bool
     exclude_steps: tuple[str, ...]
     timer: _Timer
+    #: The units' content keys without their monitoring figures (listings' rows).
+    row_keys: dict[str, str] = field(default_factory=dict)
 
 
 def _make(ctx: BuildContext, job: _Job, steps: Sequence[Step]) -> tuple[int, int, int]:
@@ -202,9 +218,10 @@ def _make(ctx: BuildContext, job: _Job, steps: Sequence[Step]) -> tuple[int, int
     try:
         runner.start(tmp)  # forked steps run while the pages are planned and rendered
         with _long_lived():
-            app = create_site_app(site, conf)
+            app = create_site_app(site, conf, ctx.monitoring)
             cat: Catalog = app.extensions["yimatong.catalog"]
             cat.unit_keys.update(ctx.unit_keys or {})
+            cat.row_keys.update(job.row_keys)
             planned, keys, todo = plan_todo(cat, conf, job.previous)
         timer("plan")
         render_outputs(app, todo, tmp, conf, jobs=job.jobs, progress=ctx.progress is not None)
@@ -277,7 +294,7 @@ def build_and_report(
     except ContentError as error:
         click.echo(error.report(), err=True)
         sys.exit(1)
-    except (FileOverwriteError, BuildBusyError, UnitDropError) as error:
+    except (FileOverwriteError, BuildBusyError, UnitDropError, MethodError, StoreError) as error:
         click.echo(f"构建失败：{error}", err=True)
         sys.exit(1)
     except WriteFailure as error:

@@ -13,6 +13,7 @@ from flask import abort, current_app
 
 from generator import urls
 from generator.content.model import Category, Penalty, PermitState, Site, Unit
+from generator.pages.automatic import EMPTY, PublicMonitoring
 
 #: At most this many units on one listing page, so listings stay small at province scale.
 PER_PAGE = 200
@@ -78,6 +79,10 @@ class Catalog:
     #: Page path -> its data-as-of date (ISO), for the sitemap's lastmod.
     lastmods: dict[str, str] = field(default_factory=dict)
     unit_keys: dict[str, str] = field(default_factory=dict)
+    #: Unit code -> key of what listings show of it (its content key, without monitoring).
+    row_keys: dict[str, str] = field(default_factory=dict)
+    #: What the pages show of automatic monitoring (computed by the build from the store).
+    monitoring: PublicMonitoring = EMPTY
 
     @property
     def as_of(self) -> dt.date:

@@ -18,6 +18,7 @@ from generator.content.results import Judgement, judge, verdict
 from generator.content.serialize import unit_record
 from generator.pages.charts import line_chart
 from generator.pages.views.common import Catalog, Output, catalog, digest, settings
+from generator.pages.views.monitoring import RATING_PATH, auto_blocks, compliance_strip
 from generator.pages.views.unit_summary import unit_summary
 from generator.qr.encode import QRCache
 from generator.spreadsheet import neutralise_row
@@ -118,6 +119,7 @@ def unit_page(shard: str, code: str) -> str:
     per_outlet = unit_series(unit, cat)
     series = [s for o in unit.outlets for s in per_outlet[o.code]]
     stats = cat.site.report_stats.get("units", {}).get(code) if cat.site.report_stats else None
+    auto = cat.monitoring.units.get(code)
     return render_template(
         "unit.html",
         unit=unit,
@@ -131,6 +133,10 @@ def unit_page(shard: str, code: str) -> str:
         penalties=sorted(unit.penalties, key=lambda p: p.date, reverse=True),
         inspections=sorted(unit.inspections, key=lambda i: i.date, reverse=True),
         rectifications=sorted(unit.rectifications, key=lambda r: r.issued, reverse=True),
+        auto=auto,
+        auto_blocks=auto_blocks(auto),
+        strip=compliance_strip(unit, cat),
+        rating_path=RATING_PATH,
     )
 
 
@@ -253,7 +259,8 @@ def as_of_marks(unit: Unit, as_of: dt.date) -> str:
     export has one) redoes only the units whose badge or overdue flags change with it.
     """
     overdue = "".join("1" if r.overdue(as_of) else "0" for r in unit.rectifications)
-    return f"{unit.permit_state(as_of).value}/{overdue}"
+    # The compliance history ends with the quarter of the as-of date.
+    return f"{unit.permit_state(as_of).value}/{overdue}/{as_of.year}Q{(as_of.month + 2) // 3}"
 
 
 def unit_key(unit: Unit, cat: Catalog) -> str:
@@ -262,7 +269,8 @@ def unit_key(unit: Unit, cat: Catalog) -> str:
     if known:
         return known
     stats = cat.site.report_stats.get("units", {}).get(unit.code) if cat.site.report_stats else None
-    key = cat.unit_keys[unit.code] = digest(unit, as_of_marks(unit, cat.judged_on), stats)
+    shown = cat.monitoring.units.get(unit.code)
+    key = cat.unit_keys[unit.code] = digest(unit, as_of_marks(unit, cat.judged_on), stats, shown)
     return key
 
 
