@@ -64,6 +64,17 @@ def test_unit_page_shows_daily_values_shares_rating_and_history(built) -> None:
     assert "无数据" in quarters[0].get_text()
 
 
+def test_outlet_page_shows_its_own_series_without_the_rating(built) -> None:
+    tmp, _, units = built
+    unit = units[0]
+    outlet = next(iter(monitored(unit)))[0]
+    page = soup(tmp / "site", urls.outlet_path(unit.code, outlet.code))
+    blocks = page.select('section[aria-labelledby="h-auto"] section.series')
+    assert len(blocks) == sum(1 for o, _, _ in monitored(unit) if o.code == outlet.code)
+    assert all(b.select_one("h3 .nobr").get_text() == outlet.code for b in blocks)
+    assert page.select_one("section.rating") is None
+
+
 def test_units_without_automatic_monitoring_show_the_history_only(built) -> None:
     tmp, site, units = built
     other = next(u for u in site.units if u not in units)
