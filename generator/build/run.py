@@ -56,7 +56,7 @@ class BuildResult:
     removed: int
     full: bool
     seconds: float
-    #: Seconds spent in each phase: load, plan, render, steps, publish.
+    #: Seconds spent in each phase: load, monitoring, plan, render, steps, publish.
     phases: dict[str, float] = field(default_factory=dict)
 
 
