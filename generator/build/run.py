@@ -163,8 +163,7 @@ def build(
         stack.callback(load_cache.wait)
         content_keys = source_keys(Path(content_dir), site, load_cache.hashes)
         timer("load")
-        public = public_monitoring(site, conf["monitoring_db"])
-        unit_keys = keys_with_monitoring(content_keys, public)
+        ctx = _context(site, conf, out, content_keys, progress)
         timer("monitoring")
         state = load_state(cache, out)
         if not allow_drop:
@@ -176,19 +175,22 @@ def build(
             previous = None
         job = _Job(out, cache, key, previous, jobs, detach_cleanup, exclude_steps, timer)
         job.row_keys.update(content_keys)
-        ctx = BuildContext(
-            site,
-            temporary(out),
-            conf,
-            unit_keys,
-            progress=0 if progress else None,
-            monitoring=public,
-        )
         steps = [s for s in STEPS if s.name not in exclude_steps] if run_steps else []
         total, rendered, removed = _make(ctx, job, steps)
         timer("publish")
     seconds = time.monotonic() - timer.started
     return BuildResult(total, rendered, removed, previous is None, seconds, timer.phases)
+
+
+def _context(
+    site: Site, conf: dict[str, Any], out: Path, content_keys: dict[str, str], progress: bool
+) -> BuildContext:
+    """The build's context: its temporary folder, the automatic-monitoring figures read from
+    the store, and the unit keys with what each unit shows of them hashed in."""
+    public = public_monitoring(site, conf["monitoring_db"])
+    keys = keys_with_monitoring(content_keys, public)
+    progress_line = 0 if progress else None
+    return BuildContext(site, temporary(out), conf, keys, progress=progress_line, monitoring=public)
 
 
 @dataclass(frozen=True, slots=True)
