@@ -43,6 +43,7 @@ from generator.monitoring.daily import keys_with_monitoring, public_monitoring
 from generator.monitoring.rating import MethodError
 from generator.monitoring.store import StoreError
 from generator.pages.app import create_site_app
+from generator.pages.automatic import PublicMonitoring
 from generator.pages.render import render_outputs
 from generator.pages.views.common import Catalog
 
@@ -163,7 +164,7 @@ def build(
         stack.callback(load_cache.wait)
         content_keys = source_keys(Path(content_dir), site, load_cache.hashes)
         timer("load")
-        ctx = _context(site, conf, out, content_keys, progress)
+        public, unit_keys = _monitoring(site, conf, content_keys)
         timer("monitoring")
         state = load_state(cache, out)
         if not allow_drop:
@@ -175,6 +176,9 @@ def build(
             previous = None
         job = _Job(out, cache, key, previous, jobs, detach_cleanup, exclude_steps, timer)
         job.row_keys.update(content_keys)
+        # The temporary folder is made only once the build is allowed (the drop guard).
+        ctx = BuildContext(site, temporary(out), conf, unit_keys, progress=0 if progress else None,
+                           monitoring=public)  # fmt: skip
         steps = [s for s in STEPS if s.name not in exclude_steps] if run_steps else []
         total, rendered, removed = _make(ctx, job, steps)
         timer("publish")
@@ -182,15 +186,13 @@ def build(
     return BuildResult(total, rendered, removed, previous is None, seconds, timer.phases)
 
 
-def _context(
-    site: Site, conf: dict[str, Any], out: Path, content_keys: dict[str, str], progress: bool
-) -> BuildContext:
-    """The build's context: its temporary folder, the automatic-monitoring figures read from
-    the store, and the unit keys with what each unit shows of them hashed in."""
+def _monitoring(
+    site: Site, conf: dict[str, Any], content_keys: dict[str, str]
+) -> tuple[PublicMonitoring, dict[str, str]]:
+    """The automatic-monitoring figures read from the store, and the unit keys with what
+    each unit shows of them hashed in."""
     public = public_monitoring(site, conf["monitoring_db"])
-    keys = keys_with_monitoring(content_keys, public)
-    progress_line = 0 if progress else None
-    return BuildContext(site, temporary(out), conf, keys, progress=progress_line, monitoring=public)
+    return public, keys_with_monitoring(content_keys, public)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,8 @@ from .test_unit_page_phone import KEY_UNIT, TEXT_BOXES
 @pytest.fixture(scope="module")
 def auto_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("auto-phone")
-    unit = load_site(FIXTURE).unit(KEY_UNIT)
+    with on_fixture_day():
+        unit = load_site(FIXTURE).unit(KEY_UNIT)
     assert unit is not None
     count = 24 * 100
     # Now and then far over every limit, so the charts have exceedance marks.

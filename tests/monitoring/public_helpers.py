@@ -6,11 +6,13 @@ import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
+from generator import clock
 from generator.content.model import Site, Unit
 from generator.content.readers import load_site
 from generator.monitoring.checks import Value
 from generator.monitoring.daily import monitored
 from generator.monitoring.store import Store
+from generator.sample import AS_OF as SAMPLE_AS_OF
 from generator.sample import write_sample
 
 #: The first hour of the tests' data (China time); the tests' clock stands after it.
@@ -19,10 +21,14 @@ DAY = dt.timedelta(days=1)
 
 
 def sample_site(tmp: Path, units: int = 30, seed: int = 5) -> tuple[Path, Site]:
-    """Sample content in ``tmp``/content and the site loaded from it."""
+    """Sample content in ``tmp``/content and the site loaded from it, checked and judged as on
+    the sample's as-of date (whatever the calendar says)."""
     content = tmp / "content"
     write_sample(content, units, seed=seed)
-    return content, load_site(content)
+    with clock.travel(SAMPLE_AS_OF):
+        site = load_site(content)
+        assert site.judged_on == SAMPLE_AS_OF
+    return content, site
 
 
 def monitored_units(site: Site) -> list[Unit]:

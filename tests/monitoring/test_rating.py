@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from generator import clock
 from generator.monitoring.daily import public_monitoring
 from generator.monitoring.rating import METHOD_FILE, Facts, MethodError, load_method, rate
 
@@ -18,10 +17,7 @@ from .public_helpers import START, fill, first_code, hours, monitored_units, sam
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("rating")
-    content, site = sample_site(tmp)
-    with clock.travel(dt.date(2026, 6, 1)):
-        assert site.judged_on
-    return content, site
+    return sample_site(tmp)
 
 
 def test_the_published_method_is_valid_and_weights_make_100() -> None:
