@@ -86,7 +86,10 @@ def rating_rows(public: PublicMonitoring, site: Site, u: Unit, base_url: str) ->
 
 
 def monitoring_tables(public: PublicMonitoring) -> tuple[Table, ...]:
-    """The two tables, their rows taken from ``public``."""
+    """The two tables, their rows taken from ``public``; none without monitoring data (no
+    empty downloads in the data package)."""
+    if not public.units:
+        return ()
     return (
         Table("auto_daily", "自动监控日均值",
               "每个自动监控的排放口、每种污染物、近 90 日的每一天一行：有效小时的日均值、"

@@ -167,3 +167,16 @@ def test_open_data_has_daily_values_and_ratings_with_their_dictionary(built) -> 
     assert {"auto_daily-csv", "auto_ratings-jsonl"} <= names
     dictionary = soup(tmp / "site", "/data/dictionary/").get_text()
     assert "自动监控日均值" in dictionary and "有效传输率" in dictionary
+
+
+def test_frictionless_finds_the_package_with_monitoring_tables_valid(built) -> None:
+    from frictionless import Package, system
+
+    tmp, _, _ = built
+    with system.use_context(trusted=True):
+        report = Package(str(tmp / "site" / "data" / "datapackage.json")).validate()
+    # (The sample has no rectifications: frictionless cannot read that empty JSON Lines file.)
+    auto = [t for t in report.tasks if t.name.startswith("auto_")]
+    assert len(auto) == 4 and all(t.valid for t in auto), [
+        t.flatten(["type", "note"]) for t in auto
+    ]
