@@ -99,7 +99,10 @@ def site_preview(content_dir: str, conf: dict[str, Any]) -> Flask:
         sys.exit(1)
     warn_if_index_mismatched(site, conf)
     publish_directory(site, conf)
-    return create_site_app(site, conf)
+    from generator.monitoring.daily import public_monitoring
+
+    # The same automatic-monitoring figures a build would show (none without a store).
+    return create_site_app(site, conf, public_monitoring(site, conf["monitoring_db"]))
 
 
 def start_feedback(port: int, config: dict[str, Any]) -> None:

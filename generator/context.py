@@ -40,6 +40,9 @@ class BuildContext:
     step_key: str = ""
     #: Terminal line of the step's progress bars, or None when the build shows no progress.
     progress: int | None = None
+    #: What the pages show of automatic monitoring (generator/pages/automatic.py's
+    #: PublicMonitoring, computed once by the build from the store); None outside a build.
+    monitoring: Any = None
 
     @property
     def cache_dir(self) -> Path | None:
@@ -49,7 +52,9 @@ class BuildContext:
 
     def for_step(self, out_dir: Path, step_key: str, progress: int | None) -> BuildContext:
         """The context of one step: its scratch folder, inputs key and progress line."""
-        return BuildContext(self.site, out_dir, self.settings, self.unit_keys, step_key, progress)
+        return BuildContext(
+            self.site, out_dir, self.settings, self.unit_keys, step_key, progress, self.monitoring
+        )
 
 
 def step_bar(ctx: BuildContext | None, total: int, desc: str, unit: str = "个") -> tqdm:

@@ -40,7 +40,11 @@ from generator.build.swap import publish, temporary
 from generator.content.model import Site
 from generator.content.problems import ContentError
 from generator.context import BuildContext, Step
+from generator.monitoring.daily import keys_with_monitoring, public_monitoring
+from generator.monitoring.rating import MethodError
+from generator.monitoring.store import StoreError
 from generator.pages.app import create_site_app
+from generator.pages.automatic import PublicMonitoring
 from generator.pages.render import render_outputs
 from generator.pages.views.common import Catalog
 
@@ -54,7 +58,7 @@ class BuildResult:
     removed: int
     full: bool
     seconds: float
-    #: Seconds spent in each phase: load, plan, render, steps, publish.
+    #: Seconds spent in each phase: load, monitoring, plan, render, steps, publish.
     phases: dict[str, float] = field(default_factory=dict)
     #: What the load noticed without stopping (``Site.notices``), printed after the build.
     notices: tuple[str, ...] = ()
@@ -222,8 +226,10 @@ def _build_locked(
     with contextlib.ExitStack() as stack:
         site, load_cache = _load(content, conf, progress)
         stack.callback(load_cache.wait)
-        unit_keys = source_keys(content, site, load_cache.hashes)
+        content_keys = source_keys(content, site, load_cache.hashes)
         timer("load")
+        public, unit_keys = _monitoring(site, conf, content_keys)
+        timer("monitoring")
         state = load_state(cache, out)
         if not allow_drop:
             codes = {u.fixed_source_code for u in site.units}
@@ -233,7 +239,10 @@ def _build_locked(
         if previous is not None and (previous.global_key != key or not out.is_dir()):
             previous = None
         job = _Job(out, cache, key, previous, jobs, detach, exclude_steps, timer)
-        ctx = BuildContext(site, temporary(out), conf, unit_keys, progress=0 if progress else None)
+        job.row_keys.update(content_keys)
+        # The temporary folder is made only once the build is allowed (the drop guard).
+        ctx = BuildContext(site, temporary(out), conf, unit_keys, progress=0 if progress else None,
+                           monitoring=public)  # fmt: skip
         total, rendered, removed = _make(ctx, job, steps)
         timer("publish")
     return total, rendered, removed, previous, tuple(site.notices)
@@ -249,6 +258,15 @@ def _inputs(
     return None, fingerprint.take(content, conf, options, kept)
 
 
+def _monitoring(
+    site: Site, conf: dict[str, Any], content_keys: dict[str, str]
+) -> tuple[PublicMonitoring, dict[str, str]]:
+    """The automatic-monitoring figures read from the store, and the unit keys with what
+    each unit shows of them hashed in."""
+    public = public_monitoring(site, conf["monitoring_db"])
+    return public, keys_with_monitoring(content_keys, public)
+
+
 @dataclass(frozen=True, slots=True)
 class _Job:
     """What one build writes into and keeps: where, its keys and options, its timer."""
@@ -261,6 +279,8 @@ class _Job:
     detach: bool
     exclude_steps: tuple[str, ...]
     timer: _Timer
+    #: The units' content keys without their monitoring figures (listings' rows).
+    row_keys: dict[str, str] = field(default_factory=dict)
 
 
 def _make(ctx: BuildContext, job: _Job, steps: Sequence[Step]) -> tuple[int, int, int]:
@@ -274,9 +294,10 @@ def _make(ctx: BuildContext, job: _Job, steps: Sequence[Step]) -> tuple[int, int
     try:
         runner.start(tmp)  # forked steps run while the pages are planned and rendered
         with _long_lived():
-            app = create_site_app(site, conf)
+            app = create_site_app(site, conf, ctx.monitoring)
             cat: Catalog = app.extensions["yimatong.catalog"]
             cat.unit_keys.update(ctx.unit_keys or {})
+            cat.row_keys.update(job.row_keys)
             planned, keys, todo = plan_todo(cat, conf, job.previous)
         timer("plan")
         render_outputs(app, todo, tmp, conf, jobs=job.jobs, progress=ctx.progress is not None)
@@ -330,7 +351,7 @@ def build_and_report(
     except ContentError as error:
         click.echo(error.report(), err=True)
         sys.exit(1)
-    except (FileOverwriteError, BuildBusyError, UnitDropError) as error:
+    except (FileOverwriteError, BuildBusyError, UnitDropError, MethodError, StoreError) as error:
         click.echo(f"构建失败：{error}", err=True)
         sys.exit(1)
     except WriteFailure as error:

@@ -7,6 +7,7 @@ by file and line). A deployment moving to a server engine rewrites this module o
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -58,12 +59,18 @@ class StoreError(RuntimeError):
 class Store:
     """The monitoring store in one DuckDB file (created with its tables if missing)."""
 
-    def __init__(self, path: Path | str) -> None:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    def __init__(self, path: Path | str, read_only: bool = False) -> None:
         self.path = Path(path)
-        self.db = duckdb.connect(str(path))
-        self.db.execute(_SCHEMA).fetchall()
+        if read_only:
+            self.db = duckdb.connect(str(path), read_only=True)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = duckdb.connect(str(path))
+            self.db.execute(_SCHEMA).fetchall()
         row = self.run("SELECT value FROM meta WHERE name = 'schema'")
+        if row is None and read_only:
+            self.db.close()
+            raise StoreError(f"监测数据库 {path} 没有版本记录，不是本程序的监测数据库")
         if row is None:
             self.run("INSERT INTO meta VALUES ('schema', ?)", [str(SCHEMA_VERSION)])
         elif row[0] != str(SCHEMA_VERSION):
@@ -137,6 +144,45 @@ class Store:
         found = rows.fetchall()
         return found[0] if found else None
 
+    def public_days(
+        self, limits: pa.Table, since: dt.datetime, min_day_hours: int, window_days: int
+    ) -> PublicRows:
+        """What the public pages show of the hourly data from ``since`` on, per series (the
+        ``limits`` rows: unit_code, outlet, code, limit_min, limit_max, hourly, corrected):
+        the days of each unit's last ``window_days``, each series' counts by month and year
+        of its unit's newest hour, and each unit's exceedance days by quarter."""
+        db = self.db
+        db.register("limits", limits)
+        try:
+            db.execute(_PUBLIC_DAYS, {"since": since, "min_hours": min_day_hours}).fetchall()
+            db.execute(_PUBLIC_AS_OF).fetchall()
+            window = db.sql(_PUBLIC_WINDOW, params={"days": window_days}).to_arrow_table()
+            series = db.sql(_PUBLIC_SERIES).to_arrow_table()
+            quarters = db.sql(_PUBLIC_QUARTERS).to_arrow_table()
+        finally:
+            db.unregister("limits")
+            db.execute("DROP TABLE IF EXISTS public_days; DROP TABLE IF EXISTS public_as_of")
+        return PublicRows(window, series, quarters)
+
+    def latest_hour(self) -> dt.datetime | None:
+        """The newest hour of hourly data in the store, None when there is none."""
+        row = self.run("SELECT max(start) FROM readings WHERE cn = '2061'")
+        return row[0] if row else None
+
+
+@dataclass(frozen=True, slots=True)
+class PublicRows:
+    """The public figures of the hourly data, as Arrow tables (see ``Store.public_days``)."""
+
+    #: unit_code, outlet, code, day, mean (None below the valid hours a day needs), valid,
+    #: exceeded; ordered by series then day.
+    window: pa.Table
+    #: unit_code, outlet, code, latest, as_of, then hours, valid, stopped, faults and
+    #: exceed_days for the month (m_…) and the year (y_…) of ``as_of``.
+    series: pa.Table
+    #: unit_code, year, quarter, exceed_days.
+    quarters: pa.Table
+
 
 def _n(row: tuple | None) -> int:
     return int(row[0]) if row and row[0] is not None else 0
@@ -167,3 +213,58 @@ _INSERT_NEW = f"""
 INSERT INTO readings SELECT b.mn, b.cn, b.start, b.code, b.unit_code, b.outlet,
     b.avg, b.min, b.max, b.zs_avg, b.flag, b.source, $now
 FROM batch b ANTI JOIN readings r ON {_SAME_KEY} AND {_IN_RANGE}"""
+
+# The public figures (docs/monitoring.md, "Public"): one row per series and day of valid hours
+# (flag N) and the day's exceedance against the limit with its averaging period.
+_PUBLIC_DAYS = """
+CREATE OR REPLACE TEMP TABLE public_days AS
+WITH v AS (
+    SELECT r.unit_code, r.outlet, r.code, r.start, r.flag, l.limit_min, l.limit_max, l.hourly,
+        CASE WHEN l.corrected THEN coalesce(r.zs_avg, r.avg) ELSE r.avg END AS value
+    FROM readings r JOIN limits l
+        ON r.unit_code = l.unit_code AND r.outlet = l.outlet AND r.code = l.code
+    WHERE r.cn = '2061' AND r.start >= $since),
+d AS (
+    SELECT unit_code, outlet, code, CAST(start AS DATE) AS day, any_value(hourly) AS hourly,
+        any_value(limit_min) AS lo, any_value(limit_max) AS hi,
+        count(*)::INTEGER AS hours,
+        (count(*) FILTER (WHERE flag = 'N'))::INTEGER AS valid,
+        (count(*) FILTER (WHERE flag = 'F'))::INTEGER AS stopped,
+        (count(*) FILTER (WHERE flag IN ('D', 'B', 'M', 'C', 'S', 'T')))::INTEGER AS faults,
+        avg(value) FILTER (WHERE flag = 'N') AS mean,
+        max(value) FILTER (WHERE flag = 'N') AS top,
+        min(value) FILTER (WHERE flag = 'N') AS bottom,
+        max(start) AS latest
+    FROM v GROUP BY unit_code, outlet, code, day)
+SELECT unit_code, outlet, code, day, hours, valid, stopped, faults, latest,
+    CASE WHEN valid >= $min_hours THEN mean END AS mean,
+    CASE WHEN hourly THEN coalesce(top > hi, false) OR coalesce(bottom < lo, false)
+        ELSE valid >= $min_hours AND (coalesce(mean > hi, false) OR coalesce(mean < lo, false))
+    END AS exceeded
+FROM d"""
+_PUBLIC_AS_OF = """
+CREATE OR REPLACE TEMP TABLE public_as_of AS
+SELECT unit_code, max(latest) AS as_of, date_trunc('month', max(latest)) AS month,
+    date_trunc('year', max(latest)) AS year
+FROM public_days GROUP BY unit_code"""
+_PUBLIC_WINDOW = """
+SELECT d.unit_code, d.outlet, d.code, d.day, d.mean, d.valid, d.exceeded
+FROM public_days d JOIN public_as_of a ON d.unit_code = a.unit_code
+WHERE d.day > CAST(a.as_of AS DATE) - to_days(CAST($days AS INTEGER))
+ORDER BY d.unit_code, d.outlet, d.code, d.day"""
+_SUMS = ", ".join(
+    f"coalesce(sum({c}) FILTER (WHERE d.day >= a.{p}), 0)::BIGINT AS {p[0]}_{c}"
+    for p in ("month", "year")
+    for c in ("hours", "valid", "stopped", "faults")
+)
+_PUBLIC_SERIES = f"""
+SELECT d.unit_code, d.outlet, d.code, max(d.latest) AS latest, any_value(a.as_of) AS as_of,
+    {_SUMS},
+    (count(*) FILTER (WHERE d.exceeded AND d.day >= a.month))::INTEGER AS m_exceed_days,
+    (count(*) FILTER (WHERE d.exceeded AND d.day >= a.year))::INTEGER AS y_exceed_days
+FROM public_days d JOIN public_as_of a ON d.unit_code = a.unit_code
+GROUP BY d.unit_code, d.outlet, d.code ORDER BY d.unit_code, d.outlet, d.code"""
+_PUBLIC_QUARTERS = """
+SELECT unit_code, year(day)::INTEGER AS year, quarter(day)::INTEGER AS quarter,
+    count(DISTINCT day) FILTER (WHERE exceeded)::INTEGER AS exceed_days
+FROM public_days GROUP BY ALL ORDER BY ALL"""

@@ -59,6 +59,19 @@ KEYS = {
     "penalties": Keys(("fixed_source_code", "decision_number"), (_UNIT,)),
     "rectifications": Keys(("fixed_source_code", "ref"), (_UNIT,)),
     "ledger": Keys(("id",), (_UNIT,)),
+    # Automatic monitoring (generator/opendata/automatic.py).
+    "auto_daily": Keys(
+        ("fixed_source_code", "outlet_code", "code", "date"),
+        (
+            _UNIT,
+            (
+                ("fixed_source_code", "outlet_code"),
+                "outlets",
+                ("fixed_source_code", "outlet_code"),
+            ),
+        ),
+    ),
+    "auto_ratings": Keys(("fixed_source_code",), (_UNIT,)),
 }
 
 

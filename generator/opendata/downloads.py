@@ -14,6 +14,7 @@ from typing import Any
 
 from generator.content.model import Site, Unit
 from generator.context import BuildContext, step_bar, step_code_key
+from generator.opendata.automatic import monitoring_tables
 from generator.opendata.cells import CSV_AS_IS, csv_cell, csv_text, encode_row, plain_value
 from generator.opendata.chunks import ChunkStore, TablesMemo, runs
 from generator.opendata.datapackage import LICENSE, data_package
@@ -118,12 +119,13 @@ def write_open_data(
     # unit keys carry (views.unit.as_of_marks).
     store_key = repr((step_code_key(), settings["base_url"])) if keys else ""
     units = _units(site)
+    tables = TABLES + monitoring_tables(_monitoring(site, settings, ctx))
     codes = [u.code for u in units]
     unit_keys: list[str | None] = [keys.get(c) for c in codes] if keys else [None] * len(units)
     downloads = []
     memo = TablesMemo()
-    with step_bar(ctx, len(TABLES) * len(units), "开放数据", "个") as bar:
-        for number, table in enumerate(TABLES, 1):
+    with step_bar(ctx, len(tables) * len(units), "开放数据", "个") as bar:
+        for number, table in enumerate(tables, 1):
             store = None
             if keys:
                 cache = Path(settings["cache_dir"]) / "opendata"
@@ -136,12 +138,12 @@ def write_open_data(
                 if store is not None:
                     store.close()
             bar.update(len(units) * number - bar.n)  # linked or copied whole
-    descriptor = data_package(site, downloads, TABLES, settings["base_url"])
+    descriptor = data_package(site, downloads, tables, settings["base_url"])
     package = json.dumps(descriptor, ensure_ascii=False, indent=1)
     (folder / "datapackage.json").write_text(package + "\n", encoding="utf-8")
     context = {
         "as_of": site.as_of,
-        "tables": TABLES,
+        "tables": tables,
         "downloads": downloads,
         "feeds": _feeds(site),
         "license": LICENSE,
@@ -152,6 +154,15 @@ def write_open_data(
         folder / "dictionary" / "index.html": "opendata/dictionary.html",
     }
     render_pages(site, settings, pages, **context)
+
+
+def _monitoring(site: Site, settings: dict[str, Any], ctx: BuildContext | None) -> Any:
+    """What the build computed of automatic monitoring, or (outside a build) computed now."""
+    if ctx is not None and ctx.monitoring is not None:
+        return ctx.monitoring
+    from generator.monitoring.daily import public_monitoring
+
+    return public_monitoring(site, settings["monitoring_db"])
 
 
 def _feeds(site: Site) -> list[tuple[str, str]]:

@@ -11,6 +11,7 @@ from flask import Flask, Response, abort, render_template
 
 from generator import assets, urls
 from generator.content.model import Site
+from generator.pages.automatic import EMPTY, PublicMonitoring
 from generator.pages.maps import map_links
 from generator.pages.outputs import page_paths, register_all, site_outputs
 from generator.pages.views.common import build_catalog
@@ -58,13 +59,17 @@ def _serve_asset(name: str) -> Response:
     abort(404)
 
 
-def create_site_app(site: Site, settings: dict[str, Any]) -> Flask:
-    """A Flask app rendering every public page of ``site`` (templates in site/templates)."""
+def create_site_app(
+    site: Site, settings: dict[str, Any], monitoring: PublicMonitoring | None = None
+) -> Flask:
+    """A Flask app rendering every public page of ``site`` (templates in site/templates),
+    with what ``monitoring`` holds of automatic monitoring (none when not given)."""
     app = Flask(__name__, template_folder=str(TEMPLATES), static_folder=None)
     app.config["TEMPLATES_AUTO_RELOAD"] = False
     app.extensions["yimatong.site"] = site
     app.extensions["yimatong.settings"] = settings
     cat = app.extensions["yimatong.catalog"] = build_catalog(site)
+    cat.monitoring = monitoring or EMPTY
     app.extensions["yimatong.page_paths"] = lambda: page_paths(cat, site_outputs(cat, settings))
     install_globals(app, site.title, settings)
     app.jinja_env.globals["nav_pages"] = sorted(site.pages, key=lambda p: (p.order, p.slug))

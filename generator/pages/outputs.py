@@ -11,12 +11,22 @@ from flask import Flask
 
 from generator import urls
 from generator.content.model import Unit
-from generator.pages.views import draws, home, ledger, listings, outlet, pages, stats, unit
+from generator.pages.views import (
+    draws,
+    home,
+    ledger,
+    listings,
+    outlet,
+    pages,
+    rating,
+    stats,
+    unit,
+)
 from generator.pages.views.common import Catalog, Output
 
-MODULES = (unit, outlet, listings, home, stats, ledger, draws, pages)
+MODULES = (unit, outlet, listings, home, stats, ledger, draws, pages, rating)
 #: Page modules whose pages are not any one unit's.
-SITE_MODULES = (listings, home, stats, ledger, draws, pages)
+SITE_MODULES = (listings, home, stats, ledger, draws, pages, rating)
 #: Every file of a unit lives under its folder; no other page does.
 UNIT_FOLDERS = "/e/"
 

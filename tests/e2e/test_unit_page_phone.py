@@ -75,7 +75,8 @@ def test_summary_is_on_the_first_screen(phone, site_url: str):
     top = phone.evaluate("document.querySelector('section.summary').getBoundingClientRect().top")
     assert top < 740
     height = phone.evaluate("document.documentElement.scrollHeight")
-    assert height < 4806, "shorter than before the summary and folding (docs/pages.md)"
+    # 4,741 px before the 12-quarter compliance history, which adds about 385 px (docs/pages.md).
+    assert height < 5160, "no taller than with the compliance history (docs/pages.md)"
 
 
 @pytest.mark.parametrize(

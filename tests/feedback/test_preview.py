@@ -11,6 +11,7 @@ from generator.content.readers import load_site
 from generator.directory.records import path_beside, read, write
 from generator.directory.write import directory_of
 from tests.feedback.conftest import BINYANG, FIXTURES
+from tests.monitoring.public_helpers import fill, hours
 
 
 def _conf(tmp_path) -> dict:
@@ -19,6 +20,7 @@ def _conf(tmp_path) -> dict:
             "search_index_dir": str(tmp_path / "search-index"),
             "cache_dir": str(tmp_path / "cache"),
             "stats_file": "",
+            "monitoring_db": str(tmp_path / "monitoring.duckdb"),
         }
     )
 
@@ -39,3 +41,16 @@ def test_a_build_stamp_for_the_same_content_is_kept(tmp_path):
     before = path.stat().st_ino
     site_preview(str(FIXTURES), conf)
     assert read(path).build == "from-a-build" and path.stat().st_ino == before
+
+
+def test_the_preview_shows_the_automatic_monitoring_of_the_store(tmp_path):
+    import datetime as dt
+
+    from generator import urls
+
+    conf = _conf(tmp_path)
+    unit = load_site(FIXTURES).unit(BINYANG)
+    assert unit is not None
+    fill(tmp_path / "monitoring.duckdb", hours(unit, dt.datetime(2026, 10, 1), 48))
+    page = site_preview(str(FIXTURES), conf).test_client().get(urls.unit_path(BINYANG))
+    assert "自动监控（近90日）" in page.get_data(as_text=True)

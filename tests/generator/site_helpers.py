@@ -41,6 +41,8 @@ def overrides(tmp: Path, **extra: object) -> dict:
     return {
         "cache_dir": str(tmp / "cache"),
         "search_index_dir": str(tmp / "search-index"),
+        # Never the checkout's build/monitoring.duckdb: no store unless a test makes one.
+        "monitoring_db": str(tmp / "monitoring.duckdb"),
         "feedback_url": FEEDBACK_URL,
         "stats_file": "",
         "ledger_file": "",

@@ -36,7 +36,13 @@ def _build(out: Path, cache: Path, index: Path) -> None:
         jobs=1,
         full=True,
         progress=False,
-        overrides={**SETTINGS, "cache_dir": str(cache), "search_index_dir": str(index)},
+        overrides={
+            **SETTINGS,
+            "cache_dir": str(cache),
+            "search_index_dir": str(index),
+            # No monitoring store: the golden site shows the rating method and no unit data.
+            "monitoring_db": str(cache.parent / "no-monitoring.duckdb"),
+        },
     )
 
 

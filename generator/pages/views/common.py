@@ -13,6 +13,7 @@ from flask import abort, current_app
 
 from generator import urls
 from generator.content.model import Category, Penalty, PermitState, Site, Unit
+from generator.pages.automatic import EMPTY, PublicMonitoring
 
 #: At most this many units on one listing page, so listings stay small at province scale.
 PER_PAGE = 200
@@ -80,6 +81,10 @@ class Catalog:
     unit_keys: dict[str, str] = field(default_factory=dict)
     #: Figures a page module computes once per process from the site (e.g. the ledger by city).
     memo: dict[str, Any] = field(default_factory=dict)
+    #: Unit code -> key of what listings show of it (its content key, without monitoring).
+    row_keys: dict[str, str] = field(default_factory=dict)
+    #: What the pages show of automatic monitoring (computed by the build from the store).
+    monitoring: PublicMonitoring = EMPTY
 
     @property
     def as_of(self) -> dt.date:

@@ -174,7 +174,7 @@ def _keys(cat: Catalog, codes: list[str]) -> list[str]:
     """Unit keys stand for the rows (a row is made from the unit, its permit state on the
     as-of date and the division names, all covered by the unit key or the global key) and
     are much cheaper to hash at province scale. Pages that print the as-of date add it."""
-    known = cat.unit_keys
+    known = cat.row_keys or cat.unit_keys
     return [known.get(code) or _unit_key(cat, code) for code in codes]
 
 

@@ -7,6 +7,7 @@ from flask import Flask, Response, abort, render_template
 from generator import urls
 from generator.content.model import Unit
 from generator.pages.views.common import Output, catalog, settings
+from generator.pages.views.monitoring import RATING_PATH, auto_blocks
 from generator.pages.views.unit import qr_outputs, qr_response, unit_series
 
 
@@ -18,6 +19,7 @@ def outlet_page(shard: str, code: str, outlet: str) -> str:
     if found is None:
         abort(404)
     series = unit_series(unit, cat)[found.code]
+    auto = cat.monitoring.units.get(code)
     return render_template(
         "outlet.html",
         unit=unit,
@@ -25,6 +27,9 @@ def outlet_page(shard: str, code: str, outlet: str) -> str:
         row=cat.rows[code],
         series=series,
         report_href=urls.report_url(settings()["feedback_url"], code),
+        auto=auto,
+        auto_blocks=auto_blocks(auto, found.code),
+        rating_path=RATING_PATH,
     )
 
 

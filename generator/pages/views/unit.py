@@ -22,6 +22,7 @@ from generator.pages.unit_feed import FEED_FILE, unit_feed_bytes
 from generator.pages.views.common import Catalog, Output, catalog, digest, settings
 from generator.pages.views.draws import Outcome, outcome, unit_draws_key
 from generator.pages.views.ledger import unit_ledger_key
+from generator.pages.views.monitoring import RATING_PATH, auto_blocks, compliance_strip
 from generator.pages.views.unit_summary import unit_summary
 from generator.qr.encode import QRCache
 from generator.spreadsheet import neutralise_row
@@ -123,6 +124,7 @@ def unit_page(shard: str, code: str) -> str:
     series = [s for o in unit.outlets for s in per_outlet[o.code]]
     stats = cat.site.report_stats.get("units", {}).get(code) if cat.site.report_stats else None
     ledger = cat.site.ledger_of(code)
+    auto = cat.monitoring.units.get(code)
     return render_template(
         "unit.html",
         unit=unit,
@@ -140,6 +142,10 @@ def unit_page(shard: str, code: str) -> str:
         penalties=sorted(unit.penalties, key=lambda p: p.date, reverse=True),
         inspections=sorted(unit.inspections, key=lambda i: i.date, reverse=True),
         rectifications=sorted(unit.rectifications, key=lambda r: r.issued, reverse=True),
+        auto=auto,
+        auto_blocks=auto_blocks(auto),
+        strip=compliance_strip(unit, cat),
+        rating_path=RATING_PATH,
     )
 
 
@@ -280,7 +286,8 @@ def as_of_marks(unit: Unit, as_of: dt.date) -> str:
     export has one) redoes only the units whose badge or overdue flags change with it.
     """
     overdue = "".join("1" if r.overdue(as_of) else "0" for r in unit.rectifications)
-    return f"{unit.permit_state(as_of).value}/{overdue}"
+    # The compliance history ends with the quarter of the as-of date.
+    return f"{unit.permit_state(as_of).value}/{overdue}/{as_of.year}Q{(as_of.month + 2) // 3}"
 
 
 def unit_key(unit: Unit, cat: Catalog) -> str:
@@ -292,7 +299,11 @@ def unit_key(unit: Unit, cat: Catalog) -> str:
     marks = as_of_marks(unit, cat.judged_on)
     ledger = unit_ledger_key(cat.site, unit.code)
     drawn = unit_draws_key(cat.site, unit.code)
+    shown = cat.monitoring.units.get(unit.code)
+    # Only what a unit shows goes in: no ledger, draws or monitoring keeps the old key.
     extra = (stats,) if ledger is None and drawn is None else (stats, ledger, drawn)
+    if shown is not None:
+        extra = (*extra, shown)
     key = cat.unit_keys[unit.code] = digest(unit, marks, *extra)
     return key
 
