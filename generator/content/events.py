@@ -10,9 +10,11 @@ Everything here is already public on the unit's page: no personal data.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from generator.content.enums import EXPIRING_DAYS, PermitState, RectificationStatus
+from generator.content.ledger import LedgerItem
 from generator.content.model import Site, Unit
 
 
@@ -22,7 +24,7 @@ class Event:
 
     unit: str
     id: str
-    kind: str  # penalty | permit | inspection | rectification
+    kind: str  # penalty | permit | inspection | rectification | problem
     date: dt.date
     title: str
     #: The part of the unit's page that shows it ("#h-enforcement"), "" for the top.
@@ -52,9 +54,28 @@ def _permit(unit: Unit, today: dt.date) -> list[Event]:
     return [Event(unit.code, f"permit:{p.number}:{state.value}", "permit", date, text, "#h-permit")]
 
 
-def unit_events(unit: Unit, today: dt.date) -> list[Event]:
-    """Every published fact of one unit as an event, oldest first."""
-    found = _permit(unit, today)
+def _problems(unit: Unit, ledger: Sequence[LedgerItem]) -> list[Event]:
+    """A ledger item is news when it is opened and again when it is closed (销号)."""
+    found = []
+    for item in ledger:
+        label = f"问题台账 {item.id}（{item.source_label}）"
+        text = f"{label}：{item.title}" + (
+            f"，期限 {item.due_on.isoformat()}" if item.due_on else ""
+        )
+        found.append(
+            Event(unit.code, f"problem:{item.id}:open", "problem", item.found_on, text, "#h-ledger")
+        )
+        if item.state == "closed" and item.closed_on is not None:
+            text = f"{label} 已销号：{item.title}"
+            key = f"problem:{item.id}:closed"
+            found.append(Event(unit.code, key, "problem", item.closed_on, text, "#h-ledger"))
+    return found
+
+
+def unit_events(unit: Unit, today: dt.date, ledger: Sequence[LedgerItem] = ()) -> list[Event]:
+    """Every published fact of one unit as an event, oldest first; ``ledger`` its items of the
+    problem ledger (new and closed problems, a confirmed monitoring warning among them)."""
+    found = _permit(unit, today) + _problems(unit, ledger)
     for p in unit.penalties:
         text = f"行政处罚 {p.decision_number}：{p.violation}，罚款 {_amount(p.amount)} 元"
         found.append(
@@ -79,4 +100,8 @@ def unit_events(unit: Unit, today: dt.date) -> list[Event]:
 
 def site_events(site: Site) -> list[Event]:
     """The events of every unit, by unit in the site's order; permits judged on build day."""
-    return [e for unit in site.units for e in unit_events(unit, site.judged_on)]
+    return [
+        e
+        for unit in site.units
+        for e in unit_events(unit, site.judged_on, site.ledger_of(unit.fixed_source_code))
+    ]

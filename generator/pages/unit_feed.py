@@ -19,7 +19,8 @@ FEED_FILE = "feed.atom"
 def unit_feed_bytes(unit: Unit, site: Site, base_url: str) -> bytes:
     """The unit's feed, newest entry first; the same content gives the same bytes."""
     page = absolute(base_url, unit_path(unit.code))
-    events = sorted(unit_events(unit, site.judged_on), key=lambda e: (e.date, e.id), reverse=True)
+    shown = unit_events(unit, site.judged_on, site.ledger_of(unit.fixed_source_code))
+    events = sorted(shown, key=lambda e: (e.date, e.id), reverse=True)
     entries = tuple(
         Entry(
             id=tag(base_url, f"unit/{unit.code}/{e.id}"),

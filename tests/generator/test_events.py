@@ -109,3 +109,31 @@ def test_each_unit_has_an_atom_feed_of_its_events_linked_from_its_page(site, tmp
         link = page.select_one('link[rel=alternate][type="application/atom+xml"][href="feed.atom"]')
         assert link is not None and unit.name in link["title"]
         response.close()
+
+
+@pytest.mark.parametrize(("state", "events"), [("open", 1), ("answered", 1), ("closed", 2)])
+def test_a_ledger_problem_is_news_when_opened_and_when_closed(site, state, events):
+    from generator.content.events import site_events
+    from generator.content.ledger import LedgerItem
+
+    unit = site.units[0]
+    item = LedgerItem(
+        id="L2026-000007",
+        unit_code=unit.fixed_source_code,
+        outlet="",
+        source="monitoring",  # a confirmed automatic-monitoring warning
+        found_on=dt.date(2026, 10, 1),
+        title="化学需氧量连续超标",
+        action="查明原因并整改",
+        due_on=dt.date(2026, 11, 1),
+        state=state,
+        closed_on=dt.date(2026, 10, 20) if state == "closed" else None,
+        body="nn",
+    )
+    with_ledger = dataclasses.replace(site, ledger=(item,))
+    found = [e for e in site_events(with_ledger) if e.kind == "problem"]
+    assert len(found) == events and all(e.unit == unit.fixed_source_code for e in found)
+    assert found[0].id == "problem:L2026-000007:open" and "化学需氧量连续超标" in found[0].title
+    if state == "closed":
+        assert found[1].id == "problem:L2026-000007:closed" and "已销号" in found[1].title
+    assert all(e.anchor == "#h-ledger" for e in found)
