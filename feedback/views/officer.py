@@ -9,11 +9,13 @@ from flask_login import current_user, login_required
 
 from feedback.actions import ActionError, in_scope
 from feedback.auth import login_page, logout, officer_required
-from feedback.cases import Actor, audit, find_by_tracking
+from feedback.cases import Actor, audit, china_today, find_by_tracking
 from feedback.console import arrange
 from feedback.followup import pending_response, ratings, rewards
 from feedback.forms import TemplateForm
 from feedback.inspections import service as inspections
+from feedback.ledger import queries as ledger_queries
+from feedback.ledger.queries import LedgerFilters
 from feedback.models import Attachment, Report
 from feedback.queue import Filters, counts, deadline_mark, export_csv, queue
 from feedback.services import accounts, attachments, replies, reports, transaction
@@ -200,6 +202,10 @@ def unit(code: str):  # type: ignore[no-untyped-def]
         draft=inspections.open_draft(current_user, code),
         inspections=inspections.of_unit(code, bodies),
         start_token=uuid.uuid4().hex,
+        ledger=ledger_queries.listing(
+            current_user, directory(), LedgerFilters(unit=code), china_today(), limit=50
+        ),
+        today=china_today(),
     )
 
 

@@ -218,3 +218,23 @@ def test_bad_entries_are_refused_and_nothing_is_written(client, app, login, fiel
     assert response.status_code == 422
     assert words in response.get_data(as_text=True)
     assert _count(app) == 0
+
+
+@pytest.mark.parametrize(
+    ("login", "shown"),
+    [("binyang", 4), ("nanning", 4), ("gx", 4), ("liucheng", 0)],  # another body sees none
+)
+def test_the_scan_view_of_a_unit_lists_its_ledger_items(client, ledger, login, shown):
+    _login(client, login)
+    page = BeautifulSoup(
+        client.get(f"/officer/unit/{BINYANG}").get_data(as_text=True), "html.parser"
+    )
+    section = page.select_one("section.unit-ledger")
+    links = section.select("li a")
+    assert len(links) == shown
+    assert all(a["href"].startswith("/officer/ledger/item/") for a in links)
+    if shown:
+        assert "已超期" in section.get_text()  # the March item is past its deadline
+        assert section.select_one(f'a[href="/officer/ledger/?unit={BINYANG}"]') is not None
+    else:
+        assert "没有该单位的问题" in section.get_text()
