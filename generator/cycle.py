@@ -1,4 +1,4 @@
-"""``yimatong cycle``: the daily run, export statistics -> build -> publish, one at a time.
+"""``yimatong cycle``: the daily run, the service's exports -> build -> publish -> notices.
 
 Each step is the ordinary command in its own process (so the generator never imports the
 service, and a crash in one step cannot leave another half-done in memory). The cycle stops
@@ -52,19 +52,30 @@ class StepResult:
     seconds: float
 
 
-def stats_path(values: dict[str, Any]) -> Path:
-    """Where the statistics go: the stats_file setting, else beside the build's caches."""
-    return Path(values["stats_file"] or Path(values["cache_dir"]) / "report-stats.json")
+#: The service's public exports the build reads: step name, setting, default file name (in the
+#: cache folder), the ``yimatong`` command that writes it (``--out FILE`` is added).
+EXPORTS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("stats", "stats_file", "report-stats.json", ("feedback", "stats")),
+    ("ledger", "ledger_file", "ledger.json", ("feedback", "ledger", "export")),
+    ("draws", "draws_file", "draws.json", ("feedback", "draws", "export")),
+)
+
+
+def export_path(values: dict[str, Any], setting: str, default: str) -> Path:
+    """Where an export goes: its setting, else the default name beside the build's caches."""
+    return Path(values[setting] or Path(values["cache_dir"]) / default)
 
 
 def steps(values: dict[str, Any]) -> list[Step]:
-    """The cycle's steps for these settings; publishing only when a bucket is set; then notices."""
-    stats = stats_path(values)
-    fresh = stats.with_name(stats.name + ".new")
-    found = [
-        Step("stats", ("feedback", "stats", "--out", str(fresh))),
-        Step("build", ("build",), {"YIMATONG_STATS_FILE": str(stats)}),
-    ]
+    """The cycle's steps for these settings: the service's exports (each written beside its
+    file and moved into place when complete), the build that reads them, publishing only
+    when a bucket is set, then the followers' notices."""
+    found, env = [], {}
+    for name, setting, default, command in EXPORTS:
+        path = export_path(values, setting, default)
+        found.append(Step(name, (*command, "--out", str(path.with_name(path.name + ".new")))))
+        env[f"YIMATONG_{setting.upper()}"] = str(path)
+    found.append(Step("build", ("build",), env))
     if values["publish_bucket"]:
         args = ["publish", "--bucket", values["publish_bucket"], "--delete"]
         if values["publish_prefix"]:
@@ -119,9 +130,10 @@ def run_cycle(values: dict[str, Any]) -> dict[str, Any]:
         if result.exit_code != 0:
             failed = result
             break
-        if step.name == "stats":  # complete: the build may read it now
-            fresh = stats_path(values)
-            os.replace(fresh.with_name(fresh.name + ".new"), fresh)
+        for name, setting, default, _ in EXPORTS:
+            if step.name == name:  # complete: the build may read it now
+                done = export_path(values, setting, default)
+                os.replace(done.with_name(done.name + ".new"), done)
     status.update(finished=clock.now().isoformat(), ok=failed is None)
     status["failed_step"] = failed.name if failed else None
     return status

@@ -91,11 +91,18 @@ def test_good_cycle_then_a_broken_build_keeps_the_last_good_site(tmp_path, endpo
     assert good.returncode == 0, good.stdout + good.stderr
     assert [s["name"] for s in status(tmp_path)["steps"]] == [
         "stats",
+        "ledger",
+        "draws",
         "build",
         "publish",
         "notify",
     ]
     assert status(tmp_path)["ok"] is True
+    for name in ("ledger.json", "draws.json"):  # the service's exports, in place, read by the build
+        assert (tmp_path / "cache" / name).is_file() and not (
+            tmp_path / "cache" / f"{name}.new"
+        ).exists()
+    assert (tmp_path / "site" / "ledger" / "index.html").is_file()
     stats = json.loads((tmp_path / "cache" / "report-stats.json").read_text(encoding="utf-8"))
     assert "units" in stats
     home = (tmp_path / "site" / "index.html").read_bytes()
@@ -107,7 +114,7 @@ def test_good_cycle_then_a_broken_build_keeps_the_last_good_site(tmp_path, endpo
     assert broken.returncode == FAILED
     assert "步骤 build 退出码" in broken.stderr and "上一次成功" in broken.stderr
     assert status(tmp_path)["failed_step"] == "build"
-    assert [s["name"] for s in status(tmp_path)["steps"]] == ["stats", "build"]
+    assert [s["name"] for s in status(tmp_path)["steps"]] == ["stats", "ledger", "draws", "build"]
     assert (tmp_path / "site" / "index.html").read_bytes() == home
     assert bucket_keys(endpoint) == published  # nothing was published
 
