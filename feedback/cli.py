@@ -239,6 +239,7 @@ def follow_notify(events: Path | None) -> None:
     """Mail each follower what the last build newly published about their unit."""
     from feedback.directory_file import directory_path
     from feedback.follow.service import notify
+    from feedback.mail import send_pending
     from generator.directory.events import events_path, read_events
 
     app = _app()
@@ -248,8 +249,11 @@ def follow_notify(events: Path | None) -> None:
             raise click.ClickException(f"找不到事件文件 {path}：请先运行 yimatong build。")
         names = {c: u.name for c, u in app.extensions["yimatong_directory"].units.items()}
         done = notify(read_events(path), names)
+        # Sent now: no request of the service may come soon to flush the outbox.
+        sent, failed = send_pending() if app.config["MAIL_ENABLED"] and done.mails else (0, 0)
     click.echo(
-        f"已排队 {done.mails} 封通知（{done.events} 条新信息）；删除过期未确认的申请 {done.dropped} 个。"
+        f"已排队 {done.mails} 封通知（{done.events} 条新信息），已发出 {sent} 封、"
+        f"失败 {failed} 封（留在待发邮件中重试）；删除过期未确认的申请 {done.dropped} 个。"
     )
 
 

@@ -241,3 +241,28 @@ def test_the_follower_address_reaches_no_public_page(followed):
     client = app.test_client()
     for url in (f"/report/{BINYANG}", f"/follow/{BINYANG}", "/", "/api/search?q=宏达"):
         assert ADDRESS not in client.get(url).get_data(as_text=True), url
+
+
+def test_the_notify_command_sends_the_notices_at_once(followed, monkeypatch, tmp_path):
+    app, inbox, events = followed
+    _follow(app, inbox)
+    _add_event(events)
+    db_file = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    for name, value in {
+        "DATABASE_URL": f"sqlite:///{db_file}",
+        "INSTANCE_PATH": str(tmp_path / "cli"),
+        "DIRECTORY_FILE": app.config["DIRECTORY_FILE"],
+        "SECRET_KEY": app.config["SECRET_KEY"],
+        "MAIL_ENABLED": "1",
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(app.config["SMTP_PORT"]),
+        "FEEDBACK_URL": "http://feedback.test",
+    }.items():
+        monkeypatch.setenv(f"YIMATONG_{name}", value)
+    before = len(inbox.messages)
+    done = CliRunner().invoke(feedback_group, ["follow", "notify"])
+    assert done.exit_code == 0, done.output
+    assert "已发出 1 封" in done.output
+    assert len(inbox.messages) == before + 1 and inbox.messages[-1]["To"] == ADDRESS
+    again = CliRunner().invoke(feedback_group, ["follow", "notify"])
+    assert "已排队 0 封" in again.output and len(inbox.messages) == before + 1
