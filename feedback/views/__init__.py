@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 from flask_login import current_user
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -11,6 +11,7 @@ from feedback.auth import dummy_hash, load_session_account
 from feedback.directory import Directory
 from feedback.extensions import login_manager
 from feedback.models import Account, Report
+from feedback.photos import CheckedFile, PhotoLimits, check_evidence, check_uploads
 from feedback.pii import mask
 from feedback.states import FINDINGS, RATINGS, REWARD_STATUSES, State
 from feedback.storage import Storage
@@ -25,6 +26,19 @@ def directory() -> Directory:
 def storage() -> Storage:
     """The app's file storage."""
     return current_app.extensions["yimatong_storage"]
+
+
+def evidence_files(field_name: str) -> tuple[list[CheckedFile], list[str]]:
+    """The evidence files posted under ``field_name`` (photos or PDF), checked as every upload
+    is (``photos.check_evidence``), at most MAX_PHOTOS; the files kept and the messages."""
+    config = current_app.config
+    return check_uploads(
+        request.files.getlist(field_name),
+        check_evidence,
+        PhotoLimits.from_config(config),
+        room=config["MAX_PHOTOS"],
+        unit="个文件",
+    )
 
 
 def unit_page_url(code: str | None) -> str:

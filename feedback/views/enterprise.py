@@ -11,12 +11,11 @@ from feedback.cases import find_by_tracking
 from feedback.followup import approved_ratings, enterprise_sees, pending_response, respond
 from feedback.forms import RespondForm
 from feedback.models import Report
-from feedback.photos import CheckedFile, PhotoLimits, check_evidence, check_uploads
 from feedback.services import attachments, reports, transaction
 from feedback.serving import file_response
 from feedback.states import State
 from feedback.storage import StorageError
-from feedback.views import directory, storage
+from feedback.views import directory, evidence_files, storage
 
 bp = Blueprint("enterprise", __name__, url_prefix="/enterprise")
 STORE_DOWN = (
@@ -57,17 +56,6 @@ def _own(number: str) -> Report:
     return report
 
 
-def _files(form: RespondForm) -> tuple[list[CheckedFile], list[str]]:
-    config = current_app.config
-    return check_uploads(
-        request.files.getlist(form.files.name),
-        check_evidence,
-        PhotoLimits.from_config(config),
-        room=config["MAX_PHOTOS"],
-        unit="个文件",
-    )
-
-
 @bp.route("/case/<number>", methods=["GET", "POST"])
 @enterprise_required
 def case(number: str):  # type: ignore[no-untyped-def]
@@ -76,7 +64,7 @@ def case(number: str):  # type: ignore[no-untyped-def]
     form = RespondForm()
     error = ""
     if request.method == "POST":
-        files, errors = _files(form)
+        files, errors = evidence_files(form.files.name)
         if form.validate() and not errors:
             try:
                 respond(report, current_user, form.text.data, files)

@@ -12,11 +12,10 @@ from feedback.ledger.forms import AnswerForm
 from feedback.ledger.from_reports import report_of
 from feedback.ledger.models import LedgerItem
 from feedback.ledger.states import SOURCES, LedgerState, can, is_overdue
-from feedback.photos import CheckedFile, PhotoLimits, check_evidence, check_uploads
 from feedback.services import transaction
 from feedback.serving import file_response
 from feedback.storage import StorageError
-from feedback.views import storage
+from feedback.views import evidence_files, storage
 from feedback.views.enterprise import STORE_DOWN
 from generator.clock import china_today
 
@@ -60,20 +59,9 @@ def _own(number: str) -> LedgerItem:
     return item
 
 
-def _files(form: AnswerForm) -> tuple[list[CheckedFile], list[str]]:
-    config = current_app.config
-    return check_uploads(
-        request.files.getlist(form.files.name),
-        check_evidence,
-        PhotoLimits.from_config(config),
-        room=config["MAX_PHOTOS"],
-        unit="个文件",
-    )
-
-
 def _answer(item: LedgerItem, form: AnswerForm) -> str:
     """Store the answer; the error shown when it was refused ("" when it was stored)."""
-    files, errors = _files(form)
+    files, errors = evidence_files(form.files.name)
     if not form.validate() or errors:
         form.files.errors = list(errors)
         return "请改正下面标出的内容（附件需要重新选择）。"

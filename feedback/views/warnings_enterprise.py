@@ -8,11 +8,10 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 from flask_login import current_user
 
 from feedback.auth import enterprise_required
-from feedback.photos import CheckedFile, PhotoLimits, check_evidence, check_uploads
 from feedback.services import transaction
 from feedback.serving import file_response
 from feedback.storage import StorageError
-from feedback.views import storage
+from feedback.views import evidence_files, storage
 from feedback.views.enterprise import STORE_DOWN
 from feedback.warnings import service
 from feedback.warnings.forms import ExplainForm
@@ -45,20 +44,9 @@ def _own(warning_id: int) -> MonitoringWarning:
     return warning
 
 
-def _files(form: ExplainForm) -> tuple[list[CheckedFile], list[str]]:
-    config = current_app.config
-    return check_uploads(
-        request.files.getlist(form.files.name),
-        check_evidence,
-        PhotoLimits.from_config(config),
-        room=config["MAX_PHOTOS"],
-        unit="个文件",
-    )
-
-
 def _explain(warning: MonitoringWarning, form: ExplainForm) -> str:
     """Store the explanation; the error shown when it was refused ("" when stored)."""
-    files, errors = _files(form)
+    files, errors = evidence_files(form.files.name)
     if not form.validate() or errors:
         form.files.errors = list(errors)
         return "请改正下面标出的内容（附件需要重新选择）。"
