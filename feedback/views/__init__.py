@@ -16,6 +16,7 @@ from feedback.pii import mask
 from feedback.states import FINDINGS, RATINGS, REWARD_STATUSES, State
 from feedback.storage import Storage
 from generator import urls
+from generator.amounts import yuan
 
 
 def directory() -> Directory:
@@ -86,6 +87,7 @@ def init_app(app: Flask) -> None:
     )
 
     app.jinja_env.filters["mask"] = mask_filter
+    app.jinja_env.filters["yuan"] = yuan
 
     @app.context_processor
     def _audience() -> dict:

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from generator.amounts import yuan
 from generator.content.enums import EXPIRING_DAYS, PermitState, RectificationStatus
 from generator.content.ledger import LedgerItem
 from generator.content.model import Site, Unit
@@ -29,10 +30,6 @@ class Event:
     title: str
     #: The part of the unit's page that shows it ("#h-enforcement"), "" for the top.
     anchor: str = ""
-
-
-def _amount(value: float) -> str:
-    return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
 
 
 def _permit(unit: Unit, today: dt.date) -> list[Event]:
@@ -77,7 +74,7 @@ def unit_events(unit: Unit, today: dt.date, ledger: Sequence[LedgerItem] = ()) -
     problem ledger (new and closed problems, a confirmed monitoring warning among them)."""
     found = _permit(unit, today) + _problems(unit, ledger)
     for p in unit.penalties:
-        text = f"行政处罚 {p.decision_number}：{p.violation}，罚款 {_amount(p.amount)} 元"
+        text = f"行政处罚 {p.decision_number}：{p.violation}，罚款 {yuan(p.amount)}"
         found.append(
             Event(
                 unit.code, f"penalty:{p.decision_number}", "penalty", p.date, text, "#h-enforcement"

@@ -13,6 +13,7 @@ import pickle
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator.amounts import yuan
 from generator.atom import Entry, Feed, Head, document, tag
 from generator.content.model import PermitState, PermitStatus, Site, Unit
 from generator.urls import absolute, unit_path
@@ -25,10 +26,6 @@ FEEDS_DIR = "feeds"
 NEWLY_EXPIRED_DAYS = 90
 #: Newest entries kept in each feed.
 FEED_LIMIT = 200
-
-
-def _amount(value: float) -> str:
-    return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
 
 
 def penalty_entries(site: Site, base_url: str) -> list[Entry]:
@@ -44,7 +41,7 @@ def penalty_entries(site: Site, base_url: str) -> list[Entry]:
                     link=absolute(base_url, unit_path(unit.code)),
                     summary=(
                         f"{p.authority}于{p.date.isoformat()}作出行政处罚决定：{p.violation}；"
-                        f"罚款{_amount(p.amount)}元；{p.execution.label}。"
+                        f"罚款 {yuan(p.amount)}；{p.execution.label}。"
                         f"{_as_of_text(unit.data_as_of.enforcement)}"
                     ),
                     city_code=unit.city_code,

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask, Response, abort, render_template
 
 from generator import assets, urls
+from generator.amounts import amount_text, yuan
 from generator.content.model import Site
 from generator.pages.automatic import EMPTY, PublicMonitoring
 from generator.pages.maps import map_links
@@ -74,6 +75,8 @@ def create_site_app(
     install_globals(app, site.title, settings)
     app.jinja_env.globals["nav_pages"] = sorted(site.pages, key=lambda p: (p.order, p.slug))
     app.jinja_env.globals["issuer"] = site.issuer
+    app.jinja_env.filters["yuan"] = yuan
+    app.jinja_env.filters["amount"] = amount_text
     app.add_url_rule("/static/<name>", "asset", _serve_asset)
     register_all(app)
 
