@@ -184,3 +184,15 @@ def test_ids_are_unique(client):
     soup = _soup(client.get("/search?q=宏达"))
     ids = [tag["id"] for tag in soup.select("[id]")]
     assert len(ids) == len(set(ids))
+
+
+def test_results_come_first_and_the_filters_fold_until_one_is_chosen(client):
+    soup = _soup(client.get("/search?q=有限公司"))
+    layout = soup.select_one(".search-layout")
+    parts = [el["class"][0] for el in layout.find_all(["ol", "details"], recursive=False)]
+    assert parts == ["search-results", "search-facets"]  # a phone reads the results first
+    facets = layout.select_one("details.search-facets")
+    assert "open" not in facets.attrs and "已选" not in facets.summary.text
+    chosen = facets.select_one("ul.counts a")["href"]  # the first filter offered
+    narrowed = _soup(client.get(chosen)).select_one("details.search-facets")
+    assert "open" in narrowed.attrs and "已选 1 项" in narrowed.summary.text
