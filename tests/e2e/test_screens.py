@@ -48,6 +48,11 @@ def test_report_form_summary_case_deadlines_and_the_console(
         page.goto(urls.report_url(stack.app_url, j.UNIT))
         expect(page.locator("section.open-cases")).to_contain_text(number)
         shots(page, "report-form-open-cases")
+        # The search page: results first, filters folded under them on a phone.
+        page.goto(f"{stack.app_url}/search?q=宏达")
+        expect(page.locator("ol.search-results li").first).to_be_visible()
+        _fits(page)
+        shots(page, "search-results")
         # The officer's queue and case page: next step first, refusal folded and apart.
         j.login(page, stack, "officer", "demo-officer")
         _fits(page)
