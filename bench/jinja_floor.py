@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader
 
 from generator import settings, urls
 from generator.content.readers import LoadCache, load_site
-from generator.pages.app import TEMPLATES, fingerprinted
+from generator.pages.app import FILTERS, TEMPLATES, fingerprinted
 from generator.pages.maps import map_links
 from generator.pages.views.common import build_catalog
 from generator.pages.views.unit import (
@@ -48,6 +48,7 @@ def _environment(site, conf) -> Environment:
         outlet_path=urls.outlet_path,
         nav_pages=sorted(site.pages, key=lambda p: p.order),
     )
+    env.filters.update(FILTERS)
     return env
 
 

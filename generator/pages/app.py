@@ -34,6 +34,10 @@ def fingerprinted(static_dir: Path = STATIC) -> dict[str, str]:
     return names
 
 
+#: The filters the site's templates use (any app or environment rendering them adds these).
+FILTERS = {"yuan": yuan, "amount": amount_text}
+
+
 def install_globals(app: Flask, site_title: str, settings: dict[str, Any]) -> None:
     """Give templates extending base.html what it needs (usable by other Flask apps too)."""
     assets = fingerprinted()
@@ -48,6 +52,7 @@ def install_globals(app: Flask, site_title: str, settings: dict[str, Any]) -> No
         outlet_path=urls.outlet_path,
         map_links=map_links,
     )
+    app.jinja_env.filters.update(FILTERS)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -75,8 +80,6 @@ def create_site_app(
     install_globals(app, site.title, settings)
     app.jinja_env.globals["nav_pages"] = sorted(site.pages, key=lambda p: (p.order, p.slug))
     app.jinja_env.globals["issuer"] = site.issuer
-    app.jinja_env.filters["yuan"] = yuan
-    app.jinja_env.filters["amount"] = amount_text
     app.add_url_rule("/static/<name>", "asset", _serve_asset)
     register_all(app)
 
