@@ -17,6 +17,16 @@ class StoredFile(Protocol):
     def content_type(self) -> str: ...
 
 
+class StoredCopies(StoredFile, Protocol):
+    """A stored upload with its two copies: as uploaded, and stripped of metadata."""
+
+    @property
+    def original_key(self) -> str: ...
+
+    @property
+    def public_key(self) -> str: ...
+
+
 #: Types whose public copy photos.strip_metadata re-encoded from pixels (no scripts survive).
 REENCODED_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 KNOWN_TYPES = {**REENCODED_TYPES, "application/pdf": "pdf"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request
+from flask import Flask, Response, current_app, g, request
 from flask_login import current_user
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -13,6 +13,7 @@ from feedback.extensions import login_manager
 from feedback.models import Account, Report
 from feedback.photos import CheckedFile, PhotoLimits, check_evidence, check_uploads
 from feedback.pii import mask
+from feedback.serving import StoredCopies, file_response
 from feedback.states import FINDINGS, RATINGS, REWARD_STATUSES, State
 from feedback.storage import Storage
 from generator import urls
@@ -40,6 +41,13 @@ def evidence_files(field_name: str) -> tuple[list[CheckedFile], list[str]]:
         room=config["MAX_PHOTOS"],
         unit="个文件",
     )
+
+
+def stored_copy(attachment: StoredCopies, kind: str, *, original: bool = False) -> Response:
+    """One copy of a stored upload as served: the stripped one (inline when an image Pillow
+    re-encoded), or with ``original`` the file as uploaded, always as a download."""
+    key = attachment.original_key if original else attachment.public_key
+    return file_response(storage().get(key), attachment, reencoded=not original, kind=kind)
 
 
 def unit_page_url(code: str | None) -> str:

@@ -12,10 +12,9 @@ from feedback.followup import approved_ratings, enterprise_sees, pending_respons
 from feedback.forms import RespondForm
 from feedback.models import Report
 from feedback.services import attachments, reports, transaction
-from feedback.serving import file_response
 from feedback.states import State
 from feedback.storage import StorageError
-from feedback.views import directory, evidence_files, storage
+from feedback.views import directory, evidence_files, stored_copy
 
 bp = Blueprint("enterprise", __name__, url_prefix="/enterprise")
 STORE_DOWN = (
@@ -108,5 +107,4 @@ def file(attachment_id: int):  # type: ignore[no-untyped-def]
     if not enterprise_sees(current_user, report):
         abort(403)
     kind = "evidence" if attachment.response_id is not None else "photo"
-    data = storage().get(attachment.public_key)
-    return file_response(data, attachment, reencoded=True, kind=kind)
+    return stored_copy(attachment, kind)

@@ -32,9 +32,8 @@ from feedback.inspections.models import ANSWERS, DRAFT, RESOLUTIONS, Inspection
 from feedback.ledger.checks import LedgerError
 from feedback.photos import CheckedFile, DecodeBudget, PhotoLimits, check_photo, check_uploads
 from feedback.services import transaction
-from feedback.serving import file_response
 from feedback.storage import StorageError
-from feedback.views import directory, storage
+from feedback.views import directory, stored_copy
 
 bp = Blueprint("inspections", __name__, url_prefix="/officer")
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
@@ -198,7 +197,7 @@ def photo(inspection_id: int, photo_id: int):  # type: ignore[no-untyped-def]
     """The re-encoded copy of an inspection photo (no metadata), inline."""
     inspection = _inspection_or_refuse(inspection_id)
     found = service.photo(inspection, photo_id) or abort(404)
-    return file_response(storage().get(found.public_key), found, reencoded=True, kind="inspection")
+    return stored_copy(found, "inspection")
 
 
 @bp.get("/inspection/<int:inspection_id>/record.pdf")

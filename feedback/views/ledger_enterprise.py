@@ -13,9 +13,8 @@ from feedback.ledger.from_reports import report_of
 from feedback.ledger.models import LedgerItem
 from feedback.ledger.states import SOURCES, LedgerState, can, is_overdue
 from feedback.services import transaction
-from feedback.serving import file_response
 from feedback.storage import StorageError
-from feedback.views import evidence_files, storage
+from feedback.views import evidence_files, stored_copy
 from feedback.views.enterprise import STORE_DOWN
 from generator.clock import china_today
 
@@ -112,5 +111,4 @@ def file(attachment_id: int):  # type: ignore[no-untyped-def]
     attachment, found = reads.with_item(attachment_id) or abort(404)
     if not service.enterprise_sees(current_user, found):
         abort(403)
-    data = storage().get(attachment.public_key)
-    return file_response(data, attachment, reencoded=True, kind="evidence")
+    return stored_copy(attachment, "evidence")

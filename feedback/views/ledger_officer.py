@@ -13,8 +13,7 @@ from feedback.ledger.from_reports import report_of
 from feedback.ledger.models import LedgerItem
 from feedback.ledger.states import can
 from feedback.services import transaction
-from feedback.serving import file_response
-from feedback.views import directory, storage
+from feedback.views import directory, stored_copy
 from generator.clock import china_today
 
 bp = Blueprint("officer_ledger", __name__, url_prefix="/officer/ledger")
@@ -120,8 +119,7 @@ def _serve(attachment_id: int, reencoded: bool) -> Response:
     attachment, found = reads.with_item(attachment_id) or abort(404)
     if not service.officer_sees(current_user, found, directory()):
         abort(403)
-    key = attachment.public_key if reencoded else attachment.original_key
-    return file_response(storage().get(key), attachment, reencoded=reencoded, kind="evidence")
+    return stored_copy(attachment, "evidence", original=not reencoded)
 
 
 from feedback.views import ledger_lists as _lists  # noqa: E402

@@ -19,9 +19,8 @@ from feedback.ledger.queries import LedgerFilters
 from feedback.models import Attachment, Report
 from feedback.queue import Filters, counts, deadline_mark, export_csv, queue
 from feedback.services import accounts, attachments, replies, reports, transaction
-from feedback.serving import file_response
 from feedback.states import CATEGORIES, State
-from feedback.views import directory, storage
+from feedback.views import directory, stored_copy
 from feedback.views.officer_actions import forms_for
 from feedback.workflow import ACTION_LABELS, ACTIONS, allowed, available, postable
 
@@ -165,10 +164,7 @@ def preview(attachment_id: int):  # type: ignore[no-untyped-def]
 def _serve(attachment_id: int, reencoded: bool) -> Response:
     """One stored copy of an attachment in the officer's scope: original or re-encoded."""
     attachment = _file_in_scope(attachment_id)
-    key = attachment.public_key if reencoded else attachment.original_key
-    return file_response(
-        storage().get(key), attachment, reencoded=reencoded, kind=_kind(attachment)
-    )
+    return stored_copy(attachment, _kind(attachment), original=not reencoded)
 
 
 @bp.get("/export.csv")

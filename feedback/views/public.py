@@ -24,9 +24,8 @@ from feedback.forms import RateForm, ReportForm, choices
 from feedback.models import Report
 from feedback.photos import CheckedFile, PhotoLimits, check_photo, check_uploads
 from feedback.services import attachments, reports, transaction
-from feedback.serving import file_response
 from feedback.storage import StorageError
-from feedback.views import directory, storage
+from feedback.views import directory, stored_copy
 
 bp = Blueprint("public", __name__)
 KEY = re.compile(r"^[0-9a-f]{32}$")
@@ -255,15 +254,11 @@ def private_photo(token: str, attachment_id: int):  # type: ignore[no-untyped-de
     """A photo of the reporter's own report, metadata stripped."""
     report = find_by_token(token) or abort(404)
     attachment = attachments.of_report(report, attachment_id) or abort(404)
-    return file_response(
-        storage().get(attachment.public_key), attachment, reencoded=True, kind="photo"
-    )
+    return stored_copy(attachment, "photo")
 
 
 @bp.get("/draft/<token>/<int:attachment_id>")
 def draft_photo(token: str, attachment_id: int):  # type: ignore[no-untyped-def]
     """A photo kept while the form is being corrected (stripped copy)."""
     attachment = attachments.draft(token, attachment_id) or abort(404)
-    return file_response(
-        storage().get(attachment.public_key), attachment, reencoded=True, kind="photo"
-    )
+    return stored_copy(attachment, "photo")

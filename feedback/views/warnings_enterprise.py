@@ -9,9 +9,8 @@ from flask_login import current_user
 
 from feedback.auth import enterprise_required
 from feedback.services import transaction
-from feedback.serving import file_response
 from feedback.storage import StorageError
-from feedback.views import evidence_files, storage
+from feedback.views import evidence_files, stored_copy
 from feedback.views.enterprise import STORE_DOWN
 from feedback.warnings import service
 from feedback.warnings.forms import ExplainForm
@@ -91,5 +90,4 @@ def file(attachment_id: int):  # type: ignore[no-untyped-def]
     attachment, found = service.evidence_file(attachment_id) or abort(404)
     if not service.enterprise_sees(current_user, found):
         abort(403)
-    data = storage().get(attachment.public_key)
-    return file_response(data, attachment, reencoded=True, kind="evidence")
+    return stored_copy(attachment, "evidence")

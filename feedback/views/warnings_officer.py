@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from feedback.auth import officer_required
 from feedback.ledger.checks import LedgerError
 from feedback.services import transaction
-from feedback.serving import file_response
-from feedback.views import directory, storage
+from feedback.views import directory, stored_copy
 from feedback.warnings import service
 from feedback.warnings.forms import ConfirmForm, DismissForm, ReviewForm
 from feedback.warnings.models import MonitoringWarning
@@ -128,6 +127,4 @@ def file(attachment_id: int):  # type: ignore[no-untyped-def]
     attachment, found = service.evidence_file(attachment_id) or abort(404)
     if not service.officer_sees(current_user, found, directory()):
         abort(403)
-    data = storage().get(attachment.original_key)
-    result: Response = file_response(data, attachment, reencoded=False, kind="evidence")
-    return result
+    return stored_copy(attachment, "evidence", original=True)
