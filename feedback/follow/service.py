@@ -83,10 +83,14 @@ def by_token(token: str) -> Follower | None:
     return db.session.scalar(select(Follower).where(Follower.token_hash == _hash(token or "")))
 
 
+def _cutoff(now: dt.datetime | None = None) -> dt.datetime:
+    """Requests made before this moment and still unconfirmed have expired."""
+    return (now or utcnow()) - dt.timedelta(days=current_app.config["FOLLOW_CONFIRM_DAYS"])
+
+
 def expired(follower: Follower, now: dt.datetime | None = None) -> bool:
     """An unconfirmed request older than FOLLOW_CONFIRM_DAYS."""
-    limit = dt.timedelta(days=current_app.config["FOLLOW_CONFIRM_DAYS"])
-    return follower.confirmed_at is None and (now or utcnow()) - follower.created_at > limit
+    return follower.confirmed_at is None and follower.created_at < _cutoff(now)
 
 
 def confirm(follower: Follower, current: Iterable[PublishedEvent]) -> None:
@@ -115,11 +119,11 @@ class Notified:
 
 
 def _drop_expired(now: dt.datetime) -> int:
-    pending = db.session.scalars(select(Follower).where(Follower.confirmed_at.is_(None)))
-    old = [f for f in pending if expired(f, now)]
-    for follower in old:
-        stop(follower)
-    return len(old)
+    """Delete the unconfirmed requests that expired (they were told nothing: no seen rows)."""
+    done = db.session.execute(
+        delete(Follower).where(Follower.confirmed_at.is_(None), Follower.created_at < _cutoff(now))
+    )
+    return int(getattr(done, "rowcount", 0) or 0)
 
 
 def _notice(follower: Follower, unit_name: str, news: list[PublishedEvent]) -> None:
@@ -134,22 +138,29 @@ def _notice(follower: Follower, unit_name: str, news: list[PublishedEvent]) -> N
     db.session.add_all(FollowSeen(follower_id=follower.id, event_id=e.id) for e in news)
 
 
+def _seen() -> dict[int, set[str]]:
+    """The events each follower was told about, in one query."""
+    found: dict[int, set[str]] = defaultdict(set)
+    for follower_id, event_id in db.session.execute(
+        select(FollowSeen.follower_id, FollowSeen.event_id)
+    ):
+        found[follower_id].add(event_id)
+    return found
+
+
 def notify(events: Iterable[PublishedEvent], names: dict[str, str]) -> Notified:
     """Mail each confirmed follower one digest of the events they have not seen; commit."""
-    now = utcnow()
-    dropped = _drop_expired(now)
+    dropped = _drop_expired(utcnow())
+    followers = list(db.session.scalars(select(Follower).where(Follower.confirmed_at.is_not(None))))
+    followed = {f.unit_code for f in followers}
     by_unit: dict[str, list[PublishedEvent]] = defaultdict(list)
-    for e in events:
-        by_unit[e.unit].append(e)
-    followers = db.session.scalars(select(Follower).where(Follower.confirmed_at.is_not(None)))
+    for e in events:  # only the followed units' events are kept, not the province's
+        if e.unit in followed:
+            by_unit[e.unit].append(e)
+    seen = _seen()
     mails = told = 0
-    for follower in list(followers):
-        seen = set(
-            db.session.scalars(
-                select(FollowSeen.event_id).where(FollowSeen.follower_id == follower.id)
-            )
-        )
-        news = [e for e in by_unit.get(follower.unit_code, []) if e.id not in seen]
+    for follower in followers:
+        news = [e for e in by_unit.get(follower.unit_code, []) if e.id not in seen[follower.id]]
         if news:
             _notice(follower, names.get(follower.unit_code, follower.unit_code), news)
             mails, told = mails + 1, told + len(news)
