@@ -65,6 +65,8 @@ def make_app(tmp_path, fixture_directory, migrated_db):
             **TEST_CONFIG,
             "DIRECTORY_FILE": fixture_directory,
             "INSTANCE_PATH": instance,
+            # Never the checkout's build: a test that searches names its own index.
+            "SEARCH_INDEX_DIR": str(instance / "search-index"),
             "FEEDBACK_URL": "http://feedback.test",
             "BASE_URL": "https://site.test",
             **overrides,
