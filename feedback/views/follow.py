@@ -47,7 +47,8 @@ def confirm(token: str):  # type: ignore[no-untyped-def]
     unit = directory().unit(follower.unit_code)
     form = ConfirmForm()
     if request.method == "POST" and form.validate():
-        current = read_events(events_path(directory_path(current_app.config)))
+        path = events_path(directory_path(current_app.config))
+        current = read_events(path, unit=follower.unit_code)
         service.confirm(follower, current)
         transaction.commit()
         return render_template("follow/done.html", unit=unit, confirmed=True, token=token)

@@ -69,16 +69,21 @@ def write_events(
     return path
 
 
-def read_events(path: str | Path) -> Iterator[PublishedEvent]:
-    """The events of an events file; nothing when it is missing. Bad lines are skipped."""
+def read_events(path: str | Path, unit: str = "") -> Iterator[PublishedEvent]:
+    """The events of an events file (only ``unit``'s when given: other lines are not even
+    parsed); nothing when it is missing. Bad lines are skipped."""
     try:
         handle = Path(path).open(encoding="utf-8")
     except OSError:
         return
     with handle:
         for line in handle:
+            if unit and unit not in line:
+                continue
             try:
                 record = json.loads(line)
-                yield PublishedEvent(*(str(record[k]) for k in PublishedEvent.__slots__))
+                found = PublishedEvent(*(str(record[k]) for k in PublishedEvent.__slots__))
             except (ValueError, KeyError, TypeError):
                 continue
+            if not unit or found.unit == unit:
+                yield found

@@ -72,6 +72,8 @@ def test_the_events_file_is_written_whole_and_read_back(site, tmp_path):
     with path.open("a", encoding="utf-8") as handle:
         handle.write("not json\n" + json.dumps({"unit": "x"}) + "\n")
     assert list(read_events(path)) == read  # bad lines are skipped, not fatal
+    own = [e for e in read if e.unit == unit.fixed_source_code]
+    assert list(read_events(path, unit=unit.fixed_source_code)) == own and own
     assert list(read_events(tmp_path / "missing.jsonl")) == []
 
 
