@@ -21,18 +21,22 @@ def _app() -> Flask:
     return create_app()
 
 
-def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date:
-    """The --today value as a day (default: today, China time)."""
+def china_day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date:
+    """Click callback: a day option's value as a date (default: today, China time)."""
     if not value:
         return clock.china_today()
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"应为日期，如 2026-12-01，实为 {value!r}") from None
+        raise click.BadParameter(
+            f"“{value}”不是 YYYY-MM-DD 格式的日期（应为日期，如 2026-12-01）"
+        ) from None
 
 
 today_option = click.option(
-    "--today", callback=_day, help="Judge as on this day (YYYY-MM-DD; default: today in China)."
+    "--today",
+    callback=china_day,
+    help="Judge as on this day (YYYY-MM-DD; default: today in China).",
 )
 
 

@@ -7,17 +7,7 @@ import datetime as dt
 
 import click
 
-from generator import clock
-
-
-def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date:
-    """The --on value as a day (default: today, China time)."""
-    if not value:
-        return clock.china_today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"“{value}”不是 YYYY-MM-DD 格式的日期") from None
+from feedback.cli_ledger import china_day
 
 
 @click.group("reminders")
@@ -26,7 +16,7 @@ def reminders_group() -> None:
 
 
 @reminders_group.command("permits")
-@click.option("--on", "day", callback=_day, default=None, help="Day to judge on (YYYY-MM-DD).")
+@click.option("--on", "day", callback=china_day, default=None, help="Day to judge on (YYYY-MM-DD).")
 def permits_command(day: dt.date) -> None:
     """Queue this month's reminders of permits expiring within 60 days or expired; once a month."""
     from feedback.app import create_app
