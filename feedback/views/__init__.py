@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, g, make_response, render_template, request
 from flask_login import current_user
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -48,6 +48,11 @@ def stored_copy(attachment: StoredCopies, kind: str, *, original: bool = False) 
     re-encoded), or with ``original`` the file as uploaded, always as a download."""
     key = attachment.original_key if original else attachment.public_key
     return file_response(storage().get(key), attachment, reencoded=not original, kind=kind)
+
+
+def refusal(code: int, message: str) -> Response:
+    """An error page with a message that says what was refused and why."""
+    return make_response(render_template("error.html", code=code, message=message), code)
 
 
 def unit_page_url(code: str | None) -> str:

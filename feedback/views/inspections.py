@@ -11,7 +11,6 @@ from flask import (
     abort,
     current_app,
     g,
-    make_response,
     redirect,
     render_template,
     request,
@@ -33,7 +32,7 @@ from feedback.ledger.checks import LedgerError
 from feedback.photos import CheckedFile, DecodeBudget, PhotoLimits, check_photo, check_uploads
 from feedback.services import transaction
 from feedback.storage import StorageError
-from feedback.views import directory, stored_copy
+from feedback.views import directory, refusal, stored_copy
 
 bp = Blueprint("inspections", __name__, url_prefix="/officer")
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
@@ -48,20 +47,15 @@ def _audience() -> None:
     g.audience = "officer"
 
 
-def _refuse(code: int, message: str) -> Response:
-    """An error page with a message that says what was refused and why."""
-    return make_response(render_template("error.html", code=code, message=message), code)
-
-
 @bp.post("/unit/<code>/inspection")
 @officer_required
 def start(code: str):  # type: ignore[no-untyped-def]
     """Start an inspection of the unit, or resume the officer's draft of it."""
     unit = directory().unit(code)
     if unit is None:
-        return _refuse(404, NOT_PUBLISHED.format(code=code))
+        return refusal(404, NOT_PUBLISHED.format(code=code))
     if not service.may_inspect(current_user, unit, directory()):
-        return _refuse(403, _other_body(unit.name))
+        return refusal(403, _other_body(unit.name))
     token = request.form.get("token", "")
     if not TOKEN.match(token):
         token = uuid.uuid4().hex
@@ -76,14 +70,14 @@ def _other_body(name: str) -> str:
 def _inspection_or_refuse(inspection_id: int) -> Inspection:
     inspection = service.find(inspection_id) or abort(404)
     if not service.in_scope(current_user, inspection, directory()):
-        abort(_refuse(403, _other_body(inspection.unit_name)))
+        abort(refusal(403, _other_body(inspection.unit_name)))
     return inspection
 
 
 def _own_draft(inspection: Inspection) -> None:
     if inspection.state == DRAFT and inspection.created_by_id != current_user.id:
         name = inspection.created_by.name or inspection.created_by.login
-        abort(_refuse(403, f"这份检查草稿由{name}填写，只有填写人可以继续填写。"))
+        abort(refusal(403, f"这份检查草稿由{name}填写，只有填写人可以继续填写。"))
 
 
 def _page(  # type: ignore[no-untyped-def]
@@ -206,12 +200,12 @@ def record_pdf(inspection_id: int) -> Response:
     """The printable inspection record (检查笔录) with signature lines, as PDF."""
     inspection = _inspection_or_refuse(inspection_id)
     if inspection.state == DRAFT:
-        abort(_refuse(409, "检查还没有提交：提交后才能打印检查笔录。"))
+        abort(refusal(409, "检查还没有提交：提交后才能打印检查笔录。"))
     try:
         data = pdf.record(inspection, directory().body_name(inspection.body_id))
     except pdf.FontMissing as exc:
         current_app.logger.error("inspection record not printed: %s", exc)
-        return _refuse(503, str(exc))
+        return refusal(503, str(exc))
     return Response(
         data,
         mimetype="application/pdf",

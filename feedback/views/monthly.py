@@ -10,7 +10,6 @@ from flask import (
     abort,
     current_app,
     g,
-    make_response,
     redirect,
     render_template,
     request,
@@ -21,7 +20,7 @@ from flask_login import current_user
 from feedback.auth import officer_required
 from feedback.inspections import monthly, pdf
 from feedback.inspections.monthly import MonthError, MonthlyReport
-from feedback.views import directory
+from feedback.views import directory, refusal
 from generator import clock
 
 bp = Blueprint("monthly", __name__, url_prefix="/officer/monthly")
@@ -30,10 +29,6 @@ bp = Blueprint("monthly", __name__, url_prefix="/officer/monthly")
 @bp.before_request
 def _audience() -> None:
     g.audience = "officer"
-
-
-def _refuse(code: int, message: str) -> Response:
-    return make_response(render_template("error.html", code=code, message=message), code)
 
 
 @bp.get("/")
@@ -52,11 +47,11 @@ def _report(month: str) -> MonthlyReport:
     try:
         first = monthly.parse_month(month, today)
     except MonthError as exc:
-        abort(_refuse(404, str(exc)))
+        abort(refusal(404, str(exc)))
     mine = current_user.body_id or ""
     body = request.args.get("body") or mine
     if body not in directory().descendants(mine) or body not in directory().bodies:
-        abort(_refuse(403, f"执法机构 {body} 不在您所在机构的管辖范围内，不能查看它的月报。"))
+        abort(refusal(403, f"执法机构 {body} 不在您所在机构的管辖范围内，不能查看它的月报。"))
     bodies = directory().descendants(body)
     return monthly.build(directory().body_name(body), bodies, first, today)
 
@@ -90,7 +85,7 @@ def _file(month: str, kind: str) -> Response:
         data = pdf.monthly(report)
     except pdf.FontMissing as exc:
         current_app.logger.error("monthly report not printed: %s", exc)
-        return _refuse(503, str(exc))
+        return refusal(503, str(exc))
     return Response(
         data,
         mimetype="application/pdf",
