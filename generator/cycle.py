@@ -141,7 +141,8 @@ def run_cycle(values: dict[str, Any]) -> dict[str, Any]:
 
 @click.command("cycle")
 def cycle_command() -> None:
-    """The daily cycle: export statistics, build, publish if a bucket is set (docs/deploy.md)."""
+    """The daily cycle: the service's exports (statistics, ledger, draws), build, publish if a
+    bucket is set, then the followers' notices (docs/deploy.md)."""
     values = settings.resolve()
     cache = Path(values["cache_dir"])
     with cycle_lock(cache / LOCK_FILE) as got:
