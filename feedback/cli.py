@@ -146,8 +146,13 @@ def stats(out: Path) -> None:
 
 @feedback_group.command("send-mail")
 def send_mail() -> None:
-    """Send every due message in the outbox; list the ones that stopped being retried."""
-    from feedback.mail import given_up, send_pending
+    """Send every due message in the outbox; list the ones that stopped being retried.
+
+    Messages sent, or given up, more than MAIL_KEEP_DAYS days ago are deleted (their
+    addresses are personal data kept no longer than needed).
+    """
+    from feedback.mail import given_up, purge, send_pending
+    from feedback.models import utcnow
 
     app = _app()
     if not app.config["MAIL_ENABLED"]:
@@ -163,6 +168,10 @@ def send_mail() -> None:
             )
             for mail in stuck:
                 click.echo(f"  #{mail.id} 收件人 {mail.to}：{mail.last_error}", err=True)
+        gone = purge(utcnow())
+        if gone:
+            days = app.config["MAIL_KEEP_DAYS"]
+            click.echo(f"已删除 {gone} 封 {days} 天前已发出或已停止重试的邮件（含收件地址）")
 
 
 @feedback_group.command("set-password")

@@ -150,6 +150,12 @@ FEEDBACK_SETTINGS: tuple[Setting, ...] = (
     Setting("MAIL_FROM", "noreply@yimatong.example", "Sender address of outgoing mail."),
     Setting("MAIL_MAX_ATTEMPTS", 10, "Attempts before a message waits for an operator."),
     Setting(
+        "MAIL_KEEP_DAYS",
+        30,
+        "Days a sent (or given-up) message, with its address, stays in the outbox; "
+        "`send-mail` deletes older ones.",
+    ),
+    Setting(
         "MAIL_CLAIM_TIMEOUT",
         600,
         "Seconds after which a sender's claim on a message is taken over.",

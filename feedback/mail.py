@@ -22,7 +22,7 @@ import uuid
 from email.message import EmailMessage
 
 from flask import Flask, current_app
-from sqlalchemy import CursorResult, or_, select, update
+from sqlalchemy import CursorResult, delete, or_, select, update
 
 from feedback.emails import BadAddress, normalize_address
 from feedback.extensions import db
@@ -210,6 +210,29 @@ def given_up() -> list[OutboxMail]:
         OutboxMail.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"],
     )
     return list(db.session.scalars(query.order_by(OutboxMail.id)))
+
+
+def purge(now: dt.datetime) -> int:
+    """Delete messages sent, or given up, more than ``MAIL_KEEP_DAYS`` days before ``now``.
+
+    The outbox holds addresses (reporters', followers', accounts'): a sent message is kept
+    only as long as an operator may need it to answer "was it sent?". Unsent messages still
+    being retried are never deleted. Returns how many were deleted. Needs an app context.
+    """
+    config = current_app.config
+    before = now - dt.timedelta(days=config["MAIL_KEEP_DAYS"])
+    gone = db.session.execute(
+        delete(OutboxMail).where(
+            or_(
+                OutboxMail.sent_at < before,
+                (OutboxMail.sent_at.is_(None))
+                & (OutboxMail.attempts >= config["MAIL_MAX_ATTEMPTS"])
+                & (OutboxMail.next_try_at < before),
+            )
+        )
+    )
+    db.session.commit()
+    return int(gone.rowcount or 0) if isinstance(gone, CursorResult) else 0
 
 
 class _Flusher:
