@@ -59,6 +59,8 @@ def export_command(out: Path, today: dt.date) -> None:
 
 def _report(outcome, what: str) -> None:  # type: ignore[no-untyped-def]
     click.echo(f"{what}：新登记 {len(outcome.opened)} 项，已在台账 {len(outcome.existing)} 项")
+    if outcome.closed:
+        click.echo(f"已延续、自动销号 {len(outcome.closed)} 项：{'、'.join(outcome.closed)}")
     for problem in outcome.refused:
         click.echo(f"  未登记 {problem}", err=True)
     if outcome.refused:
@@ -78,7 +80,8 @@ def _run(importer, what: str, today: dt.date) -> None:  # type: ignore[no-untype
 @ledger_group.command("permits")
 @today_option
 def permits_command(today: dt.date) -> None:
-    """Open an item for each permit expired without renewal or expiring within 60 days."""
+    """Open an item for each permit expired without renewal or expiring within 60 days; close
+    the open permit items of permits now renewed beyond that window."""
     from feedback.ledger.imports import import_permits
 
     _run(import_permits, f"排污许可证（截至 {today}）", today)
