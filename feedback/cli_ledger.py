@@ -49,12 +49,16 @@ def ledger_group() -> None:
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @today_option
 def export_command(out: Path, today: dt.date) -> None:
-    """Write the public ledger JSON the build reads (docs/ledger.md)."""
+    """Write the public ledger JSON the build reads, with every body's public monthly figures
+    (docs/ledger.md)."""
+    from feedback.inspections.public_monthly import public_months
     from feedback.ledger.export import write
 
-    with _app().app_context():
-        count = write(out, today)
-    click.echo(f"已写入 {out}：{count} 个问题（截至 {today}）")
+    app = _app()
+    with app.app_context():
+        figures = public_months(app.extensions["yimatong_directory"], today)
+        count = write(out, today, figures)
+    click.echo(f"已写入 {out}：{count} 个问题，{len(figures)} 条机构月度数据（截至 {today}）")
 
 
 def _report(outcome, what: str) -> None:  # type: ignore[no-untyped-def]
