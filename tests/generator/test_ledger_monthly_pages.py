@@ -180,3 +180,16 @@ def test_a_bad_monthly_record_stops_the_build_and_writes_nothing(tmp_path):
         )
     assert any(p.field == "month" for p in caught.value.problems)
     assert not out.exists()
+
+
+def test_changed_figures_alone_redo_the_month_page(tmp_path):
+    """Only the figures change (the same items, the same day): the next build shows them."""
+    out = tmp_path / "site"
+    ledger = write(tmp_path / "ledger.json", monthly_records())
+    _build(out, tmp_path, ledger)
+    more = monthly_records()
+    more[2] = {**more[2], "reports_received": 9}
+    write(ledger, more)
+    _build(out, tmp_path, ledger)
+    row = soup(out, "/ledger/monthly/2026-10/").select_one('tr[data-body="nn-binyang"]')
+    assert row.select_one("td.reports_received").get_text() == "9"
