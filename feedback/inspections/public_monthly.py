@@ -13,11 +13,12 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from feedback.directory import Body, Directory
 from feedback.extensions import db
 from feedback.inspections import monthly
-from feedback.inspections.models import SUBMITTED, Inspection
+from feedback.inspections.models import DEADLINE, ON_THE_SPOT, PROBLEM, SUBMITTED, Inspection
 from feedback.ledger.models import LedgerItem
 from feedback.models import Report
 from generator import clock
@@ -107,12 +108,114 @@ def record(body: Body, report: monthly.MonthlyReport) -> dict[str, Any]:
     }
 
 
+class _Tally:
+    """Every month's reports, keyed by (body, first day of the month): each record counted for
+    its own body and every body above it, as the officer report counts a body's subtree."""
+
+    def __init__(self, directory: Directory, bodies: list[Body], firsts: list[dt.date]):
+        self.firsts = set(firsts)
+        self.above: dict[str, list[str]] = {b.id: [] for b in bodies}
+        for body in bodies:
+            for below in directory.descendants(body.id):
+                self.above.setdefault(below, []).append(body.id)
+        self.reports: dict[tuple[str, dt.date], monthly.MonthlyReport] = {}
+        self.units: dict[tuple[str, dt.date], set[str]] = {}
+        self.rows: dict[tuple[str, dt.date], dict[str, monthly.ItemRow]] = {}
+
+    def at(self, body: str, first: dt.date) -> list[tuple[str, dt.date]]:
+        """The keys a record of ``body`` in the month of ``first`` counts under."""
+        if first not in self.firsts:
+            return []
+        return [(b, first) for b in self.above.get(body, ())]
+
+
+def _inspections(tally: _Tally, start: dt.date, end: dt.date) -> None:
+    query = (
+        select(Inspection)
+        .options(selectinload(Inspection.answers))
+        .where(
+            Inspection.state == SUBMITTED,
+            Inspection.started_at >= monthly.utc(start),
+            Inspection.started_at < monthly.utc(end),
+        )
+        .order_by(Inspection.id)
+    )
+    for inspection in db.session.scalars(query):
+        day = clock.china_today(inspection.started_at)
+        for key in tally.at(inspection.body_id, day.replace(day=1)):
+            tally.reports[key].inspections += 1
+            tally.units[key].add(inspection.unit_code)
+            rows = tally.rows[key]
+            for a in inspection.answers:
+                row = rows.setdefault(a.item, monthly.ItemRow(a.title))
+                if a.answer == PROBLEM:
+                    row.found += 1
+                    row.on_the_spot += a.resolution == ON_THE_SPOT
+                    row.deadline += a.resolution == DEADLINE
+
+
+def _ledger(tally: _Tally, firsts: list[dt.date], as_of: dt.date) -> None:
+    """Found and closed in each month; overdue on its last day (or ``as_of``)."""
+    lasts = [(f, min(monthly.next_month(f) - dt.timedelta(days=1), as_of)) for f in firsts]
+    columns = (LedgerItem.body_id, LedgerItem.found_on, LedgerItem.closed_on, LedgerItem.due_on)
+    for body, found, closed, due in db.session.execute(select(*columns)):
+        for key in tally.at(body, found.replace(day=1)):
+            tally.reports[key].ledger["found"] += 1
+        if closed is not None:
+            for key in tally.at(body, closed.replace(day=1)):
+                tally.reports[key].ledger["closed"] += 1
+        if due is None:
+            continue
+        for first, last in lasts:
+            if due < last and (closed is None or closed > last):
+                for key in tally.at(body, first):
+                    tally.reports[key].ledger["overdue"] += 1
+
+
+def _reports(tally: _Tally, start: dt.date, end: dt.date) -> None:
+    within = (Report.received_at >= monthly.utc(start), Report.received_at < monthly.utc(end))
+    for body, moment in db.session.execute(
+        select(Report.body_id, Report.received_at).where(*within)
+    ):
+        for key in tally.at(body or "", clock.china_today(moment).replace(day=1)):
+            tally.reports[key].reports["received"] += 1
+    done = (Report.concluded_at >= monthly.utc(start), Report.concluded_at < monthly.utc(end))
+    columns = (Report.body_id, Report.concluded_at, Report.concluded_on_time, Report.penalty_number)
+    for body, concluded, on_time, penalty in db.session.execute(select(*columns).where(*done)):
+        for key in tally.at(body or "", clock.china_today(concluded).replace(day=1)):
+            counts = tally.reports[key].reports
+            counts["concluded"] += 1
+            counts["on_time"] += bool(on_time)
+            counts["penalties"] += bool(penalty)
+
+
 def public_months(directory: Directory, today: dt.date) -> list[dict[str, Any]]:
-    """Every body's figures for each published month, by month, then bodies in tree order."""
+    """Every body's figures for each published month, by month, then bodies in tree order.
+
+    The officer report's counts (``monthly.build``) for every body at once: each table is read
+    once and each record counted for its body and the bodies above it (a test holds the two
+    equal)."""
     bodies = body_order(directory)
-    under = {b.id: directory.descendants(b.id) for b in bodies}
-    return [
-        record(body, monthly.build(body.name, under[body.id], month, today))
-        for month in months(today, first_day())
-        for body in bodies
-    ]
+    firsts = months(today, first_day())
+    if not firsts:
+        return []
+    tally = _Tally(directory, bodies, firsts)
+    for first in firsts:
+        for body in bodies:
+            key = (body.id, first)
+            tally.reports[key] = monthly.MonthlyReport(body.name, first, today)
+            tally.units[key] = set()
+            tally.rows[key] = {}
+    start, end = firsts[0], monthly.next_month(firsts[-1])
+    _inspections(tally, start, end)
+    _ledger(tally, firsts, today)
+    _reports(tally, start, end)
+    found = []
+    for first in firsts:
+        for body in bodies:
+            key = (body.id, first)
+            report = tally.reports[key]
+            report.units = len(tally.units[key])
+            report.items = list(tally.rows[key].values())
+            found.append(record(body, report))
+    return found

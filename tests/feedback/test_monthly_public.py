@@ -116,6 +116,32 @@ def test_the_export_holds_every_body_for_each_month_with_data_and_nothing_person
         assert private not in text
 
 
+def test_every_record_equals_the_officer_report_of_its_body_and_month(public_site):
+    """The export counts every body at once; each record is what ``monthly.build`` (the
+    officer report) gives for that body, its subtree and month."""
+    from feedback.inspections import monthly
+    from feedback.inspections.public_monthly import record
+
+    client, _, ledger, _ = public_site
+    app = client.application
+    directory = app.extensions["yimatong_directory"]
+    bodies = {b.id: b for b in body_order(directory)}
+    records = json.loads(ledger.read_text("utf-8"))["monthly"]
+    assert len(records) == 3 * len(bodies)
+    with app.app_context():
+        for exported in records:
+            body = bodies[exported["body"]]
+            first = dt.date.fromisoformat(exported["month"] + "-01")
+            report = monthly.build(
+                body.name, directory.descendants(body.id), first, REPORT_DAY.date()
+            )
+            expected = record(body, report)
+            for kept in (expected, exported):
+                kept["items"] = sorted(kept["items"], key=lambda i: i["title"])
+            assert exported == expected, (body.id, first)
+    assert any(r["inspections"] for r in records) and any(r["penalties"] for r in records)
+
+
 def test_months_are_the_last_twelve_with_data():
     today = dt.date(2027, 3, 5)
     assert months(today, None) == []
