@@ -104,7 +104,7 @@ def close_renewed(item: LedgerItem, valid_until: dt.date, today: dt.date) -> Non
     """Close a permit item whose permit is now valid beyond the window (system, audited)."""
     before = item.state
     item.state = LedgerState.CLOSED.value
-    item.closed_on = today
+    item.closed_on = max(today, item.found_on)  # never before it was found (a past --today)
     item.updated_at = utcnow()
     text = (
         f"系统：{today} 公开的许可信息显示排污许可证已延续，有效期至 {valid_until}"
