@@ -18,6 +18,7 @@ from . import journeys as j
 from .media import make_photo
 from .servers import SiteServer
 from .stack import next_build
+from .validators import axe_violations, ensure_npm_tools, java_missing, summarize, vnu_errors
 
 CORP = "eco@hongda.e2e.example.com"
 
@@ -107,5 +108,16 @@ def test_inspection_to_closed_item_on_the_next_build(stack, phone, make_page, sh
         assert int(top.locator("td.inspections").inner_text()) >= 1
         assert int(top.locator("td.ledger_closed").inner_text()) >= 1
         assert citizen.evaluate("document.documentElement.scrollWidth") <= 360
+        shots(citizen, "monthly-summary")
+        ensure_npm_tools()
+        assert not axe_violations(citizen, "ledger/monthly/<month>/")
+        citizen.goto(server.url + urls.ledger_monthly_path())
+        expect(citizen.locator("table.monthly-months")).to_contain_text(month)
+        assert not axe_violations(citizen, "ledger/monthly/")
+        if not java_missing():
+            pages = [site / "ledger" / "monthly" / "index.html"]
+            pages.append(site / "ledger" / "monthly" / month / "index.html")
+            errors = vnu_errors(pages)
+            assert not errors, summarize(errors)
     finally:
         server.stop()
