@@ -7,8 +7,9 @@ Units come from `yimatong sample` (their directory file is written as a build wo
 are spread over every unit, source and state, found over the last two years. Measured in the
 same run, each ``--runs`` times, with the median and p95 printed: the officer ledger page
 with filters (a province officer: every body below), one city's CSV export, the export to
-the build (`yimatong feedback ledger export`), and a floor: a bare SELECT COUNT(*) over the
-same table.
+the build (`yimatong feedback ledger export`: the items, and every body's public monthly
+figures for the last 12 months, as the command writes them), and a floor: a bare SELECT
+COUNT(*) over the same table.
 """
 
 from __future__ import annotations
@@ -137,6 +138,7 @@ def measure(app, runs: int, work: Path) -> dict[str, dict[str, float]]:  # type:
     from sqlalchemy import text
 
     from feedback.extensions import db
+    from feedback.inspections.public_monthly import public_months
     from feedback.ledger import export
 
     directory = app.extensions["yimatong_directory"]
@@ -160,6 +162,9 @@ def measure(app, runs: int, work: Path) -> dict[str, dict[str, float]]:  # type:
     found = {name: timed(call, runs) for name, call in figures.items()}
     with app.app_context():
         found["export to the build"] = timed(lambda: export.write(work / "ledger.json", DAY), runs)
+        found["export: monthly figures of every body"] = timed(
+            lambda: public_months(directory, DAY), runs
+        )
         count = text("SELECT COUNT(*) FROM ledger_item")
         found["floor: SELECT COUNT(*)"] = timed(lambda: db.session.execute(count).scalar(), runs)
     return found

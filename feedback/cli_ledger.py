@@ -49,16 +49,22 @@ def ledger_group() -> None:
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @today_option
 def export_command(out: Path, today: dt.date) -> None:
-    """Write the public ledger JSON the build reads (docs/ledger.md)."""
+    """Write the public ledger JSON the build reads, with every body's public monthly figures
+    (docs/ledger.md)."""
+    from feedback.inspections.public_monthly import public_months
     from feedback.ledger.export import write
 
-    with _app().app_context():
-        count = write(out, today)
-    click.echo(f"已写入 {out}：{count} 个问题（截至 {today}）")
+    app = _app()
+    with app.app_context():
+        figures = public_months(app.extensions["yimatong_directory"], today)
+        count = write(out, today, figures)
+    click.echo(f"已写入 {out}：{count} 个问题，{len(figures)} 条机构月度数据（截至 {today}）")
 
 
 def _report(outcome, what: str) -> None:  # type: ignore[no-untyped-def]
     click.echo(f"{what}：新登记 {len(outcome.opened)} 项，已在台账 {len(outcome.existing)} 项")
+    if outcome.closed:
+        click.echo(f"已延续、自动销号 {len(outcome.closed)} 项：{'、'.join(outcome.closed)}")
     for problem in outcome.refused:
         click.echo(f"  未登记 {problem}", err=True)
     if outcome.refused:
@@ -78,7 +84,8 @@ def _run(importer, what: str, today: dt.date) -> None:  # type: ignore[no-untype
 @ledger_group.command("permits")
 @today_option
 def permits_command(today: dt.date) -> None:
-    """Open an item for each permit expired without renewal or expiring within 60 days."""
+    """Open an item for each permit expired without renewal or expiring within 60 days; close
+    the open permit items of permits now renewed beyond that window."""
     from feedback.ledger.imports import import_permits
 
     _run(import_permits, f"排污许可证（截至 {today}）", today)

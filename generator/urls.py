@@ -84,3 +84,13 @@ def report_url(feedback_url: str, code: str | None = None) -> str:
     """Address of the report form on the feedback service, for a unit or a free place."""
     base = feedback_url.rstrip("/") + "/report"
     return f"{base}/{segment(code)}" if code else base
+
+
+def ledger_monthly_path(month: str | None = None) -> str:
+    """The public monthly summary's index, or the page of ``month`` (``YYYY-MM``)."""
+    if month is None:
+        return "/ledger/monthly/"
+    year, _, number = month.partition("-")
+    if not (len(year) == 4 and year.isdigit() and len(number) == 2 and number.isdigit()):
+        raise ValueError(f"月份 {month!r} 应为 YYYY-MM，不能用作网址")
+    return f"/ledger/monthly/{month}/"

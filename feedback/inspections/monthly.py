@@ -47,7 +47,7 @@ def next_month(first: dt.date) -> dt.date:
     return dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
 
 
-def _utc(day: dt.date) -> dt.datetime:
+def utc(day: dt.date) -> dt.datetime:
     """Midnight of a China date as naive UTC (how times are stored)."""
     moment = dt.datetime.combine(day, dt.time(0), tzinfo=clock.CHINA)
     return moment.astimezone(dt.UTC).replace(tzinfo=None)
@@ -96,8 +96,8 @@ def _inspections(report: MonthlyReport, bodies: set[str], start: dt.date, end: d
     query = select(Inspection).where(
         Inspection.state == SUBMITTED,
         Inspection.body_id.in_(bodies),
-        Inspection.started_at >= _utc(start),
-        Inspection.started_at < _utc(end),
+        Inspection.started_at >= utc(start),
+        Inspection.started_at < utc(end),
     )
     found = list(db.session.scalars(query))
     report.inspections = len(found)
@@ -138,11 +138,11 @@ def _reports(report: MonthlyReport, bodies: set[str], start: dt.date, end: dt.da
     received = (
         select(func.count())
         .select_from(Report)
-        .where(mine, Report.received_at >= _utc(start), Report.received_at < _utc(end))
+        .where(mine, Report.received_at >= utc(start), Report.received_at < utc(end))
     )
     report.reports["received"] = int(db.session.scalar(received) or 0)
     concluded = select(Report.concluded_on_time, Report.penalty_number).where(
-        mine, Report.concluded_at >= _utc(start), Report.concluded_at < _utc(end)
+        mine, Report.concluded_at >= utc(start), Report.concluded_at < utc(end)
     )
     for on_time, penalty in db.session.execute(concluded):
         report.reports["concluded"] += 1

@@ -68,9 +68,15 @@ def dumps(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
-def write(path: Path, today: dt.date) -> int:
-    """Write the export atomically (a temporary file beside it, then a rename); item count."""
+def write(path: Path, today: dt.date, monthly: list[dict[str, Any]] | None = None) -> int:
+    """Write the export atomically (a temporary file beside it, then a rename); item count.
+
+    ``monthly``: the bodies' public monthly figures (``feedback.inspections.public_monthly``),
+    written under ``"monthly"`` when given.
+    """
     data = export_data(today)
+    if monthly is not None:
+        data["monthly"] = monthly
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:

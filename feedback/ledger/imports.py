@@ -2,7 +2,8 @@
 (source inspection) and permits expired without renewal or expiring soon (source permit).
 
 Both are idempotent (the same record gives the same item) and report every record they could
-not open, going on with the others.
+not open, going on with the others. A permit item closes itself once the published permit is
+renewed beyond the 60-day window (an audit-trail entry by the system says so).
 """
 
 from __future__ import annotations
@@ -10,9 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
+
 from feedback.directory import Body, Directory, UnitEntry
+from feedback.extensions import db
 from feedback.ledger import service
 from feedback.ledger.checks import LedgerError
+from feedback.ledger.models import LedgerEvent, LedgerItem
+from feedback.ledger.states import LedgerState
+from feedback.models import utcnow
 
 #: Renewal is applied for 60 days before the permit expires (排污许可管理条例 第十四条); the
 #: same figure as generator.content.enums.EXPIRING_DAYS (a test holds them equal).
@@ -24,11 +31,13 @@ RENEW = "在许可证有效期届满 60 日前向审批部门提出延续申请�
 
 @dataclass
 class Outcome:
-    """What an import did: items opened now, items that existed, records refused."""
+    """What an import did: items opened now, items that existed, records refused, and items
+    closed because their problem is gone (a permit renewed)."""
 
     opened: list[str] = field(default_factory=list)
     existing: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    closed: list[str] = field(default_factory=list)
 
 
 def _body(unit: UnitEntry, directory: Directory, authority: str = "") -> Body:
@@ -80,10 +89,57 @@ def permit_problem(valid_until: dt.date, today: dt.date) -> tuple[str, dt.date] 
     return None
 
 
+def _open_permit_items() -> dict[str, list[LedgerItem]]:
+    """The permit items not closed yet, by unit."""
+    query = select(LedgerItem).where(
+        LedgerItem.source == "permit", LedgerItem.state != LedgerState.CLOSED.value
+    )
+    found: dict[str, list[LedgerItem]] = {}
+    for item in db.session.scalars(query.order_by(LedgerItem.id)):
+        found.setdefault(item.unit_code, []).append(item)
+    return found
+
+
+def close_renewed(item: LedgerItem, valid_until: dt.date, today: dt.date) -> None:
+    """Close a permit item whose permit is now valid beyond the window (system, audited)."""
+    before = item.state
+    item.state = LedgerState.CLOSED.value
+    item.closed_on = max(today, item.found_on)  # never before it was found (a past --today)
+    item.updated_at = utcnow()
+    text = (
+        f"系统：{today} 公开的许可信息显示排污许可证已延续，有效期至 {valid_until}"
+        f"（超过 {EXPIRING_DAYS} 日），本项自动销号。"
+    )
+    db.session.add(
+        LedgerEvent(
+            item=item,
+            actor_kind="system",
+            kind="renewed",
+            state_before=before,
+            state_after=item.state,
+            text=text,
+        )
+    )
+
+
+def _close_renewed(
+    outcome: Outcome, items: dict[str, list[LedgerItem]], unit: UnitEntry, today: dt.date
+) -> None:
+    """Close the unit's open permit items when its permit is now valid beyond the window."""
+    if unit.valid_until is None or permit_problem(unit.valid_until, today) is not None:
+        return
+    for item in items.get(unit.code, []):
+        close_renewed(item, unit.valid_until, today)
+        outcome.closed.append(item.number)
+
+
 def import_permits(directory: Directory, today: dt.date) -> Outcome:
-    """Open a permit item for each unit whose permit expired or expires within 60 days."""
+    """Open a permit item for each unit whose permit expired or expires within 60 days, and
+    close the open permit items of units whose permit is now renewed beyond that window."""
     outcome = Outcome()
+    still_open = _open_permit_items()
     for unit in directory.units.values():
+        _close_renewed(outcome, still_open, unit, today)
         found = permit_problem(unit.valid_until, today) if unit.valid_until else None
         if found is None:
             continue

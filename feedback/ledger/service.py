@@ -17,6 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from feedback.directory import Directory
 from feedback.extensions import db
+from feedback.ledger import mails
 from feedback.ledger.checks import LedgerError, new_item_problems, refuse
 from feedback.ledger.models import LedgerEvent, LedgerEvidence, LedgerItem
 from feedback.ledger.states import LEDGER_ACTIONS, SOURCES, LedgerState
@@ -170,6 +171,7 @@ def _create(
         _attach(event, evidence)
     else:
         _event(item, actor, "open", "", f"{label}发现，限期 {item.due_on} 前整改。")
+    mails.opened(item)
     return item
 
 
@@ -237,7 +239,9 @@ def send_back(
     """The officer sends the answer back with a reason the enterprise reads."""
     if not reason.strip():
         raise LedgerError(f"问题 {item.number}：退回时请写明原因，企业会看到。")
-    return _officer_move(item, account, "send_back", reason, directory)
+    event = _officer_move(item, account, "send_back", reason, directory)
+    mails.sent_back(item, reason)
+    return event
 
 
 def close(

@@ -96,6 +96,7 @@ LEDGER_ACTIONS: dict[str, LedgerAction] = {
 EVENT_LABELS: dict[str, str] = {
     "open": "立项挂单",
     "fix_on_spot": "立整立改（当场整改并销号）",
+    "renewed": "许可证已延续（系统自动销号）",
     **{name: action.label for name, action in LEDGER_ACTIONS.items()},
 }
 

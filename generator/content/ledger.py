@@ -66,3 +66,39 @@ class LedgerItem:
     def overdue(self, on: dt.date) -> bool:
         """Not closed and its deadline has passed on day ``on``."""
         return self.is_open and self.due_on is not None and self.due_on < on
+
+
+@dataclass(frozen=True, slots=True)
+class MonthlyItem:
+    """Problems found by inspections under one checklist item in a body's month."""
+
+    title: str
+    found: int
+    on_the_spot: int
+    deadline: int
+
+
+@dataclass(frozen=True, slots=True)
+class BodyMonth:
+    """A body's public monthly figures (月报公开), counted over it and the bodies under it:
+    the same counts as the officer's monthly report for the body and month."""
+
+    month: str  # YYYY-MM
+    body: str
+    body_name: str
+    inspections: int
+    units: int
+    problems: int
+    items: tuple[MonthlyItem, ...]
+    ledger_found: int
+    ledger_closed: int
+    ledger_overdue: int
+    reports_received: int
+    reports_concluded: int
+    reports_on_time: int
+    penalties: int
+
+    @property
+    def first_day(self) -> dt.date:
+        """The month's first day."""
+        return dt.date(int(self.month[:4]), int(self.month[5:]), 1)

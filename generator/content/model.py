@@ -24,7 +24,7 @@ from generator.content.enums import (
     PermitStatus,
     RectificationStatus,
 )
-from generator.content.ledger import LedgerItem
+from generator.content.ledger import BodyMonth, LedgerItem
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,6 +345,8 @@ class Site:
     ledger: tuple[LedgerItem, ...] = ()
     #: The day the ledger file was written, None without one.
     ledger_as_of: dt.date | None = None
+    #: The bodies' public monthly figures from the ledger file (its ``monthly``), or ().
+    ledger_monthly: tuple[BodyMonth, ...] = ()
     #: The public list of random draws (``draws_file``), or (); the day it was written.
     draws: tuple[PublicDraw, ...] = ()
     draws_as_of: dt.date | None = None

@@ -15,6 +15,7 @@ from generator.pages.views import (
     draws,
     home,
     ledger,
+    ledger_monthly,
     listings,
     outlet,
     pages,
@@ -24,9 +25,9 @@ from generator.pages.views import (
 )
 from generator.pages.views.common import Catalog, Output
 
-MODULES = (unit, outlet, listings, home, stats, ledger, draws, pages, rating)
+MODULES = (unit, outlet, listings, home, stats, ledger, ledger_monthly, draws, pages, rating)
 #: Page modules whose pages are not any one unit's.
-SITE_MODULES = (listings, home, stats, ledger, draws, pages, rating)
+SITE_MODULES = (listings, home, stats, ledger, ledger_monthly, draws, pages, rating)
 #: Every file of a unit lives under its folder; no other page does.
 UNIT_FOLDERS = "/e/"
 

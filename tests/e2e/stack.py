@@ -94,6 +94,41 @@ def build_site(content: Path, out: Path, index_dir: Path, site_url: str, app_url
     assert (index_dir / META_FILE).is_file(), "构建没有写出搜索索引（generator/build/steps.py）"
 
 
+def next_build(stack: Stack, out: Path) -> Path:
+    """What the daily cycle does after the service changed: the ledger export, run as its own
+    process on the running service's database (``yimatong feedback ledger export``), then a
+    build of the fixture content reading it into ``out`` (the shared site stays as it is)."""
+    import os
+    import subprocess
+    import sys
+
+    ledger = out.parent / f"{out.name}-ledger.json"
+    config = stack.app.config
+    env = {
+        **os.environ,
+        "YIMATONG_DATABASE_URL": config["DATABASE_URL"],
+        "YIMATONG_DIRECTORY_FILE": str(config["DIRECTORY_FILE"]),
+        "YIMATONG_INSTANCE_PATH": str(config["INSTANCE_PATH"]),
+        "YIMATONG_SEARCH_INDEX_DIR": str(config["SEARCH_INDEX_DIR"]),
+        "YIMATONG_SECRET_KEY": config["SECRET_KEY"],
+    }
+    command = [sys.executable, "-m", "generator.cli", "feedback", "ledger", "export"]
+    done = subprocess.run(
+        [*command, "--out", str(ledger)], env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    from generator.build.run import build
+
+    overrides = {
+        "cache_dir": str(out.parent / f"{out.name}-cache"),
+        "search_index_dir": str(out.parent / f"{out.name}-index"),
+        "feedback_url": stack.app_url,
+        "ledger_file": str(ledger),
+    }
+    build(FIXTURE_CONTENT, out, stack.site_url, jobs=1, progress=False, overrides=overrides)
+    return ledger
+
+
 def start_smtp(mailbox: Mailbox) -> tuple[Any, int]:
     """An aiosmtpd server on loopback delivering into ``mailbox``."""
     from aiosmtpd.controller import Controller

@@ -22,6 +22,7 @@ from bs4 import BeautifulSoup
 from feedback.auth import find_account
 from feedback.draws.export import public_draws
 from feedback.extensions import db
+from feedback.inspections.public_monthly import public_months
 from feedback.ledger import export as ledger_export
 from feedback.models import AuditEntry, OutboxMail, Rating, Report
 from feedback.open311.keys import create_key
@@ -265,6 +266,8 @@ def _outside(client, officer, app, numbers: list[str], who: Identity) -> dict[st
     officer.logout()
     with app.app_context():
         pages["ledger export"] = ledger_export.dumps(ledger_export.export_data(china_today()))
+        monthly = public_months(app.extensions["yimatong_directory"], china_today())
+        pages["ledger export: monthly figures"] = json.dumps(monthly, ensure_ascii=False)
     pages["draws export"] = _draws_export(client, officer, app)
     pages.update(_mail_outputs(app, who))
     return pages

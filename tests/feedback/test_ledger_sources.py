@@ -246,3 +246,79 @@ def test_the_report_item_follows_the_case_answered_and_verified_once(
         kinds = [e.kind for e in db.session.scalars(select(LedgerEvent).order_by(LedgerEvent.id))]
         assert kinds == ["open", "answer", "send_back", "answer", "verify", "close"]
         assert db.session.scalar(select(func.count()).select_from(LedgerEvidence)) == 2
+
+
+def _renewed(app, code: str, until: dt.date):
+    """The app's directory with the permit of ``code`` now valid until ``until``."""
+    import dataclasses
+
+    from feedback.directory import Directory
+
+    directory = app.extensions["yimatong_directory"]
+    unit = dataclasses.replace(directory.units[code], valid_until=until)
+    return Directory(
+        {**directory.units, code: unit},
+        directory.bodies,
+        directory.divisions,
+        directory.province,
+        directory.site_id,
+    )
+
+
+def test_a_permit_item_closes_itself_when_the_permit_is_renewed(app):
+    opened_on = dt.date(2027, 1, 5)  # Liucheng's permit expired on 2026-12-31
+    with app.app_context():
+        import_permits(app.extensions["yimatong_directory"], opened_on)
+        db.session.commit()
+        [item] = _items(app)
+        assert item.state == "open"
+        renewal_seen = dt.date(2027, 1, 20)
+        renewed = _renewed(app, LIUCHENG, dt.date(2031, 12, 30))
+        outcome = import_permits(renewed, renewal_seen)
+        db.session.commit()
+        assert outcome.closed == [item.number] and outcome.opened == []
+        closed = db.session.get(LedgerItem, item.id)
+        assert closed.state == "closed" and closed.closed_on == renewal_seen
+        last = closed.events[-1]
+        assert (last.kind, last.actor_kind, last.actor_id) == ("renewed", "system", None)
+        assert (last.state_before, last.state_after) == ("open", "closed")
+        assert "已延续" in last.text and "2031-12-30" in last.text and "2027-01-20" in last.text
+        again = import_permits(renewed, renewal_seen)
+        assert again.closed == [] and again.opened == []
+
+
+@pytest.mark.parametrize("until", [dt.date(2027, 3, 21), dt.date(2026, 12, 31)])
+def test_a_permit_renewed_only_into_the_window_leaves_the_item_open(app, until):
+    """Renewed to a day still within 60 days (or not renewed): the item stays open."""
+    with app.app_context():
+        import_permits(app.extensions["yimatong_directory"], dt.date(2027, 1, 5))
+        db.session.commit()
+        outcome = import_permits(_renewed(app, LIUCHENG, until), dt.date(2027, 1, 20))
+        db.session.commit()
+        assert outcome.closed == []
+        assert {i.state for i in _items(app) if i.unit_code == LIUCHENG} == {"open"}
+
+
+def test_the_permit_command_says_which_items_it_closed(runner, tmp_path, monkeypatch):
+    import dataclasses
+    import os
+
+    from generator.directory.records import read, write
+
+    runner.invoke(feedback_group, ["ledger", "permits", "--today", "2027-01-05"])
+    data = read(os.environ["YIMATONG_DIRECTORY_FILE"])
+    units = tuple(
+        dataclasses.replace(u, valid_until=dt.date(2031, 12, 30)) if u.code == LIUCHENG else u
+        for u in data.units
+    )
+    renewed = tmp_path / "renewed.jsonl"
+    write(renewed, dataclasses.replace(data, units=units))
+    monkeypatch.setenv("YIMATONG_DIRECTORY_FILE", str(renewed))
+    result = runner.invoke(feedback_group, ["ledger", "permits", "--today", "2027-01-20"])
+    assert result.exit_code == 0, result.output
+    assert "自动销号 1 项" in result.output
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "instance" / "feedback.sqlite3") as conn:
+        rows = conn.execute("select state, closed_on from ledger_item").fetchall()
+    assert rows == [("closed", "2027-01-20")]

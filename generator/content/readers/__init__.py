@@ -111,6 +111,7 @@ def _service_files(
         "report_stats": stats,
         "ledger": tuple(i for i in ledger.items if i.unit_code in codes),
         "ledger_as_of": ledger.as_of,
+        "ledger_monthly": ledger.monthly,
         "draws": draws.draws,
         "draws_as_of": draws.as_of,
         "notices": tuple(unknown_units(ledger, codes, str(ledger_file)) + unknown),

@@ -1,22 +1,31 @@
 """The ledger export of the feedback service (``ledger_file``): checked item by item, every
-problem named by file, item and field (docs/statistics.md, "The problem ledger")."""
+problem named by file, item and field (docs/statistics.md, "The problem ledger"); and its
+``monthly`` list, each body's public monthly figures (docs/ledger.md, "The public monthly
+summary")."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.content.ledger import LEDGER_SOURCE_LABELS, LEDGER_STATE_LABELS, LedgerItem
+from generator.content.ledger import (
+    LEDGER_SOURCE_LABELS,
+    LEDGER_STATE_LABELS,
+    BodyMonth,
+    LedgerItem,
+    MonthlyItem,
+)
 from generator.content.problems import Problem
 from generator.content.readers import jsonparse, source
 
 ITEM_KEYS = frozenset(
     "id unit_code outlet source found_on title action due_on state closed_on body".split()
 )
-TOP_KEYS = frozenset(("as_of", "items"))
+TOP_KEYS = frozenset(("as_of", "items", "monthly"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +34,8 @@ class Ledger:
 
     as_of: dt.date | None = None
     items: tuple[LedgerItem, ...] = ()
+    #: The bodies' public monthly figures (the export's ``monthly``), or ().
+    monthly: tuple[BodyMonth, ...] = ()
 
 
 @dataclass
@@ -180,7 +191,9 @@ def read_ledger(path: Path, rel: str) -> tuple[Ledger, list[Problem]]:
         if item is not None:
             read.append((n, item))
     problems += duplicates(data["items"], rel)
-    return Ledger(as_of, tuple(item for _, item in read)), problems
+    monthly, found = read_monthly(data.get("monthly"), rel)
+    problems += found
+    return Ledger(as_of, tuple(item for _, item in read), monthly), problems
 
 
 def unknown_units(ledger: Ledger, codes: set[str], rel: str) -> list[str]:
@@ -192,3 +205,95 @@ def unknown_units(ledger: Ledger, codes: set[str], rel: str) -> list[str]:
         for item in ledger.items
         if item.unit_code not in codes
     ]
+
+
+MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+COUNTS = (
+    "inspections units problems ledger_found ledger_closed ledger_overdue reports_received "
+    "reports_concluded reports_on_time penalties"
+).split()
+MONTH_KEYS = frozenset(["month", "body", "body_name", "items", *COUNTS])
+MONTH_ITEM_KEYS = frozenset(("title", "found", "on_the_spot", "deadline"))
+
+
+def _keys(r: FieldChecks, allowed: frozenset[str]) -> None:
+    for key in sorted(set(r.data) - allowed):
+        r.fail(key, "不认识的字段（可用：" + "、".join(sorted(allowed)) + "）")
+    for key in sorted(allowed - set(r.data)):
+        r.fail(key, "缺少此字段")
+
+
+def _items(r: FieldChecks) -> tuple[MonthlyItem, ...]:
+    raw = r.data.get("items")
+    if not isinstance(raw, list):
+        r.fail("items", "应为检查项列表")
+        return ()
+    found = []
+    for n, entry in enumerate(raw, 1):
+        if not isinstance(entry, dict):
+            r.fail(f"items[{n}]", "每个检查项应为 JSON 对象")
+            continue
+        item = FieldChecks(r.rel, r.record, entry)
+        _keys(item, MONTH_ITEM_KEYS)
+        counts = [item.count(k) for k in ("found", "on_the_spot", "deadline")]
+        title = item.text("title")
+        r.problems += [
+            Problem(p.file, p.record, f"items[{n}].{p.field}", p.message) for p in item.problems
+        ]
+        if item.problems:
+            continue
+        if counts[1] + counts[2] > counts[0]:
+            r.fail(f"items[{n}]", "立整立改与限期整改之和不应大于发现问题数")
+        found.append(MonthlyItem(title, *counts))
+    return tuple(found)
+
+
+def read_month(data: Any, rel: str, n: int) -> tuple[BodyMonth | None, list[Problem]]:
+    """Record ``n`` (1-based) of the monthly list: the record, or None with its problems."""
+    if not isinstance(data, dict):
+        return None, [Problem(rel, f"monthly 第{n}条", "", "每条月度数据应为 JSON 对象")]
+    record = f"monthly 第{n}条 {data.get('body', '')} {data.get('month', '')}".rstrip()
+    r = FieldChecks(rel, record, data)
+    _keys(r, MONTH_KEYS)
+    if r.problems:
+        return None, r.problems
+    month = r.text("month")
+    if month and not MONTH.match(month):
+        r.fail("month", f"“{month}” 不是 YYYY-MM 格式的月份（如 2026-06）")
+    counts = {k: r.count(k) for k in COUNTS}
+    found = BodyMonth(
+        month=month,
+        body=r.text("body"),
+        body_name=r.text("body_name"),
+        items=_items(r),
+        **counts,
+    )
+    if sum(i.found for i in found.items) != found.problems:
+        r.fail("problems", f"应等于各检查项发现问题之和（{sum(i.found for i in found.items)}）")
+    return (None if r.problems else found), r.problems
+
+
+def read_monthly(data: Any, rel: str) -> tuple[tuple[BodyMonth, ...], list[Problem]]:
+    """The export's ``monthly`` list (absent: none) and every problem found in it."""
+    if data is None:
+        return (), []
+    if not isinstance(data, list):
+        return (), [Problem(rel, "", "monthly", "应为月度数据列表")]
+    read: list[BodyMonth] = []
+    problems: list[Problem] = []
+    seen: dict[tuple[str, str], int] = {}
+    for n, raw in enumerate(data, 1):
+        found, trouble = read_month(raw, rel, n)
+        problems += trouble
+        if found is None:
+            continue
+        key = (found.body, found.month)
+        if key in seen:
+            message = f"与第{seen[key]}条重复：每个机构每月只应有一条"
+            problems.append(
+                Problem(rel, f"monthly 第{n}条 {found.body} {found.month}", "body", message)
+            )
+            continue
+        seen[key] = n
+        read.append(found)
+    return tuple(read), problems
