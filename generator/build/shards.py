@@ -217,8 +217,8 @@ def _unit_problems(
             )
         elif shard.units[unit.code] != unit_keys.get(unit.code):
             problems.append(
-                f"排污单位 {unit.code} 在分片 {shard.folder} 中的内容与本次内容不同，"
-                "请重新构建该分片"
+                f"排污单位 {unit.code} 在分片 {shard.folder} 中的内容与本次内容不同"
+                "（内容文件或自动监控数据不同），请重新构建该分片"
             )
     for code, shard in sorted(held.items()):
         if code not in codes:

@@ -172,6 +172,19 @@ def test_a_shard_of_other_content_is_refused(built, tmp_path) -> None:
     assert not out.exists()
 
 
+def test_a_shard_built_with_other_settings_is_refused(built, tmp_path) -> None:
+    """Another base URL (the QR codes and every link change): the global key differs."""
+    other = tmp_path / "other"
+    command = ["--shard", SHARD_B, "--out", str(other), "--base-url", "https://other.example.cn"]
+    _ok(_yimatong(tmp_path, *command))
+    out = tmp_path / "site"
+    done = _yimatong(tmp_path, "--out", str(out), "--merge", str(built["root"] / "a" / "shard"),
+                     str(other))  # fmt: skip
+    assert done.returncode == 1
+    assert f"分片 {other} 由不同的内容、代码或设置生成" in done.stderr
+    assert not out.exists()
+
+
 def test_a_shard_of_a_city_the_content_lacks_is_refused(tmp_path) -> None:
     result = build_cli(tmp_path, FIXTURE, tmp_path / "shard", "--shard", "450100,459900")
     assert result.exit_code == 1
