@@ -265,10 +265,11 @@ def _make(ctx: BuildContext, job: _Job, steps: Sequence[Step]) -> tuple[int, int
             cat.unit_keys.update(ctx.unit_keys or {})
             cat.row_keys.update(job.row_keys)
             planned, keys, todo = plan_todo(cat, conf, job.previous)
-        if job.shards:
+        timer("plan")
+        if job.shards:  # a merge: the units' files are the shards'
             place_shards(job.shards, tmp)
             todo = [o for o in todo if not o.path.startswith(UNIT_FOLDERS)]
-        timer("plan")
+            timer("shards")
         render_outputs(app, todo, tmp, conf, jobs=job.jobs, progress=ctx.progress is not None)
         timer("render")
         records = _finish_steps(runner, job.previous, job.exclude_steps, timer)
