@@ -113,6 +113,11 @@ def build_shard(
     conf = settings_mod.resolve({**(overrides or {}), "base_url": base_url})
     content, out = Path(content_dir), Path(shard_dir).resolve()
     with build_lock(out):
+        if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
+            raise ShardError(
+                f"{out} 已有文件但不是分片目录（没有 {MANIFEST}），分片不会覆盖它："
+                "请用 --out 指定一个新的或原有的分片目录"
+            )
         site, load_cache = load(content, conf, progress)
         try:
             check_cities(site, cities)

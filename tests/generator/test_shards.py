@@ -185,6 +185,16 @@ def test_a_shard_built_with_other_settings_is_refused(built, tmp_path) -> None:
     assert not out.exists()
 
 
+def test_a_shard_never_replaces_a_folder_that_is_no_shard(built) -> None:
+    """--out given the published site by mistake: the site stays as it was."""
+    site = built["single"] / "site"
+    before = tree(site)
+    done = _yimatong(built["single"], "--shard", SHARD_A, "--out", str(site))
+    assert done.returncode == 1
+    assert f"{site} 已有文件但不是分片目录（没有 shard.json）" in done.stderr
+    assert tree(site) == before
+
+
 def test_a_shard_of_a_city_the_content_lacks_is_refused(tmp_path) -> None:
     result = build_cli(tmp_path, FIXTURE, tmp_path / "shard", "--shard", "450100,459900")
     assert result.exit_code == 1
