@@ -324,10 +324,10 @@ def build_and_report(
     except ContentError as error:
         click.echo(error.report(), err=True)
         sys.exit(1)
-    except (
-        *(FileOverwriteError, BuildBusyError, UnitDropError, MethodError, StoreError),
-        ShardError,
-    ) as error:
+    except (FileOverwriteError, BuildBusyError, UnitDropError, MethodError, StoreError) as error:
+        click.echo(f"构建失败：{error}", err=True)
+        sys.exit(1)
+    except ShardError as error:
         click.echo(f"构建失败：{error}", err=True)
         sys.exit(1)
     except WriteFailure as error:
@@ -338,9 +338,10 @@ def build_and_report(
         sys.exit(1)
     for notice in result.notices:
         click.echo(f"提示：{notice}", err=True)
-    kind = f"合并 {len(shards)} 个分片" if shards else "全量" if result.full else "增量"
+    kind = "合并" if shards else "全量" if result.full else "增量"
+    parts = f"（{len(shards)} 个分片）" if shards else ""
     click.echo(
-        f"{kind}构建完成：共 {result.total} 个文件，生成 {result.rendered} 个，"
+        f"{kind}构建完成{parts}：共 {result.total} 个文件，生成 {result.rendered} 个，"
         f"删除 {result.removed} 个，用时 {result.seconds:.1f} 秒 → {out_dir}"
     )
     click.echo("各阶段用时（秒）：" + "，".join(f"{k} {v:.1f}" for k, v in result.phases.items()))

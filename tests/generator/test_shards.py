@@ -72,7 +72,7 @@ def built(tmp_path_factory) -> dict[str, Path]:
             str(root / "b" / "shard"),
         )  # fmt: skip
     )
-    assert "合并 2 个分片" in done.stdout
+    assert "合并构建完成（2 个分片）：共" in done.stdout
     return {"root": root, "single": root / "single", "merge": merge}
 
 
