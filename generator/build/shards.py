@@ -113,11 +113,7 @@ def build_shard(
     conf = settings_mod.resolve({**(overrides or {}), "base_url": base_url})
     content, out = Path(content_dir), Path(shard_dir).resolve()
     with build_lock(out):
-        if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
-            raise ShardError(
-                f"{out} 已有文件但不是分片目录（没有 {MANIFEST}），分片不会覆盖它："
-                "请用 --out 指定一个新的或原有的分片目录"
-            )
+        _check_folder(out)
         site, load_cache = load(content, conf, progress)
         try:
             check_cities(site, cities)
@@ -130,26 +126,49 @@ def build_shard(
                 cat.unit_keys.update(unit_keys)
                 cat.row_keys.update(content_keys)
                 outputs = [o for unit in units for o in unit_outputs(unit, cat, conf)]
-            tmp = temporary(out)
-            try:
-                render_outputs(app, outputs, tmp / SITE, conf, jobs=jobs, progress=progress)
-                (tmp / SITE).mkdir(exist_ok=True)
-                manifest = {
-                    "format": FORMAT,
-                    "version": VERSION,
-                    "cities": list(cities),
-                    "global_key": global_key(site, conf),
-                    "units": {u.code: unit_keys[u.code] for u in units},
-                }
-                text = json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=1)
-                (tmp / MANIFEST).write_text(text + "\n", encoding="utf-8")
-                swap_in(tmp, out)
-            except BaseException:
-                shutil.rmtree(tmp, ignore_errors=True)
-                raise
+            manifest = {
+                "format": FORMAT,
+                "version": VERSION,
+                "cities": list(cities),
+                "global_key": global_key(site, conf),
+                "units": {u.code: unit_keys.get(u.code) for u in units},
+            }
+            _write_shard(app, outputs, manifest, out, conf, jobs, progress)
         finally:
             load_cache.wait()
     return ShardResult(tuple(cities), len(units), len(outputs), time.monotonic() - started)
+
+
+def _check_folder(out: Path) -> None:
+    """Fail when ``out`` has files but is no shard (the published site given by mistake)."""
+    if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
+        raise ShardError(
+            f"{out} 已有文件但不是分片目录（没有 {MANIFEST}），分片不会覆盖它："
+            "请用 --out 指定一个新的或原有的分片目录"
+        )
+
+
+def _write_shard(
+    app: Any,
+    outputs: list[Any],
+    manifest: dict[str, Any],
+    out: Path,
+    conf: dict[str, Any],
+    jobs: int | None,
+    progress: bool,
+) -> None:
+    """Render ``outputs`` and write ``manifest`` into a new folder beside ``out``, then swap
+    it in; nothing of a failed shard stays."""
+    tmp = temporary(out)
+    try:
+        render_outputs(app, outputs, tmp / SITE, conf, jobs=jobs, progress=progress)
+        (tmp / SITE).mkdir(exist_ok=True)
+        text = json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=1)
+        (tmp / MANIFEST).write_text(text + "\n", encoding="utf-8")
+        swap_in(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
 
 
 def read_manifest(folder: Path) -> Manifest:
