@@ -4,11 +4,14 @@ floor, each repeated, with median, spread, CPU time and the load average around 
     .venv/bin/python bench/build_bench.py                       # 5,000 and 55,900 units
     .venv/bin/python bench/build_bench.py --units 5000 --repeat 5
     .venv/bin/python bench/build_bench.py --units 55900 --skip-cold --only unchanged one
+    .venv/bin/python bench/build_bench.py --units 20000 --skip-cold --only warm sharded
 
 Content comes from `yimatong sample` when it exists, else fixture units cloned with new codes.
 Every build is the real command, `yimatong build`, in a process of its own (Python start and
 imports included); wall time, CPU time of the whole process tree and its largest peak memory
-come from the kernel (bench/figures.py). The warm full build and the floor run as pairs back
+come from the kernel, the peak memory of the whole tree (summed over its processes) from
+sampling /proc (bench/figures.py). "sharded" is the full build as ``--shards`` shards by
+city, one process after another, then ``--merge``. The warm full build and the floor run as pairs back
 to back, and each pair gives its own ratio. The floor's time excludes loading the content.
 """
 
@@ -112,7 +115,7 @@ def touch_daily(folder: Path) -> int:
 
 
 #: The measurements, in the order they run (see ``bench``).
-KINDS = ("cold", "warm", "floor", "unchanged", "one", "daily")
+KINDS = ("cold", "warm", "floor", "sharded", "unchanged", "one", "daily")
 
 #: What ``yimatong build`` prints at its end.
 RESULT = re.compile(r"共 (\d+) 个文件，生成 (\d+) 个，删除 (\d+) 个，用时 ([\d.]+) 秒")
@@ -168,6 +171,62 @@ def run_floor(work: Path) -> dict:
     return {**done, "rendered": files, "load_seconds": load, "seconds": seconds}
 
 
+def unit_cities(content: Path) -> dict[str, int]:
+    """How many units each city (prefecture) of the content has, from the JSON Lines files."""
+    counts: dict[str, int] = {}
+    for path in sorted((content / "units").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                city = str(json.loads(line)["county"])[:4] + "00"
+                counts[city] = counts.get(city, 0) + 1
+    return counts
+
+
+def city_groups(counts: dict[str, int], shards: int) -> list[list[str]]:
+    """The cities shared out into ``shards`` groups of about the same number of units (the
+    largest city first, each to the smallest group so far)."""
+    groups: list[list[str]] = [[] for _ in range(min(shards, len(counts)))]
+    sizes = [0] * len(groups)
+    for city in sorted(counts, key=lambda c: (-counts[c], c)):
+        smallest = sizes.index(min(sizes))
+        groups[smallest].append(city)
+        sizes[smallest] += counts[city]
+    return [sorted(g) for g in groups]
+
+
+def run_sharded(work: Path, shards: int) -> dict:
+    """A full build as ``shards`` shards, one process after another, then the merge into the
+    site: the time and CPU of all of them summed, the memory of the largest (they run one at a
+    time, so that is the peak of the whole)."""
+    yimatong = str(Path(sys.executable).parent / "yimatong")
+    common = ["--content", str(work / "content"), "--base-url", BASE_URL]
+    runs, folders = [], []
+    for number, cities in enumerate(city_groups(unit_cities(work / "content"), shards)):
+        folder = work / "shards" / str(number)
+        folders.append(str(folder))
+        command = [yimatong, "build", *common, "--shard", ",".join(cities), "--out", str(folder)]
+        runs.append(figures.run(command, ROOT, build_env(work), work / "build.log"))
+    command = [yimatong, "build", *common, "--out", str(work / "site"), "--merge", *folders]
+    merge = figures.run(command, ROOT, build_env(work), work / "build.log")
+    found = RESULT.search(merge["stdout"])
+    shutil.rmtree(work / "shards", ignore_errors=True)
+    every = [*runs, merge]
+    return {
+        **{k: sum(r[k] for r in every) for k in ("process_seconds", "cpu_seconds")},
+        **{k: max(r[k] for r in every) for k in ("peak_tree_mb", "peak_tree_sum_mb")},
+        "system_seconds": sum(r["system_seconds"] for r in every),
+        "load_before": every[0]["load_before"],
+        "load_after": every[-1]["load_after"],
+        "rendered": int(found.group(1)) if found else 0,
+        "shards": [round(r["process_seconds"], 2) for r in runs],
+        "shard_peaks_mb": [r["peak_tree_sum_mb"] for r in runs],
+        "merge_seconds": round(merge["process_seconds"], 2),
+        "merge_peak_mb": merge["peak_tree_sum_mb"],
+        "phases": f"{len(runs)} shards, then the merge",
+        "cleanup_seconds": wait_for_cleanup(work),
+    }
+
+
 def wait_for_cleanup(work: Path) -> float:
     """Wait until the replaced sites a build deletes in the background are gone, so the next
     measurement does not share the disk and a core with that deletion; the seconds."""
@@ -177,7 +236,9 @@ def wait_for_cleanup(work: Path) -> float:
     return time.monotonic() - started
 
 
-def bench(units: int, work: Path, repeat: int, only: tuple[str, ...], skip_cold: bool) -> dict:
+def bench(
+    units: int, work: Path, repeat: int, only: tuple[str, ...], skip_cold: bool, shards: int = 4
+) -> dict:
     """All measurements asked for one size, each ``repeat`` times (the cold build once)."""
     found: dict[str, list[dict]] = {}
     if not skip_cold:
@@ -193,6 +254,8 @@ def bench(units: int, work: Path, repeat: int, only: tuple[str, ...], skip_cold:
         site, cache = figures.inodes(work / "site"), figures.inodes(work / "cache")
         both = figures.inodes(work / "site", work / "cache")["inodes"]
         found["inodes"] = [{**site, "cache_inodes": cache["inodes"], "together": both}]
+    for _ in range(repeat if "sharded" in only else 0):
+        found.setdefault("sharded", []).append(run_sharded(work, shards))
     for _ in range(repeat if "unchanged" in only else 0):
         found.setdefault("unchanged", []).append(run_build(work, full=False))
     for _ in range(repeat if "one" in only else 0):
@@ -213,6 +276,12 @@ def report(units: int, found: dict) -> None:
             first = found[name][0]
             if first.get("phases"):
                 print(" " * 13 + f"phases of the first run: {first['phases']}")
+            if name == "sharded":
+                print(
+                    " " * 13 + f"first run: shards {first['shards']} s, peaks "
+                    f"{first['shard_peaks_mb']} MB; merge {first['merge_seconds']} s, peak "
+                    f"{first['merge_peak_mb']} MB (tree, summed)"
+                )
     if "warm" in found:
         pairs = [
             w["seconds"] / f["seconds"] for w, f in zip(found["warm"], found["floor"], strict=True)
@@ -243,12 +312,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement")
     parser.add_argument("--only", nargs="*", default=KINDS[1:], choices=KINDS[1:])
     parser.add_argument(
+        "--shards", type=int, default=4, help="shards of the sharded full build (by city)"
+    )
+    parser.add_argument(
         "--skip-cold", action="store_true", help="reuse the content and caches already in --work"
     )
     args = parser.parse_args()
     only = tuple(args.only)
     for units in args.units:
-        found = bench(units, args.work / str(units), args.repeat, only, args.skip_cold)
+        work = args.work / str(units)
+        found = bench(units, work, args.repeat, only, args.skip_cold, args.shards)
         report(units, found)
         for runs in found.values():
             for r in runs:

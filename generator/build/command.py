@@ -24,6 +24,19 @@ from generator.build.lock import BuildBusyError, build_lock
 @click.option(
     "--allow-drop", is_flag=True, help="允许撤下超过 max_unit_drop_percent 的已发布排污单位。"
 )
+@click.option(
+    "--shard",
+    "cities",
+    default=None,
+    metavar="CITY[,CITY…]",
+    help="只生成这些地级市（六位代码）的排污单位与排放口页面、数据与二维码，写入 --out 指定的分片目录。",
+)
+@click.option(
+    "--merge",
+    is_flag=True,
+    help="由参数给出的分片目录合并出全省网站：生成全省列表、站点地图、下载、订阅与检索索引并发布。",
+)
+@click.argument("shard_dirs", nargs=-1, type=click.Path(file_okay=False), metavar="[SHARD_DIR]…")
 def build_command(
     content_dir: str | None,
     out_dir: str | None,
@@ -31,10 +44,31 @@ def build_command(
     jobs: int | None,
     full: bool,
     allow_drop: bool,
+    cities: str | None,
+    merge: bool,
+    shard_dirs: tuple[str, ...],
 ) -> None:
-    """Validate content and build the static site (only what changed, unless --full)."""
+    """Validate content and build the static site (only what changed, unless --full).
+
+    Split across machines: `yimatong build --shard 450100,450200 --out shards/a` on each
+    machine (a shard needs nothing but the content), then `yimatong build --merge shards/a
+    shards/b …` publishes the whole site (docs/build.md, "Shards")."""
     content = content_dir or settings_mod.get("content_dir")
+    _check_shard_options(cities, merge, shard_dirs, out_dir)
+    if cities is not None:
+        from generator.build.shards import build_shard_and_report
+
+        assert out_dir is not None
+        build_shard_and_report(content, out_dir, cities, base_url, jobs=jobs)
+        return
     out = out_dir or settings_mod.get("out_dir")
+    if merge:
+        from generator.build.run import build_and_report as merge_and_report
+
+        merge_and_report(
+            content, out, base_url, jobs=jobs, allow_drop=allow_drop, shards=shard_dirs
+        )
+        return
     done, inputs = (False, None) if full else unchanged_or_inputs(content, out, base_url)
     if done:
         return
@@ -43,6 +77,20 @@ def build_command(
     build_and_report(
         content, out, base_url, jobs=jobs, full=full, allow_drop=allow_drop, inputs=inputs
     )
+
+
+def _check_shard_options(
+    cities: str | None, merge: bool, shard_dirs: tuple[str, ...], out_dir: str | None
+) -> None:
+    """Stop with a usage error when ``--shard`` and ``--merge`` are not used as documented."""
+    if cities is not None and merge:
+        raise click.UsageError("--shard 与 --merge 不能同时使用：先分别构建各分片，再合并。")
+    if cities is not None and out_dir is None:
+        raise click.UsageError("--shard 需要用 --out 指定分片目录（不要写入发布目录）。")
+    if merge and not shard_dirs:
+        raise click.UsageError("--merge 需要至少一个分片目录，例如 --merge shards/a shards/b")
+    if shard_dirs and not merge:
+        raise click.UsageError(f"多余的参数 {' '.join(shard_dirs)}：分片目录只用于 --merge。")
 
 
 def unchanged_or_inputs(

@@ -11,11 +11,10 @@ share the unit's key. A build renders only the files whose key changed.
 from __future__ import annotations
 
 import contextlib
-import gc
 import shutil
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,18 +32,18 @@ from generator.build.guard import (
     forget_state,
     published_codes,
 )
+from generator.build.load import load, long_lived, monitoring
 from generator.build.plan import FileOverwriteError, global_key, plan_todo, source_keys
 from generator.build.registry import SEARCH_STEP, STEPS
+from generator.build.shards import Manifest, ShardError, check_shards, place_shards
 from generator.build.steps import StepRecord, StepRunner, inputs_key
 from generator.build.swap import publish, temporary
-from generator.content.model import Site
 from generator.content.problems import ContentError
 from generator.context import BuildContext, Step
-from generator.monitoring.daily import keys_with_monitoring, public_monitoring
 from generator.monitoring.rating import MethodError
 from generator.monitoring.store import StoreError
 from generator.pages.app import create_site_app
-from generator.pages.automatic import PublicMonitoring
+from generator.pages.outputs import UNIT_FOLDERS
 from generator.pages.render import render_outputs
 from generator.pages.views.common import Catalog
 
@@ -111,39 +110,6 @@ def _finish_steps(
     return records
 
 
-@contextlib.contextmanager
-def _long_lived() -> Iterator[None]:
-    """Make objects that live for the whole build without the cycle collector: loading and
-    planning make millions of them and no cyclic garbage, so it would only rescan them (a
-    third of the load time); they are frozen out of its reach afterwards."""
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.enable()
-
-
-def _load(content_dir: Path, conf: dict[str, Any], progress: bool = False) -> tuple[Site, Any]:
-    """Load and validate the content; the site and the load cache, whose changed shards may
-    still be being written (call its ``wait``)."""
-    from generator.content.readers import LoadCache, load_site
-
-    with _long_lived():
-        load_cache = LoadCache(Path(conf["cache_dir"]).resolve(), content_dir)
-        stats, ledger = conf["stats_file"] or None, conf["ledger_file"] or None
-        site = load_site(
-            content_dir,
-            stats,
-            load_cache,
-            progress=progress,
-            save_in_background=True,
-            ledger_file=ledger,
-            draws_file=conf["draws_file"] or None,
-        )
-        return site, load_cache
-
-
 def build(
     content_dir: str | Path,
     out_dir: str | Path,
@@ -158,6 +124,7 @@ def build(
     exclude_steps: tuple[str, ...] = (),
     allow_drop: bool = False,
     inputs: fingerprint.Fingerprint | None = None,
+    shards: Sequence[Path] = (),
 ) -> BuildResult:
     """Build the static site of ``content_dir`` into ``out_dir``; raises ContentError,
     BuildBusyError when another build is writing into ``out_dir``, UnitDropError when it
@@ -169,12 +136,15 @@ def build(
     ``detach_cleanup`` deletes the replaced site in the background (see swap_in). Unless
     ``full``, a build whose inputs are those of the last build stops at once with its result
     (``fingerprint.unchanged``); ``inputs`` is their fingerprint when the caller has just
-    found them changed.
+    found them changed. ``shards`` (folders of ``build_shard``) make a merge: a full build
+    whose unit and outlet files are linked in from the shards instead of rendered (raises
+    ShardError when they do not fit the content).
     """
     timer = _Timer()
     conf = settings_mod.resolve({**(overrides or {}), "base_url": base_url})
     out, cache = Path(out_dir).resolve(), Path(conf["cache_dir"]).resolve()
     options = fingerprint.build_options(run_steps, exclude_steps)
+    full = full or bool(shards)
     with build_lock(out):
         if inputs is None:
             kept, inputs = _inputs(Path(content_dir), out, conf, options, full)
@@ -195,6 +165,7 @@ def build(
             detach_cleanup,
             exclude_steps,
             allow_drop,
+            tuple(Path(s) for s in shards),
         )
         inputs.outputs, inputs.total = fingerprint.guarded(cache, out, conf), total
         fingerprint.save(cache, out, inputs)
@@ -219,26 +190,28 @@ def _build_locked(
     detach: bool,
     exclude_steps: tuple[str, ...],
     allow_drop: bool,
+    shards: tuple[Path, ...] = (),
 ) -> tuple[int, int, int, BuildState | None, tuple[str, ...]]:
     """Load, check, plan, render and publish (the lock held); the counts, the state the
     build went from (None: full) and what the load noticed without stopping."""
     cache = Path(conf["cache_dir"]).resolve()
     with contextlib.ExitStack() as stack:
-        site, load_cache = _load(content, conf, progress)
+        site, load_cache = load(content, conf, progress)
         stack.callback(load_cache.wait)
         content_keys = source_keys(content, site, load_cache.hashes)
         timer("load")
-        public, unit_keys = _monitoring(site, conf, content_keys)
+        public, unit_keys = monitoring(site, conf, content_keys)
         timer("monitoring")
         state = load_state(cache, out)
         if not allow_drop:
             codes = {u.fixed_source_code for u in site.units}
             check_drop(published_codes(out, state), codes, conf["max_unit_drop_percent"])
         key = global_key(site, conf)
+        merged = check_shards(site, key, unit_keys, shards) if shards else []
         previous = None if full else state
         if previous is not None and (previous.global_key != key or not out.is_dir()):
             previous = None
-        job = _Job(out, cache, key, previous, jobs, detach, exclude_steps, timer)
+        job = _Job(out, cache, key, previous, jobs, detach, exclude_steps, timer, merged)
         job.row_keys.update(content_keys)
         # The temporary folder is made only once the build is allowed (the drop guard).
         ctx = BuildContext(site, temporary(out), conf, unit_keys, progress=0 if progress else None,
@@ -258,15 +231,6 @@ def _inputs(
     return None, fingerprint.take(content, conf, options, kept)
 
 
-def _monitoring(
-    site: Site, conf: dict[str, Any], content_keys: dict[str, str]
-) -> tuple[PublicMonitoring, dict[str, str]]:
-    """The automatic-monitoring figures read from the store, and the unit keys with what
-    each unit shows of them hashed in."""
-    public = public_monitoring(site, conf["monitoring_db"])
-    return public, keys_with_monitoring(content_keys, public)
-
-
 @dataclass(frozen=True, slots=True)
 class _Job:
     """What one build writes into and keeps: where, its keys and options, its timer."""
@@ -279,6 +243,8 @@ class _Job:
     detach: bool
     exclude_steps: tuple[str, ...]
     timer: _Timer
+    #: The shards a merge links the unit files from (none: render them).
+    shards: list[Manifest] = field(default_factory=list)
     #: The units' content keys without their monitoring figures (listings' rows).
     row_keys: dict[str, str] = field(default_factory=dict)
 
@@ -293,13 +259,17 @@ def _make(ctx: BuildContext, job: _Job, steps: Sequence[Step]) -> tuple[int, int
     stage = "render"
     try:
         runner.start(tmp)  # forked steps run while the pages are planned and rendered
-        with _long_lived():
+        with long_lived():
             app = create_site_app(site, conf, ctx.monitoring)
             cat: Catalog = app.extensions["yimatong.catalog"]
             cat.unit_keys.update(ctx.unit_keys or {})
             cat.row_keys.update(job.row_keys)
             planned, keys, todo = plan_todo(cat, conf, job.previous)
         timer("plan")
+        if job.shards:  # a merge: the units' files are the shards'
+            place_shards(job.shards, tmp)
+            todo = [o for o in todo if not o.path.startswith(UNIT_FOLDERS)]
+            timer("shards")
         render_outputs(app, todo, tmp, conf, jobs=job.jobs, progress=ctx.progress is not None)
         timer("render")
         records = _finish_steps(runner, job.previous, job.exclude_steps, timer)
@@ -331,8 +301,10 @@ def build_and_report(
     overrides: dict[str, Any] | None = None,
     allow_drop: bool = False,
     inputs: fingerprint.Fingerprint | None = None,
+    shards: Sequence[str] = (),
 ) -> None:
-    """Build as ``yimatong build`` does: progress and timings printed, exit 1 on a problem."""
+    """Build as ``yimatong build`` does (with ``shards``: ``--merge``): progress and timings
+    printed, exit 1 on a problem."""
     content_dir = content_dir or settings_mod.get("content_dir")
     out_dir = out_dir or settings_mod.get("out_dir")
     try:
@@ -347,11 +319,15 @@ def build_and_report(
             overrides=overrides,
             allow_drop=allow_drop,
             inputs=inputs,
+            shards=[Path(s) for s in shards],
         )
     except ContentError as error:
         click.echo(error.report(), err=True)
         sys.exit(1)
     except (FileOverwriteError, BuildBusyError, UnitDropError, MethodError, StoreError) as error:
+        click.echo(f"构建失败：{error}", err=True)
+        sys.exit(1)
+    except ShardError as error:
         click.echo(f"构建失败：{error}", err=True)
         sys.exit(1)
     except WriteFailure as error:
@@ -362,9 +338,10 @@ def build_and_report(
         sys.exit(1)
     for notice in result.notices:
         click.echo(f"提示：{notice}", err=True)
-    kind = "全量" if result.full else "增量"
+    kind = "合并" if shards else "全量" if result.full else "增量"
+    parts = f"（{len(shards)} 个分片）" if shards else ""
     click.echo(
-        f"{kind}构建完成：共 {result.total} 个文件，生成 {result.rendered} 个，"
+        f"{kind}构建完成{parts}：共 {result.total} 个文件，生成 {result.rendered} 个，"
         f"删除 {result.removed} 个，用时 {result.seconds:.1f} 秒 → {out_dir}"
     )
     click.echo("各阶段用时（秒）：" + "，".join(f"{k} {v:.1f}" for k, v in result.phases.items()))
