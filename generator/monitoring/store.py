@@ -65,7 +65,7 @@ class Store:
 
     def __init__(self, path: Path | str, read_only: bool = False) -> None:
         self.path = Path(path)
-        config = {"memory_limit": MEMORY_LIMIT}
+        config: dict[str, str | bool | int | float | list[str]] = {"memory_limit": MEMORY_LIMIT}
         if read_only:
             self.db = duckdb.connect(str(path), read_only=True, config=config)
         else:
