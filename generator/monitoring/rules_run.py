@@ -61,14 +61,14 @@ def run_rules(
         return Run(None, None)
     chosen = [r.id for r in RULES if rules is None or r.id in set(rules)]
     union = "\nUNION ALL BY NAME\n".join(f"(SELECT * FROM ({sql.FIND[r]}))" for r in chosen)
-    found = f"SELECT *, {sql.REACH} AS reach FROM ({union})"
+    found = sql.FOUND.format(union=union, reach=sql.REACH)
     mlo = lo.replace(day=1, hour=0)
     params = {**asdict(t), "lo": lo, "hi": hi, "mlo": mlo, "now": clock.utcnow()}
     db = store.db
     db.register("limits", _arrow(limits))
     try:
         db.begin()
-        steps = [sql.HOURS, f"CREATE OR REPLACE TEMP TABLE found AS {found}", sql.ISLANDS]
+        steps = [sql.HOURS, found, sql.ISLANDS]
         _script(store, [*steps, sql.FILE], params)
         counts = store.run(sql.COUNTS) or (0, 0, 0)
         run = Run(lo, hi, *(int(n) for n in counts))
@@ -123,9 +123,10 @@ _LIMIT_TYPES = {
 
 
 def _arrow(limits: Sequence[Limit]) -> pa.Table:
+    """The limits with the number of each series (``sid``, what the rules' windows sort by)."""
     names = [f.name for f in fields(Limit)]
     columns = {n: pa.array([getattr(x, n) for x in limits], _LIMIT_TYPES[n]) for n in names}
-    return pa.table(columns)
+    return pa.table({"sid": pa.array(range(len(limits)), pa.int32()), **columns})
 
 
 def warnings(store: Store) -> list[dict]:

@@ -2,12 +2,14 @@
 
 With ``store.py`` the only module that knows the engine: a server engine (ClickHouse,
 TimescaleDB) rewrites these statements, not ``rules.py`` or the callers. Every rule gives the
-hours (or days) it finds, one row each, with the same columns; ``MERGE`` then files them under
-warnings (docs/monitoring.md, "Warnings").
+hours (or days) it finds, one row each, with the same columns and the series by its number
+``sid`` (its row of ``limits``); ``FOUND`` names them, ``ISLANDS`` and ``FILE`` file them
+under warnings (docs/monitoring.md, "Warnings").
 
 Parameters: ``$lo`` .. ``$hi`` the hours judged (China time as sent), ``$mlo`` the start of
-``$lo``'s month (the flags rule counts whole months, reading only the flagged hours), the thresholds by their names in
-``rules.Thresholds``. Temporary table ``limits``: one row per ``rules.Limit``.
+``$lo``'s month (the flags rule counts whole months, reading only the flagged hours), the
+thresholds by their names in ``rules.Thresholds``. Table ``limits``: one row per
+``rules.Limit``, numbered ``sid``.
 """
 
 from __future__ import annotations
@@ -27,27 +29,29 @@ CREATE TABLE IF NOT EXISTS warning_runs (
 """
 
 #: The hourly values of the monitored pollutants, with their limits; ``conc`` is what a limit
-#: is judged on (the corrected concentration of flue gas when sent, else the average).
+#: is judged on (the corrected concentration of flue gas when sent, else the average). A
+#: series is its number ``sid`` in ``limits``: the windows partition and sort by one integer,
+#: and the names (unit, outlet, MN) are joined back only to what the rules find (``FOUND``).
 HOURS = """
 CREATE OR REPLACE TEMP TABLE h AS
 SELECT *, lag(hour) OVER w AS prior, lag(avg) OVER w AS prior_avg,
     lag(flag) OVER w AS prior_flag
 FROM (
-    SELECT l.unit_code, l.outlet, l.mn, l.code, r.start AS hour, r.flag, r.avg, r.zs_avg,
+    SELECT l.sid, r.start AS hour, r.flag, r.avg, r.zs_avg,
         CASE WHEN l.gas AND r.zs_avg IS NOT NULL THEN r.zs_avg ELSE r.avg END AS conc,
         l.limit_max, l.limit_min, l.averaging, l.gas
     FROM readings r JOIN limits l ON r.mn = l.mn AND r.code = l.code
     WHERE r.cn = '2061' AND r.start BETWEEN $lo AND $hi)
-WINDOW w AS (PARTITION BY mn, code ORDER BY hour)
+WINDOW w AS (PARTITION BY sid ORDER BY hour)
 """
 
-_BASE = "unit_code, outlet, mn, code, limit_max, limit_min, averaging"
+_BASE = "sid"
 _OUT = "(conc > limit_max OR conc < limit_min)"
 
 
 def _runs(rule: str, where: str, least: str, value: str, other: str = "NULL") -> str:
     """The hours of runs of at least ``$least`` consecutive hours that meet ``where``."""
-    part = "PARTITION BY mn, code"
+    part = "PARTITION BY sid"
     return f"""
 SELECT '{rule}' AS rule, {_BASE}, hour, 1 AS span, value, other, flag FROM (
     SELECT *, count(*) OVER ({part}, island) AS run FROM (
@@ -66,7 +70,7 @@ _EXCEED_DAY = f"""
 SELECT 'exceed' AS rule, {_BASE}, CAST(date_trunc('day', hour) AS TIMESTAMP) AS hour,
     24 AS span, avg(conc) AS value, CAST(count(*) AS DOUBLE) AS other, 'N' AS flag
 FROM h WHERE hour >= $lo AND averaging = 'day' AND flag = 'N'
-GROUP BY ALL
+GROUP BY sid, limit_max, limit_min, date_trunc('day', hour)
 HAVING count(*) >= $daily_valid_hours AND (avg(conc) > limit_max OR avg(conc) < limit_min)"""
 
 #: Hours without a reading, or with only a communication fault (B), of the series that sent
@@ -80,14 +84,14 @@ SELECT {_BASE}, hour FROM h WHERE hour >= $lo AND flag = 'B'
 UNION ALL
 SELECT {_BASE}, unnest(range(newest + INTERVAL 1 HOUR, $hi + INTERVAL 1 HOUR,
     INTERVAL 1 HOUR)) AS hour
-FROM (SELECT {_BASE}, max(hour) AS newest FROM h WHERE hour >= $lo GROUP BY ALL)"""
+FROM (SELECT {_BASE}, max(hour) AS newest FROM h WHERE hour >= $lo GROUP BY sid)"""
 
 _GAP = f"""
 SELECT 'gap' AS rule, {_BASE}, hour, 1 AS span, CAST(NULL AS DOUBLE) AS value,
     CAST(NULL AS DOUBLE) AS other, CAST(NULL AS VARCHAR) AS flag FROM (
-    SELECT *, count(*) OVER (PARTITION BY mn, code, island) AS run FROM (
+    SELECT *, count(*) OVER (PARTITION BY sid, island) AS run FROM (
         SELECT *, hour - to_hours(CAST(row_number() OVER (
-            PARTITION BY mn, code ORDER BY hour) AS BIGINT)) AS island
+            PARTITION BY sid ORDER BY hour) AS BIGINT)) AS island
         FROM ({_MISSING})))
 WHERE run >= $gap_hours"""
 
@@ -97,29 +101,26 @@ _FLATLINE = f"""
 SELECT DISTINCT 'flatline' AS rule, {_BASE}, unnest([hour - INTERVAL 1 HOUR, hour]) AS hour,
     1 AS span, avg AS value, CAST(NULL AS DOUBLE) AS other, 'N' AS flag
 FROM (
-    SELECT *, count(*) OVER (PARTITION BY mn, code, island) AS run FROM (
+    SELECT *, count(*) OVER (PARTITION BY sid, island) AS run FROM (
         SELECT *, hour - to_hours(CAST(row_number() OVER (
-            PARTITION BY mn, code ORDER BY hour) AS BIGINT)) AS island
+            PARTITION BY sid ORDER BY hour) AS BIGINT)) AS island
         FROM h WHERE hour > $lo AND flag = 'N' AND prior_flag = 'N' AND avg > 0
             AND avg = prior_avg AND hour - prior = INTERVAL 1 HOUR))
 WHERE run >= $flatline_hours - 1"""
 
-_SILENT = f"""
-SELECT 'silent' AS rule, {_BASE},
+_SILENT = """
+SELECT 'silent' AS rule, l.sid,
     unnest(range(CAST(date_trunc('day', $lo) AS TIMESTAMP), $hi + INTERVAL 1 HOUR,
         INTERVAL 1 DAY)) AS hour,
     24 AS span, CAST(NULL AS DOUBLE) AS value, CAST(NULL AS DOUBLE) AS other,
     CAST(NULL AS VARCHAR) AS flag
-FROM limits l ANTI JOIN (SELECT DISTINCT mn, code FROM h WHERE hour >= $lo) p
-    ON l.mn = p.mn AND l.code = p.code"""
+FROM limits l ANTI JOIN (SELECT DISTINCT sid FROM h WHERE hour >= $lo) p ON l.sid = p.sid"""
 
 _FLAGS = """
-SELECT 'flags' AS rule, unit_code, outlet, mn, code, limit_max, limit_min, averaging, hour,
-    1 AS span, value, CAST(NULL AS DOUBLE) AS other, flag
+SELECT 'flags' AS rule, sid, hour, 1 AS span, value, CAST(NULL AS DOUBLE) AS other, flag
 FROM (
-    SELECT l.unit_code, l.outlet, l.mn, l.code, l.limit_max, l.limit_min, l.averaging,
-        r.start AS hour, r.avg AS value, r.flag,
-        count(*) OVER (PARTITION BY l.mn, l.code, date_trunc('month', r.start)) AS n
+    SELECT l.sid, r.start AS hour, r.avg AS value, r.flag,
+        count(*) OVER (PARTITION BY l.sid, date_trunc('month', r.start)) AS n
     FROM readings r JOIN limits l ON r.mn = l.mn AND r.code = l.code
     WHERE r.cn = '2061' AND r.start BETWEEN $mlo AND $hi AND r.flag IN ('M', 'C', 'S'))
 WHERE n > $flag_hours_month"""
@@ -141,6 +142,13 @@ FIND = {
     ),
     "silent": _SILENT,
 }
+
+#: What the rules found (``$union``: their statements), with the names of each series.
+FOUND = """
+CREATE OR REPLACE TEMP TABLE found AS
+SELECT f.rule, l.unit_code, l.outlet, l.mn, l.code, l.limit_max, l.limit_min, l.averaging,
+    f.hour, f.span, f.value, f.other, f.flag, {reach} AS reach
+FROM ({union}) f JOIN limits l ON l.sid = f.sid"""
 
 _PLACE = "rule, unit_code, outlet, code"
 _SAME = " AND ".join(f"w.{c} = i.{c}" for c in _PLACE.split(", "))

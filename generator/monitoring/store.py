@@ -21,6 +21,10 @@ from generator.monitoring.checks import Reject, Value
 
 #: Bump with a change of the tables below (the store refuses a file of another version).
 SCHEMA_VERSION = 1
+#: DuckDB's own memory (its buffers, hash tables, sorts): past it, it spills to a temporary
+#: folder beside the file instead of growing. With the Python side of a year's recompute
+#: (the 90-day records) the process stays under 2 GB (bench/monitoring_public.py).
+MEMORY_LIMIT = "1GB"
 
 _VALUES = "avg DOUBLE, min DOUBLE, max DOUBLE, zs_avg DOUBLE, flag VARCHAR, source VARCHAR"
 _KEY = "mn VARCHAR, cn VARCHAR, start TIMESTAMP, code VARCHAR"
@@ -61,11 +65,12 @@ class Store:
 
     def __init__(self, path: Path | str, read_only: bool = False) -> None:
         self.path = Path(path)
+        config: dict[str, str | bool | int | float | list[str]] = {"memory_limit": MEMORY_LIMIT}
         if read_only:
-            self.db = duckdb.connect(str(path), read_only=True)
+            self.db = duckdb.connect(str(path), read_only=True, config=config)
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = duckdb.connect(str(path))
+            self.db = duckdb.connect(str(path), config=config)
             self.db.execute(_SCHEMA).fetchall()
         row = self.run("SELECT value FROM meta WHERE name = 'schema'")
         if row is None and read_only:
@@ -152,16 +157,18 @@ class Store:
         the days of each unit's last ``window_days``, each series' counts by month and year
         of its unit's newest hour, and each unit's exceedance days by quarter."""
         db = self.db
-        db.register("limits", limits)
+        db.register("limits_given", limits)
         try:
+            db.execute(_PUBLIC_SERIES_IDS).fetchall()
             db.execute(_PUBLIC_DAYS, {"since": since, "min_hours": min_day_hours}).fetchall()
             db.execute(_PUBLIC_AS_OF).fetchall()
             window = db.sql(_PUBLIC_WINDOW, params={"days": window_days}).to_arrow_table()
             series = db.sql(_PUBLIC_SERIES).to_arrow_table()
             quarters = db.sql(_PUBLIC_QUARTERS).to_arrow_table()
         finally:
-            db.unregister("limits")
-            db.execute("DROP TABLE IF EXISTS public_days; DROP TABLE IF EXISTS public_as_of")
+            db.unregister("limits_given")
+            db.execute("DROP TABLE IF EXISTS public_days; DROP TABLE IF EXISTS public_as_of; "
+                       "DROP TABLE IF EXISTS public_limits")  # fmt: skip
         return PublicRows(window, series, quarters)
 
     def latest_hour(self) -> dt.datetime | None:
@@ -214,18 +221,23 @@ INSERT INTO readings SELECT b.mn, b.cn, b.start, b.code, b.unit_code, b.outlet,
     b.avg, b.min, b.max, b.zs_avg, b.flag, b.source, $now
 FROM batch b ANTI JOIN readings r ON {_SAME_KEY} AND {_IN_RANGE}"""
 
-# The public figures (docs/monitoring.md, "Public"): one row per series and day of valid hours
-# (flag N) and the day's exceedance against the limit with its averaging period.
+# The public figures (docs/monitoring.md, "Public"). Each series is a number (``sid``): the
+# day groups of a year (8.8 million for a province) hold an integer, not three names.
+_PUBLIC_SERIES_IDS = """
+CREATE OR REPLACE TEMP TABLE public_limits AS
+SELECT (row_number() OVER ())::INTEGER AS sid, * FROM limits_given"""
+# One row per series and day of valid hours (flag N) and the day's exceedance against the
+# limit with its averaging period.
 _PUBLIC_DAYS = """
 CREATE OR REPLACE TEMP TABLE public_days AS
 WITH v AS (
-    SELECT r.unit_code, r.outlet, r.code, r.start, r.flag, l.limit_min, l.limit_max, l.hourly,
+    SELECT l.sid, r.start, r.flag, l.limit_min, l.limit_max, l.hourly,
         CASE WHEN l.corrected THEN coalesce(r.zs_avg, r.avg) ELSE r.avg END AS value
-    FROM readings r JOIN limits l
+    FROM readings r JOIN public_limits l
         ON r.unit_code = l.unit_code AND r.outlet = l.outlet AND r.code = l.code
     WHERE r.cn = '2061' AND r.start >= $since),
 d AS (
-    SELECT unit_code, outlet, code, CAST(start AS DATE) AS day, any_value(hourly) AS hourly,
+    SELECT sid, CAST(start AS DATE) AS day, any_value(hourly) AS hourly,
         any_value(limit_min) AS lo, any_value(limit_max) AS hi,
         count(*)::INTEGER AS hours,
         (count(*) FILTER (WHERE flag = 'N'))::INTEGER AS valid,
@@ -235,36 +247,41 @@ d AS (
         max(value) FILTER (WHERE flag = 'N') AS top,
         min(value) FILTER (WHERE flag = 'N') AS bottom,
         max(start) AS latest
-    FROM v GROUP BY unit_code, outlet, code, day)
-SELECT unit_code, outlet, code, day, hours, valid, stopped, faults, latest,
+    FROM v GROUP BY sid, day)
+SELECT sid, day, hours, valid, stopped, faults, latest,
     CASE WHEN valid >= $min_hours THEN mean END AS mean,
     CASE WHEN hourly THEN coalesce(top > hi, false) OR coalesce(bottom < lo, false)
         ELSE valid >= $min_hours AND (coalesce(mean > hi, false) OR coalesce(mean < lo, false))
     END AS exceeded
 FROM d"""
+# Each series' newest hour, then each unit's (its data-as-of), by series.
 _PUBLIC_AS_OF = """
 CREATE OR REPLACE TEMP TABLE public_as_of AS
-SELECT unit_code, max(latest) AS as_of, date_trunc('month', max(latest)) AS month,
-    date_trunc('year', max(latest)) AS year
-FROM public_days GROUP BY unit_code"""
+SELECT l.sid, l.unit_code, l.outlet, l.code, a.as_of,
+    date_trunc('month', a.as_of) AS month, date_trunc('year', a.as_of) AS year
+FROM public_limits l JOIN (
+    SELECT l.unit_code, max(d.latest) AS as_of
+    FROM public_days d JOIN public_limits l ON d.sid = l.sid GROUP BY l.unit_code) a
+    ON l.unit_code = a.unit_code"""
 _PUBLIC_WINDOW = """
-SELECT d.unit_code, d.outlet, d.code, d.day, d.mean, d.valid, d.exceeded
-FROM public_days d JOIN public_as_of a ON d.unit_code = a.unit_code
+SELECT a.unit_code, a.outlet, a.code, d.day, d.mean, d.valid, d.exceeded
+FROM public_days d JOIN public_as_of a ON d.sid = a.sid
 WHERE d.day > CAST(a.as_of AS DATE) - to_days(CAST($days AS INTEGER))
-ORDER BY d.unit_code, d.outlet, d.code, d.day"""
+ORDER BY a.unit_code, a.outlet, a.code, d.day"""
 _SUMS = ", ".join(
     f"coalesce(sum({c}) FILTER (WHERE d.day >= a.{p}), 0)::BIGINT AS {p[0]}_{c}"
     for p in ("month", "year")
     for c in ("hours", "valid", "stopped", "faults")
 )
 _PUBLIC_SERIES = f"""
-SELECT d.unit_code, d.outlet, d.code, max(d.latest) AS latest, any_value(a.as_of) AS as_of,
+SELECT any_value(a.unit_code) AS unit_code, any_value(a.outlet) AS outlet,
+    any_value(a.code) AS code, max(d.latest) AS latest, any_value(a.as_of) AS as_of,
     {_SUMS},
     (count(*) FILTER (WHERE d.exceeded AND d.day >= a.month))::INTEGER AS m_exceed_days,
     (count(*) FILTER (WHERE d.exceeded AND d.day >= a.year))::INTEGER AS y_exceed_days
-FROM public_days d JOIN public_as_of a ON d.unit_code = a.unit_code
-GROUP BY d.unit_code, d.outlet, d.code ORDER BY d.unit_code, d.outlet, d.code"""
+FROM public_days d JOIN public_as_of a ON d.sid = a.sid
+GROUP BY d.sid ORDER BY unit_code, outlet, code"""
 _PUBLIC_QUARTERS = """
-SELECT unit_code, year(day)::INTEGER AS year, quarter(day)::INTEGER AS quarter,
-    count(DISTINCT day) FILTER (WHERE exceeded)::INTEGER AS exceed_days
-FROM public_days GROUP BY ALL ORDER BY ALL"""
+SELECT l.unit_code, year(d.day)::INTEGER AS year, quarter(d.day)::INTEGER AS quarter,
+    count(DISTINCT d.day) FILTER (WHERE d.exceeded)::INTEGER AS exceed_days
+FROM public_days d JOIN public_limits l ON d.sid = l.sid GROUP BY ALL ORDER BY ALL"""

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from feedback.cli import feedback_group
 from feedback.extensions import db
+from feedback.ledger.export import export_data
 from feedback.ledger.models import LedgerItem
 from feedback.warnings import service
 from feedback.warnings.models import MonitoringWarning, WarningEvidence
@@ -235,3 +236,21 @@ def test_deadline_in_the_past_is_refused_by_the_ledger(client, app, imported) ->
     data = {"confirm-action": "整改", "confirm-due_on": past}
     response = client.post(f"/officer/warnings/{one}/confirm", data=data)
     assert response.status_code == 422 and _warning(app, one).state == "open"
+
+
+def test_only_confirmed_warnings_reach_the_public_ledger_export(client, app, imported) -> None:
+    _login(client, "binyang", "officer")
+    action = "查明超标原因并整改治理设施"
+    data = {"confirm-action": action, "confirm-due_on": "2026-07-15"}
+    client.post(f"/officer/warnings/{imported['exceed']}/confirm", data=data)
+    client.post(f"/officer/warnings/{imported['flatline']}/dismiss",
+                data={"dismiss-reason": "仪器比对正常。"})  # fmt: skip
+    with app.app_context():
+        items = export_data(DAY)["items"]
+        confirmed = _warning(app, imported["exceed"])
+    found = [i for i in items if i["source"] == "monitoring"]
+    assert [i["id"] for i in found] == [confirmed.ledger_number]
+    assert found[0]["action"] == action and "二氧化硫" in found[0]["title"]
+    text = json.dumps(items, ensure_ascii=False)
+    # The rule's reason (the internal detail) and the dismissed suspicion stay in the service.
+    assert confirmed.reason not in text and "数值长时间不变" not in text

@@ -6,10 +6,12 @@ _monitoring.html."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from generator.content.ledger import LedgerItem
 from generator.content.model import Unit
 from generator.pages.automatic import AutoSeries, UnitMonitoring
 from generator.pages.charts import line_chart
@@ -20,6 +22,8 @@ PERIOD_WORDS = {"hour": "小时均值", "day": "日均值"}
 QUARTERS = 12
 #: The page of the 环保脸谱 method and the ratings.
 RATING_PATH = "/monitoring/rating/"
+#: The ledger source of a monitoring warning an officer confirmed (feedback/warnings/service.py).
+CONFIRMED_SOURCE = "monitoring"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +50,8 @@ class QuarterCell:
     exceed_days: int | None
     penalties: int
     fines: float
+    #: Monitoring warnings an officer confirmed that quarter (ledger items opened from them).
+    confirmed: int = 0
 
 
 def auto_blocks(shown: UnitMonitoring | None, outlet: str | None = None) -> list[AutoBlock]:
@@ -74,21 +80,31 @@ def quarter_label(year: int, quarter: int) -> str:
     return f"{year} Q{quarter}"
 
 
+def confirmed_findings(items: Sequence[LedgerItem]) -> list[LedgerItem]:
+    """The ledger items opened from confirmed monitoring warnings, newest first: what the
+    public sees of warnings (an officer's finding in the officer's words, never a suspicion
+    nobody confirmed)."""
+    found = [i for i in items if i.source == CONFIRMED_SOURCE]
+    return sorted(found, key=lambda i: (i.found_on, i.id), reverse=True)
+
+
+def _quarter(day: dt.date) -> tuple[int, int]:
+    return day.year, (day.month + 2) // 3
+
+
 def compliance_strip(unit: Unit, cat: Catalog) -> list[QuarterCell]:
-    """The 12 quarters to the one of the judging day: exceedance days and penalties."""
+    """The 12 quarters to the one of the judging day: exceedance days, monitoring warnings
+    confirmed (by the day the officer confirmed them) and penalties (by decision day)."""
     day = cat.judged_on
     last = day.year * 4 + (day.month - 1) // 3
     shown = cat.monitoring.units.get(unit.code)
+    confirmed = confirmed_findings(cat.site.ledger_of(unit.code))
     cells = []
     for index in range(last - QUARTERS + 1, last + 1):
         year, quarter = index // 4, index % 4 + 1
-        fined = [
-            p for p in unit.penalties if (p.date.year, (p.date.month + 2) // 3) == (year, quarter)
-        ]
+        fined = [p for p in unit.penalties if _quarter(p.date) == (year, quarter)]
+        warned = sum(1 for i in confirmed if _quarter(i.found_on) == (year, quarter))
         days = None if shown is None else shown.quarter_days.get(f"{year}Q{quarter}")
-        cells.append(
-            QuarterCell(
-                quarter_label(year, quarter), days, len(fined), sum(p.amount for p in fined)
-            )
-        )
+        label = quarter_label(year, quarter)
+        cells.append(QuarterCell(label, days, len(fined), sum(p.amount for p in fined), warned))
     return cells

@@ -22,7 +22,12 @@ from generator.pages.unit_feed import FEED_FILE, unit_feed_bytes
 from generator.pages.views.common import Catalog, Output, catalog, digest, settings
 from generator.pages.views.draws import Outcome, outcome, unit_draws_key
 from generator.pages.views.ledger import unit_ledger_key
-from generator.pages.views.monitoring import RATING_PATH, auto_blocks, compliance_strip
+from generator.pages.views.monitoring import (
+    RATING_PATH,
+    auto_blocks,
+    compliance_strip,
+    confirmed_findings,
+)
 from generator.pages.views.unit_summary import unit_summary
 from generator.qr.encode import QRCache
 from generator.spreadsheet import neutralise_row
@@ -145,6 +150,7 @@ def unit_page(shard: str, code: str) -> str:
         auto=auto,
         auto_blocks=auto_blocks(auto),
         strip=compliance_strip(unit, cat),
+        findings=confirmed_findings(ledger),
         rating_path=RATING_PATH,
     )
 
