@@ -101,6 +101,12 @@ def _fields(record: dict) -> dict[str, object]:
     return values
 
 
+#: States an extension with later hours takes back to "open": a dismissal or an accepted
+#: explanation judged the hours seen then, not the ones the rules found since. A confirmed
+#: warning stays confirmed (its ledger item follows the rectification).
+REOPENED = ("dismissed", "accepted")
+
+
 def _take(record: dict, body_id: str, outcome: Outcome) -> None:
     found = find(record["id"])
     if found is None:
@@ -109,9 +115,19 @@ def _take(record: dict, body_id: str, outcome: Outcome) -> None:
         _event(warning, None, "import", "", f"规则 {record['rule']} 发现，{record['first']} 起")
         outcome.added += 1
     elif record["revision"] > found.revision:
+        later = record["last"] > found.last
         for name, value in _fields(record).items():
             setattr(found, name, value)
         _event(found, None, "extend", found.state, f"延长至 {record['last']}")
+        if later and found.state in REOPENED:
+            before, found.state = found.state, "open"
+            _event(
+                found,
+                None,
+                "reopen",
+                before,
+                f"{STATES[before]}后仍在继续（至 {record['last']}），重新待核查",
+            )
         outcome.extended += 1
     else:
         outcome.unchanged += 1

@@ -194,6 +194,43 @@ def test_dismiss_needs_a_reason_and_keeps_it(client, app, imported) -> None:
     assert reason in page.select_one(".warning-event-dismiss").get_text()
 
 
+def _extend(app, tmp_path, rule: str, last: str) -> None:
+    """The rules' next run found more hours of the warning: a higher revision, a later end."""
+    path = tmp_path / "w.jsonl"
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    for record in records:
+        if record["rule"] == rule:
+            record.update(revision=record["revision"] + 1, last=last)
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    with app.app_context():
+        assert service.import_file(path, app.extensions["yimatong_directory"]).extended == 1
+        db.session.commit()
+
+
+def test_a_dismissed_warning_that_goes_on_is_open_again(client, app, imported, tmp_path) -> None:
+    one = imported["flatline"]
+    _login(client, "binyang", "officer")
+    client.post(f"/officer/warnings/{one}/dismiss", data={"dismiss-reason": "仪器比对正常。"})
+    assert _warning(app, one).state == "dismissed"
+    _extend(app, tmp_path, "flatline", _warning(app, one).last)  # same hours: still dismissed
+    assert _warning(app, one).state == "dismissed"
+    _extend(app, tmp_path, "flatline", "2026-05-09T23:00")
+    assert _warning(app, one).state == "open"
+    page = _soup(client.get(f"/officer/warnings/{one}"))
+    reopened = page.select_one(".warning-event-reopen").get_text()
+    assert "已排除后仍在继续" in reopened and "2026-05-09T23:00" in reopened
+    assert "仪器比对正常。" in page.select_one(".warning-event-dismiss").get_text()  # kept
+
+
+def test_a_confirmed_warning_that_goes_on_stays_confirmed(client, app, imported, tmp_path) -> None:
+    one = imported["exceed"]
+    _login(client, "binyang", "officer")
+    data = {"confirm-action": "查明超标原因并整改治理设施", "confirm-due_on": "2026-07-15"}
+    assert client.post(f"/officer/warnings/{one}/confirm", data=data).status_code == 302
+    _extend(app, tmp_path, "exceed", "2026-05-09T23:00")
+    assert _warning(app, one).state == "confirmed"
+
+
 def _explain(client, one: int, files=(), **changes: str):
     data = {"explanation": "overhaul", "from_day": "2026-05-01", "to_day": "2026-05-02",
             "text": "污水处理站检修，在线监测仪停用。", "files": list(files), **changes}  # fmt: skip
