@@ -322,3 +322,27 @@ def test_the_permit_command_says_which_items_it_closed(runner, tmp_path, monkeyp
     with sqlite3.connect(tmp_path / "instance" / "feedback.sqlite3") as conn:
         rows = conn.execute("select state, closed_on from ledger_item").fetchall()
     assert rows == [("closed", "2027-01-20")]
+
+
+def test_the_renewal_closing_shows_in_the_trail_of_the_officer_and_the_enterprise(
+    app, client, officer
+):
+    from bs4 import BeautifulSoup
+
+    with app.app_context():
+        import_permits(app.extensions["yimatong_directory"], dt.date(2027, 1, 5))
+        db.session.commit()
+        import_permits(_renewed(app, LIUCHENG, dt.date(2031, 12, 30)), dt.date(2027, 1, 20))
+        db.session.commit()
+    [item] = _items(app)
+    for login, kind, path in (
+        ("liucheng", "officer", f"/officer/ledger/item/{item.number}"),
+        ("yongfeng", "enterprise", f"/enterprise/ledger/{item.number}"),
+    ):
+        officer.login(login, kind=kind)
+        with clock.travel(dt.date(2027, 1, 20)):
+            page = BeautifulSoup(client.get(path).get_data(as_text=True), "html.parser")
+        assert page.select_one("h1 .state").get_text() == "已销号"
+        last = page.select("ol.ledger-trail li")[-1].get_text()
+        assert "已延续" in last and "2031-12-30" in last
+        officer.logout(kind=kind)
