@@ -226,7 +226,7 @@ def _build_locked(
     with contextlib.ExitStack() as stack:
         site, load_cache = _load(content, conf, progress)
         stack.callback(load_cache.wait)
-        content_keys = source_keys(content, site, load_cache.hashes)
+        content_keys = source_keys(content, site, load_cache.hashes, conf)
         timer("load")
         public, unit_keys = _monitoring(site, conf, content_keys)
         timer("monitoring")

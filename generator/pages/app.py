@@ -14,6 +14,7 @@ from generator.amounts import amount_text, yuan
 from generator.content.model import Site
 from generator.pages.automatic import EMPTY, PublicMonitoring
 from generator.pages.maps import map_links
+from generator.pages.nearby import nearby_settings
 from generator.pages.outputs import page_paths, register_all, site_outputs
 from generator.pages.views.common import build_catalog
 
@@ -76,6 +77,7 @@ def create_site_app(
     app.extensions["yimatong.settings"] = settings
     cat = app.extensions["yimatong.catalog"] = build_catalog(site)
     cat.monitoring = monitoring or EMPTY
+    cat.nearby_conf = nearby_settings(settings)
     app.extensions["yimatong.page_paths"] = lambda: page_paths(cat, site_outputs(cat, settings))
     install_globals(app, site.title, settings)
     app.jinja_env.globals["nav_pages"] = sorted(site.pages, key=lambda p: (p.order, p.slug))
