@@ -3,7 +3,7 @@
 A spatial grid whose cells are at least the radius wide: a unit's neighbours within the radius
 are in its own cell or the eight around it, so finding them costs the few units of nine cells,
 not the whole province (55,900 units; ``bench/nearby_bench.py`` measures it). Distances are
-great-circle (haversine, mean Earth radius), rounded as the pages print them; the unit keys
+great-circle (mean Earth radius), rounded as the pages print them; the unit keys
 hold the same rounded lists (``nearby_keys``), so a unit's page is made again when a
 neighbour's name, code or distance changes (docs/build.md, "Incremental builds").
 """
@@ -25,6 +25,8 @@ from generator.settings import declared
 EARTH_M = 6_371_008.8
 #: Metres of one degree of latitude on that sphere.
 DEGREE_M = EARTH_M * math.pi / 180
+#: Most units whose distances are taken at once (rows of one distance matrix).
+BATCH = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +67,8 @@ class NearbyGrid:
     """The units with coordinates in cells of at least ``radius_m`` by ``radius_m``.
 
     Distances are taken with NumPy a cell at a time (the cell's units against the units of
-    the nine cells around it): pure Python took 25 s for the province's 55,900 units.
+    the nine cells around it, at most ``BATCH`` rows at once, so a crowded industrial park
+    stays small in memory); a Python loop over the pairs is many times slower.
     """
 
     def __init__(self, units: Iterable[Unit], radius_m: int, count: int) -> None:
@@ -166,17 +169,27 @@ class NearbyGrid:
         head = f"{self.radius_m}|"
         keys: dict[str, str] = {}
         for cell, members in self.cells.items():
-            lists = self._nearest(self.xyz[members], members, self._around(cell))
-            for i, near in zip(members.tolist(), lists, strict=True):
-                keys[self.placed[i].code] = head + ";".join(f"{labels[j]}{m}" for j, m in near)
+            around = self._around(cell)
+            for start in range(0, len(members), BATCH):
+                rows = members[start : start + BATCH]
+                lists = self._nearest(self.xyz[rows], rows, around)
+                for i, near in zip(rows.tolist(), lists, strict=True):
+                    keys[self.placed[i].code] = head + ";".join(f"{labels[j]}{m}" for j, m in near)
         return keys
 
 
 def nearby_settings(conf: dict[str, Any]) -> tuple[int, int]:
     """The ``nearby_radius_m`` and ``nearby_count`` settings of ``conf`` (declared defaults
     for a settings dict without them)."""
-    radius, count = (conf.get(n, declared(n).default) for n in ("nearby_radius_m", "nearby_count"))
-    return int(radius), int(count)
+    values = []
+    for name in ("nearby_radius_m", "nearby_count"):
+        value = conf.get(name, declared(name).default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(
+                f"设置 {name}（环境变量 {declared(name).env}）应为正整数，实为 {value!r}"
+            )
+        values.append(value)
+    return values[0], values[1]
 
 
 def grid(site: Site, conf: dict[str, Any]) -> NearbyGrid:

@@ -13,7 +13,7 @@ import yaml
 from generator import urls
 from generator.build.run import build
 from generator.content.model import Coordinates
-from generator.pages.nearby import NearbyGrid, haversine_m
+from generator.pages.nearby import BATCH, NearbyGrid, haversine_m, list_key, nearby_settings
 
 from .site_helpers import BASE_URL, FIXTURE, on_fixture_day, overrides, soup, tree
 from .unit_records import copy_unit
@@ -68,6 +68,31 @@ def test_equal_distances_go_by_code_at_the_cut(site):
     grid = NearbyGrid([*same, here], 5000, 2)
     assert [n.code for n in grid.near(here)] == ["ZA", "ZB"]
     assert [n.metres for n in grid.near(here)] == [500, 500]
+
+
+def test_a_crowded_park_is_measured_in_batches(site):
+    template = site.unit(KEY_UNIT)
+    rng = random.Random(7)
+    units = [
+        dataclasses.replace(
+            template,
+            fixed_source_code=f"P{i:04d}",
+            coordinates=Coordinates(22.9 + rng.random() * 0.01, 109 + rng.random() * 0.01),
+        )
+        for i in range(1200)
+    ]
+    grid = NearbyGrid(units, 5000, 3)
+    keys = grid.keys()
+    assert max(len(m) for m in grid.cells.values()) > BATCH and len(keys) == 1200
+    assert all(keys[u.code] == list_key(grid.near(u), 5000) for u in units[::37])
+
+
+@pytest.mark.parametrize(("name", "value"), [("nearby_count", 0), ("nearby_radius_m", -5)])
+def test_a_bad_nearby_setting_is_named(name, value):
+    with pytest.raises(
+        ValueError, match=f"设置 {name}（环境变量 YIMATONG_{name.upper()}）应为正整数"
+    ):
+        nearby_settings({name: value})
 
 
 def _place(content, code, lat, lon, name=None):
