@@ -61,7 +61,12 @@ FEEDBACK_SETTINGS: tuple[Setting, ...] = (
         "GX",
         "Letters (1-4, A-Z) that start every tracking number, e.g. GX2026112300042; JL for Jilin.",
     ),
-    Setting("SITE_NAME", "生态环境一码通", "Site name in the service's page titles and header."),
+    Setting(
+        "SITE_NAME",
+        "",
+        "Site name in the service's page titles and header; empty: the title the build "
+        "published (site.yaml, in the directory file), else 生态环境一码通.",
+    ),
     _shared("hotline"),
     Setting("DUE_SOON_DAYS", 3, "Cases due within this many days are marked due soon."),
     # Random draws (双随机, docs/draws.md).

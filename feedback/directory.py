@@ -26,6 +26,11 @@ class Directory:
     province: str = ""
     #: Identity of the site the directory file was made from (generator.search.identity).
     site_id: str = ""
+    #: The site's name and issuing authority as the build published them (site.yaml).
+    title: str = ""
+    issuer: str = ""
+    #: The site's explanation pages as (title, path on the site), for the footer.
+    pages: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_data(cls, data: DirectoryData) -> Directory:
@@ -36,6 +41,9 @@ class Directory:
             {d.code: d for d in data.divisions},
             data.province,
             data.site,
+            data.title,
+            data.issuer,
+            data.pages,
         )
 
     @cached_property

@@ -102,6 +102,9 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Public list of random draws written by `yimatong feedback draws export`.",
     ),
+    # Nearby published units on unit and outlet pages (generator/pages/nearby.py).
+    Setting("nearby_count", 5, "Most nearby published units a unit or outlet page lists."),
+    Setting("nearby_radius_m", 5000, "Metres within which a published unit counts as nearby."),
     Setting("hotline", "12369", "Environmental complaints hotline printed on signs and pages."),
     Setting("gate_sign_mm", "600x400", "Gate signboard size in millimetres (width x height)."),
     Setting("outlet_sign_mm", "480x300", "Outlet prompt signboard size in millimetres."),

@@ -53,6 +53,11 @@ def unit_page_paths(code: str, outlets: list[str]) -> list[str]:
     return [base, *[f"{base}{segment(outlet)}/" for outlet in outlets]]
 
 
+def page_path(slug: str) -> str:
+    """Address of a content page (site.yaml's explanation pages, ``content/pages/``)."""
+    return f"/pages/{slug}/"
+
+
 def absolute(base_url: str, path: str) -> str:
     """Join the site's base URL and a site-relative path."""
     return base_url.rstrip("/") + path
@@ -94,3 +99,33 @@ def ledger_monthly_path(month: str | None = None) -> str:
     if not (len(year) == 4 and year.isdigit() and len(number) == 2 and number.isdigit()):
         raise ValueError(f"月份 {month!r} 应为 YYYY-MM，不能用作网址")
     return f"/ledger/monthly/{month}/"
+
+
+#: The main menu the static site and the service both show (one header, site/templates/shared/
+#: _chrome.html): label, which of the two serves it, and its path there.
+MENU: tuple[tuple[str, str, str], ...] = (
+    ("按地区", "site", "/area/"),
+    ("按行业", "site", "/industry/"),
+    ("行政处罚", "site", "/penalties/"),
+    ("许可证清单", "site", "/permits/expiring/"),
+    ("举报统计", "site", "/stats/"),
+    ("问题台账", "site", "/ledger/"),
+    ("双随机抽查", "site", "/draws/"),
+    ("举报与查询", "service", "/"),
+)
+#: The links of the footer's first line, after the hotline, in the same form.
+FOOTER_LINKS: tuple[tuple[str, str, str], ...] = (
+    ("网上举报", "service", "/report"),
+    ("开放数据", "site", "/data/"),
+    ("隐私说明", "service", "/privacy"),
+)
+
+
+def chrome_links(
+    links: tuple[tuple[str, str, str], ...], site_base: str, service_base: str
+) -> list[tuple[str, str]]:
+    """(label, address) of ``links`` (``MENU``, ``FOOTER_LINKS``): the site's paths under
+    ``site_base`` and the service's under ``service_base`` ("" keeps a path as it is, for the
+    one that renders the page)."""
+    bases = {"site": site_base.rstrip("/"), "service": service_base.rstrip("/")}
+    return [(label, bases[where] + path) for label, where, path in links]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, current_app, g, make_response, render_template, request
 from flask_login import current_user
-from jinja2 import pass_context
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, pass_context
 from jinja2.runtime import Context
 
 from feedback.auth import dummy_hash, load_session_account
@@ -16,7 +16,7 @@ from feedback.pii import mask
 from feedback.serving import StoredCopies, file_response
 from feedback.states import FINDINGS, RATINGS, REWARD_STATUSES, State
 from feedback.storage import Storage
-from generator import urls
+from generator import assets, urls
 from generator.amounts import yuan
 
 
@@ -82,8 +82,30 @@ def _load_account(session_id: str) -> Account | None:
     return load_session_account(session_id)
 
 
+#: The name when neither SITE_NAME nor the published directory names the site.
+DEFAULT_SITE_NAME = "生态环境一码通"
+
+
+def site_name(app: Flask) -> str:
+    """SITE_NAME when set, else the site's title the build published (site.yaml, in the
+    directory file), so the service carries the site's name."""
+    return (
+        app.config["SITE_NAME"] or app.extensions["yimatong_directory"].title or DEFAULT_SITE_NAME
+    )
+
+
+def shared_templates(app: Flask) -> None:
+    """Let the service's templates read the site's shared ones (the header and footer,
+    site/templates/shared/) under the same names, ``shared/…``."""
+    shared = FileSystemLoader(str(assets.templates_dir() / "shared"))
+    app.jinja_env.loader = ChoiceLoader(
+        [app.jinja_env.loader, PrefixLoader({"shared": shared})]  # type: ignore[list-item]
+    )
+
+
 def init_app(app: Flask) -> None:
     """Template helpers shared by every audience."""
+    shared_templates(app)
     dummy_hash()  # made now, so the first login with an unknown account costs what later ones do
     app.jinja_env.globals.update(
         unit_page_url=unit_page_url,
@@ -93,7 +115,13 @@ def init_app(app: Flask) -> None:
         reward_labels=REWARD_STATUSES,
         directory=directory,
         site_url=lambda: app.config["BASE_URL"],
-        site_name=lambda: app.config["SITE_NAME"],
+        site_name=lambda: site_name(app),
+        issuer=lambda: directory().issuer,
+        site_pages=lambda: urls.chrome_links(
+            tuple((t, "site", p) for t, p in directory().pages), app.config["BASE_URL"], ""
+        ),
+        public_menu=lambda: urls.chrome_links(urls.MENU, app.config["BASE_URL"], ""),
+        footer_links=lambda: urls.chrome_links(urls.FOOTER_LINKS, app.config["BASE_URL"], ""),
         hotline=lambda: app.config["HOTLINE"],
         case_example=lambda: f"{app.config['CASE_PREFIX']}2026112300042",
         current_user=current_user,

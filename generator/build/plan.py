@@ -13,6 +13,7 @@ from generator.build.cache import BuildState
 from generator.content import placeholders
 from generator.content.model import Site
 from generator.pages.app import fingerprinted
+from generator.pages.nearby import nearby_keys
 from generator.pages.outputs import (
     UNIT_FOLDERS,
     page_paths,
@@ -140,10 +141,14 @@ def global_key(site: Site, conf: dict[str, Any]) -> str:
 
 
 def source_keys(
-    content_dir: Path, site: Site, hashes: dict[str, str] | None = None
+    content_dir: Path,
+    site: Site,
+    hashes: dict[str, str] | None = None,
+    conf: dict[str, Any] | None = None,
 ) -> dict[str, str]:
     """The key of each unit: the bytes of its source record (file, or line of a JSON Lines
-    file) and what it shows that depends on the site's as-of date (``as_of_marks``).
+    file), what it shows that depends on the site's as-of date (``as_of_marks``) and its
+    nearby list (``pages.nearby.nearby_keys`` with ``conf``'s settings).
 
     Hashing the source is much faster than hashing the loaded model; the readers' code is
     part of the global key, so the same bytes always load to the same unit. ``hashes`` are
@@ -154,6 +159,7 @@ def source_keys(
     hashes = hashes or {}
     as_of = site.judged_on
     keys: dict[str, str] = {}
+    near = nearby_keys(site, conf or {})
     for unit in site.units:
         source = hashes.get(unit.source)
         if not source:
@@ -172,6 +178,8 @@ def source_keys(
             keys[unit.fixed_source_code] = (
                 f"{source}:{marks}" if counts is None else digest(source, marks, counts)
             )
+        if unit.fixed_source_code in near:  # the names, codes and distances of its nearby list
+            keys[unit.fixed_source_code] = digest(keys[unit.fixed_source_code], near[unit.code])
     return keys
 
 

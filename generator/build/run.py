@@ -198,7 +198,7 @@ def _build_locked(
     with contextlib.ExitStack() as stack:
         site, load_cache = load(content, conf, progress)
         stack.callback(load_cache.wait)
-        content_keys = source_keys(content, site, load_cache.hashes)
+        content_keys = source_keys(content, site, load_cache.hashes, conf)
         timer("load")
         public, unit_keys = monitoring(site, conf, content_keys)
         timer("monitoring")

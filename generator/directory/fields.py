@@ -8,7 +8,7 @@ from typing import Any
 
 #: How each kind of record is named in a message.
 KIND_NAMES = {"division": "行政区", "body": "执法机构", "unit": "排污单位"}
-HEADER_FIELDS = ("site", "build", "province")
+HEADER_FIELDS = ("site", "build", "province", "title", "issuer")
 
 
 class FieldProblems:
@@ -61,6 +61,18 @@ class FieldProblems:
         for name in HEADER_FIELDS:
             self.text(1, "文件头", header, name, required=False)
         return header
+
+    def pairs(self, header: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+        """The header's ``pages``: (title, path) pairs (none when left out)."""
+        value = header.get("pages", [])
+        good = isinstance(value, list) and all(
+            isinstance(p, list) and len(p) == 2 and all(isinstance(t, str) and t for t in p)
+            for p in value
+        )
+        if not good:
+            self.add(1, "文件头", "pages", f"应为 [标题, 地址] 的列表，实为 {value!r}")
+            return ()
+        return tuple((p[0], p[1]) for p in value)
 
     def counts(self, header: dict[str, Any], found: dict[str, list]) -> None:
         """The header's record counts against the records read (a cut-off file)."""

@@ -3,7 +3,7 @@
 A header line, then one line per division, enforcement body and unit, in the site's order::
 
     {"format": "yimatong-directory", "version": 1, "site": ..., "build": ..., "province": ...,
-     "divisions": N, "bodies": N, "units": N}
+     "title": ..., "issuer": ..., "divisions": N, "bodies": N, "units": N}
     {"kind": "division", "code": ..., "name": ..., "parent": ...}
     {"kind": "body", "id": ..., "name": ..., "level": ..., "areas": [...], "email": ..., ...}
     {"kind": "unit", "code": ..., "name": ..., "county": ..., "city": ..., "outlets": [...],
@@ -108,6 +108,13 @@ class DirectoryData:
     divisions: tuple[Division, ...] = ()
     bodies: tuple[Body, ...] = ()
     units: tuple[UnitEntry, ...] = ()
+    #: The site's name and issuing authority (site.yaml ``title``, ``issuer``): the service's
+    #: header and footer show them, so both carry the same name and lines.
+    title: str = ""
+    issuer: str = ""
+    #: The site's explanation pages (site.yaml's pages, in menu order) as (title, path), for
+    #: the footer both show.
+    pages: tuple[tuple[str, str], ...] = ()
 
 
 def path_beside(search_index_dir: str | Path) -> Path:
@@ -155,6 +162,9 @@ def _header(data: DirectoryData) -> dict:
         "site": data.site,
         "build": data.build,
         "province": data.province,
+        **({"title": data.title} if data.title else {}),
+        **({"issuer": data.issuer} if data.issuer else {}),
+        **({"pages": [list(p) for p in data.pages]} if data.pages else {}),
         "divisions": len(data.divisions),
         "bodies": len(data.bodies),
         "units": len(data.units),
@@ -255,6 +265,7 @@ def loads(text: str, source: str = "目录文件") -> DirectoryData:
             problems.add(number, "", "kind", f"未知的记录类型 {kind!r}")
     if header is not None:
         problems.counts(header, {"divisions": divisions, "bodies": bodies, "units": units})
+    pages = problems.pairs(header) if header is not None else ()
     problems.raise_if_any(DirectoryFileError)
     assert header is not None
     return DirectoryData(
@@ -264,4 +275,7 @@ def loads(text: str, source: str = "目录文件") -> DirectoryData:
         tuple(divisions),
         tuple(bodies),
         tuple(units),
+        str(header.get("title") or ""),
+        str(header.get("issuer") or ""),
+        pages,
     )

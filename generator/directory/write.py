@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator import settings as settings_mod
-from generator.content.model import PermitStatus, RectificationStatus, Site, Unit
+from generator.content.model import Page, PermitStatus, RectificationStatus, Site, Unit
 from generator.directory import records
 from generator.search.identity import site_identity
+from generator.urls import page_path
 
 if TYPE_CHECKING:
     from generator.context import BuildContext
@@ -45,6 +46,10 @@ def _valid_until(unit: Unit) -> dt.date | None:
     return permit.valid_to
 
 
+def _menu_order(page: Page) -> tuple[int, str]:
+    return page.order, page.slug
+
+
 def directory_of(site: Site, build: str = "") -> records.DirectoryData:
     """What the service needs of ``site``, in the site's order."""
     return records.DirectoryData(
@@ -57,6 +62,9 @@ def directory_of(site: Site, build: str = "") -> records.DirectoryData:
             for b in site.bodies
         ),
         tuple(_unit(u) for u in site.units),
+        site.title,
+        site.issuer,
+        tuple((p.title, page_path(p.slug)) for p in sorted(site.pages, key=_menu_order)),
     )
 
 

@@ -14,8 +14,10 @@ from generator.amounts import amount_text, yuan
 from generator.content.model import Site
 from generator.pages.automatic import EMPTY, PublicMonitoring
 from generator.pages.maps import map_links
+from generator.pages.nearby import nearby_settings
 from generator.pages.outputs import page_paths, register_all, site_outputs
 from generator.pages.views.common import build_catalog
+from generator.pages.views.pages import page_path
 
 TEMPLATES = assets.templates_dir()
 STATIC = assets.static_dir()
@@ -51,6 +53,10 @@ def install_globals(app: Flask, site_title: str, settings: dict[str, Any]) -> No
         unit_path=urls.unit_path,
         outlet_path=urls.outlet_path,
         map_links=map_links,
+        # The header and footer the service shows too (site/templates/shared/_chrome.html).
+        menu=urls.chrome_links(urls.MENU, "", settings["feedback_url"]),
+        footer_links=urls.chrome_links(urls.FOOTER_LINKS, "", settings["feedback_url"]),
+        nav_links=[],
     )
     app.jinja_env.filters.update(FILTERS)
     app.jinja_env.trim_blocks = True
@@ -76,9 +82,12 @@ def create_site_app(
     app.extensions["yimatong.settings"] = settings
     cat = app.extensions["yimatong.catalog"] = build_catalog(site)
     cat.monitoring = monitoring or EMPTY
+    cat.nearby_conf = nearby_settings(settings)
     app.extensions["yimatong.page_paths"] = lambda: page_paths(cat, site_outputs(cat, settings))
     install_globals(app, site.title, settings)
-    app.jinja_env.globals["nav_pages"] = sorted(site.pages, key=lambda p: (p.order, p.slug))
+    pages = sorted(site.pages, key=lambda p: (p.order, p.slug))
+    app.jinja_env.globals["nav_pages"] = pages
+    app.jinja_env.globals["nav_links"] = [(p.title, page_path(p.slug)) for p in pages]
     app.jinja_env.globals["issuer"] = site.issuer
     app.add_url_rule("/static/<name>", "asset", _serve_asset)
     register_all(app)

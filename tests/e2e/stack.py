@@ -282,6 +282,10 @@ def make_page(browser: Any) -> Iterator[Any]:
         context.close()
 
 
+#: Lays out every section of a unit or outlet page, on the screen or not.
+FULL_LAYOUT = "main article>section{content-visibility:visible!important}"
+
+
 class Shots:
     """Numbered full-page screenshots of one test, in test-artifacts/e2e/<test>/."""
 
@@ -296,6 +300,9 @@ class Shots:
         """Save a screenshot of ``page`` named after ``step``."""
         self.count += 1
         path = self.folder / f"{self.count:02d}-{step}.png"
+        # A full-page capture does not scroll: sections off the screen (content-visibility:
+        # auto, site.css) would stay blank, so every one is laid out first.
+        page.add_style_tag(content=FULL_LAYOUT)
         page.screenshot(path=str(path), full_page=True)
         return path
 

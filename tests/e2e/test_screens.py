@@ -66,3 +66,69 @@ def test_report_form_summary_case_deadlines_and_the_console(
         shots(page, "officer-case")
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def nearby_site(tmp_path_factory: pytest.TempPathFactory):
+    """The fixture content with two more units 300 m and 1.2 km from the key unit, built and
+    served (a unit page with a nearby list)."""
+    import shutil
+
+    import yaml
+
+    from generator.build.run import build
+    from tests.generator.site_helpers import BASE_URL, FIXTURE, on_fixture_day, overrides
+    from tests.generator.unit_records import copy_unit
+
+    from .servers import SiteServer
+
+    tmp = tmp_path_factory.mktemp("nearby-site")
+    content = tmp / "content"
+    shutil.copytree(FIXTURE, content)
+    for serial, mark, north in (("MA5L3K2R9", "二", 0.0027), ("MA5L3K2R8", "三", 0.0108)):
+        code = copy_unit(content, j.UNIT, serial, mark)
+        path = content / "units" / f"{code}.yaml"
+        record = yaml.safe_load(path.read_text(encoding="utf-8"))
+        record["coordinates"] = {"lat": 22.8823 + north, "lon": 108.9512}
+        path.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    with on_fixture_day():
+        build(content, tmp / "site", BASE_URL, jobs=1, progress=False, overrides=overrides(tmp))
+    server = SiteServer(tmp / "site").start()
+    yield server.url
+    server.stop()
+
+
+@pytest.mark.parametrize("desktop", [False, True], ids=["360px", "1280px"])
+def test_nearby_units_and_one_header_for_site_and_service(
+    stack, browser, shots, nearby_site, desktop
+) -> None:
+    from .stack import DESKTOP, PHONE, new_context
+
+    context = new_context(browser, DESKTOP if desktop else PHONE, mobile=not desktop)
+    page = context.new_page()
+    try:
+        # The unit and outlet pages list the nearest published units with distance and link.
+        page.goto(nearby_site + urls.unit_path(j.UNIT))
+        nearby = page.locator("section.nearby .nearby-list li")
+        expect(nearby).to_have_count(2)
+        expect(nearby.first.locator(".distance")).to_have_text("300 米")
+        _fits(page)
+        shots(page, "unit-page-nearby")
+        page.goto(nearby_site + urls.outlet_path(j.UNIT, "DW001"))
+        expect(page.locator("section.nearby .nearby-list li")).to_have_count(2)
+        _fits(page)
+        shots(page, "outlet-page-nearby")
+        page.locator("section.nearby .nearby-list a").first.click()
+        expect(page.locator("h1")).to_contain_text("二厂")
+        # The site's header and the service's are one: same name, menu and footer lines.
+        page.goto(stack.site_url + urls.unit_path(j.UNIT))
+        menu = page.locator("header.site-header nav a").all_inner_texts()
+        footer = page.locator("footer.site-footer .footer-links").inner_text()
+        shots(page, "site-header-footer")
+        page.goto(stack.app_url + "/")
+        assert page.locator("header.site-header nav a").all_inner_texts() == menu
+        assert page.locator("footer.site-footer .footer-links").inner_text() == footer
+        _fits(page)
+        shots(page, "service-header-footer")
+    finally:
+        context.close()

@@ -14,6 +14,7 @@ from flask import abort, current_app
 from generator import urls
 from generator.content.model import Category, Penalty, PermitState, Site, Unit
 from generator.pages.automatic import EMPTY, PublicMonitoring
+from generator.pages.nearby import NearbyGrid, Neighbour
 
 #: At most this many units on one listing page, so listings stay small at province scale.
 PER_PAGE = 200
@@ -85,6 +86,16 @@ class Catalog:
     row_keys: dict[str, str] = field(default_factory=dict)
     #: What the pages show of automatic monitoring (computed by the build from the store).
     monitoring: PublicMonitoring = EMPTY
+    #: The ``nearby_radius_m`` and ``nearby_count`` settings (the site app sets them).
+    nearby_conf: tuple[int, int] = (5000, 5)
+    _nearby: NearbyGrid | None = None
+
+    def nearby(self, unit: Unit) -> tuple[Neighbour, ...] | None:
+        """The nearby published units of ``unit`` (None: it has no coordinates); the grid is
+        made on the first call."""
+        if self._nearby is None:
+            self._nearby = NearbyGrid(self.site.units, *self.nearby_conf)
+        return self._nearby.near(unit)
 
     @property
     def as_of(self) -> dt.date:

@@ -30,6 +30,8 @@ def outlet_page(shard: str, code: str, outlet: str) -> str:
         auto=auto,
         auto_blocks=auto_blocks(auto, found.code),
         rating_path=RATING_PATH,
+        nearby=cat.nearby(unit),
+        nearby_radius_m=cat.nearby_conf[0],
     )
 
 

@@ -15,9 +15,8 @@ from generator.pages.views.common import Catalog, Output, catalog, digest, setti
 SITEMAP_MAX_URLS = 50_000
 
 
-def page_path(slug: str) -> str:
-    """Address of a content page."""
-    return f"/pages/{slug}/"
+#: Address of a content page (made in generator/urls.py).
+page_path = urls.page_path
 
 
 def content_page(slug: str) -> str:

@@ -18,6 +18,7 @@ from generator.content.model import Measurement, Outlet, OutletPollutant, Site, 
 from generator.content.results import Judgement, judge, verdict
 from generator.content.serialize import unit_record
 from generator.pages.charts import line_chart
+from generator.pages.nearby import list_key
 from generator.pages.unit_feed import FEED_FILE, unit_feed_bytes
 from generator.pages.views.common import Catalog, Output, catalog, digest, settings
 from generator.pages.views.draws import Outcome, outcome, unit_draws_key
@@ -152,6 +153,8 @@ def unit_page(shard: str, code: str) -> str:
         strip=compliance_strip(unit, cat),
         findings=confirmed_findings(ledger),
         rating_path=RATING_PATH,
+        nearby=cat.nearby(unit),
+        nearby_radius_m=cat.nearby_conf[0],
     )
 
 
@@ -310,6 +313,9 @@ def unit_key(unit: Unit, cat: Catalog) -> str:
     extra = (stats,) if ledger is None and drawn is None else (stats, ledger, drawn)
     if shown is not None:
         extra = (*extra, shown)
+    near = list_key(cat.nearby(unit), cat.nearby_conf[0])
+    if near:
+        extra = (*extra, near)
     key = cat.unit_keys[unit.code] = digest(unit, marks, *extra)
     return key
 
