@@ -8,6 +8,7 @@ the swap from files.py. The service opens an index with opened.open_index (reade
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,7 @@ def _setting(settings: dict[str, Any], name: str) -> Any:
 
 
 def load_into_postgres(
-    site: Site, settings: dict[str, Any], keys: dict[str, str] | None = None
+    site: Site, settings: dict[str, Any], keys: Mapping[str, str] | None = None
 ) -> None:
     """The PostgreSQL engine's tables brought up to date (an update from the build's unit
     keys when few units changed, else a full load swapped in; generator/search/pgload.py)."""

@@ -60,9 +60,9 @@ class PgIndex:
                 "SELECT tables, order_ids, meta FROM search_generations WHERE generation = %s",
                 (generation,),
             ).fetchone()  # fmt: skip
-            if row is None:
+            if row is None or generation is None:
                 raise IndexMissing(self.folder)
-            self.generation = generation
+            self.generation: int = generation
             tables, order, meta = row
             self.meta = meta if isinstance(meta, dict) else json.loads(meta)
             self._docs, self._codes = f"search_docs_{tables}", f"search_codes_{tables}"
@@ -75,7 +75,9 @@ class PgIndex:
             self.all = (1 << self.size) - 1
             self._visible = f"born <= {int(generation)} AND died > {int(generation)}"
             self.facets = {f: self._grouped(conn, f"f_{f}") for f in FACETS}
-        self.facets = {f: {v: b for v, b in values.items() if v} for f, values in self.facets.items()}
+        self.facets = {
+            f: {v: b for v, b in values.items() if v} for f, values in self.facets.items()
+        }
         hidden = {name: self._grouped_now(f"f_{name}") for name in (BAND, SIGNAL)}
         #: Rank groups of units (name length, signals) in rank order, each a bitset.
         self.bands = [b for v, b in sorted(hidden[BAND].items()) if v]
