@@ -23,9 +23,14 @@ from typing import Any
 import numpy as np
 
 from generator.search.pgstore import connect, safe_url
-from generator.search.reader import CACHE_MIN_DOCS, CACHE_SIZE, IndexMissing
+from generator.search.reader import IndexMissing
 from generator.search.text import BAND, FACETS, SIGNAL, SearchDoc
 
+#: Answers kept per open generation (LRU). A generation never changes, so every answer may
+#: be kept, rare terms too: each would otherwise cost a round trip to the server.
+CACHE_SIZE = 4096
+#: Display records kept per open generation (the pages most asked for).
+RECORDS = 10000
 #: Connections one open generation keeps for the service's threads.
 POOL = 4
 #: Seconds a replaced generation stays open (a search may still be reading it).
@@ -54,6 +59,7 @@ class PgIndex:
         self._pool: queue.LifoQueue = queue.LifoQueue()
         self._lock = threading.Lock()
         self._cache: OrderedDict[tuple, Any] = OrderedDict()
+        self._records: OrderedDict[int, SearchDoc] = OrderedDict()
         with self._conn() as conn:
             generation = latest(conn) if generation is None else generation
             row = None if generation is None else conn.execute(
@@ -140,12 +146,11 @@ class PgIndex:
             if value is not None:
                 self._cache.move_to_end(key)
                 return value
-        value, docs = compute()
-        if docs >= CACHE_MIN_DOCS:
-            with self._lock:
-                self._cache[key] = value
-                if len(self._cache) > CACHE_SIZE:
-                    self._cache.popitem(last=False)
+        value, _ = compute()
+        with self._lock:
+            self._cache[key] = value
+            if len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
         return value
 
     def term(self, name: str, term: str) -> int:
@@ -186,12 +191,15 @@ class PgIndex:
 
     def code(self, key: str) -> int:
         """Documents whose code (fixed-source, permit or outlet) is exactly ``key``."""
-        return self._bits(
-            self._ids(
+
+        def compute() -> tuple[int, int]:
+            ids = self._ids(
                 f"SELECT array_agg(id) FROM {self._codes} WHERE code = %s AND {self._visible}",
                 (key,),
             )
-        )
+            return self._bits(ids), len(ids)
+
+        return self._remembered(("exact code", key), compute)
 
     def code_prefix(self, prefix: str, limit: int = 20000) -> tuple[int, bool]:
         """Documents with a code starting with ``prefix``; True if cut at ``limit`` codes."""
@@ -213,16 +221,21 @@ class PgIndex:
 
     def docs(self, docnums: list[int]) -> list[SearchDoc]:
         """The display records of documents ``docnums``, in that order (one query)."""
-        if not docnums:
-            return []
         ids = [int(self._storage_of[n]) for n in docnums]
-        with self._conn() as conn:
-            rows = dict(
-                conn.execute(
-                    f"SELECT id, doc FROM {self._docs} WHERE id = ANY(%s)", (ids,)
+        with self._lock:
+            found = {i: self._records[i] for i in ids if i in self._records}
+        missing = [i for i in ids if i not in found]
+        if missing:
+            with self._conn() as conn:
+                rows = conn.execute(
+                    f"SELECT id, doc FROM {self._docs} WHERE id = ANY(%s)", (missing,)
                 ).fetchall()
-            )
-        return [SearchDoc(*rows[i]) for i in ids]
+            with self._lock:
+                for docid, record in rows:
+                    found[docid] = self._records[docid] = SearchDoc(*record)
+                while len(self._records) > RECORDS:
+                    self._records.popitem(last=False)
+        return [found[i] for i in ids]
 
     def doc(self, docnum: int) -> SearchDoc:
         """The display record of document ``docnum``."""
