@@ -72,7 +72,7 @@ class PgIndex:
             tables, order, meta = row
             self.meta = meta if isinstance(meta, dict) else json.loads(meta)
             self._docs, self._codes = f"search_docs_{tables}", f"search_codes_{tables}"
-            self._terms = f"search_terms_{tables}"
+            self._terms, self._hot = f"search_terms_{tables}", f"search_hot_{tables}"
             self._storage_of = np.frombuffer(bytes(order), dtype="<i4").astype(np.int64)
             top = int(self._storage_of.max()) + 1 if len(self._storage_of) else 0
             self._rank_of = np.full(top, -1, dtype=np.int64)
@@ -118,7 +118,9 @@ class PgIndex:
         """Bitset (bit n = rank n) of row ids."""
         if not ids:
             return 0
-        ranks = self._rank_of[np.asarray(ids, dtype=np.int64)]
+        found = np.asarray(ids, dtype=np.int64)
+        # Rows of later generations (ready ids of frequent terms) are in no order of this one.
+        ranks = self._rank_of[found[found < len(self._rank_of)]]
         ranks = ranks[ranks >= 0]
         flags = np.zeros(self.size + 7 & ~7, dtype=bool)
         flags[ranks] = True
@@ -157,6 +159,12 @@ class PgIndex:
         """Documents whose field ``name`` holds ``term``, as a bitset."""
 
         def compute() -> tuple[int, int]:
+            with self._conn() as conn:
+                hot = conn.execute(
+                    f"SELECT ids FROM {self._hot} WHERE field = %s AND term = %s", (name, term)
+                ).fetchone()
+            if hot is not None:  # a frequent term: its ids ready (visibility by the order)
+                return self._bits(hot[0]), len(hot[0])
             ids = self._ids(
                 f"SELECT array_agg(id) FROM {self._docs} "
                 f"WHERE t_{name} @> ARRAY[%s]::text[] AND {self._visible}",

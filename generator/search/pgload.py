@@ -31,6 +31,8 @@ from generator.search.pgstore import (
     CATALOGUE,
     columns,
     drop_set,
+    hot_append_sql,
+    hot_sql,
     indexes_sql,
     tables_sql,
     transaction,
@@ -205,6 +207,8 @@ def _full(
         for code, key in keys.items():
             copy.write_row((code, key))
     conn.execute(indexes_sql(n))
+    for field in TERM_FIELDS:
+        conn.execute(hot_sql(n, field))
     order = _order(site, ranks)
     _publish(conn, site, n, generation, order, next_id)
     for old in range(max(1, n - 3), n - 1):
@@ -235,6 +239,8 @@ def _update(
     )
     ranks: list[tuple] = []
     next_id = _write(conn, n, new, next_id, _tagged(site, counted(changed, bar), pages), ranks)
+    for field in TERM_FIELDS:  # ids of hidden rows stay: no generation's order holds them
+        conn.execute(hot_append_sql(n, field), (new,))
     conn.execute(f"DELETE FROM search_units_{n} WHERE unit_code = ANY(%s)", (removed,))
     for unit in changed:
         conn.execute(
