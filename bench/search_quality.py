@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import inspect
 import json
-import os
 import statistics
 import sys
 import tempfile
@@ -24,6 +23,7 @@ import click
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.search_engines import engine_option, load, loadavg, postgres, url_option  # noqa: E402
 from generator.content.readers import load_site  # noqa: E402
 from generator.sample import write_sample  # noqa: E402
 from generator.search.engine import search  # noqa: E402
@@ -49,7 +49,7 @@ def rank_of(case: dict, hits: list[Any]) -> int:
     return 0
 
 
-def run_case(index: SearchIndex, case: dict, sound: bool) -> tuple[float, int, bool]:
+def run_case(index: Any, case: dict, sound: bool) -> tuple[float, int, bool]:
     """Milliseconds, place of the truth (0: not in the first ten), and whether empty."""
     extra: dict[str, Any] = {}
     if "prefer" in OPTIONS:
@@ -67,7 +67,7 @@ def run_case(index: SearchIndex, case: dict, sound: bool) -> tuple[float, int, b
     return ms, rank_of(case, list(result.hits)), not result.hits
 
 
-def measure(index: SearchIndex, cases: list[dict], runs: int, sound: bool) -> dict[str, dict]:
+def measure(index: Any, cases: list[dict], runs: int, sound: bool) -> dict[str, dict]:
     """Per class: counts, recall@1, recall@10, empty share, answerable recall, latency."""
     rows: dict[str, dict] = defaultdict(lambda: defaultdict(list))
     for run in range(runs):
@@ -155,26 +155,32 @@ def load_cases(site: Any, cases: Path | None, write: Path | None, per_kind: int)
 @click.option("--cases", type=click.Path(path_type=Path, exists=True), default=None)
 @click.option("--write-cases", type=click.Path(path_type=Path), default=None)
 @click.option("--no-sound", is_flag=True, help="Also measure without same-sound near matches.")
+@engine_option
+@url_option
 def main(**opts: Any) -> None:
-    """Measure search quality over realistic queries with the truth recorded."""
-    with tempfile.TemporaryDirectory() as tmp:
+    """Measure search quality over realistic queries with the truth recorded (either engine:
+    ``--engine postgresql`` loads the same site into its tables and queries them)."""
+    with tempfile.TemporaryDirectory() as tmp, postgres(opts["engine"], opts["url"]) as url:
         content = opts["content"] or Path(tmp) / "content"
         if not content.exists():
             write_sample(content, opts["units"], seed=opts["seed"])
         site = load_site(content)
         folder = opts["index_dir"] or Path(tmp) / "index"
-        if not (folder / "yimatong-search.json").exists():
+        if opts["engine"] == "postgresql":
+            index: Any = load("postgresql", site, folder, url)[0]
+        elif not (folder / "yimatong-search.json").exists():
             start = time.perf_counter()
             build_index(site, folder)
             print(f"index built in {time.perf_counter() - start:.1f} s")
-        index = SearchIndex(folder)
+        if opts["engine"] == "embedded":
+            index = SearchIndex(folder)
         cases = load_cases(site, opts["cases"], opts["write_cases"], opts["per_kind"])
         print(f"{len(site.units)} units, {index.size} documents, {len(cases)} queries")
         print(table(measure(index, cases, opts["runs"], True)))
         if opts["no_sound"]:
             print("without same-sound near matches:")
             print(table(measure(index, cases, opts["runs"], False)))
-        print("load average: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+        print(loadavg())
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ FEEDBACK_SETTINGS: tuple[Setting, ...] = (
         "SQLAlchemy URL; empty means SQLite feedback.sqlite3 in the instance folder.",
     ),
     Setting("SEARCH_INDEX_DIR", "build/search-index", "Search index written by yimatong build."),
+    *(_shared(name) for name in ("search_engine", "search_database_url")),
     Setting(
         "DIRECTORY_FILE",
         "",

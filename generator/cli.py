@@ -25,6 +25,7 @@ COMMANDS = {
     "publish": "generator.publish.upload:publish_command",
     "nginx-config": "generator.publish.nginx:nginx_command",
     "cycle": "generator.cycle:cycle_command",
+    "search": "generator.search.command:search_group",
 }
 
 

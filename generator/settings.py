@@ -59,6 +59,18 @@ SETTINGS: tuple[Setting, ...] = (
         "Folder of the whoosh search index (not published).",
     ),
     Setting(
+        "search_engine",
+        "embedded",
+        "Search engine the service queries: embedded (the index folder) or postgresql "
+        "(search_database_url, loaded by the build's search step too).",
+    ),
+    Setting(
+        "search_database_url",
+        "",
+        "PostgreSQL URL of the search tables (postgresql+psycopg://user@host/db); empty means "
+        "the service's DATABASE_URL. The build loads it when search_engine is postgresql.",
+    ),
+    Setting(
         "monitoring_db",
         "build/monitoring.duckdb",
         "DuckDB file of the automatic-monitoring values `yimatong monitoring import` keeps.",

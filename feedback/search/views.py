@@ -15,9 +15,9 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from generator import settings
 from generator.search.engine import FACET_TITLES, MAX_PER_PAGE, PER_PAGE, SearchResult, search
 from generator.search.identity import mismatch_message
-from generator.search.opened import open_index
+from generator.search.opened import open_engine
 from generator.search.query import QueryError, parse
-from generator.search.reader import IndexMissing, SearchIndex
+from generator.search.reader import Index, IndexMissing
 
 bp = Blueprint("search", __name__)
 
@@ -47,12 +47,16 @@ class Outcome:
     status: int = 200
 
 
-def _index() -> SearchIndex:
+def _index() -> Index:
     """The open index; a warning in the log, once per index, if it was made for another site
     than the one the service loaded (it still answers: a build newer than the service's
     start is the same site with new content, see docs/search.md)."""
-    folder = current_app.config.get("SEARCH_INDEX_DIR") or settings.get("search_index_dir")
-    index = open_index(folder)
+    config = current_app.config
+    folder = config.get("SEARCH_INDEX_DIR") or settings.get("search_index_dir")
+    engine = config.get("SEARCH_ENGINE") or settings.get("search_engine")
+    url = config.get("SEARCH_DATABASE_URL") or settings.get("search_database_url")
+    index = open_engine(engine, folder, url or config.get("DATABASE_URL") or "")
+    folder = getattr(index, "folder", folder)
     expected = current_app.extensions.get(SITE_ID)
     found = str(index.meta.get("site", ""))
     warned = current_app.extensions.setdefault(WARNED, set())

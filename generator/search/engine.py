@@ -26,7 +26,7 @@ from generator.search.rank import (
     text_bits,
     tiers,
 )
-from generator.search.reader import SearchIndex
+from generator.search.reader import Index
 from generator.search.text import FACETS, KINDS, SearchDoc
 
 PER_PAGE = 20
@@ -110,7 +110,7 @@ class SearchResult:
         return max(1, -(-min(self.total, MAX_RESULTS) // self.per_page))
 
 
-def _fragment_bits(index: SearchIndex, fragment: Fragment, notices: list[str]) -> int:
+def _fragment_bits(index: Index, fragment: Fragment, notices: list[str]) -> int:
     """Documents matching ``fragment`` anywhere: a code by prefix, else its text."""
     if fragment.code:
         bits, cut = code_bits(index, fragment.code, CODE_PREFIX_LIMIT)
@@ -121,7 +121,7 @@ def _fragment_bits(index: SearchIndex, fragment: Fragment, notices: list[str]) -
     return text_bits(index, fragment.text, "text")
 
 
-def _name_bits(index: SearchIndex, fragment: Fragment) -> int:
+def _name_bits(index: Index, fragment: Fragment) -> int:
     """Documents whose name (or code) holds ``fragment``."""
     if fragment.code:
         bits, _ = code_bits(index, fragment.code, CODE_PREFIX_LIMIT)
@@ -130,7 +130,7 @@ def _name_bits(index: SearchIndex, fragment: Fragment) -> int:
     return text_bits(index, fragment.text, "names")
 
 
-def match(index: SearchIndex, query: Query, notices: list[str] | None = None) -> tuple[int, int]:
+def match(index: Index, query: Query, notices: list[str] | None = None) -> tuple[int, int]:
     """Bitsets of documents matching every fragment anywhere, and in their name."""
     matched = index.all
     for fragment in query.fragments:
@@ -145,7 +145,7 @@ def match(index: SearchIndex, query: Query, notices: list[str] | None = None) ->
     return matched, in_name
 
 
-def _filter_bits(index: SearchIndex, filters: dict[str, str], skip: str = "") -> int:
+def _filter_bits(index: Index, filters: dict[str, str], skip: str = "") -> int:
     bits = index.all
     for name, value in filters.items():
         if name != skip:
@@ -153,7 +153,7 @@ def _filter_bits(index: SearchIndex, filters: dict[str, str], skip: str = "") ->
     return bits
 
 
-def _facets(index: SearchIndex, matched: int, filters: dict[str, str]) -> tuple[Facet, ...]:
+def _facets(index: Index, matched: int, filters: dict[str, str]) -> tuple[Facet, ...]:
     facets = []
     for name in FACETS:
         base = matched & _filter_bits(index, filters, skip=name)
@@ -177,7 +177,7 @@ def _hit(doc: SearchDoc, words: list[str], base_url: str) -> Hit:
     )
 
 
-def clean_filters(index: SearchIndex, raw: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
+def clean_filters(index: Index, raw: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
     """Known filter values only; a notice for each unknown one."""
     filters, notices = {}, []
     for name in FACETS:
@@ -193,7 +193,7 @@ def clean_filters(index: SearchIndex, raw: dict[str, Any]) -> tuple[dict[str, st
     return filters, notices
 
 
-def _redirect(index: SearchIndex, query: Query, base_url: str) -> str:
+def _redirect(index: Index, query: Query, base_url: str) -> str:
     code = query.full_code
     if not code:
         return ""
@@ -206,7 +206,7 @@ def _redirect(index: SearchIndex, query: Query, base_url: str) -> str:
 
 
 def _suggest(
-    index: SearchIndex, ordered: list[Tier], prefer: int, words: list[str], base_url: str
+    index: Index, ordered: list[Tier], prefer: int, words: list[str], base_url: str
 ) -> tuple[Hit, ...]:
     """The first few near-matched units, one per name."""
     hits: dict[str, Hit] = {}
@@ -219,7 +219,7 @@ def _suggest(
 
 
 def _near_tiers(
-    index: SearchIndex, query: Query, ranked: list[Tier], matched: int, shown: int, sound: bool
+    index: Index, query: Query, ranked: list[Tier], matched: int, shown: int, sound: bool
 ) -> list[Tier]:
     """Near matches (near.py) not already matched, when few names hold the query."""
     strong = ranked[0][0] | ranked[1][0] | ranked[2][0] | ranked[3][0]
@@ -229,7 +229,7 @@ def _near_tiers(
 
 
 def search(
-    index: SearchIndex,
+    index: Index,
     query: Query,
     raw_filters: dict[str, Any] | None = None,
     page: int = 1,
@@ -262,7 +262,7 @@ def search(
     ordered = ranked[:5] + close + ranked[5:]
     docnums = take(groups(index, ordered, prefer_bits), (page - 1) * per_page, per_page)
     words = [f.text for f in query.fragments]
-    hits = tuple(_hit(index.doc(n), words, base_url) for n in docnums)
+    hits = tuple(_hit(doc, words, base_url) for doc in index.docs(docnums))
     suggestions = _suggest(index, close, prefer_bits, words, base_url) if near_bits else ()
     return SearchResult(
         query,

@@ -8,6 +8,7 @@ the swap from files.py. The service opens an index with opened.open_index (reade
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from generator import settings as settings_mod
 from generator.content.model import Site
 from generator.context import BuildContext, step_bar
 from generator.search.files import publish, write_full
+from generator.search.pgload import load_postgres
 from generator.search.text import entries
 from generator.search.update import update_index
 
@@ -33,9 +35,31 @@ def write_index(
     keys = ctx.unit_keys if ctx is not None else None
     with step_bar(ctx, len(site.units), "搜索索引", "项") as bar:
         if keys is None or not settings.get("cache_dir"):
-            return build_index(site, target, bar, build)
-        cache = Path(settings["cache_dir"])
-        return update_index(site, target, cache, dict(keys), bar, build)
+            done = build_index(site, target, bar, build)
+        else:
+            cache = Path(settings["cache_dir"])
+            done = update_index(site, target, cache, dict(keys), bar, build)
+    if _setting(settings, "search_engine") == "postgresql":
+        load_into_postgres(site, settings, keys)
+    return done
+
+
+def _setting(settings: dict[str, Any], name: str) -> Any:
+    return settings.get(name) or settings_mod.get(name)
+
+
+def load_into_postgres(
+    site: Site, settings: dict[str, Any], keys: Mapping[str, str] | None = None
+) -> None:
+    """The PostgreSQL engine's tables brought up to date (an update from the build's unit
+    keys when few units changed, else a full load swapped in; generator/search/pgload.py)."""
+    url = _setting(settings, "search_database_url")
+    if not url:
+        raise ValueError(
+            "设置 search_engine 为 postgresql，但没有设置 search_database_url"
+            "（YIMATONG_SEARCH_DATABASE_URL）：搜索数据无处装入。"
+        )
+    load_postgres(site, url, dict(keys) if keys else None)
 
 
 def index_folder(settings: dict[str, Any]) -> Path:

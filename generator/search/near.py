@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from generator.search.query import Query
 from generator.search.rank import piece
-from generator.search.reader import SearchIndex
+from generator.search.reader import Index
 from generator.search.sound import query_pairs
 
 #: Fewer unit names than this holding the query as one piece: look for near matches too.
@@ -22,7 +22,7 @@ NEAR_BELOW = 3
 MAX_EDIT_LENGTH = 40
 
 
-def wanted(index: SearchIndex, query: Query, exact: int, pieces: int) -> bool:
+def wanted(index: Index, query: Query, exact: int, pieces: int) -> bool:
     """True when near matches should be offered: a text query that is no unit's name and
     that few unit names hold as one piece."""
     units = index.facets["kind"].get("unit", 0)
@@ -31,7 +31,7 @@ def wanted(index: SearchIndex, query: Query, exact: int, pieces: int) -> bool:
     return (pieces & units).bit_count() < NEAR_BELOW
 
 
-def sounds(index: SearchIndex, text: str) -> int:
+def sounds(index: Index, text: str) -> int:
     """Units whose name has every pair of neighbouring readings of ``text``."""
     bits = index.all
     pairs = query_pairs(text)
@@ -45,7 +45,7 @@ def sounds(index: SearchIndex, text: str) -> int:
     return bits
 
 
-def _both(index: SearchIndex, left: str, right: str) -> int:
+def _both(index: Index, left: str, right: str) -> int:
     """Names holding ``left`` and ``right`` as pieces; "" on one side needs 3 on the other."""
     if not left or not right:
         side = left or right
@@ -55,7 +55,7 @@ def _both(index: SearchIndex, left: str, right: str) -> int:
     return piece(index, left) & piece(index, right)
 
 
-def _longest(index: SearchIndex, text: str, units: int, from_end: bool) -> int:
+def _longest(index: Index, text: str, units: int, from_end: bool) -> int:
     """Length of the longest start (end) of ``text`` some unit's name holds as one piece."""
     low, high = 0, len(text)
     while low < high:  # a piece's pieces are pieces too: bisect on the length
@@ -68,14 +68,14 @@ def _longest(index: SearchIndex, text: str, units: int, from_end: bool) -> int:
     return low
 
 
-def slips(index: SearchIndex, text: str, units: int) -> range:
+def slips(index: Index, text: str, units: int) -> range:
     """Where the slip can be: after the longest start some name holds, before the longest end."""
     head = _longest(index, text, units, False)
     tail = _longest(index, text, units, True)
     return range(max(0, len(text) - tail - 1), min(len(text), head + 1))
 
 
-def edits(index: SearchIndex, text: str, units: int) -> tuple[int, int, int]:
+def edits(index: Index, text: str, units: int) -> tuple[int, int, int]:
     """Names holding ``text`` less one character (one typed twice or extra), both sides of
     a gap (one missed), both sides of one character (a wrong one)."""
     if len(text) < 3 or len(text) > MAX_EDIT_LENGTH:
@@ -91,7 +91,7 @@ def edits(index: SearchIndex, text: str, units: int) -> tuple[int, int, int]:
     return shorter, gap, wrong
 
 
-def near(index: SearchIndex, query: Query, use_sound: bool = True) -> list[int]:
+def near(index: Index, query: Query, use_sound: bool = True) -> list[int]:
     """Near matches in order (same sound, one character more, one missed, one wrong), units
     only, each without the ones before."""
     units = index.facets["kind"].get("unit", 0)

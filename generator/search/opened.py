@@ -9,8 +9,11 @@ import time
 from pathlib import Path
 
 from generator.search.identity import META_FILE
-from generator.search.reader import IndexMissing, SearchIndex
+from generator.search.pgindex import OPEN_POSTGRES, open_postgres
+from generator.search.reader import Index, IndexMissing, SearchIndex
 
+#: The engines the setting ``search_engine`` chooses between.
+ENGINES = ("embedded", "postgresql")
 #: Seconds a replaced index stays open (a search may still be reading it).
 RETIRE_SECONDS = 60.0
 
@@ -74,6 +77,19 @@ def open_index(folder: Path | str) -> SearchIndex:
     return OPEN_INDEXES.open(folder)
 
 
+def open_engine(engine: str, folder: Path | str, url: str = "") -> Index:
+    """The open index of the engine ``engine``: the embedded one at ``folder``, or the
+    PostgreSQL tables at ``url`` (generator/search/pgindex.py); both answer alike."""
+    if engine == "postgresql":
+        if not url:
+            raise IndexMissing("search_engine = postgresql, search_database_url not set")
+        return open_postgres(url)
+    if engine != "embedded":
+        raise ValueError(f"search_engine 只能是 {' 或 '.join(ENGINES)}，而不是“{engine}”")
+    return open_index(folder)
+
+
 def close_all() -> None:
     """Close every index the process has open (tests, shutdown)."""
     OPEN_INDEXES.close_all()
+    OPEN_POSTGRES.close_all()

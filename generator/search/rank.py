@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 
 from generator.search.names import HEAD_LENGTH
 from generator.search.query import Fragment, Query
-from generator.search.reader import SearchIndex
+from generator.search.reader import Index
 from generator.search.text import bigrams
 
 #: A division code, or a unit's code (its characters 3–8 are the county), in a ``from`` value.
@@ -35,7 +35,7 @@ def windows(text: str, size: int) -> set[str]:
     return {text[i : i + size] for i in starts}
 
 
-def code_bits(index: SearchIndex, prefix: str, limit: int = 20000) -> tuple[int, bool]:
+def code_bits(index: Index, prefix: str, limit: int = 20000) -> tuple[int, bool]:
     """Units and outlets whose code starts with ``prefix``, and outlets coded like DA001."""
     bits, cut = index.code_prefix(prefix, limit)
     if len(prefix) <= 5:
@@ -43,7 +43,7 @@ def code_bits(index: SearchIndex, prefix: str, limit: int = 20000) -> tuple[int,
     return bits, cut
 
 
-def all_terms(index: SearchIndex, field_name: str, terms: Iterable[str]) -> int:
+def all_terms(index: Index, field_name: str, terms: Iterable[str]) -> int:
     """Documents whose ``field_name`` holds every one of ``terms``."""
     bits = index.all
     for term in sorted(terms, key=len):
@@ -53,14 +53,14 @@ def all_terms(index: SearchIndex, field_name: str, terms: Iterable[str]) -> int:
     return bits
 
 
-def text_bits(index: SearchIndex, text: str, field_name: str) -> int:
+def text_bits(index: Index, text: str, field_name: str) -> int:
     """Documents whose ``field_name`` holds every 2-gram of ``text`` (a character: by prefix)."""
     if len(text) == 1:
         return index.prefix(field_name, text)[0] | index.term(field_name, text)
     return all_terms(index, field_name, bigrams(text))
 
 
-def piece(index: SearchIndex, text: str) -> int:
+def piece(index: Index, text: str) -> int:
     """Documents whose name holds ``text`` as one piece (3- and 4-grams, see segment.py)."""
     if len(text) <= 2:
         return text_bits(index, text, "names")
@@ -69,7 +69,7 @@ def piece(index: SearchIndex, text: str) -> int:
     return all_terms(index, "sub", windows(text, 4))
 
 
-def _piece_of(index: SearchIndex, fragment: Fragment) -> int:
+def _piece_of(index: Index, fragment: Fragment) -> int:
     if fragment.code:
         bits = code_bits(index, fragment.code)[0]
         if bits:
@@ -77,13 +77,13 @@ def _piece_of(index: SearchIndex, fragment: Fragment) -> int:
     return piece(index, fragment.text)
 
 
-def starts(index: SearchIndex, text: str) -> int:
+def starts(index: Index, text: str) -> int:
     """Documents with a name (or its short form on the gate) starting with ``text``."""
     head = index.term("heads", text[:HEAD_LENGTH])
     return head & piece(index, text) if len(text) > HEAD_LENGTH and head else head
 
 
-def tiers(index: SearchIndex, query: Query, matched: int, in_name: int) -> list[Tier]:
+def tiers(index: Index, query: Query, matched: int, in_name: int) -> list[Tier]:
     """The matches split into disjoint tiers: exact name, exact short form (ordered by
     signals: it covers each name's short form alike), starts with, one piece, in name, rest."""
     exact = (index.term("exact", query.key) | index.code(query.key.upper())) & matched
@@ -103,7 +103,7 @@ def tiers(index: SearchIndex, query: Query, matched: int, in_name: int) -> list[
     ]
 
 
-def preferred(index: SearchIndex, raw: str) -> tuple[int, str]:
+def preferred(index: Index, raw: str) -> tuple[int, str]:
     """Documents of the visitor's place and its code, from a ``from`` value: a county or city
     code, or an address on the site holding one (a unit page names its unit's code, whose
     characters 3–8 are its county); (0, "") if it names no place of the index."""
@@ -118,7 +118,7 @@ def preferred(index: SearchIndex, raw: str) -> tuple[int, str]:
     return 0, ""
 
 
-def groups(index: SearchIndex, tier_list: list[Tier], prefer: int) -> Iterator[int]:
+def groups(index: Index, tier_list: list[Tier], prefer: int) -> Iterator[int]:
     """The tiers in order, each by its rank groups (or signals), the preferred place first
     in each group. Documents are numbered by rank, so without a place a tier ordered by
     rank needs no grouping."""

@@ -18,7 +18,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from itertools import groupby
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -66,6 +66,27 @@ def _leaves(folder: Path, reader: Any) -> list[tuple[Postings, int]]:
         (Postings(folder / leaf.segment().make_filename("")), offset)
         for leaf, offset in reader.leaf_readers()
     ]
+
+
+class Index(Protocol):
+    """What the query side (rank.py, near.py, engine.py) asks of an index: the embedded one
+    (``SearchIndex``) or PostgreSQL's (pgindex.PgIndex). Document numbers are ranks."""
+
+    size: int
+    all: int
+    meta: dict[str, Any]
+    facets: dict[str, dict[str, int]]
+    bands: list[int]
+    signals: list[int]
+
+    def term(self, name: str, term: str) -> int: ...
+    def prefix(self, name: str, prefix: str, limit: int = 1000) -> tuple[int, bool]: ...
+    def code(self, key: str) -> int: ...
+    def code_prefix(self, prefix: str, limit: int = 20000) -> tuple[int, bool]: ...
+    def doc(self, docnum: int) -> SearchDoc: ...
+    def docs(self, docnums: list[int]) -> list[SearchDoc]: ...
+    def label(self, facet: str, value: str) -> str: ...
+    def close(self) -> None: ...
 
 
 class SearchIndex:
@@ -205,6 +226,10 @@ class SearchIndex:
                 docnum = self._storage_of[docnum]
             stored = self._reader.stored_fields(docnum)["doc"]
         return SearchDoc(*stored)
+
+    def docs(self, docnums: list[int]) -> list[SearchDoc]:
+        """The display records of documents ``docnums``, in that order."""
+        return [self.doc(n) for n in docnums]
 
     def label(self, facet: str, value: str) -> str:
         """Chinese label of a facet value."""

@@ -47,7 +47,7 @@ def substrings(text: str) -> set[str]:
     return {run[i : i + n] for run in runs(text) for n in (3, 4) for i in range(len(run) - n + 1)}
 
 
-def _terms(entry: Entry) -> dict[str, set[str]]:
+def document_terms(entry: Entry) -> dict[str, set[str]]:
     """Index terms of one document, by field (see docs/search.md, "Ranking")."""
     doc = entry.doc
     terms = {
@@ -89,7 +89,7 @@ def _records(docs: list[Entry], perdoc: Any, bar: Any = None) -> Segment:
         perdoc.add_field("doc", stored, tuple(getattr(entry.doc, n) for n in names), 0)
         perdoc.finish_doc()
         codes.extend((exact_key(code).upper(), docnum) for code in entry.codes if code)
-        for name, terms in _terms(entry).items():
+        for name, terms in document_terms(entry).items():
             by_term = postings.setdefault(name, defaultdict(list))
             for term in terms:
                 by_term[term].append(docnum)
