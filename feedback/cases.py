@@ -21,6 +21,7 @@ from feedback.mail import queue_mail
 from feedback.models import Account, Attachment, AuditEntry, Report, Update, utcnow
 from feedback.photos import CheckedFile
 from feedback.pii import mask
+from feedback.place import Pin
 from feedback.services.attachments import put_copies
 from feedback.states import State
 from generator import clock
@@ -70,6 +71,8 @@ class NewReport:
     email_link: bool = False
     photos: list[CheckedFile] = field(default_factory=list)
     draft_token: str | None = None
+    #: The point the reporter pinned (never published), if any.
+    pin: Pin | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +241,10 @@ def _build(new: NewReport, directory: Directory, now: dt.datetime) -> Report:
         body_id=body.id,
         received_at=now,
         accept_due=received + dt.timedelta(days=current_app.config["ACCEPT_DAYS"]),
+        place_lat=new.pin.lat if new.pin else None,
+        place_lon=new.pin.lon if new.pin else None,
+        place_crs=new.pin.crs if new.pin else "",
+        place_source=new.pin.source if new.pin else "",
     )
 
 
