@@ -253,10 +253,17 @@ def existing_submission(submission_key: str) -> Report | None:
     return db.session.scalar(select(Report).where(Report.submission_hash == _hash(submission_key)))
 
 
-def create_report(new: NewReport, directory: Directory, now: dt.datetime | None = None) -> Filed:
-    """File a report: route it, number it, store photos, record it, queue notices; commit."""
+def create_report(
+    new: NewReport, directory: Directory, now: dt.datetime | None = None, *, looked_up: bool = False
+) -> Filed:
+    """File a report: route it, number it, store photos, record it, queue notices; commit.
+
+    ``looked_up``: the caller has just looked for the submission key (the web form does, before
+    the rate limit), so it is not looked for again; a parallel twice-sent form is still caught
+    by the unique submission hash below.
+    """
     token = token_for(new.submission_key)
-    found = existing_submission(new.submission_key)
+    found = None if looked_up else existing_submission(new.submission_key)
     if found is not None:
         return Filed(found, token, False)
     for _ in range(20):

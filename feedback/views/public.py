@@ -180,7 +180,8 @@ def _file(  # type: ignore[no-untyped-def]
         return _form(form, unit, 429, notice=TOO_MANY)
     try:
         drafts.store_new(form.draft_token.data, photos)
-        filed = create_report(_new_report(form, unit.code if unit else None, pin), directory())
+        new = _new_report(form, unit.code if unit else None, pin)
+        filed = create_report(new, directory(), looked_up=True)
     except StorageError:
         current_app.logger.exception("report photos not stored")
         transaction.rollback()
