@@ -84,13 +84,15 @@ def nearby(directory: Directory, unit: UnitEntry | None) -> list[tuple[UnitEntry
     return close[:NEARBY_COUNT]
 
 
-def _number(text: str, low: float, high: float, what: str) -> tuple[float | None, str]:
+def _number(
+    text: str, low: float, high: float, what: str, example: str
+) -> tuple[float | None, str]:
     """A coordinate typed or filled in, or the message that says what is wrong with it."""
     cleaned = text.strip().replace("，", ".").replace("°", "")
     try:
         value = float(cleaned)
     except ValueError:
-        return None, f"{what}应为数字（度，带小数），例如 {low / 4 + high / 4:.4f}。"
+        return None, f"{what}应为数字（度，带小数），例如 {example}。"
     if not math.isfinite(value) or not low <= value <= high:
         return None, f"{what}应在 {low:g} 到 {high:g} 度之间。"
     return value, ""
@@ -115,8 +117,8 @@ def read_pin(
     if not lat_text or not lon_text:
         missing = "place_lat" if not lat_text else "place_lon"
         return None, {missing: "纬度和经度要一起填写（或都不填）。"}
-    lat, lat_error = _number(lat_text, -90, 90, "纬度")
-    lon, lon_error = _number(lon_text, -180, 180, "经度")
+    lat, lat_error = _number(lat_text, -90, 90, "纬度", "23.2201")
+    lon, lon_error = _number(lon_text, -180, 180, "经度", "108.8102")
     errors = {k: v for k, v in (("place_lat", lat_error), ("place_lon", lon_error)) if v}
     if errors or lat is None or lon is None:
         return None, errors

@@ -103,7 +103,11 @@ def test_without_a_pin_nothing_is_recorded_and_officers_see_no_box(app, client, 
     [
         ({"place_lat": "22.8"}, "place_lon", "纬度和经度要一起填写"),
         ({"place_lat": "95", "place_lon": "108"}, "place_lat", "纬度应在 -90 到 90 度之间"),
-        ({"place_lat": "22.8", "place_lon": "东经108"}, "place_lon", "经度应为数字"),
+        (
+            {"place_lat": "22.8", "place_lon": "东经108"},
+            "place_lon",
+            "经度应为数字（度，带小数），例如 108.8102",
+        ),
         ({"place_lat": "nan", "place_lon": "108"}, "place_lat", "纬度应在"),
         ({"place_unit": "91450902MA5K8T4H2R001P"}, "place_unit", "请从列表中选择附近的单位"),
     ],
