@@ -20,12 +20,17 @@ bind = "127.0.0.1:8000"
 
 #: Processes. Each has its own copy of the unit directory and its own database connections;
 #: rate limits, sessions and the mail outbox are in the database, so workers agree. Two keep
-#: the service up while one restarts (max_requests below); on SQLite more do not help, as
-#: writes are serialised by the database anyway.
+#: the service up while one restarts (max_requests below). On 2 cores, measured with
+#: bench/service_capacity.py (docs/scale.md): 4 workers (or 3 x 2 threads) filed fewer
+#: reports a second than 2, spending more CPU per report and contending more for SQLite's
+#: write lock; give a machine about one worker per core.
 workers = 2
 
 #: Threads per worker (gthread): a request waiting on SMTP, S3 or the database does not hold
-#: up the others. 2 workers x 4 threads answer 8 requests at once.
+#: up the others. 2 workers x 4 threads answer 8 requests at once. Measured on 2 cores,
+#: 2 x 4, 2 x 2, 1 x 8 and 2 sync workers filed reports at rates within the noise of a
+#: shared machine; threads are kept because a slow photo upload or SMTP server then holds
+#: one thread, not a whole worker.
 worker_class = "gthread"
 threads = 4
 

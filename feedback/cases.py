@@ -21,6 +21,7 @@ from feedback.mail import queue_mail
 from feedback.models import Account, Attachment, AuditEntry, Report, Update, utcnow
 from feedback.photos import CheckedFile
 from feedback.pii import mask
+from feedback.place import Pin
 from feedback.services.attachments import put_copies
 from feedback.states import State
 from generator import clock
@@ -70,6 +71,8 @@ class NewReport:
     email_link: bool = False
     photos: list[CheckedFile] = field(default_factory=list)
     draft_token: str | None = None
+    #: The point the reporter pinned (never published), if any.
+    pin: Pin | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +241,10 @@ def _build(new: NewReport, directory: Directory, now: dt.datetime) -> Report:
         body_id=body.id,
         received_at=now,
         accept_due=received + dt.timedelta(days=current_app.config["ACCEPT_DAYS"]),
+        place_lat=new.pin.lat if new.pin else None,
+        place_lon=new.pin.lon if new.pin else None,
+        place_crs=new.pin.crs if new.pin else "",
+        place_source=new.pin.source if new.pin else "",
     )
 
 
@@ -246,10 +253,17 @@ def existing_submission(submission_key: str) -> Report | None:
     return db.session.scalar(select(Report).where(Report.submission_hash == _hash(submission_key)))
 
 
-def create_report(new: NewReport, directory: Directory, now: dt.datetime | None = None) -> Filed:
-    """File a report: route it, number it, store photos, record it, queue notices; commit."""
+def create_report(
+    new: NewReport, directory: Directory, now: dt.datetime | None = None, *, looked_up: bool = False
+) -> Filed:
+    """File a report: route it, number it, store photos, record it, queue notices; commit.
+
+    ``looked_up``: the caller has just looked for the submission key (the web form does, before
+    the rate limit), so it is not looked for again; a parallel twice-sent form is still caught
+    by the unique submission hash below.
+    """
     token = token_for(new.submission_key)
-    found = existing_submission(new.submission_key)
+    found = None if looked_up else existing_submission(new.submission_key)
     if found is not None:
         return Filed(found, token, False)
     for _ in range(20):

@@ -7,6 +7,7 @@ build replaced it, without a restart.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -50,6 +51,15 @@ class Directory:
     def coordinates(self) -> dict[str, tuple[float, float]]:
         """Coordinates of each unit that has them, by fixed-source code."""
         return {c: u.coordinates for c, u in self.units.items() if u.coordinates is not None}
+
+    @cached_property
+    def coordinate_cells(self) -> dict[tuple[int, int], list[str]]:
+        """Units with coordinates by 0.1-degree cell (feedback.place finds nearby units in the
+        cells around a point instead of measuring the whole province's)."""
+        cells: dict[tuple[int, int], list[str]] = {}
+        for code, (lat, lon) in self.coordinates.items():
+            cells.setdefault((math.floor(lat * 10), math.floor(lon * 10)), []).append(code)
+        return cells
 
     def unit(self, code: str | None) -> UnitEntry | None:
         """The unit with this fixed-source code, if known."""

@@ -72,6 +72,16 @@ class ReportForm(CleanForm):
     city = SelectField("所在城市", validators=[Optional()], validate_choice=False)
     county = SelectField("所在县（市、区）", validators=[Optional()], validate_choice=False)
     place = TextAreaField("具体地点", validators=[Length(max=500, message="地点请写 500 字以内。")])
+    #: The pinned point (feedback/place.py): a nearby unit, or coordinates typed or filled in
+    #: by static/place.js from the phone's location (then place_source is "device").
+    place_unit = SelectField("附近的单位（可不选）", validators=[Optional()], validate_choice=False)
+    place_lat = StringField(
+        "纬度（可不填）", validators=[Optional(), Length(max=20, message="纬度太长。")]
+    )
+    place_lon = StringField(
+        "经度（可不填）", validators=[Optional(), Length(max=20, message="经度太长。")]
+    )
+    place_source = HiddenField()
     reporter_name = StringField(
         "姓名（可不填）", validators=[Optional(), Length(max=80, message="姓名太长。")]
     )

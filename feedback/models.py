@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from feedback.extensions import Model
@@ -68,6 +68,15 @@ class Report(Model):
     place: Mapped[str] = mapped_column(Text, default="")
     #: The place as an officer approved it for the enterprise and exports (None: not yet).
     public_place: Mapped[str | None] = mapped_column(Text)
+    #: The point the reporter pinned (feedback/place.py), never published: it can identify
+    #: them. Latitude and longitude in ``place_crs`` (always "WGS-84": the browser's
+    #: Geolocation API and the directory's unit coordinates both give it).
+    place_lat: Mapped[float | None] = mapped_column(Float)
+    place_lon: Mapped[float | None] = mapped_column(Float)
+    place_crs: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    #: Where the point came from: "device" (the phone's location), "typed", or "unit:<code>"
+    #: (picked from the units near the reported one).
+    place_source: Mapped[str] = mapped_column(String(40), default="", server_default="")
     category: Mapped[str] = mapped_column(String(20))
     description: Mapped[str] = mapped_column(Text)
     public_description: Mapped[str | None] = mapped_column(Text)

@@ -62,16 +62,20 @@ def hit(action: str) -> None:
     db.session.add(RateHit(key=client_key(action)))
 
 
-def take(action: str, limit: int) -> int | None:
+def take(action: str, limit: int, *, commit: bool = True) -> int | None:
     """Count one event if the client is under ``limit``, atomically; commit at once.
 
     Returns the id of the counted hit (for :func:`give_back`), or None when over the limit.
     Call it with no other pending changes: it commits so the lock is held only briefly.
+    With ``commit=False`` a counted hit stays in the caller's transaction, which must follow
+    at once and end quickly (a report without photos: one commit, one fsync, instead of two;
+    a rollback un-counts the hit). Refused, it commits anyway.
     """
-    return take_key(client_key(action), limit, current_app.config["RATE_LIMIT_WINDOW"])
+    key = client_key(action)
+    return take_key(key, limit, current_app.config["RATE_LIMIT_WINDOW"], commit=commit)
 
 
-def take_key(key: str, limit: int, window: int) -> int | None:
+def take_key(key: str, limit: int, window: int, *, commit: bool = True) -> int | None:
     """:func:`take` for any counter key (an API key's) and window in seconds."""
     now = utcnow()
     since = now - dt.timedelta(seconds=window)
@@ -93,7 +97,8 @@ def take_key(key: str, limit: int, window: int) -> int | None:
     # Only this client's old hits: its lock covers them, so parallel takes never wait on
     # each other's deletes (hit() and forget_old() prune everyone's).
     db.session.execute(delete(RateHit).where(RateHit.key == key, RateHit.at < since))
-    db.session.commit()
+    if commit or hit_id is None:
+        db.session.commit()
     return hit_id
 
 

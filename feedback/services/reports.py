@@ -19,8 +19,11 @@ def open_about_unit(unit_code: str, limit: int = 5) -> tuple[list[Report], int]:
     """The newest open cases about a unit (at most ``limit``) and how many are open in all."""
     where = (Report.unit_code == unit_code, Report.state.in_([s.value for s in OPEN]))
     newest = select(Report).where(*where).order_by(Report.received_at.desc(), Report.id.desc())
+    found = list(db.session.scalars(newest.limit(limit)))
+    if len(found) < limit:  # all of them: no count to make (the form's usual case)
+        return found, len(found)
     total = db.session.scalar(select(func.count()).select_from(Report).where(*where)) or 0
-    return list(db.session.scalars(newest.limit(limit))), total
+    return found, total
 
 
 def open_about_same_unit(report: Report) -> list[Report]:

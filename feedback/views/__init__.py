@@ -13,6 +13,7 @@ from feedback.extensions import login_manager
 from feedback.models import Account, Report
 from feedback.photos import CheckedFile, PhotoLimits, check_evidence, check_uploads
 from feedback.pii import mask
+from feedback.place import officer_links, source_label
 from feedback.serving import StoredCopies, file_response
 from feedback.states import FINDINGS, RATINGS, REWARD_STATUSES, State
 from feedback.storage import Storage
@@ -125,6 +126,8 @@ def init_app(app: Flask) -> None:
         hotline=lambda: app.config["HOTLINE"],
         case_example=lambda: f"{app.config['CASE_PREFIX']}2026112300042",
         current_user=current_user,
+        pin_links=officer_links,
+        pin_source=source_label,
     )
 
     app.jinja_env.filters["mask"] = mask_filter

@@ -7,7 +7,7 @@ import uuid
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
-from feedback import drafts, ratelimit
+from feedback import drafts, place, ratelimit
 from feedback.actions import ActionError
 from feedback.cases import (
     NewReport,
@@ -78,7 +78,24 @@ def _place_errors(form: ReportForm, unit: object) -> bool:
     return ok
 
 
-def _choices(form: ReportForm) -> None:
+def _choices(form: ReportForm, unit: UnitEntry | None) -> None:
+    """The city and county lists of a free place's form (a unit's form has neither)."""
+    if unit is not None:
+        form.city.choices = form.county.choices = []
+        form.place_unit.choices = choices(
+            [("", "不选")]
+            + [
+                (
+                    u.code,
+                    f"{u.name}（本单位）"
+                    if u.code == unit.code
+                    else f"{u.name}（约 {km:.1f} 公里）",
+                )
+                for u, km in place.nearby(directory(), unit)
+            ]
+        )
+        return
+    form.place_unit.choices = []
     d = directory()
     form.city.choices = choices([("", "请选择")] + [(c.code, c.name) for c in d.cities()])
     form.county.choices = choices(
@@ -97,7 +114,22 @@ def _receipt(report: Report, token: str, created: bool):  # type: ignore[no-unty
     return page, 200, {"Cache-Control": "no-store"}
 
 
-def _new_report(form: ReportForm, code: str | None) -> NewReport:
+def _pin_errors(form: ReportForm) -> tuple[place.Pin | None, bool]:
+    """The pinned point, or its messages on the fields (form.place_* errors)."""
+    pin, errors = place.read_pin(
+        form.place_lat.data or "",
+        form.place_lon.data or "",
+        form.place_source.data or "",
+        form.place_unit.data or "",
+        directory(),
+    )
+    for name, message in errors.items():
+        field = getattr(form, name)
+        field.errors = [*field.errors, message]
+    return pin, not errors
+
+
+def _new_report(form: ReportForm, code: str | None, pin: place.Pin | None) -> NewReport:
     return NewReport(
         category=form.category.data,
         description=form.description.data,
@@ -112,6 +144,7 @@ def _new_report(form: ReportForm, code: str | None) -> NewReport:
         reporter_email=form.reporter_email.data or "",
         email_link=form.email_link.data,
         draft_token=form.draft_token.data,
+        pin=pin,
     )
 
 
@@ -133,14 +166,22 @@ def _open_cases(unit: UnitEntry | None) -> tuple[list[Report], int]:
     return reports.open_about_unit(unit.code) if unit is not None else ([], 0)
 
 
-def _file(form: ReportForm, unit: UnitEntry | None, photos: list[CheckedFile]):  # type: ignore[no-untyped-def]
-    """Take a slot of the rate limit atomically, store the photos once, file the report."""
-    slot = ratelimit.take("report", current_app.config["RATE_LIMIT_REPORTS"])
+def _file(  # type: ignore[no-untyped-def]
+    form: ReportForm, unit: UnitEntry | None, photos: list[CheckedFile], pin: place.Pin | None
+):
+    """Take a slot of the rate limit atomically, store the photos once, file the report.
+
+    Without photos to store, the slot and the report are one transaction (one commit, one
+    fsync); photos are stored after the slot's own commit, so no lock waits for the store.
+    """
+    limit = current_app.config["RATE_LIMIT_REPORTS"]
+    slot = ratelimit.take("report", limit, commit=bool(photos))
     if slot is None:
         return _form(form, unit, 429, notice=TOO_MANY)
     try:
         drafts.store_new(form.draft_token.data, photos)
-        filed = create_report(_new_report(form, unit.code if unit else None), directory())
+        new = _new_report(form, unit.code if unit else None, pin)
+        filed = create_report(new, directory(), looked_up=True)
     except StorageError:
         current_app.logger.exception("report photos not stored")
         transaction.rollback()
@@ -159,11 +200,12 @@ def report(code: str | None):  # type: ignore[no-untyped-def]
     if code and unit is None:
         abort(404)
     form = ReportForm()
-    _choices(form)
+    _choices(form, unit)
     if request.method == "GET" or not KEY.match(form.submission_key.data or ""):
         form.submission_key.data = uuid.uuid4().hex
         form.draft_token.data = uuid.uuid4().hex
         form.seen_on.data = form.seen_on.data or china_today()
+        form.place_source.data = "typed"
         return render_template(
             "public/report.html",
             form=form,
@@ -185,10 +227,11 @@ def report(code: str | None):  # type: ignore[no-untyped-def]
     photos, photo_errors = _uploads(form, len(drafts.drafts(token)))
     photo_errors = refused + photo_errors
     valid = form.validate()
-    if not (_place_errors(form, unit) and valid) or photo_errors:
+    pin, pinned = _pin_errors(form)
+    if not (_place_errors(form, unit) and valid and pinned) or photo_errors:
         photo_errors += drafts.keep(token, photos)
         return _form(form, unit, 422, photo_errors=photo_errors)
-    return _file(form, unit, photos)
+    return _file(form, unit, photos, pin)
 
 
 def _token_of(form: ReportForm) -> str:

@@ -62,16 +62,22 @@ def migrate(database_url: str, tmp: Path, directory: Path) -> None:
 
 @contextmanager
 def running_service(
-    tmp: Path, database_url: str, directory: Path, workers: int, **settings: str
+    tmp: Path,
+    database_url: str,
+    directory: Path,
+    workers: int,
+    gunicorn_args: str = "",
+    **settings: str,
 ) -> Iterator[Service]:
-    """gunicorn with deploy/gunicorn.conf.py and ``workers`` workers until the block ends."""
+    """gunicorn with deploy/gunicorn.conf.py and ``workers`` workers until the block ends;
+    ``gunicorn_args`` overrides more of its settings (``--threads 8``)."""
     env = service_env(
         tmp,
         "https://ymt.example.cn",
         tmp / "search-index",
         YIMATONG_DATABASE_URL=database_url,
         YIMATONG_DIRECTORY_FILE=str(directory),
-        GUNICORN_CMD_ARGS=f"--workers {workers} --access-logformat '{ACCESS_FORMAT}'",
+        GUNICORN_CMD_ARGS=f"--workers {workers} --access-logformat '{ACCESS_FORMAT}' {gunicorn_args}",
         **settings,
     )
     port, log = free_port(), tmp / f"gunicorn-{uuid.uuid4().hex[:6]}.log"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -29,10 +30,13 @@ from feedback.open311.keys import create_key
 from feedback.pii import fold
 from feedback.stats import build_stats
 from generator.clock import china_today
+from generator.maps import bd09, gcj02
 from tests.feedback.conftest import BINYANG, jpeg_with_gps, report_data
 from tests.feedback.test_officer import act
 
 ENTERPRISE_MAIL = "notice@hongda.example"
+#: The point the reporter pins on the form (WGS-84): it can say where they live.
+PIN = (22.817361, 108.366543)
 #: Words only the reporter wrote (no personal data a pattern could find): the unmoderated text.
 RAW_WORDS = "糖厂宿舍三栋楼下"
 
@@ -94,6 +98,9 @@ def _file_by_web(client, who: Identity) -> tuple[str, str]:
         reporter_phone=who.phone,
         reporter_email=fold(who.email),
         email_link="y",
+        place_lat=str(PIN[0]),
+        place_lon=str(PIN[1]),
+        place_source="device",
     )
     data["photos"] = (io.BytesIO(jpeg_with_gps()), f"{who.name}_{who.phone}.jpg")
     response = client.post(f"/report/{BINYANG}", data=data, content_type="multipart/form-data")
@@ -278,6 +285,15 @@ def _outside(client, officer, app, numbers: list[str], who: Identity) -> dict[st
 TRACKING_NUMBER = re.compile(r"[A-Z]{1,4}\d{8,}")
 
 
+def _pin_spellings() -> tuple[str, ...]:
+    """The pinned point as any output could spell it: WGS-84, GCJ-02 and BD-09 to 4 decimals,
+    cut or rounded (so "22.817361" is found by "22.8173")."""
+    values = [v for point in (PIN, gcj02(*PIN), bd09(*PIN)) for v in point]
+    return tuple(
+        {f"{math.floor(v * 1e4) / 1e4:.4f}" for v in values} | {f"{v:.4f}" for v in values}
+    )
+
+
 def _leaks(text: str, values: tuple[str, ...]) -> list[str]:
     """The planted values found in ``text`` (also in folded spellings), tracking numbers aside."""
     text = TRACKING_NUMBER.sub("", text)
@@ -293,13 +309,19 @@ def test_planted_identity_reaches_no_outside_output(client, officer, app, who):
     _moderate(client, officer, app, number, who)
     outputs = _outside(client, officer, app, [number, api_number], who)
     assert len([k for k in outputs if k.startswith("mail")]) >= 4
-    leaks = {name: _leaks(text, who.secrets) for name, text in outputs.items()}
+    leaks = {name: _leaks(text, who.secrets + _pin_spellings()) for name, text in outputs.items()}
     assert not {name: found for name, found in leaks.items() if found}
     raw = [name for name, text in outputs.items() if RAW_WORDS in text]
     assert not raw, "unmoderated reporter text outside"
     # The reporter's own pages show their own words, but never a findable contact value.
     own = client.get(link).get_data(as_text=True)
-    assert RAW_WORDS in own and not _leaks(own, who.contacts)
+    assert RAW_WORDS in own and not _leaks(own, who.contacts + _pin_spellings())
+    # Officers of the handling body see the point (with map links).
+    officer.login("binyang")
+    case = BeautifulSoup(client.get(f"/officer/case/{number}").data, "html.parser")
+    assert case.select_one(".pinned-place .coordinates").text == f"{PIN[0]:.6f}, {PIN[1]:.6f}"
+    assert _leaks(str(case), _pin_spellings())  # the check finds the point where it is
+    officer.logout()
     # Moderated text does reach the enterprise and the public, masked.
     assert "排放口流出黑水" in outputs["enterprise case"]
     assert "排放口流出黑水" in outputs[f"public case {number}"]

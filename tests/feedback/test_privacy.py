@@ -75,4 +75,6 @@ def test_csp_header_and_no_inline_script(client):
     response = client.get(f"/report/{BINYANG}")
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     page = BeautifulSoup(response.data, "html.parser")
-    assert not page.select("script") and not page.select("[style]")
+    # Scripts only as the service's own files (the form's location button), never inline.
+    assert not page.select("script:not([src])") and not page.select("[style]")
+    assert [s["src"] for s in page.select("script")] == ["/fb-static/place.js"]

@@ -94,6 +94,22 @@ def test_parallel_reports_never_pass_the_limit(server_app):
     assert page.select_one("input[name=reporter_name]")["value"] == "张三"
 
 
+def test_parallel_double_submit_without_photos_files_once_in_one_slot(server_app):
+    # Without photos the slot and the report are one transaction, and the form's own look-up
+    # is the only one before filing: the unique submission hash catches the parallel repeats.
+    server, app = server_app
+    url = f"{server.url}/report/{BINYANG}"
+    data = report_data()
+    responses = _all_at_once(8, lambda: requests.post(url, data=data, timeout=60))
+    assert {r.status_code for r in responses} == {200}
+    numbers = {
+        BeautifulSoup(r.text, "html.parser").select_one(".tracking-number").text for r in responses
+    }
+    assert len(numbers) == 1
+    assert _count(app, Report) == 1
+    assert _count(app, RateHit) == 1
+
+
 def test_parallel_double_submit_files_once_and_stores_each_photo_once(server_app):
     server, app = server_app
     url = f"{server.url}/report/{BINYANG}"
