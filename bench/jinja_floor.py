@@ -76,6 +76,8 @@ def _render(index: int) -> int:
             penalties=sorted(unit.penalties, key=lambda p: p.date, reverse=True),
             inspections=sorted(unit.inspections, key=lambda i: i.date, reverse=True),
             rectifications=sorted(unit.rectifications, key=lambda r: r.issued, reverse=True),
+            nearby=cat.nearby(unit),
+            nearby_radius_m=cat.nearby_conf[0],
         )
         _write(out, path, html)
         _write_bytes(out, path + "data.json", unit_json_bytes(unit, cat.site))
@@ -90,6 +92,8 @@ def _render(index: int) -> int:
                 row=cat.rows[unit.code],
                 series=per_outlet[outlet.code],
                 report_href=report,
+                nearby=cat.nearby(unit),
+                nearby_radius_m=cat.nearby_conf[0],
             )
             _write(out, path, html)
             count += 1 + _copy_qr(out, path, qr, conf)
