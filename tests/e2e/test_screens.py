@@ -37,8 +37,14 @@ def test_report_form_summary_case_deadlines_and_the_console(
         shots(page, "report-form-errors")
         summary.locator("li a").first.click()
         assert page.evaluate("location.hash") == "#category-0"
-        # File it properly: the public case page shows its deadlines.
+        # File it properly, with the place pinned by typed coordinates (the form's pin).
         j.fill_report(page, None)
+        pin = page.locator("fieldset.place-pin")
+        pin.locator("input[name=place_lat]").fill("22.88")
+        pin.locator("input[name=place_lon]").fill("108.95")
+        _fits(page)
+        pin.scroll_into_view_if_needed()
+        shots(page, "report-form-place-pin")
         number, _private = j.submit_report(page)
         page.goto(f"{stack.app_url}/case/{number}")
         expect(page.locator("section.deadlines")).to_contain_text("受理期限")
@@ -64,6 +70,10 @@ def test_report_form_summary_case_deadlines_and_the_console(
         expect(page.locator("#action-not_accept button")).to_be_visible()
         _fits(page)
         shots(page, "officer-case")
+        # The pinned place, for officers only, with the map apps' links.
+        expect(page.locator(".pinned-place .coordinates")).to_have_text("22.880000, 108.950000")
+        page.locator(".pinned-place").scroll_into_view_if_needed()
+        shots(page, "officer-case-pinned-place")
     finally:
         context.close()
 
