@@ -24,6 +24,39 @@ UNIT = "91450126MA5L3K2R5Q001P"
 UNIT_NAME = "广西宾阳宏达糖业有限公司"
 
 
+def _local(moment: dt.datetime) -> str:
+    """A moment as a datetime-local input wants it, in China time."""
+    return moment.astimezone(clock.CHINA).strftime("%Y-%m-%dT%H:%M")
+
+
+def fill_inspection_with_a_problem(page: Page, stack: Any, officers: str) -> None:
+    """An officer's on-site inspection from the unit's scan view, filled in and not yet sent:
+    ``officers`` present, every checklist item compliant but the drainage one, a 限期整改
+    problem with its requirement and a deadline two weeks ahead, and the record's reasoning."""
+    now = clock.now()
+    login(page, stack, "officer", "demo-officer")
+    page.goto(f"{stack.app_url}/officer/unit/{UNIT}")
+    page.get_by_role("button", name="开始现场检查").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("现场检查")
+    page.get_by_label("执法人员").fill(officers)
+    page.get_by_label("企业在场人员").fill("赵厂长（环保负责人）")
+    page.get_by_label("开始时间").fill(_local(now - dt.timedelta(hours=2)))
+    page.get_by_label("结束时间").fill(_local(now - dt.timedelta(hours=1)))
+    page.get_by_label("DW001").check()
+    for section in page.locator("section.inspection-item").all():
+        section.get_by_label("符合", exact=True).check()
+    item = page.locator("#item-destination")
+    item.get_by_label("存在问题", exact=True).check()
+    item.get_by_label("情况记录").fill("私设排水软管通向厂外沟渠。")
+    item.get_by_label("限期整改", exact=True).check()
+    item.get_by_label("整改要求（限期整改）").fill("拆除软管，封堵暗口。")
+    due = clock.china_today() + dt.timedelta(days=14)
+    item.get_by_label("整改期限（限期整改）").fill(due.isoformat())
+    page.get_by_label("检查发现的事实").fill("总排口旁发现未登记的排水软管。")
+    page.get_by_label("许可证要求或法律依据").fill("许可证载明的排放口仅 DW001。")
+    page.get_by_label("说理", exact=True).fill("软管绕过监测设施排水，违反许可证规定。")
+
+
 def scan_unit_qr(stack: Any, code: str) -> str:
     """The address a phone gets from the unit's QR code, moved onto the loopback site server."""
     png = stack.site_dir / urls.unit_path(code).strip("/") / "qr.png"

@@ -6,8 +6,6 @@ and counts the inspection on the public monthly summary."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from playwright.sync_api import expect
 
 from feedback.auth import find_account
@@ -23,10 +21,6 @@ from .validators import axe_violations, ensure_npm_tools, java_missing, summariz
 CORP = "eco@hongda.e2e.example.com"
 
 
-def _local(moment: dt.datetime) -> str:
-    return moment.astimezone(clock.CHINA).strftime("%Y-%m-%dT%H:%M")
-
-
 def _enterprise_email(stack, address: str) -> None:
     with stack.app.app_context():
         find_account("demo-enterprise").email = address
@@ -35,27 +29,7 @@ def _enterprise_email(stack, address: str) -> None:
 
 def _inspect_with_a_problem(phone, stack) -> str:
     """The officer's inspection from the scan view; the ledger item's number."""
-    now = clock.now()
-    j.login(phone, stack, "officer", "demo-officer")
-    phone.goto(f"{stack.app_url}/officer/unit/{j.UNIT}")
-    phone.get_by_role("button", name="开始现场检查").click()
-    phone.get_by_label("执法人员").fill("王执法、李执法")
-    phone.get_by_label("企业在场人员").fill("赵厂长（环保负责人）")
-    phone.get_by_label("开始时间").fill(_local(now - dt.timedelta(hours=2)))
-    phone.get_by_label("结束时间").fill(_local(now - dt.timedelta(hours=1)))
-    phone.get_by_label("DW001").check()
-    for section in phone.locator("section.inspection-item").all():
-        section.get_by_label("符合", exact=True).check()
-    item = phone.locator("#item-destination")
-    item.get_by_label("存在问题", exact=True).check()
-    item.get_by_label("情况记录").fill("私设排水软管通向厂外沟渠。")
-    item.get_by_label("限期整改", exact=True).check()
-    item.get_by_label("整改要求（限期整改）").fill("拆除软管，封堵暗口。")
-    due = clock.china_today() + dt.timedelta(days=14)
-    item.get_by_label("整改期限（限期整改）").fill(due.isoformat())
-    phone.get_by_label("检查发现的事实").fill("总排口旁发现未登记的排水软管。")
-    phone.get_by_label("许可证要求或法律依据").fill("许可证载明的排放口仅 DW001。")
-    phone.get_by_label("说理", exact=True).fill("软管绕过监测设施排水，违反许可证规定。")
+    j.fill_inspection_with_a_problem(phone, stack, "王执法、李执法")
     phone.get_by_role("button", name="提交检查").click()
     expect(phone.get_by_role("heading", level=1)).to_contain_text("现场检查记录")
     return phone.locator("tr[data-item=destination] .ledger-item a").inner_text()
