@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from flask import current_app
 
 from feedback.directory import Directory
+from feedback.place import distance_km
 
 #: A point farther than this from every known unit cannot be placed in a county.
 MAX_KM = 30.0
@@ -33,21 +33,12 @@ def coordinates() -> dict[str, tuple[float, float]]:
     return directory.coordinates
 
 
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 6371.0 * 2 * math.asin(math.sqrt(h))
-
-
 def county_near(point: tuple[float, float], directory: Directory) -> str:
     """County of the nearest known unit within MAX_KM (no division polygons in content)."""
     best: tuple[float, str] | None = None
     for code, where in coordinates().items():
         unit = directory.unit(code)
-        distance = _km(point, where)
+        distance = distance_km(point, where)
         if unit is not None and distance <= MAX_KM and (best is None or distance < best[0]):
             best = (distance, unit.county_code)
     if best is None:
