@@ -22,7 +22,12 @@ from generator.maps import MapLink, map_links
 #: The one coordinate system a pinned point is recorded in.
 WGS84 = "WGS-84"
 #: What each source is called on the officer's case page.
-SOURCES = {"device": "举报人手机定位", "typed": "举报人填写的坐标", "unit": "举报人选择的附近单位"}
+SOURCES = {
+    "device": "举报人手机定位",
+    "typed": "举报人填写的坐标",
+    "unit": "举报人选择的附近单位",
+    "open311": "接口（Open311）提交的坐标",
+}
 #: How far and how many units the form offers as "nearby".
 NEARBY_KM = 5.0
 NEARBY_COUNT = 8
@@ -99,15 +104,23 @@ def _number(
 
 
 def read_pin(
-    lat_text: str, lon_text: str, source: str, unit_code: str, directory: Directory
+    lat_text: str,
+    lon_text: str,
+    source: str,
+    unit_code: str,
+    directory: Directory,
+    reported: UnitEntry | None,
 ) -> tuple[Pin | None, dict[str, str]]:
     """The pinned point from the form's fields, or the messages by field name.
 
-    A nearby unit picked wins over coordinates (its point is the directory's); otherwise both
-    coordinates or neither. ``source`` is "device" when the script filled them, else typed.
+    A nearby unit picked wins over coordinates (its point is the directory's); it must be one
+    the form offered, ``nearby(directory, reported)``, so a hand-made request cannot pin a
+    report to a unit across the province. Otherwise both coordinates or neither. ``source``
+    is "device" when the script filled them, else typed.
     """
     if unit_code:
-        unit = directory.unit(unit_code)
+        offered = {u.code: u for u, _ in nearby(directory, reported)}
+        unit = offered.get(unit_code)
         if unit is None or unit.coordinates is None:
             return None, {"place_unit": "请从列表中选择附近的单位。"}
         return Pin(*unit.coordinates, source=f"unit:{unit.code}"), {}

@@ -1,16 +1,26 @@
-"""Where an Open311 request is: a unit code (address_id), coordinates or an address string."""
+"""Where an Open311 request is: a unit code (address_id), coordinates or an address string.
+
+Coordinates given (``lat``/``long``, WGS-84 as the GeoReport v2 specification says) are kept as
+the report's pinned point (feedback/place.py, source "open311"): officers see it with map
+links; like a point pinned on the web form it is never published.
+"""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from flask import current_app
 
 from feedback.directory import Directory
-from feedback.place import distance_km
+from feedback.place import Pin, distance_km
 
 #: A point farther than this from every known unit cannot be placed in a county.
 MAX_KM = 30.0
+#: Rings of 0.1-degree cells around a point that hold every unit within MAX_KM: a tenth of a
+#: degree of longitude is still 6.7 km at 53 degrees north (China's northern tip), of
+#: latitude 11.1 km everywhere.
+_RINGS = math.ceil(MAX_KM / 6.7)
 
 
 class PlaceError(ValueError):
@@ -24,6 +34,7 @@ class Place:
     unit_code: str | None
     county_code: str
     place: str
+    pin: Pin | None = None
 
 
 def coordinates() -> dict[str, tuple[float, float]]:
@@ -34,11 +45,16 @@ def coordinates() -> dict[str, tuple[float, float]]:
 
 
 def county_near(point: tuple[float, float], directory: Directory) -> str:
-    """County of the nearest known unit within MAX_KM (no division polygons in content)."""
+    """County of the nearest known unit within MAX_KM (no division polygons in content),
+    measured only against the units in the cells around the point, not the province's."""
     best: tuple[float, str] | None = None
-    for code, where in coordinates().items():
+    row, column = (math.floor(v * 10) for v in point)
+    cells, points = directory.coordinate_cells, coordinates()
+    around = range(-_RINGS, _RINGS + 1)
+    near = sorted(c for r in around for k in around for c in cells.get((row + r, column + k), ()))
+    for code in near:
         unit = directory.unit(code)
-        distance = distance_km(point, where)
+        distance = distance_km(point, points[code])
         if unit is not None and distance <= MAX_KM and (best is None or distance < best[0]):
             best = (distance, unit.county_code)
     if best is None:
@@ -72,19 +88,22 @@ def locate(form: dict[str, str], directory: Directory) -> Place:
     address = form.get("address_string", "").strip()
     unit_code = form.get("address_id", "").strip().upper()
     lat, lon = form.get("lat", "").strip(), form.get("long", "").strip()
+    # Only a whole point counts: a lone lat or long beside another location is left aside,
+    # as the OpenAPI document allows (its anyOf asks for both only to place by the point).
+    point = _point(lat, lon) if lat and lon else None
+    if (lat or lon) and point is None and not (unit_code or address):
+        raise PlaceError("lat 和 long 要一起提供（WGS-84 十进制度）。")
+    pin = Pin(round(point[0], 6), round(point[1], 6), source="open311") if point else None
     if unit_code:
         unit = directory.unit(unit_code)
         if unit is None:
             raise PlaceError(f"address_id {unit_code} 不是已公开的排污单位编码（22 位）。")
-        return Place(unit.code, unit.county_code, address)
+        return Place(unit.code, unit.county_code, address, pin)
     county = county_named(address, directory) if address else ""
-    words = address
-    if lat or lon:
-        point = _point(lat, lon)
+    if point is not None:
         county = county or county_near(point, directory)
-        words = f"{address}（坐标 {point[0]:.5f},{point[1]:.5f}）".lstrip()
     if not county:
         raise PlaceError(
             "请提供位置：lat 和 long、address_string（写明县、区）或 address_id（排污单位编码）。"
         )
-    return Place(None, county, words or directory.place_name(county))
+    return Place(None, county, address or directory.place_name(county), pin)

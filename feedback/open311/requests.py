@@ -154,6 +154,7 @@ def _new_report(params: dict[str, str]) -> NewReport:
         reporter_name=name[:80],
         reporter_phone=params.get("phone", "")[:40],
         reporter_email=email,
+        pin=place.pin,
     )
 
 

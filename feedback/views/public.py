@@ -114,7 +114,7 @@ def _receipt(report: Report, token: str, created: bool):  # type: ignore[no-unty
     return page, 200, {"Cache-Control": "no-store"}
 
 
-def _pin_errors(form: ReportForm) -> tuple[place.Pin | None, bool]:
+def _pin_errors(form: ReportForm, unit: UnitEntry | None) -> tuple[place.Pin | None, bool]:
     """The pinned point, or its messages on the fields (form.place_* errors)."""
     pin, errors = place.read_pin(
         form.place_lat.data or "",
@@ -122,6 +122,7 @@ def _pin_errors(form: ReportForm) -> tuple[place.Pin | None, bool]:
         form.place_source.data or "",
         form.place_unit.data or "",
         directory(),
+        unit,
     )
     for name, message in errors.items():
         field = getattr(form, name)
@@ -227,7 +228,7 @@ def report(code: str | None):  # type: ignore[no-untyped-def]
     photos, photo_errors = _uploads(form, len(drafts.drafts(token)))
     photo_errors = refused + photo_errors
     valid = form.validate()
-    pin, pinned = _pin_errors(form)
+    pin, pinned = _pin_errors(form, unit)
     if not (_place_errors(form, unit) and valid and pinned) or photo_errors:
         photo_errors += drafts.keep(token, photos)
         return _form(form, unit, 422, photo_errors=photo_errors)

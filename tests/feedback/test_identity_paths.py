@@ -118,6 +118,8 @@ def _file_by_open311(client, app, who: Identity) -> str:
             "api_key": key,
             "service_code": "wastewater",
             "address_id": BINYANG,
+            "lat": str(PIN[0]),
+            "long": str(PIN[1]),
             "address_string": f"{who.name}家，{who.landline}",
             "description": f"{RAW_WORDS}。{who.everything()}",
             "first_name": who.name[1:],
@@ -321,6 +323,8 @@ def test_planted_identity_reaches_no_outside_output(client, officer, app, who):
     case = BeautifulSoup(client.get(f"/officer/case/{number}").data, "html.parser")
     assert case.select_one(".pinned-place .coordinates").text == f"{PIN[0]:.6f}, {PIN[1]:.6f}"
     assert _leaks(str(case), _pin_spellings())  # the check finds the point where it is
+    api_case = BeautifulSoup(client.get(f"/officer/case/{api_number}").data, "html.parser")
+    assert "接口（Open311）提交的坐标" in api_case.select_one(".pinned-place").text
     officer.logout()
     # Moderated text does reach the enterprise and the public, masked.
     assert "排放口流出黑水" in outputs["enterprise case"]

@@ -115,6 +115,19 @@ def test_post_by_coordinates_and_by_address(app, live, api_key):
     number = xml(by_words).find("request/service_request_id").text
     assert get_report(app, number).body_id == "gl-quanzhou"
     assert by_point.body_id == "lz-liucheng" and by_point.unit_code is None
+    # The point is kept as the report's pin (officers' map links), not typed into the words.
+    assert (by_point.place_lat, by_point.place_lon) == (24.65, 109.24)
+    assert by_point.place_source == "open311" and "24.65" not in by_point.place
+    assert get_report(app, number).place_lat is None
+
+
+def test_a_point_beside_a_unit_code_is_kept_and_a_bad_one_refused(app, live, api_key):
+    posted = post(live, api_key, address_id=BINYANG, lat="22.8801", long="108.9533")
+    report = get_report(app, posted.json()[0]["service_request_id"])
+    assert report.unit_code == BINYANG and report.place_source == "open311"
+    assert (report.place_lat, report.place_lon) == (22.8801, 108.9533)
+    refused = post(live, api_key, address_id=BINYANG, lat="95", long="108.9")
+    assert refused.status_code == 400 and "超出范围" in refused.text
 
 
 def test_post_with_api_key_in_query_string(app, live, api_key):
@@ -142,6 +155,7 @@ def test_missing_or_invalid_key_is_403(live, key):
         {"address_id": "91450126MA5L3K2R5Q009P"},
         {"lat": "north", "long": "108.9"},
         {"lat": "10.0", "long": "10.0"},
+        {"lat": "22.8"},
         {"address_string": "不知道在哪里"},
         {"address_id": BINYANG, "attribute[seen_on]": "2999-01-01"},
         {"address_id": BINYANG, "attribute[seen_on]": "昨天"},

@@ -16,7 +16,7 @@ from feedback.extensions import db
 from feedback.models import Report
 from feedback.place import WGS84, nearby, read_pin
 from generator.maps import bd09, gcj02
-from tests.feedback.conftest import BINYANG, get_report, report_data
+from tests.feedback.conftest import BINYANG, LIUCHENG, get_report, report_data
 
 #: The fixture directory's point of the Binyang sugar mill (WGS-84).
 MILL = (22.8823, 108.9512)
@@ -110,6 +110,8 @@ def test_without_a_pin_nothing_is_recorded_and_officers_see_no_box(app, client, 
         ),
         ({"place_lat": "nan", "place_lon": "108"}, "place_lat", "纬度应在"),
         ({"place_unit": "91450902MA5K8T4H2R001P"}, "place_unit", "请从列表中选择附近的单位"),
+        # A published unit, but in Liucheng, not among the mill's nearby units the form offered.
+        ({"place_unit": LIUCHENG}, "place_unit", "请从列表中选择附近的单位"),
     ],
 )
 def test_a_wrong_pin_is_refused_in_words_and_nothing_is_filed(app, client, fields, field, message):
@@ -144,5 +146,9 @@ def test_nearby_lists_units_within_five_km_nearest_first(app):
             mine.__dict__.pop(cached, None)
         found = [(u.code, round(km, 1)) for u, km in nearby(mine, mill)]
         assert found == [(BINYANG, 0.0), ("X1", 2.0), ("X3", 4.6)]
-        pin, errors = read_pin("", "", "", "X1", mine)
+        pin, errors = read_pin("", "", "", "X1", mine, mill)
         assert pin is not None and pin.source == "unit:X1" and not errors
+        # Only a unit the form offered: not one 13 km away, nor any on a free place's form.
+        for code, reported in (("X2", mill), ("X1", None)):
+            pin, errors = read_pin("", "", "", code, mine, reported)
+            assert pin is None and errors == {"place_unit": "请从列表中选择附近的单位。"}
