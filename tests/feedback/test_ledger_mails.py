@@ -123,3 +123,25 @@ def test_no_mail_without_an_address_and_nothing_queued_when_the_open_is_refused(
             open_one("past", due_on=DAY - dt.timedelta(days=1))
         db.session.rollback()
     assert _delivered(mapp, inbox) == []
+
+
+def test_items_opened_together_go_out_as_one_mail(mapp, smtp):
+    inbox, _ = smtp
+    with clock.travel(DAY), mapp.app_context():
+        first = open_one("insp-9:a").number
+        second = open_one("insp-9:b", title="雨污未分流", action="分设雨水管", due_on=DAY).number
+        spot = open_one("insp-9:c", title="危废标签缺失", action="现场已补贴", due_on=None).number
+        db.session.commit()
+    [(to, subject, body)] = _delivered(mapp, inbox)
+    assert to == CORP and subject == f"问题台账：3 项问题，最早请于 {DAY} 前整改并反馈"
+    for number in (first, second, spot):
+        assert f"问题编号：{number}" in body
+        assert f"http://feedback.test/enterprise/ledger/{number}" in body
+    assert "雨污未分流" in body and "已当场整改并销号" in body
+
+    # A later transaction starts a mail of its own.
+    with clock.travel(DAY), mapp.app_context():
+        later = open_one("insp-10:a").number
+        db.session.commit()
+    [(_, subject, body)] = _delivered(mapp, inbox)
+    assert later in subject and first not in body
