@@ -17,6 +17,7 @@ import numpy as np
 
 from generator.content.model import Site
 from generator.search.identity import META_FILE, site_identity
+from generator.search.postings import Collected
 from generator.search.segment import Segment, write_segment, write_toc
 from generator.search.text import FACETS, HIDDEN, Entry, facet_labels
 
@@ -28,17 +29,17 @@ ORDER_FILE = "yimatong-order.bin"
 HOT_MIN_DOCS = 256
 
 
-def hot_rows(postings: dict[str, dict[str, list[int]]]) -> list[tuple[str, str]]:
+def hot_rows(postings: Collected) -> list[tuple[str, str]]:
     """Facet values and frequent terms, sorted: the ones stored as ready bitsets."""
     return sorted(
         (name, term)
-        for name, by_term in postings.items()
-        for term, docs in by_term.items()
-        if name in FACETS or name in HIDDEN or len(docs) >= HOT_MIN_DOCS
+        for name in postings
+        for term, size in postings.lengths(name).items()
+        if name in FACETS or name in HIDDEN or size >= HOT_MIN_DOCS
     )
 
 
-def hot_matrix(postings: dict, rows: list[tuple[str, str]], size: int) -> np.ndarray:
+def hot_matrix(postings: Collected, rows: list[tuple[str, str]], size: int) -> np.ndarray:
     """Bitsets of ``rows``, one row of bytes each (bit n = document n, little-endian)."""
     matrix = np.zeros((len(rows), (size + 7) // 8), dtype=np.uint8)
     bits = np.zeros(size, dtype=np.uint8)

@@ -16,8 +16,9 @@ Terms are numbered across fields in the order of the sorted field names. See doc
 from __future__ import annotations
 
 import json
+from array import array
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from itertools import chain
 from pathlib import Path
 
@@ -71,16 +72,117 @@ def write_postings(prefix: Path, postings: dict[str, dict[str, list[int]]]) -> i
     lengths = np.fromiter((len(docs) for docs in lists), dtype=np.int64, count=len(lists))
     bounds = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
     flat = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=bounds[-1])
+    return _write(prefix, terms, flat, bounds)
+
+
+def write_collected(prefix: Path, postings: Collected) -> int:
+    """``write_postings`` for postings collected compactly: the same bytes, no lists."""
+    return _write(prefix, postings.terms, postings.docs.astype(np.int64), postings.bounds)
+
+
+def _write(prefix: Path, terms: dict[str, list[str]], flat: np.ndarray, bounds: np.ndarray) -> int:
+    """The two files of ``prefix``: ``flat`` holds every list, the n-th at bounds[n]:bounds[n+1]."""
+    lengths = np.diff(bounds)
     deltas = np.diff(flat, prepend=0)
     firsts = bounds[:-1][lengths > 0]
     deltas[firsts] = flat[firsts]
     sizes = _sizes(deltas)
     offsets = np.concatenate(([0], np.cumsum(sizes)))[bounds].astype("<u8")
-    header = np.asarray([len(lists)], dtype="<u8").tobytes() + offsets.tobytes()
+    header = np.asarray([len(lengths)], dtype="<u8").tobytes() + offsets.tobytes()
     Path(f"{prefix}{LISTS_SUFFIX}").write_bytes(header + _leb128(deltas, sizes).tobytes())
     text = json.dumps(terms, ensure_ascii=False, separators=(",", ":"))
     Path(f"{prefix}{TERMS_SUFFIX}").write_text(text, encoding="utf-8")
-    return len(lists)
+    return len(lengths)
+
+
+class Collected(Mapping[str, Mapping[str, np.ndarray]]):
+    """Postings of a segment being written, held compactly: while documents are added, one
+    array of (term number << 32 | document) pairs, 8 bytes a posting instead of a Python
+    list's int objects; ``finish`` sorts it once into the documents (``uint32``, 4 bytes a
+    posting) of every term, terms in the files' order (sorted field names, then terms).
+
+    Read as field → term → ascending documents, like the dict ``write_postings`` takes.
+    """
+
+    def __init__(self) -> None:
+        self._ids: dict[str, dict[str, int]] = {}
+        self._pairs = array("Q")
+        self._count = 0
+        self.terms: dict[str, list[str]] = {}
+        self._number: dict[str, dict[str, int]] = {}
+        self.docs = np.zeros(0, dtype=np.uint32)
+        self.bounds = np.zeros(1, dtype=np.int64)
+
+    def add(self, name: str, terms: Iterable[str], doc: int) -> None:
+        """Document ``doc`` (added in ascending order) holds ``terms`` (distinct) in ``name``."""
+        ids = self._ids.setdefault(name, {})
+        pairs = self._pairs
+        for term in terms:
+            number = ids.get(term)
+            if number is None:
+                number = ids[term] = self._count
+                self._count += 1
+            pairs.append(number << 32 | doc)
+
+    def finish(self) -> Collected:
+        """Sort the pairs once into each term's documents; no more ``add`` after this."""
+        renumber = np.zeros(self._count, dtype=np.uint32)
+        number = 0
+        for name in sorted(self._ids):
+            ids = self._ids[name]
+            self.terms[name] = sorted(ids)
+            self._number[name] = {}
+            for term in self.terms[name]:
+                renumber[ids[term]] = number
+                self._number[name][term] = number
+                number += 1
+        self._ids = {}
+        pairs = (
+            np.frombuffer(self._pairs, dtype=np.uint64) if self._pairs else np.zeros(0, np.uint64)
+        )
+        pairs = pairs.copy() if not pairs.flags.writeable else pairs
+        halves = pairs.view(np.uint32)  # little-endian: document, then term number
+        halves[1::2] = renumber[halves[1::2]]
+        pairs.sort()
+        self.docs = np.ascontiguousarray(halves[0::2])
+        counts = np.bincount(halves[1::2], minlength=number).astype(np.int64)
+        self.bounds = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+        del pairs, halves
+        self._pairs = array("Q")
+        return self
+
+    def lengths(self, name: str) -> dict[str, int]:
+        """Number of documents of each term of field ``name``."""
+        counts = np.diff(self.bounds).tolist()
+        return {term: counts[n] for term, n in self._number.get(name, {}).items()}
+
+    def __getitem__(self, name: str) -> Mapping[str, np.ndarray]:
+        if name not in self._number:
+            raise KeyError(name)
+        return _Field(self, self._number[name])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.terms)
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+
+class _Field(Mapping[str, np.ndarray]):
+    """One field of ``Collected``: term → its documents (a view of the shared array)."""
+
+    def __init__(self, owner: Collected, numbers: dict[str, int]) -> None:
+        self._owner, self._numbers = owner, numbers
+
+    def __getitem__(self, term: str) -> np.ndarray:
+        n = self._numbers[term]
+        return self._owner.docs[self._owner.bounds[n] : self._owner.bounds[n + 1]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._numbers)
+
+    def __len__(self) -> int:
+        return len(self._numbers)
 
 
 class Postings:

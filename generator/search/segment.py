@@ -9,14 +9,13 @@ only ones that import whoosh. See docs/search.md.
 from __future__ import annotations
 
 import warnings
-from collections import defaultdict
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from generator.progress import counted
 from generator.search.names import heads
-from generator.search.postings import write_postings
+from generator.search.postings import Collected, write_collected
 from generator.search.sound import sound_pairs
 from generator.search.text import BAND, FACETS, SIGNAL, Entry, SearchDoc, exact_key, grams, runs
 
@@ -72,14 +71,14 @@ class Segment:
     """One segment we wrote: whoosh's segment, its postings (documents from 0), code keys."""
 
     segment: Any
-    postings: dict[str, dict[str, list[int]]]
+    postings: Collected
     codes: list[tuple[str, int]]
     count: int
 
 
 def _records(docs: list[Entry], perdoc: Any, bar: Any = None) -> Segment:
     """Store each document's display record; collect its postings and its code-table keys."""
-    postings: dict[str, dict[str, list[int]]] = {}
+    postings = Collected()
     codes: list[tuple[str, int]] = []
     stored = schema()["doc"]
     names = [f.name for f in fields(SearchDoc)]
@@ -90,10 +89,8 @@ def _records(docs: list[Entry], perdoc: Any, bar: Any = None) -> Segment:
         perdoc.finish_doc()
         codes.extend((exact_key(code).upper(), docnum) for code in entry.codes if code)
         for name, terms in document_terms(entry).items():
-            by_term = postings.setdefault(name, defaultdict(list))
-            for term in terms:
-                by_term[term].append(docnum)
-    return Segment(None, postings, codes, len(docs))
+            postings.add(name, terms, docnum)
+    return Segment(None, postings.finish(), codes, len(docs))
 
 
 def write_segment(folder: Path, docs: list[Entry], bar: Any = None) -> Segment:
@@ -109,9 +106,9 @@ def write_segment(folder: Path, docs: list[Entry], bar: Any = None) -> Segment:
     segment.set_doc_count(written.count)
     written.segment = segment
     if bar is not None:
-        bar.total += sum(len(by_term) for by_term in written.postings.values())
+        bar.total += len(written.postings.bounds) - 1
         bar.refresh()
-    terms = write_postings(folder / segment.make_filename(""), written.postings)
+    terms = write_collected(folder / segment.make_filename(""), written.postings)
     if bar is not None:
         bar.update(terms)
     return written

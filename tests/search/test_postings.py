@@ -5,7 +5,14 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.search.postings import LISTS_SUFFIX, TERMS_SUFFIX, Postings, write_postings
+from generator.search.postings import (
+    LISTS_SUFFIX,
+    TERMS_SUFFIX,
+    Collected,
+    Postings,
+    write_collected,
+    write_postings,
+)
 
 #: Document numbers around every LEB128 length (1 to 5 bytes) and the 32-bit limit.
 EDGES = [0, 1, 127, 128, 16383, 16384, 2**21 - 1, 2**21, 2**28 - 1, 2**28, 2**32 - 1]
@@ -65,3 +72,28 @@ def test_nothing_to_write(tmp_path):
     assert (tmp_path / f"MAIN_x{TERMS_SUFFIX}").is_file()
     assert (tmp_path / f"MAIN_x{LISTS_SUFFIX}").is_file()
     assert read.ids("text", "有限") == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(postings=postings)
+def test_compact_collection_writes_the_same_bytes(tmp_path_factory, postings):
+    """The build's compact collection (one array of pairs, sorted once) writes the files the
+    lists of ints wrote, byte for byte, and reads as the same lists."""
+    folder = tmp_path_factory.mktemp("compact")
+    by_doc: dict[int, dict[str, list[str]]] = {}
+    for name, by_term in postings.items():
+        for term, docs in by_term.items():
+            for doc in docs:
+                by_doc.setdefault(doc, {}).setdefault(name, []).append(term)
+    collected = Collected()
+    for name in postings:  # a field whose every document has no term is listed too
+        collected.add(name, [], 0)
+    for doc in sorted(by_doc):
+        for name, terms in by_doc[doc].items():
+            collected.add(name, terms, doc)
+    collected.finish()
+    assert {n: {t: d.tolist() for t, d in f.items()} for n, f in collected.items()} == postings
+    assert write_collected(folder / "new", collected) == write_postings(folder / "old", postings)
+    for suffix in (TERMS_SUFFIX, LISTS_SUFFIX):
+        new = (folder / f"new{suffix}").read_bytes()
+        assert new == (folder / f"old{suffix}").read_bytes()
