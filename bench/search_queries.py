@@ -1,12 +1,13 @@
 """Realistic search queries with the truth recorded, drawn from generated units.
 
 What a person at a factory gate types: the full name, the name as written on the gate (no
-company form; no place either), 2–4 character pieces of it, the same with one character
+company form; no place either), the piece of it they remember (the 字号 and what follows:
+宏达糖, 宏达糖业), 2–4 character windows of it anywhere, the same with one character
 typed wrong (same or similar pinyin), one missed or one doubled, an address, a code (fixed-
 source code, USCC, permit number, decision number), a violation, or something generic.
 Each query records the unit meant, the visitor's city when the query is sent from a city's
 page, and how many units hold what was meant (its ambiguity: no ranking can single out one
-of 40 units named 宏达糖业). Used by bench/search_quality.py and tests/search.
+of several units named 宏达糖业 in different places). Used by bench/search_quality.py and tests/search.
 """
 
 from __future__ import annotations
@@ -64,6 +65,19 @@ def homophone_typo(text: str, rng: random.Random) -> str:
     return text[:i] + rng.choice(homophones(text[i])) + text[i + 1 :]
 
 
+def remembered(short: str, gate: str, size: int) -> str:
+    """The ``size`` characters a person remembers: the 字号 and what follows (宏达糖), taken
+    from the short name ``short`` (宏达糖业, 新圩镇宏达汽车修理厂 without its town); places
+    before it when it is shorter."""
+    town = short.find("镇")
+    if 0 < town < 4 and len(short) - town - 1 >= size:
+        short = short[town + 1 :]
+    if len(short) >= size:
+        return short[:size]
+    end = gate.rfind(short) + len(short) if short in gate else len(gate)
+    return gate[max(0, end - size) : end]
+
+
 def _missing(text: str, rng: random.Random) -> str:
     i = rng.randint(1, len(text) - 2)
     return text[:i] + text[i + 1 :]
@@ -118,6 +132,13 @@ def _makers(m: Maker) -> dict[str, Callable[[], Case]]:
 
         return make
 
+    def memory(size: int) -> Callable[[Unit], tuple[str, str]]:
+        def make(unit: Unit) -> tuple[str, str]:
+            text = remembered(m.short(unit), gate_name(unit.name), size)
+            return text, text
+
+        return make
+
     def typo(change: Callable[[str, random.Random], str]) -> Callable[[Unit], tuple[str, str]]:
         def make(unit: Unit) -> tuple[str, str]:
             gate = gate_name(unit.name)
@@ -138,6 +159,8 @@ def _makers(m: Maker) -> dict[str, Callable[[], Case]]:
         "门牌名（去掉公司）": (same(lambda u: gate_name(u.name)), False),
         "简称（去掉地名）": (same(m.short), False),
         "简称+来源城市": (same(m.short), True),
+        "3字记得的": (memory(3), False),
+        "4字记得的": (memory(4), False),
         "2字片段": (frag(2), False),
         "3字片段": (frag(3), False),
         "4字片段": (frag(4), False),

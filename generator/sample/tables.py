@@ -308,10 +308,46 @@ PROFILES: tuple[Profile, ...] = (
 #: How often each industry appears in bulk samples (same order as PROFILES).
 PROFILE_WEIGHTS = (2, 3, 3, 4, 2, 3, 3, 14, 4, 1, 2, 3, 3, 20)
 
-BRANDS = (
+#: The 字号 of the first sample versions, kept among the vocabulary below.
+CLASSIC_BRANDS = (
     "宏达 永丰 鑫源 桂星 恒信 华昌 金穗 鸿运 瑞丰 兴旺 利民 东升 南华 通达 盛源 嘉禾 汇丰 天成 "
     "裕隆 新宇 和泰 长盛 桂鑫 金桂 泰丰 博远 众成 锦程 福源 安达 顺发 祥和 荣昌 康宁 绿源 凯达"
 ).split()
+#: Characters common at the start and at the end of a two-character 字号 (宏 + 达): any
+#: pairing reads as a plausible trade name, so 字号 + 行业 is rare in a province, as in a
+#: real register (a 字号 is nearly unique within a county's registry).
+BRAND_HEADS = (
+    "宏 永 鑫 桂 恒 华 金 鸿 瑞 兴 利 东 南 通 盛 嘉 汇 天 裕 新 和 长 泰 博 众 锦 福 安 顺 祥 "
+    "荣 康 绿 凯 中 大 明 德 信 广 龙 海 宇 光 正 远 佳 富 润 昌 万 伟 志 创 联 合 欣 钰 晨 "
+    "春 翔 腾 飞 振 国 建 开 山 江 湘 粤 越 誉 卓 骏 逸 睿 智 诚 友 百 千 三 双 银 玉 宁 "
+    "平"
+).split()
+BRAND_TAILS = (
+    "达 丰 源 星 信 昌 穗 运 旺 民 升 华 盛 禾 成 隆 宇 泰 远 程 发 和 宁 凯 兴 利 通 辉 "
+    "鑫 鹏 亿 峰 林 森 力 胜 晟 鼎 诚 益 宝 富 润 泽 美 佳 顺 安 海 新 强 业 茂 荣 晖 "
+    "恒 威 捷 豪 耀 坤 康 鸿 光 德 祥 瑞 邦 拓 嘉"
+).split()
+#: Three-character 字号 (金三角糖业, 大自然造纸).
+BRANDS_THREE = (
+    "金三角 大自然 新世纪 桂之源 红太阳 万家乐 百事通 金海湾 东方红 "
+    "华夏龙 长青树 金穗丰 绿洲源 银河湾 天地和 四海通 八桂红 千禧年 丰收乐 宏图远 "
+    "鑫隆达 永盛昌 恒丰源 华润通 金凤凰 山水间 民生源 兴桂农"
+).split()
+
+
+def _brands() -> tuple[str, ...]:
+    seen = dict.fromkeys(CLASSIC_BRANDS)
+    for head in BRAND_HEADS:
+        for tail in BRAND_TAILS:
+            if head != tail:
+                seen.setdefault(head + tail)
+    for three in BRANDS_THREE:
+        seen.setdefault(three)
+    return tuple(seen)
+
+
+#: Every 字号 a sample name may carry, in a fixed order (same seed, same names).
+BRANDS = _brands()
 SUFFIXES = ("有限公司", "有限公司", "有限责任公司", "股份有限公司")
 SURNAMES = "黄 李 韦 陈 梁 覃 莫 蒙 农 陆 蓝 罗 林 周 吴 刘 张 潘 谢 廖 唐 卢 邓 蒋".split()
 GIVEN = (

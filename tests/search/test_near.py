@@ -59,11 +59,12 @@ def test_homophone_typos_of_generated_names_are_found(sample_index, sample_site)
     found = sum(_found(sample_index, t, u.code) for u, t in cases)
     assert len(cases) >= 60
     assert found / len(cases) >= 0.9
-    # Without the readings, the unit is first less often: other names holding both sides of
-    # the wrong character come before it (at 55,900 units it is also found less often).
+    # With 字号 nearly unique (as in a real register), both sides of the wrong character
+    # single the unit out nearly as well without the readings: they neither win nor lose
+    # much on this index (bench/search_quality.py --no-sound measures them at scale).
     first = sum(_found(sample_index, t, u.code, 1) for u, t in cases)
     plain = sum(_found(sample_index, t, u.code, 1, use_sound=False) for u, t in cases)
-    assert first / len(cases) >= 0.9 and plain < first
+    assert first / len(cases) >= 0.9 and abs(plain - first) <= len(cases) // 20
 
 
 @pytest.mark.parametrize("slip", ["missing", "extra"])

@@ -10,7 +10,7 @@ from generator.search.sound import readings
 def test_every_class_with_its_truth(sample_site):
     cases = make_cases(sample_site, 5, seed=3)
     kinds = {c.kind for c in cases}
-    assert len(kinds) == 19 and len(cases) == 95
+    assert len(kinds) == 21 and len(cases) == 105
     codes = {u.code for u in sample_site.units}
     for case in cases:
         if case.kind == "泛查询":
@@ -19,6 +19,10 @@ def test_every_class_with_its_truth(sample_site):
             assert case.truth == "violation:" + case.text
         else:
             assert case.truth in codes
+        if case.kind.endswith("记得的"):  # the 字号 and what follows, from the name
+            assert len(case.text) == int(case.kind[0]) and case.text in gate_name(
+                next(u.name for u in sample_site.units if u.code == case.truth)
+            )
         if case.kind.endswith("来源城市"):
             assert case.city == case.truth[2:6] + "00"
     assert make_cases(sample_site, 5, seed=3) == cases
