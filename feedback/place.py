@@ -72,17 +72,25 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
+#: The narrowest a 0.1-degree cell gets: a tenth of a degree of longitude at 53 degrees north
+#: (China's northern tip); a tenth of latitude is 11.1 km everywhere.
+CELL_KM = 6.7
+
+
+def codes_around(directory: Directory, point: tuple[float, float], km: float) -> list[str]:
+    """Codes of the units in the 0.1-degree cells around ``point`` that hold every unit
+    within ``km`` of it (more may be farther), in code order; not the province's."""
+    rings = math.ceil(km / CELL_KM)
+    row, column = (math.floor(v * 10) for v in point)
+    cells, around = directory.coordinate_cells, range(-rings, rings + 1)
+    return sorted(c for r in around for k in around for c in cells.get((row + r, column + k), ()))
+
+
 def nearby(directory: Directory, unit: UnitEntry | None) -> list[tuple[UnitEntry, float]]:
     """The reported unit and the units within NEARBY_KM of it, nearest first, with km."""
     if unit is None or unit.coordinates is None:
         return []
-    # The 3 x 3 cells of 0.1 degree around the unit hold every unit within 6 km (a tenth of a
-    # degree of longitude is still 6.7 km at 53 degrees north, China's northern tip).
-    row, column = (math.floor(v * 10) for v in unit.coordinates)
-    cells = directory.coordinate_cells
-    codes = [
-        c for r in (-1, 0, 1) for k in (-1, 0, 1) for c in cells.get((row + r, column + k), ())
-    ]
+    codes = codes_around(directory, unit.coordinates, NEARBY_KM)
     points = directory.coordinates
     found = [(directory.units[c], distance_km(unit.coordinates, points[c])) for c in codes]
     close = sorted((f for f in found if f[1] <= NEARBY_KM), key=lambda f: (f[1], f[0].code))

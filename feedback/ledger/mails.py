@@ -55,8 +55,11 @@ def _address(item: LedgerItem) -> str:
     return account.email
 
 
-def _send(item: LedgerItem, subject: str, lines: list[str]) -> OutboxMail | None:
-    address = _address(item)
+def _send(
+    item: LedgerItem, subject: str, lines: list[str], address: str | None = None
+) -> OutboxMail | None:
+    """Queue a mail about ``item`` to ``address`` (else its enterprise's, looked up here)."""
+    address = _address(item) if address is None else address
     if not address:
         return None
     text = "\n".join([*lines, "", f"请登录查看并在线反馈整改情况：{item_url(item)}", ""])
@@ -118,7 +121,7 @@ def opened(item: LedgerItem) -> OutboxMail | None:
         kept.mail.subject, kept.mail.body = _listed(kept.items)
         return kept.mail
     subject, lines = _opened_lines(item)
-    mail = _send(item, subject, lines)
+    mail = _send(item, subject, lines, address)
     if mail is not None:
         pending[address] = _Opened(transaction, mail, [item])
     return mail

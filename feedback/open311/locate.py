@@ -7,20 +7,15 @@ links; like a point pinned on the web form it is never published.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from flask import current_app
 
 from feedback.directory import Directory
-from feedback.place import Pin, distance_km
+from feedback.place import Pin, codes_around, distance_km
 
 #: A point farther than this from every known unit cannot be placed in a county.
 MAX_KM = 30.0
-#: Rings of 0.1-degree cells around a point that hold every unit within MAX_KM: a tenth of a
-#: degree of longitude is still 6.7 km at 53 degrees north (China's northern tip), of
-#: latitude 11.1 km everywhere.
-_RINGS = math.ceil(MAX_KM / 6.7)
 
 
 class PlaceError(ValueError):
@@ -48,11 +43,8 @@ def county_near(point: tuple[float, float], directory: Directory) -> str:
     """County of the nearest known unit within MAX_KM (no division polygons in content),
     measured only against the units in the cells around the point, not the province's."""
     best: tuple[float, str] | None = None
-    row, column = (math.floor(v * 10) for v in point)
-    cells, points = directory.coordinate_cells, coordinates()
-    around = range(-_RINGS, _RINGS + 1)
-    near = sorted(c for r in around for k in around for c in cells.get((row + r, column + k), ()))
-    for code in near:
+    points = directory.coordinates
+    for code in codes_around(directory, point, MAX_KM):
         unit = directory.unit(code)
         distance = distance_km(point, points[code])
         if unit is not None and distance <= MAX_KM and (best is None or distance < best[0]):

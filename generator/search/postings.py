@@ -112,6 +112,7 @@ class Collected(Mapping[str, Mapping[str, np.ndarray]]):
         self._number: dict[str, dict[str, int]] = {}
         self.docs = np.zeros(0, dtype=np.uint32)
         self.bounds = np.zeros(1, dtype=np.int64)
+        self._counts: list[int] = []
 
     def add(self, name: str, terms: Iterable[str], doc: int) -> None:
         """Document ``doc`` (added in ascending order) holds ``terms`` (distinct) in ``name``."""
@@ -147,13 +148,14 @@ class Collected(Mapping[str, Mapping[str, np.ndarray]]):
         self.docs = np.ascontiguousarray(halves[0::2])
         counts = np.bincount(halves[1::2], minlength=number).astype(np.int64)
         self.bounds = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+        self._counts = counts.tolist()
         del pairs, halves
         self._pairs = array("Q")
         return self
 
     def lengths(self, name: str) -> dict[str, int]:
         """Number of documents of each term of field ``name``."""
-        counts = np.diff(self.bounds).tolist()
+        counts = self._counts
         return {term: counts[n] for term, n in self._number.get(name, {}).items()}
 
     def __getitem__(self, name: str) -> Mapping[str, np.ndarray]:
