@@ -214,6 +214,13 @@ def _over_http(engine: str, folder: Path, url: str, texts: list[str], runs: int)
     default=None,
     help="Keep the generated content here and reuse it on the next run.",
 )
+@click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Embedded engine: keep the built index here and reuse it on the next run.",
+)
 @click.option("--update", is_flag=True, help="Time the build step's updates instead.")
 @engine_option
 @url_option
@@ -224,6 +231,7 @@ def main(
     seed: int,
     count: int,
     content: Path | None,
+    index_dir: Path | None,
     update: bool,
     engine: str,
     url: str,
@@ -234,7 +242,7 @@ def main(
     queries against it, in process and (``--http``) over HTTP."""
     with tempfile.TemporaryDirectory() as tmp, postgres(engine, url) as pg_url:
         content = content or Path(tmp) / "content"
-        folder = Path(tmp) / "index"
+        folder = index_dir or Path(tmp) / "index"
         start = time.perf_counter()
         if not content.exists():
             write_sample(content, units, seed=seed)
