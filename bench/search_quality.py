@@ -4,7 +4,11 @@ Run: ``.venv/bin/python bench/search_quality.py --units 55900 --content /tmp/c``
 (bench/search_queries.py) can be written once (``--write-cases FILE``) and read again
 (``--cases FILE``), so the same queries measure another version of the engine. Each query
 is searched as /api/search does (first page of 10), in process, ``--runs`` times; latency is
-the median over the runs of each run's p50 and p95. Figures go to docs/search.md.
+the median over the runs of each run's p50 and p95. ``--http`` then asks a freshly started
+service the same queries over HTTP (``GET /api/search``, the ``from`` of each case): its first
+queries, each class's p50 and p95, the whole set's and the floor (an empty ``q``). With an
+index already built (``--index``) and ``--cases``, the embedded engine's run does not load the
+content at all. Figures go to docs/search.md.
 """
 
 from __future__ import annotations
@@ -23,7 +27,18 @@ import click
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.search_engines import engine_option, load, loadavg, postgres, url_option  # noqa: E402
+from bench.search_engines import (  # noqa: E402
+    engine_option,
+    http_floor,
+    http_times,
+    load,
+    loadavg,
+    p95,
+    postgres,
+    service,
+    spread,
+    url_option,
+)
 from generator.content.readers import load_site  # noqa: E402
 from generator.sample import write_sample  # noqa: E402
 from generator.search.engine import search  # noqa: E402
@@ -113,6 +128,28 @@ def summary(row: dict, runs: int) -> dict:
     }
 
 
+def over_http(engine: str, folder: Path, url: str, cases: list[dict], runs: int) -> None:
+    """The cases over HTTP on a fresh service: first queries, per class p50/p95, the floor."""
+    texts = [c["text"] for c in cases]
+    params = [{"from": c["city"]} if c["city"] else {} for c in cases]
+    with service(engine, folder, url) as base:
+        first = http_times(base, texts[:5] + ["有限公司", "广西"], params[:5] + [{}, {}])
+        print(
+            "HTTP, first queries on a fresh service (ms): " + ", ".join(f"{t:.0f}" for t in first)
+        )
+        timed = [http_times(base, texts, params) for _ in range(runs)]
+        print(spread("HTTP, every case", timed))
+        print("| class | HTTP p50 ms | HTTP p95 ms |\n|---|---|---|")
+        for kind in dict.fromkeys(c["kind"] for c in cases):
+            at = [i for i, c in enumerate(cases) if c["kind"] == kind]
+            p50s = [statistics.median(run[i] for i in at) for run in timed]
+            p95s = [p95([run[i] for i in at]) for run in timed]
+            print(f"| {kind} | {statistics.median(p50s):.1f} | {statistics.median(p95s):.1f} |")
+        print(
+            spread("HTTP floor (empty q, no index read)", [http_floor(base) for _ in range(runs)])
+        )
+
+
 def _share(value: float | None) -> str:
     return "–" if value is None else f"{value:.0%}"
 
@@ -155,6 +192,7 @@ def load_cases(site: Any, cases: Path | None, write: Path | None, per_kind: int)
 @click.option("--cases", type=click.Path(path_type=Path, exists=True), default=None)
 @click.option("--write-cases", type=click.Path(path_type=Path), default=None)
 @click.option("--no-sound", is_flag=True, help="Also measure without same-sound near matches.")
+@click.option("--http", is_flag=True, help="Also measure over HTTP on a fresh service.")
 @engine_option
 @url_option
 def main(**opts: Any) -> None:
@@ -162,24 +200,33 @@ def main(**opts: Any) -> None:
     ``--engine postgresql`` loads the same site into its tables and queries them)."""
     with tempfile.TemporaryDirectory() as tmp, postgres(opts["engine"], opts["url"]) as url:
         content = opts["content"] or Path(tmp) / "content"
-        if not content.exists():
-            write_sample(content, opts["units"], seed=opts["seed"])
-        site = load_site(content)
         folder = opts["index_dir"] or Path(tmp) / "index"
+        built = (folder / "yimatong-search.json").exists()
+        site = None
+        if opts["engine"] == "postgresql" or not (built and opts["cases"]):
+            if not content.exists():
+                write_sample(content, opts["units"], seed=opts["seed"])
+            site = load_site(content)
         if opts["engine"] == "postgresql":
             index: Any = load("postgresql", site, folder, url)[0]
-        elif not (folder / "yimatong-search.json").exists():
+        elif not built:
             start = time.perf_counter()
             build_index(site, folder)
             print(f"index built in {time.perf_counter() - start:.1f} s")
         if opts["engine"] == "embedded":
             index = SearchIndex(folder)
         cases = load_cases(site, opts["cases"], opts["write_cases"], opts["per_kind"])
-        print(f"{len(site.units)} units, {index.size} documents, {len(cases)} queries")
+        units = f"{len(site.units)} units, " if site is not None else ""
+        print(f"{units}{index.size} documents, {len(cases)} queries")
         print(table(measure(index, cases, opts["runs"], True)))
         if opts["no_sound"]:
             print("without same-sound near matches:")
             print(table(measure(index, cases, opts["runs"], False)))
+        if opts["http"]:
+            if opts["engine"] == "embedded":
+                index.close()
+            del site
+            over_http(opts["engine"], folder, url, cases, opts["runs"])
         print(loadavg())
 
 

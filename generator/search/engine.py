@@ -13,6 +13,7 @@ from typing import Any
 from markupsafe import Markup
 
 from generator import urls
+from generator.search.facets import facet_table
 from generator.search.highlight import mark
 from generator.search.near import near, wanted
 from generator.search.query import Fragment, Query
@@ -154,10 +155,16 @@ def _filter_bits(index: Index, filters: dict[str, str], skip: str = "") -> int:
 
 
 def _facets(index: Index, matched: int, filters: dict[str, str]) -> tuple[Facet, ...]:
+    """Each facet's values and their counts among ``matched`` under the other facets' filters
+    (facets.py counts them)."""
+    table = facet_table(index)
+    counted: dict[tuple[tuple[str, str], ...], dict[str, list[tuple[str, int]]]] = {}
     facets = []
     for name in FACETS:
-        base = matched & _filter_bits(index, filters, skip=name)
-        counts = [(value, (base & bits).bit_count()) for value, bits in index.facets[name].items()]
+        others = tuple((n, v) for n, v in filters.items() if n != name)
+        if others not in counted:
+            counted[others] = table.counts(matched & _filter_bits(index, filters, skip=name))
+        counts = counted[others][name]
         values = tuple(
             FacetValue(value, index.label(name, value), count, filters.get(name) == value)
             for value, count in sorted(counts, key=lambda vc: (-vc[1], vc[0]))
