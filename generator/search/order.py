@@ -7,7 +7,6 @@ documents, and the hot bitsets and code table renumbered to it.
 
 from __future__ import annotations
 
-import json
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 
@@ -150,8 +149,10 @@ def _delta_bits(
     return bits
 
 
-def codes_json(state: MainState, delta: Segment | None, rank_of: np.ndarray) -> str:
-    """The code table in rank numbering, as json.dumps of the sorted pairs would write it."""
+def code_pairs(
+    state: MainState, delta: Segment | None, rank_of: np.ndarray
+) -> list[tuple[str, int]]:
+    """The code table in rank numbering: sorted (code, document) pairs."""
     ranks = rank_of[state.code_docs]
     keep = np.flatnonzero(ranks >= 0)
     keys = state.code_keys
@@ -159,11 +160,4 @@ def codes_json(state: MainState, delta: Segment | None, rank_of: np.ndarray) -> 
     if delta:
         pairs += [(code, int(rank_of[state.count + d])) for code, d in delta.codes]
     pairs.sort()
-    # Codes are letters and digits (exact_key): only non-ASCII ones need json's escapes.
-    return (
-        "["
-        + ", ".join(
-            [f'["{k}", {r}]' if k.isascii() else f"[{json.dumps(k)}, {r}]" for k, r in pairs]
-        )
-        + "]"
-    )
+    return pairs

@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from generator.search.files import CODES_FILE, HOT_FILE, ORDER_FILE
+from generator.search.files import HOT_FILE, ORDER_FILE, read_codes
 from generator.search.identity import META_FILE
 from generator.search.postings import Postings
 from generator.search.segment import INDEX_NAME
@@ -119,9 +119,7 @@ class SearchIndex:
         self.bands = self._groups(BAND)
         #: Units by their signals alone (key management, recent enforcement), best first.
         self.signals = self._groups(SIGNAL)
-        pairs = json.loads((folder / CODES_FILE).read_text(encoding="utf-8"))
-        self._code_keys = [key for key, _ in pairs]
-        self._code_docs = [docnum for _, docnum in pairs]
+        self._code_keys, self._code_docs = read_codes(folder)
 
     def _hot_bits(self, name: str, term: str) -> int:
         offset, length = self._hot_table[name][term]

@@ -32,15 +32,15 @@ from generator.search.cache import (
     save_main,
 )
 from generator.search.files import (
-    CODES_FILE,
     HOT_FILE,
     ORDER_FILE,
     publish,
+    write_codes,
     write_full,
     write_hot,
     write_meta,
 )
-from generator.search.order import Tagged, codes_json, rank_order, renumber_hot
+from generator.search.order import Tagged, code_pairs, rank_order, renumber_hot
 from generator.search.segment import write_segment, write_toc
 from generator.search.text import page_entries, unit_entries
 
@@ -155,5 +155,5 @@ def _write_update(
     rank_of = np.full(state.count + len(tagged), -1, dtype=np.int64)
     rank_of[storage_of] = np.arange(len(storage_of))
     rows, hot = renumber_hot(state, matrix, delta, storage_of, rank_of)
-    (temp / CODES_FILE).write_text(codes_json(state, delta, rank_of), encoding="utf-8")
+    write_codes(code_pairs(state, delta, rank_of), temp)
     write_meta(site, len(storage_of), write_hot(rows, hot, temp / HOT_FILE), temp, build)

@@ -103,3 +103,40 @@ def test_addresses_of_pages_and_penalties(fixture_site, fixture_index):
     assert f"/pages/{page.slug}/" in paths
     unit = next(u for u in fixture_site.units if u.penalties)
     assert urls.unit_path(unit.code) + "#h-enforcement" in paths
+
+
+def test_code_table_round_trips_every_kind_of_key(tmp_path):
+    from generator.search.files import read_codes, write_codes
+
+    pairs = sorted(
+        [("", 4), ("91450100MA5K", 0), ("91450100MA5K", 7), ("DW001", 2), ("许可甲1", 9)]
+    )
+    write_codes(pairs, tmp_path)
+    assert read_codes(tmp_path) == ([k for k, _ in pairs], [d for _, d in pairs])
+    for table in ([], [("", 3)]):
+        write_codes(table, tmp_path)
+        assert read_codes(tmp_path) == ([k for k, _ in table], [d for _, d in table])
+
+
+def test_index_with_the_old_json_code_table_answers_alike(fixture_index_dir, tmp_path):
+    """An index written before the code table's own format still opens (a deploy of new code
+    before the next build) and finds the same documents by code."""
+    import json
+    import shutil
+
+    from generator.search.files import CODES_FILE, OLD_CODES_FILE, read_codes
+
+    old = tmp_path / "old"
+    shutil.copytree(fixture_index_dir, old)
+    keys, docs = read_codes(old)
+    (old / CODES_FILE).unlink()
+    (old / OLD_CODES_FILE).write_text(
+        json.dumps(list(zip(keys, docs, strict=True))), encoding="utf-8"
+    )
+    new, before = SearchIndex(fixture_index_dir), SearchIndex(old)
+    try:
+        assert before.code(BINYANG) == new.code(BINYANG) and new.code(BINYANG).bit_count() == 1
+        assert before.code_prefix("914501") == new.code_prefix("914501")
+    finally:
+        new.close()
+        before.close()
