@@ -51,17 +51,17 @@ def _leb128(values: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     return out
 
 
-def _unleb128(data: bytes | memoryview) -> list[int]:
-    """The document numbers of one list (LEB128 differences), ascending."""
+def _unleb128(data: bytes | memoryview) -> np.ndarray:
+    """The document numbers of one list (LEB128 differences), ascending (int64)."""
     raw = np.frombuffer(data, dtype=np.uint8)
     ends = np.flatnonzero(raw < 0x80)
     starts = np.concatenate(([0], ends[:-1] + 1))
     if not len(ends) or int((ends - starts).max()) == 0:
-        return np.cumsum(raw, dtype=np.int64).tolist()
+        return np.cumsum(raw, dtype=np.int64)
     group = np.repeat(np.arange(len(ends)), ends - starts + 1)
     shift = (np.arange(len(raw)) - starts[group]) * 7
     parts = (raw & 0x7F).astype(np.int64) << shift
-    return np.cumsum(np.add.reduceat(parts, starts)).tolist()
+    return np.cumsum(np.add.reduceat(parts, starts))
 
 
 def write_postings(prefix: Path, postings: dict[str, dict[str, list[int]]]) -> int:
@@ -203,12 +203,13 @@ class Postings:
         self._offsets = np.frombuffer(data, dtype="<u8", count=count + 1, offset=8).tolist()
         self._lists = memoryview(data)[8 * (count + 2) :]
 
-    def ids(self, name: str, term: str) -> list[int]:
-        """Documents (numbered from 0 in this segment) whose field ``name`` holds ``term``."""
+    def ids(self, name: str, term: str) -> np.ndarray:
+        """Documents (numbered from 0 in this segment, ascending, int64) whose field ``name``
+        holds ``term``."""
         terms = self.terms.get(name, [])
         at = bisect_left(terms, term)
         if at == len(terms) or terms[at] != term:
-            return []
+            return np.zeros(0, dtype=np.int64)
         number = self._first[name] + at
         start, end = self._offsets[number], self._offsets[number + 1]
         return _unleb128(self._lists[start:end])

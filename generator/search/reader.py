@@ -41,8 +41,23 @@ class IndexMissing(Exception):
     """No search index has been built at the configured folder."""
 
 
+#: More document numbers than this are set as a bitset by numpy, fewer one by one.
+VECTOR_IDS = 256
+
+
 def _bits_of(ids: Any, size: int) -> int:
-    buffer = bytearray((size + 7) // 8)
+    """The bitset of document numbers ``ids`` (each below ``size``): its bytes reach only as
+    far as the highest number, and a long list (a prefix's union) is set by numpy."""
+    if len(ids) == 0:
+        return 0
+    if len(ids) > VECTOR_IDS:
+        numbers = np.asarray(ids, dtype=np.int64)
+        flags = np.zeros(int(numbers.max()) + 1, dtype=np.uint8)
+        flags[numbers] = 1
+        return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
+    if isinstance(ids, np.ndarray):
+        ids = ids.tolist()
+    buffer = bytearray((max(ids) >> 3) + 1)
     for docnum in ids:
         buffer[docnum >> 3] |= 1 << (docnum & 7)
     return int.from_bytes(buffer, "little")
@@ -129,16 +144,14 @@ class SearchIndex:
         """Bitsets of a hidden field's values, in the order of the values."""
         return [self._hot_bits(name, v) for v in sorted(self._hot_table.get(name, {}))]
 
-    def _ids(self, name: str, term: str) -> list[int]:
-        """Document numbers (rank order) of a term, from the postings of every segment."""
-        ids: list[int] = []
-        for postings, offset in self._leaves:
-            found = postings.ids(name, term)
-            ids.extend(found if not offset else (docnum + offset for docnum in found))
+    def _ids(self, name: str, term: str) -> np.ndarray:
+        """Document numbers (rank order, ascending) of a term, from every segment's postings."""
+        parts = [postings.ids(name, term) + offset for postings, offset in self._leaves]
+        ids = parts[0] if len(parts) == 1 else np.concatenate(parts)
         if self._rank_of is None:
             return ids
-        ranks = self._rank_of[np.asarray(ids, dtype=np.int64)]
-        return sorted(ranks[ranks >= 0].tolist())
+        ranks = self._rank_of[ids]
+        return np.sort(ranks[ranks >= 0])
 
     def _expand(self, name: str, prefix: str) -> Iterator[str]:
         """Terms of ``name`` starting with ``prefix`` in any segment, in order, once each."""
@@ -201,18 +214,17 @@ class SearchIndex:
             found = self._cached(key)
             if found is not None:
                 return found
-            ids: list[int] = []
+            parts: list[np.ndarray] = []
             cut = False
-            seen = 0
             for term in self._expand(name, prefix):
                 found = self._ids(name, term)
-                if not found:  # only in documents an update replaced
+                if not len(found):  # only in documents an update replaced
                     continue
-                if seen >= limit:
+                if len(parts) >= limit:
                     cut = True
                     break
-                seen += 1
-                ids.extend(found)
+                parts.append(found)
+            ids = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
             found = (_bits_of(ids, self.size), cut)
             self._remember(key, found, len(ids))
             return found

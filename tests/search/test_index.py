@@ -91,7 +91,9 @@ def test_long_posting_lists_round_trip(fixture_site, tmp_path):
             expected = {n for n, e in enumerate(docs) if term in grams(e.text)}
             bits = index.term("text", term)
             assert {n for n in range(index.size) if bits >> n & 1} == expected, term
-            assert index._ids("text", term) == sorted(expected), term  # postings, not hot file
+            assert index._ids("text", term).tolist() == sorted(expected), (
+                term
+            )  # postings, not hot file
         assert len(expected) < BLOCK_LIMIT < index.term("text", "有限").bit_count()
     finally:
         index.close()
@@ -140,3 +142,18 @@ def test_index_with_the_old_json_code_table_answers_alike(fixture_index_dir, tmp
     finally:
         new.close()
         before.close()
+
+
+def test_bitsets_of_document_lists_short_and_long():
+    import random
+
+    from generator.search.reader import VECTOR_IDS, _bits_of
+
+    rng = random.Random(5)
+    size = 100_003
+    for count in (0, 1, VECTOR_IDS, VECTOR_IDS + 1, 20_000):
+        ids = sorted(rng.sample(range(size), count))
+        if count:
+            ids[-1] = size - 1  # the last bit of the last byte
+        assert _bits_of(ids, size) == sum(1 << i for i in ids)
+    assert _bits_of([7, 7, 0], size) == 0b10000001  # repeated and unsorted numbers
