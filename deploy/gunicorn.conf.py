@@ -71,6 +71,7 @@ def on_starting(server):  # type: ignore[no-untyped-def]
         server.log.error(str(exc))
         raise SystemExit(4) from None
 
+
 #: Which peers gunicorn believes about X-Forwarded-Proto. The service itself trusts exactly
 #: YIMATONG_PROXY_HOPS proxies (werkzeug's ProxyFix, feedback/security.py); gunicorn follows
 #: the same setting: with hops, nginx on this machine (loopback); without, nobody.
