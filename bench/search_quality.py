@@ -206,15 +206,21 @@ def main(**opts: Any) -> None:
         if opts["engine"] == "postgresql" or not (built and opts["cases"]):
             if not content.exists():
                 write_sample(content, opts["units"], seed=opts["seed"])
+            start = time.perf_counter()
             site = load_site(content)
+            print(f"content loaded in {time.perf_counter() - start:.1f} s")
         if opts["engine"] == "postgresql":
+            start = time.perf_counter()
             index: Any = load("postgresql", site, folder, url)[0]
+            print(f"PostgreSQL tables loaded in {time.perf_counter() - start:.1f} s")
         elif not built:
             start = time.perf_counter()
             build_index(site, folder)
             print(f"index built in {time.perf_counter() - start:.1f} s")
         if opts["engine"] == "embedded":
+            start = time.perf_counter()
             index = SearchIndex(folder)
+            print(f"index opened in {time.perf_counter() - start:.2f} s")
         cases = load_cases(site, opts["cases"], opts["write_cases"], opts["per_kind"])
         units = f"{len(site.units)} units, " if site is not None else ""
         print(f"{units}{index.size} documents, {len(cases)} queries")
