@@ -29,6 +29,13 @@ FEEDBACK_SETTINGS: tuple[Setting, ...] = (
     Setting("SEARCH_INDEX_DIR", "build/search-index", "Search index written by yimatong build."),
     *(_shared(name) for name in ("search_engine", "search_database_url")),
     Setting(
+        "SEARCH_REFRESH_SECONDS",
+        2,
+        "Seconds between a gunicorn worker's checks for a newly built search index, opened "
+        "in the background while the old one answers; the worker opens the index as it "
+        "starts. 0: opened by the first search instead.",
+    ),
+    Setting(
         "DIRECTORY_FILE",
         "",
         "Directory file of units and bodies written by yimatong build; empty means beside "

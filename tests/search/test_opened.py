@@ -4,6 +4,7 @@ build swaps a new index in, the replaced one still readable for a while, then cl
 from __future__ import annotations
 
 import dataclasses
+import threading
 
 import pytest
 
@@ -53,4 +54,36 @@ def test_folders_are_apart_and_a_missing_one_raises(fixture_site, tmp_path):
     assert one is not two and len(opened.current) == 2
     with pytest.raises(IndexMissing):
         opened.open(tmp_path / "nowhere")
+    opened.close_all()
+
+
+def test_refresh_opens_a_new_build_beside_the_one_answering(fixture_site, tmp_path):
+    opened = OpenIndexes()
+    target = _rebuild(fixture_site, tmp_path / "idx", 4)
+    assert opened.refresh(target) is True  # nothing open: opened, facet table made
+    first = opened.open(target)
+    assert opened.refresh(target) is False  # the same build: nothing to do
+    _rebuild(fixture_site, target, 1)
+    key = str(target.resolve())
+    opened.opening[key] = threading.Event()  # as while refresh is opening the new build
+    assert opened.open(target) is first  # searches go on with the open index meanwhile
+    assert opened.refresh(target) is False  # one open at a time
+    del opened.opening[key]
+    assert opened.refresh(target) is True
+    second = opened.open(target)
+    assert second is not first and second.facets["kind"]["unit"].bit_count() == 1
+    assert [index for _, index in opened.retired] == [first]
+    assert not opened.opening
+    opened.close_all()
+
+
+def test_a_search_waits_for_the_first_open_under_way(fixture_site, tmp_path):
+    opened = OpenIndexes()
+    target = _rebuild(fixture_site, tmp_path / "idx", 2)
+    started = threading.Thread(target=opened.refresh, args=(target,))
+    started.start()
+    found = opened.open(target)  # the refresh's index, or its own if it came first
+    started.join()
+    assert opened.open(target) is found and len(opened.current) == 1
+    assert opened.refresh(tmp_path / "nowhere") is False  # no index there yet
     opened.close_all()
