@@ -26,6 +26,16 @@ engine_option = click.option("--engine", type=click.Choice(ENGINES), default="em
 url_option = click.option(
     "--url", default="", help="PostgreSQL URL (postgresql engine); default: a throwaway cluster."
 )
+SERVERS = ("thread", "gunicorn")
+server_option = click.option(
+    "--server",
+    type=click.Choice(SERVERS),
+    default="thread",
+    show_default=True,
+    help="HTTP: the service in a thread of the benchmark (werkzeug), or gunicorn in processes "
+    "of its own with deploy/gunicorn.conf.py (production settings, the index opened as each "
+    "worker starts).",
+)
 
 
 @contextmanager
@@ -113,8 +123,14 @@ def spread(label: str, runs: list[list[float]]) -> str:
 
 
 @contextmanager
-def service(engine: str, folder: Path, url: str) -> Iterator[str]:
-    """A fresh feedback service answering from the engine, on loopback; yields its address."""
+def service(engine: str, folder: Path, url: str, server: str = "thread") -> Iterator[str]:
+    """A fresh feedback service answering from the engine, on loopback; yields its address.
+    ``server`` "gunicorn": the production server in processes of its own, so the client and
+    the service do not share one interpreter."""
+    if server == "gunicorn":
+        with _gunicorn(engine, folder, url) as base:
+            yield base
+        return
     from werkzeug.serving import make_server
 
     from feedback.app import create_app
@@ -142,6 +158,26 @@ def service(engine: str, folder: Path, url: str) -> Iterator[str]:
             from generator.search.opened import close_all
 
             close_all()
+
+
+@contextmanager
+def _gunicorn(engine: str, folder: Path, url: str) -> Iterator[str]:
+    """gunicorn with deploy/gunicorn.conf.py on a fresh SQLite database (tests/deploy)."""
+    from tests.deploy.workers import migrate, running_service
+    from tests.directory_helpers import write_directory_file
+
+    with tempfile.TemporaryDirectory() as tmp:
+        where = Path(tmp)
+        directory = write_directory_file(where / "directory.jsonl")
+        database = f"sqlite:///{where / 'feedback.sqlite3'}"
+        migrate(database, where, directory)
+        searched = {
+            "YIMATONG_SEARCH_INDEX_DIR": str(Path(folder).resolve()),
+            "YIMATONG_SEARCH_ENGINE": engine,
+            "YIMATONG_SEARCH_DATABASE_URL": url,
+        }
+        with running_service(where, database, directory, 2, **searched) as running:
+            yield running.url
 
 
 def http_times(base: str, texts: list[str], params: list[dict] | None = None) -> list[float]:

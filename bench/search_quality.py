@@ -35,6 +35,7 @@ from bench.search_engines import (  # noqa: E402
     loadavg,
     p95,
     postgres,
+    server_option,
     service,
     spread,
     url_option,
@@ -128,11 +129,13 @@ def summary(row: dict, runs: int) -> dict:
     }
 
 
-def over_http(engine: str, folder: Path, url: str, cases: list[dict], runs: int) -> None:
+def over_http(
+    engine: str, folder: Path, url: str, cases: list[dict], runs: int, server: str = "thread"
+) -> None:
     """The cases over HTTP on a fresh service: first queries, per class p50/p95, the floor."""
     texts = [c["text"] for c in cases]
     params = [{"from": c["city"]} if c["city"] else {} for c in cases]
-    with service(engine, folder, url) as base:
+    with service(engine, folder, url, server) as base:
         first = http_times(base, texts[:5] + ["有限公司", "广西"], params[:5] + [{}, {}])
         print(
             "HTTP, first queries on a fresh service (ms): " + ", ".join(f"{t:.0f}" for t in first)
@@ -195,6 +198,7 @@ def load_cases(site: Any, cases: Path | None, write: Path | None, per_kind: int)
 @click.option("--http", is_flag=True, help="Also measure over HTTP on a fresh service.")
 @engine_option
 @url_option
+@server_option
 def main(**opts: Any) -> None:
     """Measure search quality over realistic queries with the truth recorded (either engine:
     ``--engine postgresql`` loads the same site into its tables and queries them)."""
@@ -232,7 +236,7 @@ def main(**opts: Any) -> None:
             if opts["engine"] == "embedded":
                 index.close()
             del site
-            over_http(opts["engine"], folder, url, cases, opts["runs"])
+            over_http(opts["engine"], folder, url, cases, opts["runs"], opts["server"])
         print(loadavg())
 
 
