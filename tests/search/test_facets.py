@@ -37,9 +37,10 @@ def shown(result) -> dict[str, dict[str, int]]:
 
 @pytest.mark.parametrize("size", [0, 1, 7, 63, 64, 65, 1000, 4099])
 def test_doc_ids_are_the_set_bits(size):
+    """Sets of every density: few words held (those unpacked) and many (all unpacked)."""
     rng = random.Random(size)
-    for _ in range(30):
-        chosen = sorted(rng.sample(range(size), rng.randint(0, size)))
+    for count in [rng.randint(0, size) for _ in range(20)] + list(range(min(size, 12))):
+        chosen = sorted(rng.sample(range(size), count))
         bits = sum(1 << i for i in chosen)
         assert doc_ids(bits, size).tolist() == chosen
 
