@@ -141,14 +141,13 @@ def global_key(site: Site, conf: dict[str, Any]) -> str:
 
 
 def source_keys(
-    content_dir: Path,
-    site: Site,
-    hashes: dict[str, str] | None = None,
-    conf: dict[str, Any] | None = None,
+    content_dir: Path, site: Site, hashes: dict[str, str] | None = None
 ) -> dict[str, str]:
-    """The key of each unit: the bytes of its source record (file, or line of a JSON Lines
-    file), what it shows that depends on the site's as-of date (``as_of_marks``) and its
-    nearby list (``pages.nearby.nearby_keys`` with ``conf``'s settings).
+    """The key of each unit's record: the bytes of its source record (file, or line of a
+    JSON Lines file), what it shows that depends on the site's as-of date (``as_of_marks``),
+    its report statistics, ledger items and draws. What the build steps (search, open data,
+    directory, feeds) and the listings' rows show of a unit; its pages also show its nearby
+    list (``with_nearby``).
 
     Hashing the source is much faster than hashing the loaded model; the readers' code is
     part of the global key, so the same bytes always load to the same unit. ``hashes`` are
@@ -159,7 +158,6 @@ def source_keys(
     hashes = hashes or {}
     as_of = site.judged_on
     keys: dict[str, str] = {}
-    near = nearby_keys(site, conf or {})
     for unit in site.units:
         source = hashes.get(unit.source)
         if not source:
@@ -178,9 +176,15 @@ def source_keys(
             keys[unit.fixed_source_code] = (
                 f"{source}:{marks}" if counts is None else digest(source, marks, counts)
             )
-        if unit.fixed_source_code in near:  # the names, codes and distances of its nearby list
-            keys[unit.fixed_source_code] = digest(keys[unit.fixed_source_code], near[unit.code])
     return keys
+
+
+def with_nearby(site: Site, keys: dict[str, str], conf: dict[str, Any]) -> dict[str, str]:
+    """The keys of the units' pages: ``keys`` with the names, codes and distances of each
+    unit's nearby list (``pages.nearby.nearby_keys`` with ``conf``'s settings). Renaming a
+    unit redoes the pages of the units that list it, not their rows in the steps' files."""
+    near = nearby_keys(site, conf)
+    return {code: digest(key, near[code]) if code in near else key for code, key in keys.items()}
 
 
 def _source_bytes(content_dir: Path, source: str, lines: dict) -> bytes | None:

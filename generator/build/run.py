@@ -33,7 +33,13 @@ from generator.build.guard import (
     published_codes,
 )
 from generator.build.load import load, long_lived, monitoring
-from generator.build.plan import FileOverwriteError, global_key, plan_todo, source_keys
+from generator.build.plan import (
+    FileOverwriteError,
+    global_key,
+    plan_todo,
+    source_keys,
+    with_nearby,
+)
 from generator.build.registry import SEARCH_STEP, STEPS
 from generator.build.shards import Manifest, ShardError, check_shards, place_shards
 from generator.build.steps import StepRecord, StepRunner, inputs_key
@@ -198,7 +204,7 @@ def _build_locked(
     with contextlib.ExitStack() as stack:
         site, load_cache = load(content, conf, progress)
         stack.callback(load_cache.wait)
-        content_keys = source_keys(content, site, load_cache.hashes, conf)
+        content_keys = source_keys(content, site, load_cache.hashes)
         timer("load")
         public, unit_keys = monitoring(site, conf, content_keys)
         timer("monitoring")
@@ -207,12 +213,14 @@ def _build_locked(
             codes = {u.fixed_source_code for u in site.units}
             check_drop(published_codes(out, state), codes, conf["max_unit_drop_percent"])
         key = global_key(site, conf)
-        merged = check_shards(site, key, unit_keys, shards) if shards else []
+        page_keys = with_nearby(site, unit_keys, conf)
+        merged = check_shards(site, key, page_keys, shards) if shards else []
         previous = None if full else state
         if previous is not None and (previous.global_key != key or not out.is_dir()):
             previous = None
         job = _Job(out, cache, key, previous, jobs, detach, exclude_steps, timer, merged)
         job.row_keys.update(content_keys)
+        job.page_keys.update(page_keys)
         # The temporary folder is made only once the build is allowed (the drop guard).
         ctx = BuildContext(site, temporary(out), conf, unit_keys, progress=0 if progress else None,
                            monitoring=public)  # fmt: skip
@@ -247,6 +255,8 @@ class _Job:
     shards: list[Manifest] = field(default_factory=list)
     #: The units' content keys without their monitoring figures (listings' rows).
     row_keys: dict[str, str] = field(default_factory=dict)
+    #: The keys of the units' pages (``plan.with_nearby``); the steps get ``ctx.unit_keys``.
+    page_keys: dict[str, str] = field(default_factory=dict)
 
 
 def _make(ctx: BuildContext, job: _Job, steps: Sequence[Step]) -> tuple[int, int, int]:
@@ -262,7 +272,7 @@ def _make(ctx: BuildContext, job: _Job, steps: Sequence[Step]) -> tuple[int, int
         with long_lived():
             app = create_site_app(site, conf, ctx.monitoring)
             cat: Catalog = app.extensions["yimatong.catalog"]
-            cat.unit_keys.update(ctx.unit_keys or {})
+            cat.unit_keys.update(job.page_keys or ctx.unit_keys or {})
             cat.row_keys.update(job.row_keys)
             planned, keys, todo = plan_todo(cat, conf, job.previous)
         timer("plan")

@@ -28,7 +28,7 @@ from generator import settings as settings_mod
 from generator.build.guard import failure_message
 from generator.build.load import load, long_lived, monitoring
 from generator.build.lock import BuildBusyError, build_lock
-from generator.build.plan import global_key, source_keys
+from generator.build.plan import global_key, source_keys, with_nearby
 from generator.build.swap import swap_in, temporary
 from generator.content.model import Site, Unit
 from generator.content.problems import ContentError
@@ -118,7 +118,8 @@ def build_shard(
         try:
             check_cities(site, cities)
             content_keys = source_keys(content, site, load_cache.hashes)
-            public, unit_keys = monitoring(site, conf, content_keys)
+            public, step_keys = monitoring(site, conf, content_keys)
+            unit_keys = with_nearby(site, step_keys, conf)  # the keys of its pages
             units = shard_units(site, cities)
             with long_lived():
                 app = create_site_app(site, conf, public)

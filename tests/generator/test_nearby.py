@@ -10,9 +10,12 @@ import shutil
 import pytest
 import yaml
 
+from generator import settings as settings_mod
 from generator import urls
+from generator.build.plan import source_keys, with_nearby
 from generator.build.run import build
 from generator.content.model import Coordinates
+from generator.content.readers import load_site
 from generator.pages.nearby import BATCH, NearbyGrid, haversine_m, list_key, nearby_settings
 
 from .site_helpers import BASE_URL, FIXTURE, on_fixture_day, overrides, soup, tree
@@ -175,3 +178,23 @@ def test_an_incremental_build_redoes_a_page_whose_nearby_list_changed(tmp_path, 
     fresh = tmp_path / "fresh"
     _build(content, fresh, tmp_path / "other-cache")
     assert tree(out) == tree(fresh)
+
+
+def test_a_renamed_neighbour_changes_pages_keys_not_the_steps_keys(tmp_path, neighbours):
+    """The steps (search, open data, directory, feeds) show nothing of a nearby list: their
+    unit keys change for the renamed unit alone, the pages' for every unit listing it."""
+    content, near, middle, far = neighbours
+    conf = settings_mod.resolve(overrides(tmp_path, nearby_count=2))
+
+    def keys() -> tuple[dict[str, str], dict[str, str]]:
+        with on_fixture_day():
+            site = load_site(content)
+            steps = source_keys(content, site)
+            return steps, with_nearby(site, steps, conf)
+
+    steps, pages = keys()
+    _place(content, near, 22.8823 + 0.0027, 108.9512, name="宾阳改名糖厂")
+    steps_after, pages_after = keys()
+    assert {c for c in steps if steps[c] != steps_after[c]} == {near}
+    changed = {c for c in pages if pages[c] != pages_after[c]}
+    assert {near, KEY_UNIT} <= changed  # the key unit lists its nearest neighbour
