@@ -18,6 +18,9 @@ from generator.search.sound import query_pairs
 
 #: Fewer unit names than this holding the query as one piece: look for near matches too.
 NEAR_BELOW = 3
+#: A query this long that some unit's name holds as one piece was typed as meant: no near
+#: matches (they would cost the most for the longest queries and add nothing to it).
+TYPED_AS_MEANT = 6
 #: Longest query (in characters) tried with each character left out or wildcarded.
 MAX_EDIT_LENGTH = 40
 
@@ -28,7 +31,8 @@ def wanted(index: Index, query: Query, exact: int, pieces: int) -> bool:
     units = index.facets["kind"].get("unit", 0)
     if any(f.code for f in query.fragments) or len(query.key) < 2 or exact & units:
         return False
-    return (pieces & units).bit_count() < NEAR_BELOW
+    held = (pieces & units).bit_count()
+    return held == 0 or (held < NEAR_BELOW and len(query.key) < TYPED_AS_MEANT)
 
 
 def sounds(index: Index, text: str) -> int:

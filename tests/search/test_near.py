@@ -11,7 +11,9 @@ from bs4 import BeautifulSoup
 from bench.search_queries import gate_name, homophone_typo
 from generator.search.engine import search
 from generator.search.index import build_index
+from generator.search.near import NEAR_BELOW, TYPED_AS_MEANT, wanted
 from generator.search.query import parse
+from generator.search.rank import piece
 from generator.search.sound import fuzzy, homophones, readings
 
 
@@ -140,3 +142,14 @@ def test_slips_anywhere_in_a_long_name(fixture_index, typed):
     assert result.hits[0].doc.title == meant
     # Found as it is (every other pair of characters is in the name), or offered near.
     assert not result.near or result.suggestions[0].doc.title == meant
+
+
+def test_a_long_query_a_name_holds_is_not_taken_for_a_slip(fixture_index):
+    """Six characters or more that a name holds as one piece were typed as meant: no near
+    matches (at a million units they cost the long queries most); fewer still get them."""
+    units = fixture_index.facets["kind"]["unit"]
+    for text, expected in (("宾阳宏达糖业有限", False), ("宏达糖业", True)):
+        held = piece(fixture_index, text) & units
+        assert 0 < held.bit_count() < NEAR_BELOW
+        assert wanted(fixture_index, parse(text), 0, held) is expected
+    assert len("宾阳宏达糖业有限") >= TYPED_AS_MEANT > len("宏达糖业")
