@@ -83,21 +83,26 @@ def _engine_settings(config: Any) -> tuple[str, str, str]:
 
 
 def _warm(app: Flask, stop: threading.Event) -> None:
+    """Open the index now; for the embedded engine, look for a new build every
+    ``SEARCH_REFRESH_SECONDS`` until ``stop`` is set. A failure is logged once, not on
+    every look, until it changes."""
     engine, folder, url = _engine_settings(app.config)
     every = float(app.config.get("SEARCH_REFRESH_SECONDS") or 0)
-    first = True
-    while first or not stop.wait(every):
+    logged = ""
+    while True:
         try:
             if engine == "embedded":
                 OPEN_INDEXES.refresh(folder)
-            elif first:
+            else:
                 facet_table(open_engine(engine, folder, url))
+            logged = ""
         except IndexMissing:
-            pass  # no index yet: searches answer 503 until a build writes one
-        except Exception:  # a damaged index: logged, searches report it as they do now
-            app.logger.exception("搜索索引 %s 无法在后台打开", folder)
-        first = False
-        if engine != "embedded":
+            logged = ""  # no index yet: searches answer 503 until a build writes one
+        except Exception as exc:  # a damaged index: searches report it as they do now
+            if repr(exc) != logged:
+                app.logger.exception("搜索索引 %s 无法在后台打开", folder)
+            logged = repr(exc)
+        if engine != "embedded" or stop.wait(every):
             return
 
 

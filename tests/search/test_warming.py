@@ -55,3 +55,19 @@ def test_the_index_is_opened_at_start_and_a_new_build_beside_the_old(
 
 def test_no_thread_when_refresh_is_off(make_app):
     assert start_warming(make_app(SEARCH_REFRESH_SECONDS=0)) is None
+
+
+def test_a_damaged_index_is_logged_once_not_on_every_look(make_app, tmp_path, caplog):
+    target = tmp_path / "idx"
+    target.mkdir()
+    (target / "yimatong-search.json").write_text("{", encoding="utf-8")  # cut off mid-write
+    app = make_app(SEARCH_INDEX_DIR=str(target), SEARCH_REFRESH_SECONDS=0.02)
+    stop = start_warming(app)
+    try:
+        assert _until(lambda: any("无法在后台打开" in r.getMessage() for r in caplog.records))
+        time.sleep(0.3)  # about 15 more looks
+    finally:
+        stop.set()
+    logged = [r for r in caplog.records if "无法在后台打开" in r.getMessage()]
+    assert len(logged) == 1 and str(target) in logged[0].getMessage()
+    assert str(target.resolve()) not in OPEN_INDEXES.current
