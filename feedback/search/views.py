@@ -82,12 +82,11 @@ def _engine_settings(config: Any) -> tuple[str, str, str]:
     return engine, folder, url or config.get("DATABASE_URL") or ""
 
 
-def _warm(app: Flask, stop: threading.Event) -> None:
-    """Open the index now; for the embedded engine, look for a new build every
-    ``SEARCH_REFRESH_SECONDS`` until ``stop`` is set. A failure is logged once, not on
-    every look, until it changes."""
+def _warm(app: Flask, every: float, stop: threading.Event) -> None:
+    """Open the index now; for the embedded engine, look for a new build every ``every``
+    seconds until ``stop`` is set. A failure is logged once, not on every look, until it
+    changes."""
     engine, folder, url = _engine_settings(app.config)
-    every = float(app.config.get("SEARCH_REFRESH_SECONDS") or 0)
     logged = ""
     while True:
         try:
@@ -113,10 +112,11 @@ def start_warming(app: Flask) -> threading.Event | None:
     opened beside the one answering (``OpenIndexes.refresh``). gunicorn's ``post_worker_init``
     calls it (deploy/gunicorn.conf.py); set the returned event to stop the thread; None when
     ``SEARCH_REFRESH_SECONDS`` is 0."""
-    if not float(app.config.get("SEARCH_REFRESH_SECONDS") or 0):
+    every = float(app.config.get("SEARCH_REFRESH_SECONDS") or 0)
+    if not every:
         return None
     stop = threading.Event()
-    threading.Thread(target=_warm, args=(app, stop), name="search-warm", daemon=True).start()
+    threading.Thread(target=_warm, args=(app, every, stop), name="search-warm", daemon=True).start()
     return stop
 
 

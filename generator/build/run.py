@@ -272,7 +272,7 @@ def _make(ctx: BuildContext, job: _Job, steps: Sequence[Step]) -> tuple[int, int
         with long_lived():
             app = create_site_app(site, conf, ctx.monitoring)
             cat: Catalog = app.extensions["yimatong.catalog"]
-            cat.unit_keys.update(job.page_keys or ctx.unit_keys or {})
+            cat.unit_keys.update(job.page_keys)
             cat.row_keys.update(job.row_keys)
             planned, keys, todo = plan_todo(cat, conf, job.previous)
         timer("plan")
