@@ -13,7 +13,7 @@ from generator.build.steps import StepRecord
 __all__ = ["BuildBusyError", "BuildState", "build_lock", "load_state", "save_state"]
 
 #: Bump when the state format changes; an unknown version means a full build.
-VERSION = 3
+VERSION = 4
 
 
 @dataclass
@@ -29,6 +29,8 @@ class BuildState:
     extra: set[str] = field(default_factory=set)
     #: What each build step did (its inputs key and files), by step name.
     steps: dict[str, StepRecord] = field(default_factory=dict)
+    #: Key of what every unit shows without its nearby list (its data files'), by code.
+    own: dict[str, str] = field(default_factory=dict)
 
 
 def state_file(cache: Path, out: Path) -> Path:

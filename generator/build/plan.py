@@ -4,7 +4,7 @@ keys, and which outputs changed since the last build (see docs/build.md, "Increm
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,22 +40,39 @@ class Plan:
     outputs: list[Output]
     #: Files of the whole site (units left out included).
     total: int
-    #: Codes of the units whose files are in ``outputs``.
+    #: Codes of the units all of whose files are in ``outputs``.
     units: set[str]
+    #: Codes of the units of which only the pages are in ``outputs``: what changed is only
+    #: their nearby lists (a neighbour renamed or moved); their data files and QR codes stay.
+    pages_only: set[str] = field(default_factory=set)
 
 
-def plan(cat: Catalog, conf: dict[str, Any], last_units: dict[str, str] | None = None) -> Plan:
+def plan(
+    cat: Catalog,
+    conf: dict[str, Any],
+    last_units: dict[str, str] | None = None,
+    own_keys: tuple[dict[str, str], dict[str, str]] | None = None,
+) -> Plan:
     """Outputs of the site, checked for two records writing the same path.
 
-    ``last_units`` (unit code -> key of the last build) leaves out the files of units whose
-    key is unchanged: at province scale they are nearly all of the 400,000 files.
+    ``last_units`` (unit code -> key of the last build's pages) leaves out the files of units
+    whose key is unchanged: at province scale they are nearly all of the 400,000 files.
+    ``own_keys`` (the last build's and this build's keys of what a unit shows without its
+    nearby list) leaves out the data files and QR codes of a unit whose pages changed only
+    by their nearby list.
     """
     outputs: list[Output] = []
-    total, changed = 0, set()
+    total, changed, pages_only = 0, set(), set()
+    last_own, own = own_keys or ({}, {})
     for unit in cat.site.units:
         code = unit.fixed_source_code
         total += unit_file_count(unit)
         if last_units is None or last_units.get(code) != unit_key(unit, cat):
+            if last_units is not None and code in last_units and own.get(code) is not None:
+                if last_own.get(code) == own[code]:
+                    outputs += [o for o in unit_outputs(unit, cat, conf) if o.kind == "page"]
+                    pages_only.add(code)
+                    continue
             outputs += unit_outputs(unit, cat, conf)
             changed.add(code)
     site = list(site_outputs(cat, conf))
@@ -67,7 +84,7 @@ def plan(cat: Catalog, conf: dict[str, Any], last_units: dict[str, str] | None =
         site.append(Output(f"/static/{fingerprint}", "静态文件", fingerprint, "asset", name))
     outputs += site
     check_unique(outputs)
-    return Plan(outputs, total + len(site), changed)
+    return Plan(outputs, total + len(site), changed, pages_only)
 
 
 def check_site_paths(outputs: list[Output]) -> None:
@@ -206,10 +223,16 @@ def file_of(path: str) -> str:
 
 
 def plan_todo(
-    cat: Catalog, conf: dict[str, Any], previous: BuildState | None
+    cat: Catalog,
+    conf: dict[str, Any],
+    previous: BuildState | None,
+    own_keys: dict[str, str] | None = None,
 ) -> tuple[Plan, dict[str, str], list[Output]]:
-    """The plan, the key of every file outside the units' folders, and what to render."""
-    planned = plan(cat, conf, previous.units if previous is not None else None)
+    """The plan, the key of every file outside the units' folders, and what to render.
+    ``own_keys``: the units' keys without their nearby lists (``BuildState.own``)."""
+    last = previous.units if previous is not None else None
+    own = (previous.own, own_keys) if previous is not None and own_keys is not None else None
+    planned = plan(cat, conf, last, own)
     keys = {file_of(o.path): o.key for o in planned.outputs if not o.path.startswith(UNIT_FOLDERS)}
     todo = [
         o

@@ -274,7 +274,8 @@ def _make(ctx: BuildContext, job: _Job, steps: Sequence[Step]) -> tuple[int, int
             cat: Catalog = app.extensions["yimatong.catalog"]
             cat.unit_keys.update(job.page_keys)
             cat.row_keys.update(job.row_keys)
-            planned, keys, todo = plan_todo(cat, conf, job.previous)
+            own = dict(ctx.unit_keys or {})
+            planned, keys, todo = plan_todo(cat, conf, job.previous, own)
         timer("plan")
         if job.shards:  # a merge: the units' files are the shards'
             place_shards(job.shards, tmp)
@@ -288,7 +289,7 @@ def _make(ctx: BuildContext, job: _Job, steps: Sequence[Step]) -> tuple[int, int
             tmp, job.out, job.previous, cat, planned, todo, keys, records, job.detach
         )
         stage = "state"
-        state = BuildState(job.key, keys, dict(cat.unit_keys), extra, records)
+        state = BuildState(job.key, keys, dict(cat.unit_keys), extra, records, own)
         save_state(job.cache, job.out, state)
     except BaseException as error:
         runner.abort()

@@ -198,3 +198,28 @@ def test_a_renamed_neighbour_changes_pages_keys_not_the_steps_keys(tmp_path, nei
     assert {c for c in steps if steps[c] != steps_after[c]} == {near}
     changed = {c for c in pages if pages[c] != pages_after[c]}
     assert {near, KEY_UNIT} <= changed  # the key unit lists its nearest neighbour
+
+
+def test_a_renamed_neighbour_redoes_only_the_pages_of_the_units_listing_it(tmp_path, neighbours):
+    """A unit whose nearby list changed gets its unit and outlet pages again, not its data
+    files, feed or QR codes: they show nothing of the list, so they stay the same files."""
+    content, near, _, _ = neighbours
+    out = tmp_path / "site"
+    _build(content, out, tmp_path)
+    folder = out / urls.unit_path(KEY_UNIT).strip("/")
+    kept = ["data.json", "data.csv", "feed.atom", "qr.svg", "qr.png", "DW001/qr.svg"]
+    pages = ["index.html", "DW001/index.html"]
+    before = {name: (folder / name).stat().st_ino for name in kept + pages}
+    _place(content, near, 22.8823 + 0.0027, 108.9512, name="宾阳改名糖厂")
+    second = _build(content, out, tmp_path)
+    assert not second.full
+    after = {name: (folder / name).stat().st_ino for name in kept + pages}
+    assert [n for n in kept if after[n] != before[n]] == []
+    assert [n for n in pages if after[n] == before[n]] == []  # written again
+    assert _listed(soup(out, urls.unit_path(KEY_UNIT)))[0][1] == "宾阳改名糖厂"
+    # The renamed unit itself gets every file again (its data files show the new name).
+    renamed = out / urls.unit_path(near).strip("/")
+    assert "宾阳改名糖厂" in (renamed / "data.json").read_text(encoding="utf-8")
+    fresh = tmp_path / "fresh"
+    _build(content, fresh, tmp_path / "other-cache")
+    assert tree(out) == tree(fresh)
