@@ -9,6 +9,7 @@ from pathlib import Path
 
 from generator.build.lock import BuildBusyError, build_lock
 from generator.build.steps import StepRecord
+from generator.pages.nearby import KeptNearby
 
 __all__ = ["BuildBusyError", "BuildState", "build_lock", "load_state", "save_state"]
 
@@ -31,6 +32,8 @@ class BuildState:
     steps: dict[str, StepRecord] = field(default_factory=dict)
     #: Key of what every unit shows without its nearby list (its data files'), by code.
     own: dict[str, str] = field(default_factory=dict)
+    #: The nearby lists' keys and what they were made of (``pages.nearby.KeptNearby``).
+    nearby: KeptNearby | None = None
 
 
 def state_file(cache: Path, out: Path) -> Path:

@@ -13,7 +13,7 @@ from generator.build.cache import BuildState
 from generator.content import placeholders
 from generator.content.model import Site
 from generator.pages.app import fingerprinted
-from generator.pages.nearby import nearby_keys
+from generator.pages.nearby import KeptNearby, NearbyGrid, grid, nearby_keys
 from generator.pages.outputs import (
     UNIT_FOLDERS,
     page_paths,
@@ -200,7 +200,22 @@ def with_nearby(site: Site, keys: dict[str, str], conf: dict[str, Any]) -> dict[
     """The keys of the units' pages: ``keys`` with the names, codes and distances of each
     unit's nearby list (``pages.nearby.nearby_keys`` with ``conf``'s settings). Renaming a
     unit redoes the pages of the units that list it, not their rows in the steps' files."""
-    near = nearby_keys(site, conf)
+    return nearby_page_keys(keys, nearby_keys(site, conf))
+
+
+def nearby_since(
+    site: Site, keys: dict[str, str], conf: dict[str, Any], kept: KeptNearby | None
+) -> tuple[dict[str, str], NearbyGrid, KeptNearby]:
+    """``with_nearby``, the nearby lists made again only near the units added, removed,
+    renamed or moved since ``kept`` (the last build's, ``NearbyGrid.keys_since``); the grid
+    (for the pages) and what the next build starts from."""
+    near = grid(site, conf)
+    lists = near.keys_since(kept)
+    return nearby_page_keys(keys, lists), near, near.kept(lists)
+
+
+def nearby_page_keys(keys: dict[str, str], near: dict[str, str]) -> dict[str, str]:
+    """``keys`` with each unit's nearby list's key ``near`` hashed in (where it has one)."""
     return {code: digest(key, near[code]) if code in near else key for code, key in keys.items()}
 
 

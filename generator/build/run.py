@@ -36,9 +36,9 @@ from generator.build.load import load, long_lived, monitoring
 from generator.build.plan import (
     FileOverwriteError,
     global_key,
+    nearby_since,
     plan_todo,
     source_keys,
-    with_nearby,
 )
 from generator.build.registry import SEARCH_STEP, STEPS
 from generator.build.shards import Manifest, ShardError, check_shards, place_shards
@@ -49,6 +49,7 @@ from generator.context import BuildContext, Step
 from generator.monitoring.rating import MethodError
 from generator.monitoring.store import StoreError
 from generator.pages.app import create_site_app
+from generator.pages.nearby import KeptNearby, NearbyGrid
 from generator.pages.outputs import UNIT_FOLDERS
 from generator.pages.render import render_outputs
 from generator.pages.views.common import Catalog
@@ -213,18 +214,21 @@ def _build_locked(
             codes = {u.fixed_source_code for u in site.units}
             check_drop(published_codes(out, state), codes, conf["max_unit_drop_percent"])
         key = global_key(site, conf)
-        page_keys = with_nearby(site, unit_keys, conf)
-        merged = check_shards(site, key, page_keys, shards) if shards else []
         previous = None if full else state
         if previous is not None and (previous.global_key != key or not out.is_dir()):
             previous = None
-        job = _Job(out, cache, key, previous, jobs, detach, exclude_steps, timer, merged)
+        kept = previous.nearby if previous is not None else None
+        page_keys, grid, near = nearby_since(site, unit_keys, conf, kept)
+        merged = check_shards(site, key, page_keys, shards) if shards else []
+        job = _Job(
+            out, cache, key, previous, jobs, detach, exclude_steps, timer, merged, nearby=near
+        )
         job.row_keys.update(content_keys)
         job.page_keys.update(page_keys)
         # The temporary folder is made only once the build is allowed (the drop guard).
         ctx = BuildContext(site, temporary(out), conf, unit_keys, progress=0 if progress else None,
                            monitoring=public)  # fmt: skip
-        total, rendered, removed = _make(ctx, job, steps)
+        total, rendered, removed = _make(ctx, job, steps, grid)
         timer("publish")
     return total, rendered, removed, previous, tuple(site.notices)
 
@@ -255,11 +259,15 @@ class _Job:
     shards: list[Manifest] = field(default_factory=list)
     #: The units' content keys without their monitoring figures (listings' rows).
     row_keys: dict[str, str] = field(default_factory=dict)
-    #: The keys of the units' pages (``plan.with_nearby``); the steps get ``ctx.unit_keys``.
+    #: The nearby lists the next build starts from (``plan.nearby_since``).
+    nearby: KeptNearby | None = None
+    #: The keys of the units' pages (``plan.nearby_since``); the steps get ``ctx.unit_keys``.
     page_keys: dict[str, str] = field(default_factory=dict)
 
 
-def _make(ctx: BuildContext, job: _Job, steps: Sequence[Step]) -> tuple[int, int, int]:
+def _make(
+    ctx: BuildContext, job: _Job, steps: Sequence[Step], grid: NearbyGrid | None = None
+) -> tuple[int, int, int]:
     """Run the steps, plan and render the pages into ``ctx.out_dir``, put them in place and
     keep the state; (files of the site, files rendered, files removed). Nothing of a
     failed build stays."""
@@ -273,6 +281,8 @@ def _make(ctx: BuildContext, job: _Job, steps: Sequence[Step]) -> tuple[int, int
             app = create_site_app(site, conf, ctx.monitoring)
             cat: Catalog = app.extensions["yimatong.catalog"]
             cat.unit_keys.update(job.page_keys)
+            if grid is not None:
+                cat.use_nearby(grid)
             cat.row_keys.update(job.row_keys)
             own = dict(ctx.unit_keys or {})
             planned, keys, todo = plan_todo(cat, conf, job.previous, own)
@@ -289,7 +299,7 @@ def _make(ctx: BuildContext, job: _Job, steps: Sequence[Step]) -> tuple[int, int
             tmp, job.out, job.previous, cat, planned, todo, keys, records, job.detach
         )
         stage = "state"
-        state = BuildState(job.key, keys, dict(cat.unit_keys), extra, records, own)
+        state = BuildState(job.key, keys, dict(cat.unit_keys), extra, records, own, job.nearby)
         save_state(job.cache, job.out, state)
     except BaseException as error:
         runner.abort()

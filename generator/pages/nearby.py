@@ -162,13 +162,14 @@ class NearbyGrid:
         found = self._nearest(_sphere(np.array([c.lat]), np.array([c.lon])), own, around)[0]
         return tuple(Neighbour(self.placed[i].code, self.placed[i].name, m) for i, m in found)
 
-    def keys(self) -> dict[str, str]:
-        """Unit code -> ``list_key`` of its nearby list, for every unit with coordinates
-        (a cell at a time; the same text ``list_key`` makes of ``near``)."""
+    def keys(self, only: set[int] | None = None) -> dict[str, str]:
+        """Unit code -> ``list_key`` of its nearby list, for every unit with coordinates, or
+        for the units at the places ``only`` in the grid (a cell at a time; the same text
+        ``list_key`` makes of ``near``)."""
         labels = [f"{u.code},{u.name}," for u in self.placed]
         head = f"{self.radius_m}|"
         keys: dict[str, str] = {}
-        for cell, members in self.cells.items():
+        for cell, members in self._cells_of(only):
             around = self._around(cell)
             for start in range(0, len(members), BATCH):
                 rows = members[start : start + BATCH]
@@ -176,6 +177,76 @@ class NearbyGrid:
                 for i, near in zip(rows.tolist(), lists, strict=True):
                     keys[self.placed[i].code] = head + ";".join(f"{labels[j]}{m}" for j, m in near)
         return keys
+
+    def _cells_of(self, only: set[int] | None) -> Iterable[tuple[tuple[int, int], np.ndarray]]:
+        """The cells with their units (by place), all of them or those of ``only``."""
+        if only is None:
+            return self.cells.items()
+        cells: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for i in sorted(only):
+            cells[self._cell(self.placed[i])].append(i)
+        return ((cell, np.array(found, dtype=np.intp)) for cell, found in cells.items())
+
+    def places(self) -> dict[str, tuple[str, float, float]]:
+        """What the nearby lists are made of: each placed unit's name and coordinates."""
+        return {
+            u.code: (u.name, u.coordinates.lat, u.coordinates.lon)
+            for u in self.placed
+            if u.coordinates
+        }
+
+    def within(self, points: Iterable[tuple[float, float]]) -> set[int]:
+        """The places in the grid of the units within the radius of any of ``points`` (WGS-84
+        degrees), with a hair of margin: the units whose nearby lists a unit at one of them
+        can be in."""
+        found: set[int] = set()
+        reach = self.chord * (1 + 1e-6)
+        for lat, lon in points:
+            cell = math.floor(lat / self.d_lat), math.floor(lon / self.d_lon)
+            around = self._around(cell)
+            if not len(around):
+                continue
+            point = _sphere(np.array([lat]), np.array([lon]))[0]
+            chord = np.sqrt(((self.xyz[around] - point) ** 2).sum(axis=1))
+            found.update(around[chord <= reach].tolist())
+        return found
+
+    def keys_since(self, kept: KeptNearby | None) -> dict[str, str]:
+        """``keys``, computed again only for the units near a unit that was added, removed,
+        renamed or moved since ``kept`` (the last build's lists, same radius and count);
+        the others' lists cannot have changed. All of them without ``kept``, or when many
+        units changed (then the one walk over the grid is cheaper)."""
+        places = self.places()
+        if kept is None or kept.settings != (self.radius_m, self.count):
+            return self.keys()
+        changed = set(places.keys() ^ kept.places.keys())
+        changed |= {c for c, p in places.items() if kept.places.get(c, p) != p}
+        if len(changed) * REDO_ALL_SHARE > len(places):
+            return self.keys()
+        points = [p[1:] for c in changed for p in (places.get(c), kept.places.get(c)) if p]
+        keys = {c: kept.keys[c] for c in places if c not in changed and c in kept.keys}
+        redo = self.within(points)
+        redo.update(self.position[c] for c in places if c not in keys)
+        keys.update(self.keys(redo))
+        return {c: keys[c] for c in places}
+
+    def kept(self, keys: dict[str, str]) -> KeptNearby:
+        """What the next build needs to start from ``keys`` (made by this grid)."""
+        return KeptNearby((self.radius_m, self.count), self.places(), keys)
+
+
+#: Above one changed unit in this many, every nearby list is made again in one walk.
+REDO_ALL_SHARE = 50
+
+
+@dataclass(frozen=True, slots=True)
+class KeptNearby:
+    """The nearby lists of the last build and what they were made of (the build state keeps
+    it): the radius and count, each placed unit's name and coordinates, each list's key."""
+
+    settings: tuple[int, int]
+    places: dict[str, tuple[str, float, float]]
+    keys: dict[str, str]
 
 
 def nearby_settings(conf: dict[str, Any]) -> tuple[int, int]:

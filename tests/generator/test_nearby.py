@@ -58,6 +58,64 @@ def test_the_grid_finds_what_a_full_scan_finds(site, radius_m):
     assert grid.near(units[-1]) is None
 
 
+def _changed(units, rng, radius_m, changes):
+    """``units`` after ``changes`` random edits: a unit added, removed, renamed, moved a
+    little, moved far, moved to exactly the radius from another, or losing its coordinates."""
+    units = list(units)
+    for n in range(changes):
+        kind = rng.choice(["add", "remove", "rename", "nudge", "jump", "edge", "unplace"])
+        i = rng.randrange(len(units))
+        unit = units[i]
+        if kind == "add":
+            spot = Coordinates(22.8 + rng.random() * 0.2, 108.9 + rng.random() * 0.2)
+            units.append(dataclasses.replace(unit, fixed_source_code=f"N{n}{i}", coordinates=spot))
+        elif kind == "remove":
+            del units[i]
+        elif kind == "rename":
+            units[i] = dataclasses.replace(unit, name=unit.name + "改")
+        elif unit.coordinates is None or kind == "unplace":
+            units[i] = dataclasses.replace(unit, coordinates=None)
+        else:
+            c, other = unit.coordinates, units[rng.randrange(len(units))].coordinates
+            if kind == "nudge":
+                c = Coordinates(c.lat + rng.uniform(-1, 1) * 0.003, c.lon)
+            elif kind == "jump":
+                c = Coordinates(22.8 + rng.random() * 0.2, 108.9 + rng.random() * 0.2)
+            elif other is not None:  # edge: due north of another, at the radius
+                c = Coordinates(other.lat + radius_m / 111_195.0, other.lon)
+            units[i] = dataclasses.replace(unit, coordinates=c)
+    return units
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_lists_made_again_near_the_changes_are_the_lists_made_afresh(site, seed):
+    """``keys_since`` redoes only the lists near a change; whatever the change (a unit added,
+    removed, renamed, moved, put at the radius's edge, without coordinates), its lists are
+    those of a grid made from nothing, build after build."""
+    rng = random.Random(seed)
+    radius_m, count = rng.choice([(500, 2), (2000, 5), (5000, 3)])
+    template = site.unit(KEY_UNIT)
+    units = [
+        dataclasses.replace(
+            template,
+            fixed_source_code=f"U{i:05d}",
+            name=f"单位{i}",
+            coordinates=Coordinates(22.8 + rng.random() * 0.2, 108.9 + rng.random() * 0.2),
+        )
+        for i in range(600)
+    ]
+    grid = NearbyGrid(units, radius_m, count)
+    kept = grid.kept(grid.keys())
+    for _ in range(8):
+        units = _changed(units, rng, radius_m, rng.choice([1, 1, 3, 20]))
+        grid = NearbyGrid(units, radius_m, count)
+        keys = grid.keys_since(kept)
+        assert keys == grid.keys()
+        kept = grid.kept(keys)
+    other = NearbyGrid(units, radius_m + 100, count)  # another radius: made afresh
+    assert other.keys_since(kept) == other.keys()
+
+
 def test_equal_distances_go_by_code_at_the_cut(site):
     template = site.unit(KEY_UNIT)
     here = dataclasses.replace(template, fixed_source_code="A", coordinates=Coordinates(22.9, 109))

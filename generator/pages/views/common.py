@@ -97,6 +97,12 @@ class Catalog:
             self._nearby = NearbyGrid(self.site.units, *self.nearby_conf)
         return self._nearby.near(unit)
 
+    def use_nearby(self, grid: NearbyGrid) -> None:
+        """Take the nearby lists from ``grid`` (the build's, of this site) when it has the
+        radius and count of this catalog, rather than making a grid again."""
+        if (grid.radius_m, grid.count) == self.nearby_conf:
+            self._nearby = grid
+
     @property
     def as_of(self) -> dt.date:
         """The site's reference date (cached by the Site)."""
