@@ -20,6 +20,7 @@ import datetime as dt
 import json
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -155,7 +156,16 @@ def _unit_record(unit: UnitEntry) -> dict:
     return _drop_empty(record)
 
 
-def _header(data: DirectoryData) -> dict:
+def _line(record: dict) -> str:
+    return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def unit_line(unit: UnitEntry) -> str:
+    """The line of one unit in the file (without its line break)."""
+    return _line(_unit_record(unit))
+
+
+def _header(data: DirectoryData, units: int) -> dict:
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -167,13 +177,15 @@ def _header(data: DirectoryData) -> dict:
         **({"pages": [list(p) for p in data.pages]} if data.pages else {}),
         "divisions": len(data.divisions),
         "bodies": len(data.bodies),
-        "units": len(data.units),
+        "units": units,
     }
 
 
-def dumps(data: DirectoryData) -> bytes:
-    """The file's bytes: the same data always gives the same bytes."""
-    records = [_header(data)]
+def dumps(data: DirectoryData, unit_lines: Sequence[str] | None = None) -> bytes:
+    """The file's bytes: the same data always gives the same bytes. ``unit_lines`` are the
+    units' lines (``unit_line``) when the caller has them; ``data.units`` is then unused."""
+    units = unit_lines if unit_lines is not None else [unit_line(u) for u in data.units]
+    records = [_header(data, len(units))]
     records += [
         _drop_empty({"kind": "division", "code": d.code, "name": d.name, "parent": d.parent})
         for d in data.divisions
@@ -193,17 +205,14 @@ def dumps(data: DirectoryData) -> bytes:
         )
         for b in data.bodies
     ]
-    records += [_unit_record(u) for u in data.units]
-    lines = (
-        json.dumps(r, ensure_ascii=False, sort_keys=True, separators=(",", ":")) for r in records
-    )
+    lines = [*(_line(r) for r in records), *units]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def write(path: str | Path, data: DirectoryData) -> bool:
+def write(path: str | Path, data: DirectoryData, unit_lines: Sequence[str] | None = None) -> bool:
     """Write the file atomically (a temporary file beside it, then a rename), unless it
-    already holds these bytes; whether it was written."""
-    path, raw = Path(path), dumps(data)
+    already holds these bytes; whether it was written. ``unit_lines``: as for ``dumps``."""
+    path, raw = Path(path), dumps(data, unit_lines)
     try:
         if path.read_bytes() == raw:
             return False

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import pickle
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,8 +52,9 @@ def _menu_order(page: Page) -> tuple[int, str]:
     return page.order, page.slug
 
 
-def directory_of(site: Site, build: str = "") -> records.DirectoryData:
-    """What the service needs of ``site``, in the site's order."""
+def directory_of(site: Site, build: str = "", units: bool = True) -> records.DirectoryData:
+    """What the service needs of ``site``, in the site's order (without its units unless
+    ``units``: the build step makes their lines apart, ``unit_lines``)."""
     return records.DirectoryData(
         site_identity(site),
         build,
@@ -61,7 +64,7 @@ def directory_of(site: Site, build: str = "") -> records.DirectoryData:
             records.Body(b.id, b.name, b.level, tuple(b.areas), b.email, b.phone, b.parent)
             for b in site.bodies
         ),
-        tuple(_unit(u) for u in site.units),
+        tuple(_unit(u) for u in site.units) if units else (),
         site.title,
         site.issuer,
         tuple((p.title, page_path(p.slug)) for p in sorted(site.pages, key=_menu_order)),
@@ -78,10 +81,53 @@ def write_directory(
     site: Site, out_dir: Path, settings: dict[str, Any], ctx: BuildContext | None = None
 ) -> Path:
     """Build step: write the directory file beside the search index (never into the site,
-    whose files are all public: bodies' routing addresses are not)."""
+    whose files are all public: bodies' routing addresses are not). In a build, the line of
+    a unit whose key is unchanged is the last build's (``unit_lines``)."""
     path = directory_path(settings)
-    records.write(path, directory_of(site, ctx.step_key if ctx is not None else ""))
+    data = directory_of(site, ctx.step_key if ctx is not None else "", units=ctx is None)
+    lines = unit_lines(site, ctx) if ctx is not None else None
+    records.write(path, data, lines)
     return path
+
+
+def unit_lines(site: Site, ctx: BuildContext) -> list[str]:
+    """Every unit's line of the directory file: the last build's where the unit's key is
+    the same (kept in the cache folder by the code's key, as code changes a line), made
+    again for the others; a unit's line is made from its record alone, which its key
+    covers. Without unit keys or a cache folder, all made again."""
+    from generator.context import step_code_key
+
+    keys, folder = ctx.unit_keys, ctx.cache_dir
+    if not keys or folder is None:
+        return [records.unit_line(_unit(u)) for u in site.units]
+    kept_file = folder / "directory" / f"{step_code_key()}.pickle"
+    kept: dict[str, tuple[str, str]] = {}
+    with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+        kept = pickle.loads(kept_file.read_bytes())
+    lines, fresh, made = [], {}, 0
+    for unit in site.units:
+        code, key = unit.fixed_source_code, keys.get(unit.fixed_source_code, "")
+        old = kept.get(code) if key else None
+        if old is not None and old[0] == key:
+            line = old[1]
+        else:
+            line, made = records.unit_line(_unit(unit)), made + 1
+        lines.append(line)
+        fresh[code] = (key, line)
+    if made or len(fresh) != len(kept):
+        _keep(kept_file, fresh)
+    return lines
+
+
+def _keep(path: Path, lines: dict[str, tuple[str, str]]) -> None:
+    """Keep ``lines`` at ``path`` (atomically), removing what other code versions kept."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for old in path.parent.glob("*.pickle"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    part = path.with_name(path.name + ".part")
+    part.write_bytes(pickle.dumps(lines, protocol=pickle.HIGHEST_PROTOCOL))
+    part.replace(path)
 
 
 def directory_matches_build(path: str | Path, build: str) -> bool:

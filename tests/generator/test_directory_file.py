@@ -222,3 +222,33 @@ def test_a_bad_valid_until_is_named_by_line_record_and_field(value):
     assert "2 处问题" in message
     assert "第 2 行（排污单位 U1）字段 valid_until" in message
     assert "第 2 行（排污单位 U1）字段 industry" in message
+
+
+def test_kept_unit_lines_give_the_bytes_of_a_file_made_afresh(tmp_path):
+    """The build takes an unchanged unit's line from the last build: after a rename, a unit
+    added, then removed, then another added, the file is byte for byte the one the whole site
+    makes, and a build into a fresh cache folder writes the same units' lines."""
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    out = tmp_path / "site"
+    _build(content, out, tmp_path)
+    path = _file(tmp_path)
+    unit_file = content / "units" / f"{KEY_UNIT}.yaml"
+    unit_file.write_text(unit_file.read_text(encoding="utf-8").replace("宏达糖业", "宏大糖业"))
+    added = copy_unit(content, KEY_UNIT, "MA5L3K2R7", "三")
+    for step in range(3):
+        if step == 1:
+            (content / "units" / f"{added}.yaml").unlink()
+        if step == 2:
+            copy_unit(content, KEY_UNIT, "MA5L3K2R6", "四")
+        assert not _build(content, out, tmp_path, allow_drop=True).full
+        fresh = dataclasses.replace(directory_of(load_site(content)), build=read(path).build)
+        assert path.read_bytes() == dumps(fresh)
+    assert (tmp_path / "cache" / "directory").is_dir()
+    kept = path.read_bytes()
+    other = tmp_path / "other"
+    build(content, other / "site", BASE_URL, jobs=1, progress=False, overrides=overrides(other))
+    assert (
+        path_beside(other / "search-index").read_bytes().split(b"\n", 1)[1]
+        == kept.split(b"\n", 1)[1]
+    )
