@@ -12,8 +12,6 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from pypinyin import Style, pinyin
-
 #: Initials and finals people mix up when typing (Guangxi: n/l; everywhere: z/zh, in/ing …).
 _INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("l", "n"))
 _FINALS = (("ing", "in"), ("eng", "en"), ("ang", "an"))
@@ -39,6 +37,10 @@ def readings(char: str) -> tuple[str, ...]:
     """Folded readings of one character, the usual one first; a letter or digit is itself."""
     if not _HAN.match(char):
         return (char,)
+    # Imported here: its dictionaries take 0.4 s to load, which a build that does not touch
+    # the search index (or does so in a step of its own) should not wait for.
+    from pypinyin import Style, pinyin
+
     found = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")
     out = dict.fromkeys(fuzzy(s) for s in (found[0] if found else []) if s)
     return tuple(out) or (char,)
