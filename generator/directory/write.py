@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import pickle
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -120,14 +122,20 @@ def unit_lines(site: Site, ctx: BuildContext) -> list[str]:
 
 
 def _keep(path: Path, lines: dict[str, tuple[str, str]]) -> None:
-    """Keep ``lines`` at ``path`` (atomically), removing what other code versions kept."""
+    """Keep ``lines`` at ``path`` (atomically, a file of its own for each writer: builds
+    into other folders may share the cache), removing what other code versions kept."""
     path.parent.mkdir(parents=True, exist_ok=True)
     for old in path.parent.glob("*.pickle"):
         if old != path:
             old.unlink(missing_ok=True)
-    part = path.with_name(path.name + ".part")
-    part.write_bytes(pickle.dumps(lines, protocol=pickle.HIGHEST_PROTOCOL))
-    part.replace(path)
+    fd, part = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(pickle.dumps(lines, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(part, path)
+    except BaseException:
+        Path(part).unlink(missing_ok=True)
+        raise
 
 
 def directory_matches_build(path: str | Path, build: str) -> bool:

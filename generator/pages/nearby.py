@@ -14,6 +14,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -187,6 +188,7 @@ class NearbyGrid:
             cells[self._cell(self.placed[i])].append(i)
         return ((cell, np.array(found, dtype=np.intp)) for cell, found in cells.items())
 
+    @cached_property
     def places(self) -> dict[str, tuple[str, float, float]]:
         """What the nearby lists are made of: each placed unit's name and coordinates."""
         return {
@@ -216,7 +218,7 @@ class NearbyGrid:
         renamed or moved since ``kept`` (the last build's lists, same radius and count);
         the others' lists cannot have changed. All of them without ``kept``, or when many
         units changed (then the one walk over the grid is cheaper)."""
-        places = self.places()
+        places = self.places
         if kept is None or kept.settings != (self.radius_m, self.count):
             return self.keys()
         changed = set(places.keys() ^ kept.places.keys())
@@ -232,7 +234,7 @@ class NearbyGrid:
 
     def kept(self, keys: dict[str, str]) -> KeptNearby:
         """What the next build needs to start from ``keys`` (made by this grid)."""
-        return KeptNearby((self.radius_m, self.count), self.places(), keys)
+        return KeptNearby((self.radius_m, self.count), self.places, keys)
 
 
 #: Above one changed unit in this many, every nearby list is made again in one walk.
