@@ -51,6 +51,16 @@ def _permit(unit: Unit, today: dt.date) -> list[Event]:
     return [Event(unit.code, f"permit:{p.number}:{state.value}", "permit", date, text, "#h-permit")]
 
 
+def dated_today(unit: Unit, today: dt.date) -> bool:
+    """Whether one of the unit's events is dated by ``today`` (a permit revoked or cancelled
+    with no date of its own): its events then change with the day, not only with its record
+    and permit state."""
+    p = unit.permit
+    if p is None or p.status_date:
+        return False
+    return p.state(today) not in (PermitState.VALID, PermitState.EXPIRING, PermitState.EXPIRED)
+
+
 def _problems(unit: Unit, ledger: Sequence[LedgerItem]) -> list[Event]:
     """A ledger item is news when it is opened and again when it is closed (销号)."""
     found = []

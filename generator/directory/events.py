@@ -11,11 +11,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.content.events import site_events
-from generator.content.model import Site
+from generator.content.events import dated_today, unit_events
+from generator.content.model import Site, Unit
+from generator.directory.kept import KeptLines
 from generator.directory.write import directory_path
 from generator.search.identity import site_identity
 from generator.urls import absolute, unit_path
@@ -52,7 +54,28 @@ def write_events(
     path = events_path(directory_path(settings))
     base = settings["base_url"]
     lines = [json.dumps({"events": FORMAT, "site": site_identity(site)}, ensure_ascii=False)]
-    for e in site_events(site):
+    # In a build, a unit whose key is unchanged gets the last build's lines (its key covers
+    # its record, permit state and ledger items; the day only where an event is dated by it).
+    kept = KeptLines(ctx, "events", base)
+    today = site.judged_on
+    for unit in site.units:
+        code = unit.fixed_source_code
+        extra = f"@{today.isoformat()}" if dated_today(unit, today) else ""
+        text = kept.text(code, partial(_unit_lines, site, unit, base), extra)
+        if text:
+            lines.append(text)
+    kept.save()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = path.with_name(path.name + ".part")
+    part.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    part.replace(path)
+    return path
+
+
+def _unit_lines(site: Site, unit: Unit, base: str) -> str:
+    """The lines of one unit's events (none: "")."""
+    found = []
+    for e in unit_events(unit, site.judged_on, site.ledger_of(unit.fixed_source_code)):
         record = {
             "unit": e.unit,
             "id": e.id,
@@ -61,12 +84,8 @@ def write_events(
             "title": e.title,
             "link": absolute(base, unit_path(e.unit)) + e.anchor,
         }
-        lines.append(json.dumps(record, ensure_ascii=False, sort_keys=True))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    part = path.with_name(path.name + ".part")
-    part.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    part.replace(path)
-    return path
+        found.append(json.dumps(record, ensure_ascii=False, sort_keys=True))
+    return "\n".join(found)
 
 
 def read_events(path: str | Path, unit: str = "") -> Iterator[PublishedEvent]:

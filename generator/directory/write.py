@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
-import pickle
-import tempfile
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator import settings as settings_mod
 from generator.content.model import Page, PermitStatus, RectificationStatus, Site, Unit
 from generator.directory import records
+from generator.directory.kept import KeptLines
 from generator.search.identity import site_identity
 from generator.urls import page_path
 
@@ -92,50 +90,18 @@ def write_directory(
     return path
 
 
+def _line(unit: Unit) -> str:
+    return records.unit_line(_unit(unit))
+
+
 def unit_lines(site: Site, ctx: BuildContext) -> list[str]:
     """Every unit's line of the directory file: the last build's where the unit's key is
-    the same (kept in the cache folder by the code's key, as code changes a line), made
-    again for the others; a unit's line is made from its record alone, which its key
-    covers. Without unit keys or a cache folder, all made again."""
-    from generator.context import step_code_key
-
-    keys, folder = ctx.unit_keys, ctx.cache_dir
-    if not keys or folder is None:
-        return [records.unit_line(_unit(u)) for u in site.units]
-    kept_file = folder / "directory" / f"{step_code_key()}.pickle"
-    kept: dict[str, tuple[str, str]] = {}
-    with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
-        kept = pickle.loads(kept_file.read_bytes())
-    lines, fresh, made = [], {}, 0
-    for unit in site.units:
-        code, key = unit.fixed_source_code, keys.get(unit.fixed_source_code, "")
-        old = kept.get(code) if key else None
-        if old is not None and old[0] == key:
-            line = old[1]
-        else:
-            line, made = records.unit_line(_unit(unit)), made + 1
-        lines.append(line)
-        fresh[code] = (key, line)
-    if made or len(fresh) != len(kept):
-        _keep(kept_file, fresh)
+    the same (``kept.KeptLines``), made again for the others; a unit's line is made from its
+    record alone, which its key covers."""
+    kept = KeptLines(ctx, "directory")
+    lines = [kept.text(u.fixed_source_code, partial(_line, u)) for u in site.units]
+    kept.save()
     return lines
-
-
-def _keep(path: Path, lines: dict[str, tuple[str, str]]) -> None:
-    """Keep ``lines`` at ``path`` (atomically, a file of its own for each writer: builds
-    into other folders may share the cache), removing what other code versions kept."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for old in path.parent.glob("*.pickle"):
-        if old != path:
-            old.unlink(missing_ok=True)
-    fd, part = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(pickle.dumps(lines, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(part, path)
-    except BaseException:
-        Path(part).unlink(missing_ok=True)
-        raise
 
 
 def directory_matches_build(path: str | Path, build: str) -> bool:

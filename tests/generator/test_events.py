@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from generator import settings
+from generator import clock, settings
 from generator.content.enums import PermitStatus
 from generator.content.events import unit_events
 from generator.content.readers import load_site
@@ -139,3 +139,57 @@ def test_a_ledger_problem_is_news_when_opened_and_when_closed(site, state, event
     if state == "closed":
         assert found[1].id == "problem:L2026-000007:closed" and "已销号" in found[1].title
     assert all(e.anchor == "#h-ledger" for e in found)
+
+
+def test_kept_event_lines_are_the_lines_made_afresh(site, tmp_path):
+    """A build's events file takes an unchanged unit's lines from the last build. Whatever
+    changes (a unit's record under a new key, the day for a permit revoked without a date of
+    its own, the base URL), the file is byte for byte the one made from the site alone."""
+    from generator.context import BuildContext
+    from generator.pages.views.unit import as_of_marks
+
+    def written(site, keys, base="https://site.test", kept=True):
+        conf = settings.resolve(
+            {
+                "base_url": base,
+                "search_index_dir": str(tmp_path / "idx"),
+                "cache_dir": str(tmp_path / "cache"),
+            }
+        )
+        ctx = BuildContext(site, tmp_path / "out", conf, keys) if kept else None
+        return write_events(site, tmp_path / "out", conf, ctx).read_bytes()
+
+    def keys_of(site, changed=()):
+        """Keys as a build's: the record (here: changed or not) and the as-of marks."""
+        return {
+            u.code: f"{u.code}{'*' if u.code in changed else ''}/{as_of_marks(u, site.judged_on)}"
+            for u in site.units
+        }
+
+    keys = keys_of(site)
+    assert written(site, keys) == written(site, keys, kept=False)
+    assert written(site, keys) == written(site, keys, kept=False)  # from the kept lines
+    assert list((tmp_path / "cache" / "events").glob("*.pickle"))
+    # A unit changed (a new key): its lines are new, the others' kept.
+    unit = _with_penalty(site)
+    renamed = dataclasses.replace(unit, penalties=unit.penalties[:-1])
+    changed = dataclasses.replace(site, units=[renamed if u is unit else u for u in site.units])
+    keys = keys_of(changed, {unit.code})
+    assert written(changed, keys) == written(changed, keys, kept=False)
+    # A permit revoked without a date: its event is dated by the day, which moves on.
+    holder = next(u for u in site.units if u.permit is not None)
+    permit = dataclasses.replace(holder.permit, status=PermitStatus.REVOKED, status_date=None)
+    revoked = dataclasses.replace(holder, permit=permit)
+    units = [revoked if u is holder else u for u in site.units]
+    # Two days of one quarter (the marks hold the quarter), after the content's as-of date.
+    for day in (dt.date(2027, 2, 1), dt.date(2027, 2, 20)):
+        with clock.travel(day):
+            revoked_site = dataclasses.replace(site, units=units)  # judged on this day
+            keys = keys_of(revoked_site, {unit.code, holder.code})
+            assert written(revoked_site, keys) == written(revoked_site, keys, kept=False)
+            assert revoked_site.judged_on == day
+            kept_then = written(revoked_site, keys)
+    assert b'"date": "2027-02-20"' in kept_then
+    assert written(revoked_site, keys, "https://other.test") == written(
+        revoked_site, keys, "https://other.test", kept=False
+    )
