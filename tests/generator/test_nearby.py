@@ -31,19 +31,23 @@ def test_haversine_gives_the_known_distance():
     assert haversine_m(22.88, 108.95, 22.88, 108.95) == 0
 
 
-@pytest.mark.parametrize("radius_m", [300, 2000, 5000])
-def test_the_grid_finds_what_a_full_scan_finds(site, radius_m):
-    rng = random.Random(radius_m)
-    template = site.unit(KEY_UNIT)
-    units = [
+def _scattered(template, rng, count):
+    """``count`` copies of ``template`` at random over about 20 by 20 km."""
+    return [
         dataclasses.replace(
             template,
             fixed_source_code=f"U{i:05d}",
             name=f"单位{i}",
             coordinates=Coordinates(22.8 + rng.random() * 0.2, 108.9 + rng.random() * 0.2),
         )
-        for i in range(800)
+        for i in range(count)
     ]
+
+
+@pytest.mark.parametrize("radius_m", [300, 2000, 5000])
+def test_the_grid_finds_what_a_full_scan_finds(site, radius_m):
+    template = site.unit(KEY_UNIT)
+    units = _scattered(template, random.Random(radius_m), 800)
     units.append(dataclasses.replace(template, fixed_source_code="U-none", coordinates=None))
     grid = NearbyGrid(units, radius_m, 5)
     for unit in units[:200]:
@@ -94,16 +98,7 @@ def test_lists_made_again_near_the_changes_are_the_lists_made_afresh(site, seed)
     those of a grid made from nothing, build after build."""
     rng = random.Random(seed)
     radius_m, count = rng.choice([(500, 2), (2000, 5), (5000, 3)])
-    template = site.unit(KEY_UNIT)
-    units = [
-        dataclasses.replace(
-            template,
-            fixed_source_code=f"U{i:05d}",
-            name=f"单位{i}",
-            coordinates=Coordinates(22.8 + rng.random() * 0.2, 108.9 + rng.random() * 0.2),
-        )
-        for i in range(600)
-    ]
+    units = _scattered(site.unit(KEY_UNIT), rng, 600)
     grid = NearbyGrid(units, radius_m, count)
     kept = grid.kept(grid.keys())
     for _ in range(8):
