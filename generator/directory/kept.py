@@ -38,7 +38,9 @@ class KeptLines:
             return
         generation = hashlib.sha1(f"{step_code_key()}\n{depends}".encode()).hexdigest()[:20]
         self.path = folder / name / f"{generation}.pickle"
-        with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+        # ImportError, AttributeError: kept by a version whose classes lived elsewhere.
+        broken = (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError)
+        with contextlib.suppress(*broken, ImportError, AttributeError):
             kept = pickle.loads(self.path.read_bytes())
             if isinstance(kept, dict):
                 self.kept = kept
