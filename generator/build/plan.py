@@ -67,12 +67,16 @@ def plan(
     for unit in cat.site.units:
         code = unit.fixed_source_code
         total += unit_file_count(unit)
-        if last_units is None or last_units.get(code) != unit_key(unit, cat):
-            if last_units is not None and code in last_units and own.get(code) is not None:
-                if last_own.get(code) == own[code]:
-                    outputs += [o for o in unit_outputs(unit, cat, conf) if o.kind == "page"]
-                    pages_only.add(code)
-                    continue
+        if last_units is not None and last_units.get(code) == unit_key(unit, cat):
+            continue
+        if (
+            last_units is not None
+            and code in last_units
+            and last_own.get(code, "") == own.get(code)
+        ):
+            outputs += [o for o in unit_outputs(unit, cat, conf) if o.kind == "page"]
+            pages_only.add(code)
+        else:
             outputs += unit_outputs(unit, cat, conf)
             changed.add(code)
     site = list(site_outputs(cat, conf))

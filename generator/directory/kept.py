@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import pickle
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from generator.directory.records import write_atomically
 
 if TYPE_CHECKING:
     from generator.context import BuildContext
@@ -66,15 +66,8 @@ class KeptLines:
         versions kept is removed."""
         if self.path is None or (not self.made and len(self.fresh) == len(self.kept)):
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         for old in self.path.parent.glob("*.pickle"):
             if old != self.path:
                 old.unlink(missing_ok=True)
-        fd, part = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(pickle.dumps(self.fresh, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(part, self.path)
-        except BaseException:
-            Path(part).unlink(missing_ok=True)
-            raise
+        raw = pickle.dumps(self.fresh, protocol=pickle.HIGHEST_PROTOCOL)
+        write_atomically(self.path, raw, durable=False)  # a cache: a lost one is made again

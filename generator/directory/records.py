@@ -218,18 +218,25 @@ def write(path: str | Path, data: DirectoryData, unit_lines: Sequence[str] | Non
             return False
     except OSError:
         pass
+    write_atomically(path, raw)
+    return True
+
+
+def write_atomically(path: Path, raw: bytes, durable: bool = True) -> None:
+    """Put ``raw`` at ``path`` through a temporary file of this writer's own beside it, then a
+    rename (synced to disk first when ``durable``); nothing is left of a failed write."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(raw)
-            out.flush()
-            os.fsync(out.fileno())
+            if durable:
+                out.flush()
+                os.fsync(out.fileno())
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-    return True
 
 
 def read_header(path: str | Path) -> dict | None:

@@ -230,7 +230,7 @@ class NearbyGrid:
         redo = self.within(points)
         redo.update(self.position[c] for c in places if c not in keys)
         keys.update(self.keys(redo))
-        return {c: keys[c] for c in places}
+        return keys
 
     def kept(self, keys: dict[str, str]) -> KeptNearby:
         """What the next build needs to start from ``keys`` (made by this grid)."""
